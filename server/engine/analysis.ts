@@ -1,0 +1,144 @@
+// Analysis of one file: its imports, the names it can see, every reference resolved, the
+// checks and the derived values. The result is a plain object the features (hover, completion,
+// diagnostics, ...) read; nothing here knows about LSP.
+import { check } from './check';
+import { computeDerived, Derived } from './compute';
+import { Decl, Ref } from './model';
+import { Diagnostic } from './syntax';
+import { ParsedFile, resolveImport, Workspace } from './workspace';
+
+export type Namespace = 'layer' | 'cell' | 'protocol';
+
+export interface Reference extends Ref {
+  uri: string;
+  ns: Namespace;
+  target?: Decl;
+}
+
+export interface Scope {
+  /** Visible declarations by namespace and name; the first one wins. */
+  layer: Map<string, Decl>;
+  cell: Map<string, Decl>;
+  protocol: Map<string, Decl>;
+  study?: Decl;
+  /** Every file reached: this one and its imports, transitively. */
+  files: ParsedFile[];
+}
+
+export interface Analysis {
+  file: ParsedFile;
+  scope: Scope;
+  references: Reference[];
+  diagnostics: Diagnostic[];
+  derived: Derived[];
+}
+
+export interface AnalyzeOptions { plausibility?: boolean }
+
+export function namespaceOf(d: Decl): Namespace | undefined {
+  switch (d.keyword) {
+    case 'material': case 'composite': return 'layer';
+    case 'cell': return 'cell';
+    case 'protocol': return 'protocol';
+    default: return undefined;
+  }
+}
+
+export function analyze(ws: Workspace, uri: string, options: AnalyzeOptions = {}): Analysis | undefined {
+  const file = ws.get(uri);
+  if (!file) return undefined;
+  const diagnostics: Diagnostic[] = [...file.diagnostics];
+  const files = collectImports(ws, file, diagnostics);
+  const scope = buildScope(files, file, diagnostics);
+  const references = collectReferences(file, scope);
+  const derived = computeDerived(file, scope);
+  check(file, scope, references, derived, diagnostics, options);
+  return { file, scope, references, diagnostics, derived };
+}
+
+/** Depth-first over imports; reports missing files and cycles on the import in this file. */
+function collectImports(ws: Workspace, root: ParsedFile, diagnostics: Diagnostic[]): ParsedFile[] {
+  const seen = new Map<string, ParsedFile>([[root.uri, root]]);
+  const visit = (file: ParsedFile, stack: string[], reportOn?: Decl) => {
+    for (const d of file.decls) {
+      if (d.keyword !== 'import' || !d.importPath) continue;
+      const target = resolveImport(file.uri, d.importPath.text);
+      const at = reportOn ?? d;
+      const span = at.importPath ?? at.syntax;
+      if (stack.includes(target)) {
+        // Report once, in the root file, on its own import that leads into the cycle.
+        const chain = [...stack.slice(stack.indexOf(target)), target].map(baseName).join(' → ');
+        if (!diagnostics.some((x) => x.code === 'import-cycle' && x.start === span.start)) {
+          diagnostics.push({ start: span.start, end: span.end, severity: 'error', code: 'import-cycle', message: `import cycle: ${chain}`,
+            related: [{ uri: file.uri, start: d.syntax.start, end: d.syntax.end, message: 'the import that closes the cycle' }] });
+        }
+        continue;
+      }
+      if (seen.has(target)) continue;
+      const imported = ws.get(target);
+      if (!imported) {
+        if (file === root) diagnostics.push({ start: span.start, end: span.end, severity: 'error', code: 'import-not-found', message: `cannot find the imported file '${d.importPath.text}'` });
+        else if (reportOn) diagnostics.push({ start: span.start, end: span.end, severity: 'error', code: 'import-not-found', message: `'${baseName(file.uri)}' imports '${d.importPath.text}', which cannot be found` });
+        continue;
+      }
+      seen.set(target, imported);
+      visit(imported, [...stack, target], at);
+    }
+  };
+  visit(root, [root.uri]);
+  return [...seen.values()];
+}
+
+function buildScope(files: ParsedFile[], root: ParsedFile, diagnostics: Diagnostic[]): Scope {
+  const scope: Scope = { layer: new Map(), cell: new Map(), protocol: new Map(), files };
+  // The root file's own declarations come first, so duplicates are reported where the user is.
+  const ordered = [root, ...files.filter((f) => f !== root)];
+  for (const f of ordered) {
+    for (const d of f.decls) {
+      if (d.keyword === 'study') {
+        if (!scope.study) scope.study = d;
+        else if (f === root) diagnostics.push({ start: d.syntax.keyword.start, end: d.syntax.keyword.end, severity: 'error', code: 'duplicate-name', message: 'only one study block is allowed',
+          related: [{ uri: scope.study.uri, start: scope.study.syntax.start, end: scope.study.syntax.keyword.end, message: 'the first study block' }] });
+        continue;
+      }
+      const ns = namespaceOf(d);
+      if (!ns || !d.name) continue;
+      const prev = scope[ns].get(d.name.name);
+      if (prev) {
+        if (f === root) {
+          diagnostics.push({ start: d.name.start, end: d.name.end, severity: 'error', code: 'duplicate-name',
+            message: `'${d.name.name}' is already declared${prev.uri === root.uri ? '' : ' in ' + baseName(prev.uri)}`,
+            related: [{ uri: prev.uri, start: prev.name!.start, end: prev.name!.end, message: `the first '${d.name.name}'` }] });
+        }
+        continue;
+      }
+      scope[ns].set(d.name.name, d);
+    }
+  }
+  return scope;
+}
+
+/** Every name this file uses to point at another declaration, with its target if it exists. */
+function collectReferences(file: ParsedFile, scope: Scope): Reference[] {
+  const refs: Reference[] = [];
+  const add = (r: Ref | undefined, ns: Namespace) => {
+    if (r) refs.push({ ...r, uri: file.uri, ns, target: scope[ns].get(r.name) });
+  };
+  for (const d of file.decls) {
+    add(d.protocolRef, 'protocol');
+    add(d.cellRef, 'cell');
+    for (const [key, e] of d.props) {
+      const v = e.value;
+      if (!v) continue;
+      if (v.shape === 'stack') v.layers.forEach((l) => add(l.ref, 'layer'));
+      else if (v.shape === 'cathode') add(v.ref, 'layer');
+      else if (v.shape === 'members' && key !== 'ratio') v.members.forEach((m) => add(m, 'layer'));
+      else if (v.shape === 'ref') add(v.ref, 'protocol');
+    }
+  }
+  return refs;
+}
+
+export function baseName(uri: string): string {
+  return decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
+}

@@ -1,0 +1,234 @@
+// Semantic checks on a resolved file: references, required properties, ratios, and the
+// plausibility ranges of domain.md (warnings, not hard limits).
+import type { AnalyzeOptions, Reference, Scope } from './analysis';
+import { cellFacts, Derived, enumValue, quantity, value } from './compute';
+import { Span } from './lexer';
+import { Decl, PropMap, Quantity } from './model';
+import { BLOCKS, blockKey, PropSpec } from './schema';
+import { closest } from './suggest';
+import { Diagnostic } from './syntax';
+import { formatQuantity as fq, parseUnit, toSI, Unit } from './units';
+import { ParsedFile } from './workspace';
+
+type Severity = Diagnostic['severity'];
+
+export function check(file: ParsedFile, scope: Scope, refs: Reference[], _derived: Derived[], out: Diagnostic[], options: AnalyzeOptions) {
+  const report = (s: Span, severity: Severity, code: string, message: string, extra: Partial<Diagnostic> = {}) =>
+    out.push({ start: s.start, end: Math.max(s.end, s.start + 1), severity, code, message, ...extra });
+
+  checkReferences(refs, scope, report);
+  for (const d of file.decls) {
+    checkRequired(d, scope, file, report);
+    if (d.keyword === 'composite') checkComposite(d, report);
+    if (d.keyword === 'cell') checkCell(d, scope, report);
+    if (d.keyword === 'run') checkRun(d, scope, report, options.plausibility !== false);
+    if (d.keyword === 'protocol' && d.type?.name === 'cycling' || d.type?.name === 'rate') checkWindow(d.props, report);
+    if (options.plausibility !== false) checkRanges(d, scope, report);
+  }
+}
+
+type Report = (s: Span, severity: Severity, code: string, message: string, extra?: Partial<Diagnostic>) => void;
+
+const NS_WORDS: Record<Reference['ns'], string> = { layer: 'material or composite', cell: 'cell', protocol: 'protocol' };
+
+function checkReferences(refs: Reference[], scope: Scope, report: Report) {
+  for (const r of refs) {
+    if (r.target) continue;
+    const guess = closest(r.name, [...scope[r.ns].keys()]);
+    report(r, 'error', 'undefined-reference', `no ${NS_WORDS[r.ns]} named '${r.name}'` + (guess ? `. Did you mean '${guess}'?` : ''),
+      guess ? { fixes: [{ title: `Change to '${guess}'`, start: r.start, end: r.end, newText: guess }] } : {});
+  }
+}
+
+function headerOf(d: Decl): Span {
+  return { start: d.syntax.keyword.start, end: (d.name ?? d.syntax.keyword).end };
+}
+
+function missing(d: Decl, file: ParsedFile, spec: PropSpec, report: Report, why = '') {
+  const block = d.syntax.block;
+  const fixes: Diagnostic['fixes'] = [];
+  if (block?.close) {
+    // Insert the example line before the closing brace, indented like the block's properties.
+    const lineStart = file.text.lastIndexOf('\n', block.close.start - 1) + 1;
+    const beforeBrace = file.text.slice(lineStart, block.close.start);
+    const indent = (file.text.slice(lineStart).match(/^\s*/)?.[0] ?? '') + '  ';
+    if (beforeBrace.trim() === '') fixes.push({ title: `Add '${spec.key}'`, start: lineStart, end: lineStart, newText: `${indent}${spec.example}\n` });
+    else fixes.push({ title: `Add '${spec.key}'`, start: block.close.start, end: block.close.start, newText: `; ${spec.example} ` });
+  }
+  report(headerOf(d), 'error', 'missing-property', `missing '${spec.key}'${why}: e.g. ${spec.example}`, { fixes });
+}
+
+function checkRequired(d: Decl, scope: Scope, file: ParsedFile, report: Report) {
+  if (!d.syntax.block || d.keyword === 'import') return;
+  const key = blockKey(d.keyword, d.type?.name);
+  const specs = BLOCKS[key];
+  if (!specs) return;
+  for (const spec of specs) if (spec.required && !d.props.has(spec.key)) missing(d, file, spec, report);
+  const spec = (k: string) => specs.find((s) => s.key === k)!;
+  if (d.keyword === 'material' && enumValue(d.props, 'role') === 'metal') {
+    for (const k of ['density', 'molar-mass']) if (!d.props.has(k)) missing(d, file, spec(k), report, ' (a metal anode needs it for its Li inventory)');
+  }
+  if (d.keyword === 'cell') {
+    const has = (k: string) => d.props.has(k) || !!scope.study?.props.has(k);
+    if (!has('diameter') && !has('area')) missing(d, file, spec('diameter'), report, ' (or area, here or in the study)');
+    if (d.props.has('diameter') && d.props.has('area')) {
+      report(d.props.get('area')!.prop.key, 'error', 'conflicting-property', "give either 'diameter' or 'area', not both",
+        { related: [{ uri: d.uri, start: d.props.get('diameter')!.prop.start, end: d.props.get('diameter')!.prop.end, message: 'the diameter' }] });
+    }
+    if (d.type?.name === 'full' && !d.props.has('cathode')) missing(d, file, spec('cathode'), report, ' (a full cell has a cathode)');
+  }
+  for (const e of d.props.values()) {
+    const v = e.value;
+    if (v?.shape === 'cathode') {
+      for (const s of BLOCKS.cathode) {
+        if (s.required && !v.props.has(s.key)) {
+          report(e.prop.key, 'error', 'missing-property', `missing '${s.key}' in the cathode: e.g. ${s.example}`);
+        }
+      }
+    }
+  }
+}
+
+function checkComposite(d: Decl, report: Report) {
+  const groups = [...d.props.keys()].filter((k) => k !== 'ratio' && d.props.get(k)!.value?.shape === 'members');
+  for (const [key, e] of d.props) {
+    const v = e.value;
+    if (!v || v.shape !== 'members') continue;
+    for (const part of v.parts ?? []) {
+      if (part.n < 0) report(part, 'error', 'ratio-part', `a mass ratio part cannot be negative (${part.n})`);
+      else if (part.n === 0) report(part, 'warning', 'ratio-part', 'a ratio part of 0 means this member is absent: remove it from the ratio');
+    }
+    if (v.parts && v.parts.every((p) => p.n <= 0)) report(e.prop.key, 'error', 'ratio-part', `the parts of '${key}' add up to nothing`);
+    if (key === 'ratio') {
+      for (const m of v.members) {
+        if (!groups.includes(m.name)) {
+          const guess = closest(m.name, groups);
+          report(m, 'error', 'undefined-reference', `no group '${m.name}' in this composite` + (guess ? `. Did you mean '${guess}'?` : groups.length ? `; its groups are ${groups.join(', ')}` : ''),
+            guess ? { fixes: [{ title: `Change to '${guess}'`, start: m.start, end: m.end, newText: guess }] } : {});
+        }
+      }
+      for (const g of groups) if (!v.members.some((m) => m.name === g)) report(e.prop.key, 'error', 'missing-property', `the ratio does not include the group '${g}'`);
+    }
+  }
+  if (groups.length > 1 && !d.props.has('ratio')) {
+    report(headerOf(d), 'error', 'missing-property', `the composite has ${groups.length} groups (${groups.join(', ')}): give their mass ratio, e.g. ratio ${groups.join(' : ')} = ${groups.map(() => 1).join(' : ')}`);
+  }
+}
+
+function checkCell(d: Decl, scope: Scope, report: Report) {
+  const stack = value(d.props, 'stack', 'stack');
+  if (!stack) return;
+  const roles = stack.layers.map((l) => {
+    const t = scope.layer.get(l.ref.name);
+    return t?.keyword === 'material' ? enumValue(t.props, 'role') : t ? 'composite' : undefined;
+  });
+  stack.layers.forEach((l, i) => {
+    if (roles[i] === 'metal' && !l.thickness) report(l, 'warning', 'missing-thickness', `give the thickness of the ${l.ref.name} foil (e.g. ${l.ref.name} 50 µm): its Li inventory depends on it`);
+    if (roles[i] === 'composite' && l.thickness) report(l.thickness, 'warning', 'redundant-thickness', `${l.ref.name} is a composite: its thickness is set in its declaration`);
+  });
+  const metals = roles.filter((r) => r === 'metal').length;
+  const kind = d.type?.name;
+  const where = d.props.get('stack')!.prop.key;
+  if (kind === 'symmetric' && metals < 2) report(where, 'warning', 'stack-mismatch', `a symmetric cell has the same metal electrode on both sides; this stack has ${metals}`);
+  if (kind === 'half' && metals < 1) report(where, 'warning', 'stack-mismatch', 'a half cell needs a metal working electrode in its stack');
+  if (kind === 'full' && !roles.includes('cathode')) report(where, 'warning', 'stack-mismatch', 'a full cell needs its cathode in the stack');
+  if (!roles.includes('electrolyte') && roles.every((r) => r !== undefined)) report(where, 'warning', 'stack-mismatch', 'the stack has no solid electrolyte layer');
+  const cat = value(d.props, 'cathode', 'cathode');
+  if (cat) {
+    const m = scope.layer.get(cat.ref.name);
+    if (m && (m.keyword !== 'material' || enumValue(m.props, 'role') !== 'cathode')) report(cat.ref, 'error', 'wrong-kind', `'${cat.ref.name}' is not a cathode material (role cathode)`);
+  }
+}
+
+function checkWindow(p: PropMap, report: Report) {
+  const w = value(p, 'window', 'range');
+  if (w && w.lo.si >= w.hi.si) report({ start: w.lo.start, end: w.hi.end }, 'error', 'invalid-value', 'the lower end of the window must be below the upper end');
+}
+
+function checkRun(run: Decl, scope: Scope, report: Report, plausibility: boolean) {
+  const proto = run.protocolRef && scope.protocol.get(run.protocolRef.name);
+  const cell = run.cellRef && scope.cell.get(run.cellRef.name);
+  if (proto && proto.keyword === 'protocol') {
+    const e = proto.props.get('eis');
+    void e;
+  }
+  // References of the protocol's own 'eis' property are checked in the protocol's file.
+  if (!proto || !cell || !plausibility) return;
+  const f = cellFacts(cell, scope);
+  const p = proto.props;
+  const header = { start: run.syntax.keyword.start, end: run.name?.end ?? run.syntax.keyword.end };
+  const planned: Quantity[] = proto.type?.name === 'strip' ? [quantity(p, 'current')].filter((x): x is Quantity => !!x)
+    : proto.type?.name === 'sand' ? value(p, 'currents', 'list')?.items ?? [] : [];
+  if (f.knownCcd) {
+    const above = planned.filter((q) => q.si > f.knownCcd!.si);
+    if (above.length) {
+      report(header, 'warning', 'above-ccd', `planned current ${above.map((q) => fq(q.si, 'mA/cm²')).join(', ')} is above the ${f.knownCcd.source} (${fq(f.knownCcd.si, 'mA/cm²')}): the cell may short before the cutoff`,
+        { related: [{ uri: proto.uri, start: proto.name!.start, end: proto.name!.end, message: `protocol ${proto.name!.name}` }] });
+    }
+  }
+  if (f.inventory !== undefined && proto.type?.name === 'strip') {
+    const cap = quantity(p, 'capacity');
+    if (cap && cap.si > f.inventory) {
+      report(header, 'warning', 'exceeds-inventory', `the planned stripping capacity ${fq(cap.si, 'mAh/cm²')} is more than the foil's Li inventory ${fq(f.inventory, 'mAh/cm²')}: it cannot be delivered`);
+    }
+  }
+  if (f.inventory !== undefined && f.c0 !== undefined && f.dEff && planned.length) {
+    const i = Math.min(...planned.map((q) => q.si));
+    const t0 = ((f.c0 * 96485.332 * Math.sqrt(Math.PI * f.dEff.si)) / (2 * i)) ** 2;
+    if (i * t0 > f.inventory) {
+      report(header, 'info', 'exceeds-inventory', `Sand's equation predicts ${fq(i * t0, 'mAh/cm²')} stripped at ${fq(i, 'mA/cm²')}, more than the foil's Li inventory ${fq(f.inventory, 'mAh/cm²')}: the foil runs out before Sand depletion`);
+    }
+  }
+  if (proto.type?.name === 'cycling' || proto.type?.name === 'rate') {
+    const w = value(p, 'window', 'range');
+    const cat = value(cell.props, 'cathode', 'cathode');
+    const mat = cat && scope.layer.get(cat.ref.name);
+    const stable = mat && value(mat.props, 'window', 'range');
+    if (w && stable && (w.lo.si < stable.lo.si - 1e-9 || w.hi.si > stable.hi.si + 1e-9)) {
+      report(header, 'warning', 'window-outside-chemistry', `the cycling window ${fq(w.lo.si, 'V')} .. ${fq(w.hi.si, 'V')} leaves the stable range of ${mat!.name!.name}, ${fq(stable.lo.si, 'V')} .. ${fq(stable.hi.si, 'V')}`,
+        { related: [{ uri: mat!.uri, start: mat!.props.get('window')!.prop.start, end: mat!.props.get('window')!.prop.end, message: `stable window of ${mat!.name!.name}` }] });
+    }
+    if (!cat) report(header, 'error', 'missing-property', `${cell.name!.name} has no cathode: a ${proto.type.name} protocol needs one for its C-rate currents`);
+  }
+}
+
+// Plausibility ranges of domain.md, in the unit they are written in there.
+const RANGES: { keys: string[]; blocks: string[]; lo: number; hi: number; unit: string; what: string }[] = [
+  { keys: ['pressure'], blocks: ['study', 'cell'], lo: 0.1, hi: 100, unit: 'MPa', what: 'stack pressure for solid-state cells' },
+  { keys: ['temperature'], blocks: ['study', 'cell'], lo: -40, hi: 120, unit: '°C', what: 'temperature' },
+  { keys: ['thickness'], blocks: ['composite'], lo: 0.1, hi: 100, unit: 'µm', what: 'interlayer thickness' },
+  { keys: ['start', 'step', 'until', 'current', 'currents'], blocks: ['protocol'], lo: 0.01, hi: 20, unit: 'mA/cm²', what: 'current density' },
+];
+
+function checkRanges(d: Decl, scope: Scope, report: Report) {
+  const inRange = (q: Quantity, r: (typeof RANGES)[number]) => {
+    const u = parseUnit(r.unit) as Unit;
+    const lo = toSI(r.lo, u), hi = toSI(r.hi, u);
+    if (q.si < lo - 1e-12 * Math.abs(lo) || q.si > hi + 1e-12 * Math.abs(hi)) {
+      report(q, 'warning', 'implausible-value', `${fq(q.si, r.unit)} is outside the plausible ${r.what} range, ${r.lo}–${r.hi} ${r.unit}`);
+    }
+  };
+  for (const r of RANGES) {
+    if (!r.blocks.includes(d.keyword)) continue;
+    for (const k of r.keys) {
+      const v = d.props.get(k)?.value;
+      if (!v) continue;
+      if (v.shape === 'quantity' || v.shape === 'tolerance') inRange(v.q, r);
+      if (v.shape === 'list') v.items.forEach((q) => inRange(q, r));
+    }
+  }
+  if (d.keyword === 'composite') {
+    const t = value(d.props, 'thickness', 'tolerance');
+    if (t && t.q.si < 15e-6 - 1e-12) {
+      report(t.q, 'warning', 'interlayer-too-thin', `an interlayer under 15 µm does not cover the Li (domain.md); this one is ${fq(t.q.si, 'µm')}`);
+    }
+  }
+  if (d.keyword === 'cell') {
+    for (const l of value(d.props, 'stack', 'stack')?.layers ?? []) {
+      const m = scope.layer.get(l.ref.name);
+      if (l.thickness && m?.keyword === 'material' && enumValue(m.props, 'role') === 'metal' && (l.thickness.si < 1e-6 || l.thickness.si > 1000e-6)) {
+        report(l.thickness, 'warning', 'implausible-value', `${fq(l.thickness.si, 'µm')} is outside the plausible Li foil thickness range, 1–1000 µm`);
+      }
+    }
+  }
+}

@@ -1,0 +1,331 @@
+// Derived values: what the plan implies (areas, Li inventory, currents, durations, Sand
+// predictions). Each carries the formula and the inputs it came from, for hovers and the preview.
+import { Span } from './lexer';
+import { Decl, PropMap, Quantity, Value } from './model';
+import * as phys from './physics';
+import { formatNumber, formatQuantity } from './units';
+import { ParsedFile } from './workspace';
+import type { Scope } from './analysis';
+
+export interface Derived {
+  /** Stable key, e.g. "cell.area", used by tests, the CLI's JSON and the preview. */
+  key: string;
+  /** The declaration it belongs to (name). */
+  owner: string;
+  /** Where it is shown: a hint goes at the end of this span. */
+  anchor: Span;
+  label: string;
+  /** Value in SI units and the unit it is displayed in; absent for lists. */
+  si?: number;
+  unit?: string;
+  text: string;
+  formula: string;
+  inputs: string[];
+}
+
+export interface CellFacts {
+  cell: Decl;
+  area?: { si: number; source: string; anchor: Span };
+  anode?: { metal: Decl; thickness?: Quantity; anchor: Span };
+  interlayer?: Decl;
+  /** Li inventory of one anode foil, C/m². */
+  inventory?: number;
+  c0?: number;
+  dEff?: { si: number; source: string };
+  knownCcd?: { si: number; source: string };
+  cathode?: { arealCapacity: number; specificCapacity: number; activeMass?: number; anchor: Span; text: string };
+}
+
+const fq = formatQuantity;
+
+export function quantity(props: PropMap, key: string): Quantity | undefined {
+  const v = props.get(key)?.value;
+  return v && (v.shape === 'quantity' || v.shape === 'tolerance' || v.shape === 'oneC') ? v.q : undefined;
+}
+export function value<S extends Value['shape']>(props: PropMap, key: string, shape: S): Extract<Value, { shape: S }> | undefined {
+  const v = props.get(key)?.value;
+  return v && v.shape === shape ? (v as Extract<Value, { shape: S }>) : undefined;
+}
+export function enumValue(props: PropMap, key: string): string | undefined {
+  return value(props, key, 'enum')?.word;
+}
+
+export function cellFacts(cell: Decl, scope: Scope): CellFacts {
+  const facts: CellFacts = { cell };
+  const p = cell.props;
+  const study = scope.study?.props;
+  const dia = quantity(p, 'diameter') ?? (quantity(p, 'area') ? undefined : study && quantity(study, 'diameter'));
+  const area = quantity(p, 'area') ?? (quantity(p, 'diameter') ? undefined : study && quantity(study, 'area'));
+  if (area) facts.area = { si: area.si, source: `area ${fq(area.si, 'cm²')}`, anchor: p.get('area')?.prop ?? cell.syntax.keyword };
+  else if (dia) facts.area = { si: phys.discArea(dia.si), source: `diameter ${fq(dia.si, 'mm')}${p.get('diameter') ? '' : ' (study default)'}`, anchor: p.get('diameter')?.prop ?? headerSpan(cell) };
+
+  const layers = value(p, 'stack', 'stack')?.layers ?? [];
+  for (let i = 0; i < layers.length; i++) {
+    const d = scope.layer.get(layers[i].ref.name);
+    if (d?.keyword === 'material' && enumValue(d.props, 'role') === 'metal') {
+      facts.anode = { metal: d, thickness: layers[i].thickness, anchor: layers[i] };
+      const next = scope.layer.get(layers[i + 1]?.ref.name ?? '');
+      if (next?.keyword === 'composite') facts.interlayer = next;
+      break;
+    }
+  }
+  if (facts.anode) {
+    const m = facts.anode.metal.props;
+    const rho = quantity(m, 'density'), M = quantity(m, 'molar-mass'), t = facts.anode.thickness;
+    if (rho && M) {
+      facts.c0 = phys.concentration(rho.si, M.si);
+      if (t) facts.inventory = phys.foilInventory(t.si, rho.si, M.si);
+    }
+    const il = facts.interlayer;
+    const dIl = il && quantity(il.props, 'D_eff');
+    const dMetal = quantity(m, 'D_eff');
+    if (dIl) facts.dEff = { si: dIl.si, source: `D_eff of ${il!.name!.name}` };
+    else if (dMetal && !il) facts.dEff = { si: dMetal.si, source: `D_eff of ${facts.anode.metal.name!.name}` };
+    const cIl = il && quantity(il.props, 'ccd');
+    const cMetal = quantity(m, 'ccd');
+    if (cIl) facts.knownCcd = { si: cIl.si, source: `known CCD of Li with ${il!.name!.name}` };
+    else if (cMetal && !il) facts.knownCcd = { si: cMetal.si, source: `known CCD of ${facts.anode.metal.name!.name}` };
+  }
+
+  const cat = value(p, 'cathode', 'cathode');
+  if (cat) {
+    const mat = scope.layer.get(cat.ref.name);
+    const loading = quantity(cat.props, 'loading'), active = quantity(cat.props, 'active');
+    const cap = quantity(cat.props, 'capacity') ?? (mat && quantity(mat.props, 'capacity'));
+    if (loading && active && cap) {
+      facts.cathode = {
+        arealCapacity: phys.cathodeCapacity(loading.si, active.si, cap.si),
+        specificCapacity: cap.si,
+        activeMass: facts.area ? loading.si * active.si * facts.area.si : undefined,
+        anchor: p.get('cathode')!.prop.key,
+        text: `${fq(loading.si, 'mg/cm²')} × ${fq(active.si, 'wt%')} × ${fq(cap.si, 'mAh/g')}`,
+      };
+    }
+  }
+  return facts;
+}
+
+export function computeDerived(file: ParsedFile, scope: Scope): Derived[] {
+  const out: Derived[] = [];
+  const push = (d: Derived) => out.push(d);
+  const runs: { d: Decl; seconds?: number }[] = [];
+  for (const d of file.decls) {
+    const owner = d.name?.name ?? d.keyword;
+    if (d.keyword === 'composite') compositeFractions(d, scope, push);
+    if (d.keyword === 'cell') cellDerived(cellFacts(d, scope), owner, push);
+    if (d.keyword === 'protocol') protocolDerived(d, owner, push);
+    if (d.keyword === 'run') runs.push({ d, seconds: runDerived(d, scope, owner, push) });
+  }
+  const study = file.decls.find((d) => d.keyword === 'study');
+  const timed = runs.filter((r) => r.seconds !== undefined && isFinite(r.seconds));
+  if (study && timed.length) {
+    const total = timed.reduce((s, r) => s + r.seconds!, 0);
+    push({ key: 'study.schedule', owner: 'study', anchor: headerSpan(study), label: 'schedule', si: total, unit: 'h', text: `${fq(total, 'h')} (${fq(total, 'd')})`,
+      formula: 'sum of the planned durations of the runs, one after another on one channel',
+      inputs: [`${timed.length} of ${runs.length} runs with a known duration`] });
+  }
+  return out;
+}
+
+function headerSpan(d: Decl): Span {
+  const h = d.syntax.header;
+  return { start: d.syntax.keyword.start, end: h.length ? h[h.length - 1].end : d.syntax.keyword.end };
+}
+
+function compositeFractions(d: Decl, scope: Scope, push: (d: Derived) => void) {
+  const fractions = massFractions(d.props);
+  if (!fractions) return;
+  const anchor = d.props.get('ratio')?.prop ?? [...d.props.values()].filter((e) => e.value?.shape === 'members').pop()?.prop;
+  if (!anchor) return;
+  const text = fractions.map(([n, f]) => `${n} ${fq(f, 'wt%')}`).join(', ');
+  push({ key: 'composite.massFractions', owner: d.name!.name, anchor, label: 'mass fractions', text,
+    formula: 'w(member) = its part of its group × the group\'s part of the composite',
+    inputs: [...d.props].filter(([, e]) => e.value?.shape === 'members').map(([k, e]) => `${k}: ${e.prop.values.map((t) => t.text).join(' ')}`) });
+  void scope;
+}
+
+/** Mass fraction of each member material, from the group ratios and the ratio between groups. */
+export function massFractions(props: PropMap): [string, number][] | undefined {
+  const groups: { name: string; members: [string, number][] }[] = [];
+  for (const [key, e] of props) {
+    const v = e.value;
+    if (key === 'ratio' || !v || v.shape !== 'members') continue;
+    const parts = v.parts?.map((p) => p.n) ?? v.members.map(() => 1);
+    const sum = parts.reduce((a, b) => a + b, 0);
+    if (sum <= 0 || parts.some((x) => x < 0)) return undefined;
+    groups.push({ name: key, members: v.members.map((m, i) => [m.name, parts[i] / sum]) });
+  }
+  if (!groups.length) return undefined;
+  let groupShare = new Map<string, number>();
+  const ratio = value(props, 'ratio', 'members');
+  if (groups.length === 1) groupShare.set(groups[0].name, 1);
+  else if (ratio?.parts) {
+    const sum = ratio.parts.reduce((a, p) => a + p.n, 0);
+    if (sum <= 0) return undefined;
+    ratio.members.forEach((m, i) => groupShare.set(m.name, ratio.parts![i].n / sum));
+    if (groups.some((g) => !groupShare.has(g.name))) return undefined;
+  } else return undefined;
+  const out: [string, number][] = [];
+  for (const g of groups) for (const [m, f] of g.members) out.push([m, f * groupShare.get(g.name)!]);
+  return out;
+}
+
+function cellDerived(f: CellFacts, owner: string, push: (d: Derived) => void) {
+  if (f.area) {
+    push({ key: 'cell.area', owner, anchor: f.area.anchor, label: 'area', si: f.area.si, unit: 'cm²', text: fq(f.area.si, 'cm²'),
+      formula: f.area.source.startsWith('area') ? 'as given' : 'A = π d²/4', inputs: [f.area.source] });
+  }
+  if (f.anode && f.inventory !== undefined) {
+    const m = f.anode.metal.props;
+    push({ key: 'cell.liInventory', owner, anchor: f.anode.anchor, label: 'Li inventory', si: f.inventory, unit: 'mAh/cm²', text: fq(f.inventory, 'mAh/cm²'),
+      formula: 'Q = thickness · density / M · F',
+      inputs: [`thickness ${fq(f.anode.thickness!.si, 'µm')}`, `density ${fq(quantity(m, 'density')!.si, 'g/cm³')}`, `M ${fq(quantity(m, 'molar-mass')!.si, 'g/mol')}`, `F ${phys.FARADAY} C/mol`] });
+  }
+  if (f.cathode) {
+    push({ key: 'cell.cathodeCapacity', owner, anchor: f.cathode.anchor, label: 'cathode capacity', si: f.cathode.arealCapacity, unit: 'mAh/cm²', text: fq(f.cathode.arealCapacity, 'mAh/cm²'),
+      formula: 'Q = loading · active fraction · specific capacity', inputs: [f.cathode.text] });
+    const oneC = phys.cRateCurrent(1, f.cathode.arealCapacity);
+    push({ key: 'cell.oneC', owner, anchor: f.cathode.anchor, label: '1C', si: oneC, unit: 'mA/cm²',
+      text: `${fq(oneC, 'mA/cm²')}` + (f.area ? ` = ${fq(oneC * f.area.si, 'mA')}` : ''),
+      formula: 'i(1C) = areal capacity / 1 h; I = i · A', inputs: [`areal capacity ${fq(f.cathode.arealCapacity, 'mAh/cm²')}`, ...(f.area ? [`A ${fq(f.area.si, 'cm²')}`] : [])] });
+    if (f.inventory !== undefined) {
+      const np = f.inventory / f.cathode.arealCapacity;
+      push({ key: 'cell.npRatio', owner, anchor: f.cathode.anchor, label: 'N/P', si: np, unit: '', text: formatNumber(np),
+        formula: 'N/P = anode Li inventory / cathode areal capacity', inputs: [`Li ${fq(f.inventory, 'mAh/cm²')}`, `cathode ${fq(f.cathode.arealCapacity, 'mAh/cm²')}`] });
+    }
+  }
+}
+
+/** Durations that do not depend on the cell. Returns seconds, or undefined when unbounded. */
+export function protocolSeconds(d: Decl): number | undefined {
+  const p = d.props;
+  switch (d.type?.name) {
+    case 'ccd': {
+      const start = quantity(p, 'start'), step = quantity(p, 'step'), half = quantity(p, 'half-cycle'), until = quantity(p, 'until');
+      if (!start || !step || !half || !until) return undefined;
+      return phys.rampSteps(start.si, step.si, until.si) * 2 * half.si;
+    }
+    case 'cycling': {
+      const pre = value(p, 'precycle', 'countAtRate'), main = value(p, 'cycles', 'countAtRate');
+      if (!main) return undefined;
+      return phys.cyclingTime(main.n, main.rate.si) + (pre ? phys.cyclingTime(pre.n, pre.rate.si) : 0);
+    }
+    case 'rate': {
+      const rates = value(p, 'rates', 'list')?.items, each = value(p, 'cycles-each', 'count')?.n, back = quantity(p, 'return');
+      if (!rates || each === undefined) return undefined;
+      return [...rates, ...(back ? [back] : [])].reduce((s, r) => s + phys.cyclingTime(each, r.si), 0);
+    }
+    case 'eis': {
+      const f = value(p, 'frequencies', 'range'), ppd = value(p, 'points-per-decade', 'count')?.n ?? 10;
+      return f ? phys.eisSweepTime(f.lo.si, f.hi.si, ppd) : undefined;
+    }
+  }
+  return undefined;
+}
+
+function protocolDerived(d: Decl, owner: string, push: (d: Derived) => void) {
+  const s = protocolSeconds(d);
+  const p = d.props;
+  if (d.type?.name === 'ccd') {
+    const start = quantity(p, 'start'), step = quantity(p, 'step'), until = quantity(p, 'until');
+    if (start && step && until) {
+      const n = phys.rampSteps(start.si, step.si, until.si);
+      push({ key: 'protocol.steps', owner, anchor: p.get('until')!.prop, label: 'steps', si: n, unit: '', text: `${n} steps`,
+        formula: 'n = ⌊(until − start) / step⌋ + 1', inputs: [`start ${fq(start.si, 'mA/cm²')}`, `step ${fq(step.si, 'mA/cm²')}`, `until ${fq(until.si, 'mA/cm²')}`] });
+    }
+  }
+  if (s === undefined || !isFinite(s)) return;
+  const formulas: Record<string, string> = {
+    ccd: 'steps × 2 half-cycles × half-cycle time (if no short)',
+    cycling: 'Σ cycles × 2 h / C-rate (charge and discharge, no rests or CV steps)',
+    rate: 'Σ over rates of cycles-each × 2 h / C-rate',
+    eis: 'one period per frequency: Σ 1/f over the sweep (a lower bound)',
+  };
+  push({ key: 'protocol.duration', owner, anchor: headerSpan(d), label: 'duration', si: s, unit: s < 600 ? 's' : 'h', text: fq(s, s < 600 ? 's' : 'h'),
+    formula: formulas[d.type!.name], inputs: [...p.keys()].filter((k) => k !== 'eis' && k !== 'stop').map((k) => `${k} ${p.get(k)!.prop.values.map((t) => t.text).join(' ')}`) });
+}
+
+/** Currents, predictions and the duration of a run. Returns its duration in seconds if known. */
+function runDerived(run: Decl, scope: Scope, owner: string, push: (d: Derived) => void): number | undefined {
+  const proto = run.protocolRef && scope.protocol.get(run.protocolRef.name);
+  const cell = run.cellRef && scope.cell.get(run.cellRef.name);
+  if (!proto || !cell || proto.keyword !== 'protocol' || cell.keyword !== 'cell') return undefined;
+  const f = cellFacts(cell, scope);
+  const p = proto.props;
+  const anchor = headerSpan(run);
+  const areaText = f.area ? `A ${fq(f.area.si, 'cm²')} (${f.area.source})` : '';
+  const currents = (label: string, list: Quantity[]) => {
+    if (!f.area) return;
+    push({ key: 'run.currents', owner, anchor, label, text: list.map((q) => fq(q.si * f.area!.si, 'mA')).join(', '),
+      formula: 'I = i · A', inputs: [list.map((q) => fq(q.si, 'mA/cm²')).join(', '), areaText] });
+  };
+  const sand = (list: Quantity[]): number | undefined => {
+    if (f.c0 === undefined || !f.dEff) return undefined;
+    let total = 0;
+    const parts = list.map((q) => {
+      const t0 = phys.sandTime(f.c0!, f.dEff!.si, q.si);
+      total += t0;
+      return { q, t0, cap: q.si * t0 };
+    });
+    push({ key: 'run.sandTime', owner, anchor, label: 't0', text: parts.map((x) => fq(x.t0, 'h')).join(', '),
+      formula: "Sand: t0 = (c0 F √(π D_eff) / (2 i))²",
+      inputs: [`c0 ${fq(f.c0, 'mol/cm³')}`, `D_eff ${fq(f.dEff.si, 'cm²/s')} (${f.dEff.source})`, `i ${list.map((q) => fq(q.si, 'mA/cm²')).join(', ')}`, `F ${phys.FARADAY} C/mol`] });
+    push({ key: 'run.sandCapacity', owner, anchor, label: 'stripped', si: parts.length === 1 ? parts[0].cap : undefined, unit: 'mAh/cm²', text: parts.map((x) => fq(x.cap, 'mAh/cm²')).join(', '),
+      formula: 'Q = i · t0 (Sand prediction)', inputs: [`t0 ${parts.map((x) => fq(x.t0, 'h')).join(', ')}`] });
+    return total;
+  };
+  const inventoryBound = (list: Quantity[]): number | undefined =>
+    f.inventory === undefined ? undefined : list.reduce((s, q) => s + f.inventory! / q.si, 0);
+  let seconds: number | undefined;
+  switch (proto.type?.name) {
+    case 'ccd': {
+      const start = quantity(p, 'start'), step = quantity(p, 'step'), until = quantity(p, 'until');
+      if (start && step) currents('step currents', until ? [start, { ...start, si: start.si + step.si }, until] : [start, { ...start, si: start.si + step.si }]);
+      seconds = protocolSeconds(proto);
+      break;
+    }
+    case 'strip': {
+      const i = quantity(p, 'current'), cap = quantity(p, 'capacity');
+      if (!i) break;
+      currents('current', [i]);
+      const predicted = sand([i]);
+      const times = [predicted, cap ? cap.si / i.si : undefined, inventoryBound([i])].filter((x): x is number => x !== undefined);
+      seconds = times.length ? Math.min(...times) : undefined;
+      break;
+    }
+    case 'sand': {
+      const list = value(p, 'currents', 'list')?.items;
+      if (!list) break;
+      currents('currents', list);
+      const predicted = sand(list);
+      const bound = inventoryBound(list);
+      seconds = predicted !== undefined && bound !== undefined ? Math.min(predicted, bound) : predicted ?? bound;
+      break;
+    }
+    case 'cycling':
+    case 'rate': {
+      if (!f.cathode) break;
+      const oneC = quantity(p, '1C');
+      const basis = oneC ? oneC.si / f.cathode.specificCapacity : 1;
+      const rates: Quantity[] = proto.type.name === 'cycling'
+        ? [value(p, 'precycle', 'countAtRate')?.rate, value(p, 'cycles', 'countAtRate')?.rate].filter((x): x is Quantity => !!x)
+        : [...(value(p, 'rates', 'list')?.items ?? []), ...(quantity(p, 'return') ? [quantity(p, 'return')!] : [])];
+      const cap = f.cathode.arealCapacity * basis;
+      push({ key: 'run.cRateCurrents', owner, anchor, label: 'C-rate currents',
+        text: rates.map((r) => `${fq(r.si, 'C')}: ${fq(phys.cRateCurrent(r.si, cap), 'mA/cm²')}` + (f.area ? ` (${fq(phys.cRateCurrent(r.si, cap) * f.area.si, 'mA')})` : '')).join(', '),
+        formula: 'i = rate × 1C × active mass per area; I = i · A',
+        inputs: [oneC ? `1C = ${fq(oneC.si, 'mAh/g')}` : `1C = cathode capacity ${fq(f.cathode.specificCapacity, 'mAh/g')}`, `cathode ${f.cathode.text}`, areaText] });
+      seconds = protocolSeconds(proto);
+      break;
+    }
+    case 'eis':
+      seconds = protocolSeconds(proto);
+      break;
+  }
+  if (seconds !== undefined && isFinite(seconds)) {
+    push({ key: 'run.duration', owner, anchor, label: 'duration', si: seconds, unit: 'h', text: fq(seconds, 'h'),
+      formula: ({ strip: 'shortest of: Sand t0, planned capacity / i, Li inventory / i', sand: 'Σ over currents of min(Sand t0, Li inventory / i)' } as Record<string, string>)[proto.type!.name] ?? 'duration of the protocol',
+      inputs: [`protocol ${proto.name!.name}`, `cell ${cell.name!.name}`] });
+  }
+  return seconds;
+}

@@ -1,0 +1,176 @@
+// Turns source text into tokens. Never throws: bad characters and unterminated strings become
+// error tokens, so the parser can report them once and go on.
+import { isUnit } from './units';
+
+export type TokenKind =
+  | 'name' | 'string' | 'number' | 'punct' | 'newline' | 'comment' | 'error' | 'eof';
+
+export interface Span { start: number; end: number }
+
+export interface Token extends Span {
+  kind: TokenKind;
+  text: string;
+  /** number: its value; string: its unescaped content is in `value` */
+  num?: number;
+  value?: string;
+  /** number: the unit written after it, if any */
+  unit?: Span & { text: string; known: boolean };
+  /** error tokens: what is wrong */
+  message?: string;
+}
+
+const PUNCT = ['..', '+/-', '{', '}', ';', ',', ':', '=', '|', '±'];
+const NAME_START = /[A-Za-z_]/;
+const NAME_CHAR = /[A-Za-z0-9_-]/;
+const NUMBER = /-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/y;
+// Characters a unit may be made of; '.' is excluded so that "2.8 V..4.3 V" stays a range.
+const UNIT_CHARS = /[A-Za-zµμ°℃%Ω²³⁻¹^0-9/·*\-]+/y;
+const UNITISH = /[/²³^µμ°%Ω·]/;
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\uFEFF') { i++; continue; }
+    if (c === '\r' || c === '\n') {
+      const start = i;
+      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
+      tokens.push({ kind: 'newline', start, end: i, text: '\n' });
+      continue;
+    }
+    if (c === '#') {
+      const start = i;
+      while (i < n && text[i] !== '\n' && text[i] !== '\r') i++;
+      tokens.push({ kind: 'comment', start, end: i, text: text.slice(start, i) });
+      continue;
+    }
+    if (c === '"') { i = lexString(text, i, tokens); continue; }
+    if (isDigitStart(text, i)) { i = lexNumber(text, i, tokens); continue; }
+    if (NAME_START.test(c)) {
+      const start = i;
+      i++;
+      while (i < n && NAME_CHAR.test(text[i])) i++;
+      // A trailing '-' belongs to what follows (e.g. "a -0.4 V"), not to the name.
+      while (text[i - 1] === '-' && i - 1 > start) i--;
+      tokens.push({ kind: 'name', start, end: i, text: text.slice(start, i) });
+      continue;
+    }
+    const p = PUNCT.find((s) => text.startsWith(s, i));
+    if (p) {
+      tokens.push({ kind: 'punct', start: i, end: i + p.length, text: p === '+/-' ? '±' : p });
+      i += p.length;
+      continue;
+    }
+    // One error token for a run of unexpected characters, not one per character.
+    const start = i;
+    const cp = text.codePointAt(i)!;
+    i += cp > 0xffff ? 2 : 1;
+    while (i < n && isJunk(text, i)) i += (text.codePointAt(i)! > 0xffff ? 2 : 1);
+    tokens.push({
+      kind: 'error', start, end: i, text: text.slice(start, i),
+      message: `unexpected character${i - start > 1 ? 's' : ''} '${truncate(text.slice(start, i))}'`,
+    });
+  }
+  tokens.push({ kind: 'eof', start: n, end: n, text: '' });
+  return tokens;
+}
+
+function isDigitStart(text: string, i: number): boolean {
+  const c = text[i];
+  if (c >= '0' && c <= '9') return true;
+  if (c === '-' || c === '.') {
+    const d = text[i + 1];
+    if (c === '.' && d === '.') return false;
+    return (d >= '0' && d <= '9') || (c === '-' && d === '.' && /\d/.test(text[i + 2] ?? ''));
+  }
+  return false;
+}
+
+function isJunk(text: string, i: number): boolean {
+  const c = text[i];
+  return !(/[\s"#{};,:=|±A-Za-z0-9_.\-+]/.test(c));
+}
+
+function lexString(text: string, i: number, tokens: Token[]): number {
+  const start = i;
+  let value = '';
+  i++;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      tokens.push({ kind: 'string', start, end: i + 1, text: text.slice(start, i + 1), value });
+      return i + 1;
+    }
+    if (c === '\n' || c === '\r') break;
+    if (c === '\\' && i + 1 < text.length && text[i + 1] !== '\n') { value += text[i + 1]; i += 2; continue; }
+    value += c;
+    i++;
+  }
+  tokens.push({
+    kind: 'error', start, end: i, text: text.slice(start, i), value,
+    message: 'unterminated string: add the closing \'"\' on the same line',
+  });
+  return i;
+}
+
+function lexNumber(text: string, i: number, tokens: Token[]): number {
+  NUMBER.lastIndex = i;
+  const m = NUMBER.exec(text)!;
+  const start = i;
+  let end = i + m[0].length;
+  // "1..2" is a range of 1 and 2, not the number "1." followed by ".2".
+  if (m[0].endsWith('.') && text[end] === '.') end--;
+  const tok: Token = { kind: 'number', start, end, text: text.slice(start, end), num: Number(text.slice(start, end)) };
+  tokens.push(tok);
+  const unit = lexUnit(text, end);
+  if (unit) {
+    tok.unit = unit;
+    return unit.end;
+  }
+  return end;
+}
+
+/** The unit after a number: one word, or several separated by single spaces ("mA h/cm²"). */
+function lexUnit(text: string, i: number): (Span & { text: string; known: boolean }) | undefined {
+  let j = i;
+  while (text[j] === ' ' || text[j] === '\t') j++;
+  const adjacent = j === i;
+  const first = unitWord(text, j);
+  if (!first) return undefined;
+  let end = j + first.length;
+  let unitText = first;
+  if (!isUnit(unitText)) {
+    // Not a unit we know: claim it only when it clearly is meant as one (written right after the
+    // number, or made of unit characters); otherwise it is the next word of the property.
+    if (adjacent || UNITISH.test(first)) return { start: j, end, text: unitText, known: false };
+    return undefined;
+  }
+  for (;;) {
+    let k = end;
+    if (text[k] !== ' ') break;
+    k++;
+    const next = unitWord(text, k);
+    if (!next || !isUnit(unitText + ' ' + next)) break;
+    unitText += ' ' + next;
+    end = k + next.length;
+  }
+  return { start: j, end, text: unitText, known: true };
+}
+
+function unitWord(text: string, i: number): string | undefined {
+  const c = text[i];
+  if (c === undefined || !/[A-Za-zµμ°℃%Ω]/.test(c)) return undefined;
+  UNIT_CHARS.lastIndex = i;
+  const m = UNIT_CHARS.exec(text);
+  if (!m) return undefined;
+  let w = m[0];
+  // "4.3 V-" or "mA/cm²-" : a trailing operator char is not part of the unit.
+  while (/[\-/*·^]$/.test(w)) w = w.slice(0, -1);
+  return w || undefined;
+}
+
+function truncate(s: string): string {
+  return s.length > 20 ? s.slice(0, 20) + '…' : s;
+}

@@ -1,0 +1,59 @@
+// The equations of ../shared/domain.md, in SI units throughout. Pure functions, no I/O.
+
+/** Faraday constant, C/mol (domain.md). */
+export const FARADAY = 96485.332;
+/** One milliampere-hour in coulombs. */
+export const MAH = 3.6;
+
+/** Area of a disc of diameter d: π d²/4. */
+export function discArea(diameter: number): number {
+  return (Math.PI * diameter * diameter) / 4;
+}
+
+/** Initial Li concentration c0 = density / molar mass (mol/m³). */
+export function concentration(density: number, molarMass: number): number {
+  return density / molarMass;
+}
+
+/** Areal charge of a metal foil: thickness · density / M · F (C/m²). */
+export function foilInventory(thickness: number, density: number, molarMass: number): number {
+  return (thickness * density / molarMass) * FARADAY;
+}
+
+/** Sand's equation solved for the depletion time: t0 = (c0 F √(π D) / (2 i))² (s). */
+export function sandTime(c0: number, diffusivity: number, currentDensity: number): number {
+  return ((c0 * FARADAY * Math.sqrt(Math.PI * diffusivity)) / (2 * currentDensity)) ** 2;
+}
+
+/** Areal capacity of a cathode: loading · active fraction · specific capacity (C/m²). */
+export function cathodeCapacity(loading: number, activeFraction: number, specificCapacity: number): number {
+  return loading * activeFraction * specificCapacity;
+}
+
+/** Current density of a C-rate: rate (per hour) · areal capacity (A/m²). */
+export function cRateCurrent(rate: number, arealCapacity: number): number {
+  return (rate * arealCapacity) / 3600;
+}
+
+/** Duration of n full cycles (charge + discharge) at a C-rate, ignoring rests (s). */
+export function cyclingTime(cycles: number, rate: number): number {
+  return rate > 0 ? (cycles * 2 * 3600) / rate : Infinity;
+}
+
+/** Number of steps of a current ramp from start to until (inclusive), each `step` apart. */
+export function rampSteps(start: number, step: number, until: number): number {
+  if (step <= 0 || until < start) return 1;
+  // The small epsilon keeps 0.1 + 29 × 0.1 = 3.0 from rounding to 29 steps.
+  return Math.floor((until - start) / step + 1e-9) + 1;
+}
+
+/** Time to sweep an EIS spectrum, counting one period per frequency (s). A lower bound. */
+export function eisSweepTime(fHigh: number, fLow: number, pointsPerDecade: number): number {
+  const hi = Math.max(fHigh, fLow), lo = Math.min(fHigh, fLow);
+  if (lo <= 0) return Infinity;
+  const decades = Math.log10(hi / lo);
+  const n = Math.max(1, Math.round(decades * pointsPerDecade) + 1);
+  let t = 0;
+  for (let k = 0; k < n; k++) t += 1 / (hi * 10 ** (-(k * decades) / Math.max(1, n - 1)));
+  return t;
+}

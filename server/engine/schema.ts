@@ -1,0 +1,151 @@
+// What each block may contain: the single source for checking, completion and hover docs.
+import { Dim, DIM } from './units';
+
+export type Shape =
+  | 'quantity'      // 5 MPa
+  | 'tolerance'     // 15 µm ± 0.5 µm
+  | 'range'         // 2.8 V .. 4.3 V
+  | 'list'          // 0.5, 1, 2 mA/cm²
+  | 'count'         // 100
+  | 'enum'          // metal
+  | 'ref'           // eis-10mV
+  | 'strings'       // "a.mpt", "b.mpt"
+  | 'string'        // "Li6PS5Cl"
+  | 'stack'         // Cu | Li 50 µm | LNT10F
+  | 'members'       // GMWNT : FG = 10 : 1
+  | 'countAtRate'   // 100 at 0.3 C
+  | 'every'         // 10 cycles | 1 mAh/cm²
+  | 'flag'          // stop on short
+  | 'oneC'          // 1C = 180 mAh/g
+  | 'cathode';      // NCM9 { loading ...; active ...; capacity ... }
+
+export type RefKind = 'material' | 'composite' | 'layer' | 'cell' | 'protocol' | 'eis-protocol' | 'group';
+
+export interface PropSpec {
+  key: string;
+  shape: Shape;
+  doc: string;
+  dim?: Dim;
+  /** Unit a snippet or quick fix suggests. */
+  unit?: string;
+  words?: readonly string[];
+  refKind?: RefKind;
+  required?: boolean;
+  example?: string;
+}
+
+export const MATERIAL_ROLES = ['metal', 'alloy', 'carbon', 'binder', 'electrolyte', 'cathode', 'collector'] as const;
+export const CELL_KINDS = ['symmetric', 'half', 'full'] as const;
+export const PROTOCOL_TYPES = ['ccd', 'strip', 'sand', 'cycling', 'rate', 'eis'] as const;
+export const COMPOSITE_GROUPS = ['carbon', 'binder', 'active', 'electrolyte', 'additive'] as const;
+export const DATA_FORMATS = ['biologic-mpt', 'csv', 'arbin', 'neware', 'land', 'maccor', 'zplot', 'gamry'] as const;
+
+const q = (key: string, dim: Dim, unit: string, doc: string, required = false): PropSpec =>
+  ({ key, shape: 'quantity', dim, unit, doc, required, example: `${key} ${exampleValue(unit)} ${unit}` });
+
+function exampleValue(unit: string): string {
+  return ({ 'mA/cm²': '0.5', 'V': '-0.4', 'h': '0.5', 'MPa': '5', '°C': '25', 'mm': '9', 'cm²': '0.6362', 'µm': '15', 'g/cm³': '0.534', 'g/mol': '6.941', 'mAh/g': '180', 'cm²/s': '1e-10', 'mAh/cm²': '1', 'mg/cm²': '12', 'wt%': '67', 'mV': '10' } as Record<string, string>)[unit] ?? '1';
+}
+
+const environment: PropSpec[] = [
+  q('temperature', DIM.temperature, '°C', 'Cell temperature during the test.'),
+  q('pressure', DIM.pressure, 'MPa', 'Stack pressure applied to the cell.'),
+  q('diameter', DIM.length, 'mm', 'Diameter of the punched electrodes; the cell area is π d²/4.'),
+  q('area', DIM.area, 'cm²', 'Electrode area (instead of a diameter).'),
+];
+
+const window: PropSpec = { key: 'window', shape: 'range', dim: DIM.voltage, unit: 'V', doc: 'Voltage window of the cycling, lower .. upper.', example: 'window 2.8 V .. 4.3 V' };
+const oneC: PropSpec = { key: '1C', shape: 'oneC', dim: DIM.specificCapacity, unit: 'mAh/g', doc: 'The specific capacity that defines 1C; C-rate currents are rate × this × active mass. Defaults to the cathode\'s capacity.', example: '1C = 180 mAh/g' };
+const eisRef: PropSpec = { key: 'eis', shape: 'ref', refKind: 'eis-protocol', doc: 'An eis protocol measured during this one, on its own schedule.', example: 'eis eis-10mV' };
+
+export const BLOCKS: Record<string, PropSpec[]> = {
+  study: environment,
+  material: [
+    { key: 'role', shape: 'enum', words: MATERIAL_ROLES, required: true, doc: 'What the material is in a cell: ' + MATERIAL_ROLES.join(', ') + '.', example: 'role metal' },
+    { key: 'formula', shape: 'string', doc: 'Chemical formula, for the record.', example: 'formula "Li6PS5Cl"' },
+    q('density', DIM.density, 'g/cm³', 'Mass density. Needed for a metal\'s Li inventory and concentration c0 = density / molar mass.'),
+    q('molar-mass', DIM.molarMass, 'g/mol', 'Molar mass. Needed for a metal\'s Li inventory and concentration c0.'),
+    q('capacity', DIM.specificCapacity, 'mAh/g', 'Specific capacity of an active material.'),
+    { ...window, doc: 'Voltage range vs Li in which the material is stable; cycling windows outside it are warned about.', example: 'window 2.5 V .. 4.6 V' },
+    q('D_eff', DIM.diffusivity, 'cm²/s', 'Prior effective Li diffusion coefficient, used to predict Sand depletion times.'),
+    q('ccd', DIM.currentDensity, 'mA/cm²', 'Known critical current density of this metal as an anode; planned currents above it are warned about.'),
+  ],
+  composite: [
+    ...COMPOSITE_GROUPS.map((g): PropSpec => ({ key: g, shape: 'members', refKind: 'material', doc: `The ${g} of the composite: its materials and their mass ratio.`, example: g === 'carbon' ? 'carbon GMWNT : FG = 10 : 1' : `${g} PVDF` })),
+    { key: 'ratio', shape: 'members', refKind: 'group', doc: 'Mass ratio between the groups of the composite.', example: 'ratio carbon : binder = 10 : 1' },
+    { key: 'thickness', shape: 'tolerance', dim: DIM.length, unit: 'µm', required: true, doc: 'Thickness of the layer, with its tolerance.', example: 'thickness 15 µm ± 0.5 µm' },
+    q('D_eff', DIM.diffusivity, 'cm²/s', 'Prior effective Li diffusion coefficient of Li with this interlayer; replaces the metal\'s in predictions.'),
+    q('ccd', DIM.currentDensity, 'mA/cm²', 'Known critical current density of Li with this interlayer.'),
+  ],
+  cell: [
+    ...environment,
+    { key: 'stack', shape: 'stack', refKind: 'layer', required: true, doc: 'The layers from the anode side to the cathode side, separated by |. A material layer takes a thickness; a composite carries its own.', example: 'stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu' },
+    { key: 'cathode', shape: 'cathode', refKind: 'material', doc: 'The composite cathode: its active material, areal loading, active fraction and specific capacity.', example: 'cathode NCM9 { loading 12 mg/cm²; active 67 wt%; capacity 180 mAh/g }' },
+  ],
+  cathode: [
+    q('loading', DIM.massLoading, 'mg/cm²', 'Areal mass loading of the cathode composite.', true),
+    q('active', DIM.dimensionless, 'wt%', 'Mass fraction of active material in the cathode composite.', true),
+    q('capacity', DIM.specificCapacity, 'mAh/g', 'Specific capacity of the active material (defaults to the material\'s).'),
+  ],
+  'protocol ccd': [
+    q('start', DIM.currentDensity, 'mA/cm²', 'Current density of the first step.', true),
+    q('step', DIM.currentDensity, 'mA/cm²', 'Increment of the current density from one step to the next.', true),
+    q('half-cycle', DIM.time, 'h', 'Duration of each half cycle (stripping, then plating) at each step.', true),
+    q('until', DIM.currentDensity, 'mA/cm²', 'The last step planned if the cell does not short before; bounds the duration.'),
+    { key: 'stop', shape: 'flag', words: ['on', 'short'], doc: 'Stop the ramp when the cell short-circuits.', example: 'stop on short' },
+  ],
+  'protocol strip': [
+    q('current', DIM.currentDensity, 'mA/cm²', 'Constant stripping current density.', true),
+    q('cutoff', DIM.voltage, 'V', 'Voltage at which stripping stops (the study: -0.4 V vs the counter electrode).', true),
+    q('capacity', DIM.arealCapacity, 'mAh/cm²', 'Planned stripping capacity, if the test stops there before the cutoff.'),
+    eisRef,
+  ],
+  'protocol sand': [
+    { key: 'currents', shape: 'list', dim: DIM.currentDensity, unit: 'mA/cm²', required: true, doc: 'The current densities of the series; each is stripped to the cutoff. Fit t0^-1/2 against i for D_eff.', example: 'currents 0.5, 1, 2, 3 mA/cm²' },
+    q('cutoff', DIM.voltage, 'V', 'Voltage that ends each stripping run (depletion time t0).', true),
+    eisRef,
+  ],
+  'protocol cycling': [
+    { ...window, required: true },
+    oneC,
+    { key: 'precycle', shape: 'countAtRate', dim: DIM.cRate, unit: 'C', doc: 'Formation cycles before the main cycling: count at C-rate.', example: 'precycle 1 at 0.05 C' },
+    { key: 'cycles', shape: 'countAtRate', dim: DIM.cRate, unit: 'C', required: true, doc: 'Main cycling: count at C-rate.', example: 'cycles 100 at 0.3 C' },
+    eisRef,
+  ],
+  'protocol rate': [
+    window,
+    oneC,
+    { key: 'rates', shape: 'list', dim: DIM.cRate, unit: 'C', required: true, doc: 'C-rates of the rate test, in order.', example: 'rates 0.1, 0.2, 0.3, 0.4, 0.5 C' },
+    { key: 'cycles-each', shape: 'count', required: true, doc: 'Cycles at each C-rate.', example: 'cycles-each 5' },
+    { key: 'return', shape: 'quantity', dim: DIM.cRate, unit: 'C', doc: 'C-rate of the final segment that checks recovery; as many cycles as each rate.', example: 'return 0.1 C' },
+  ],
+  'protocol eis': [
+    q('amplitude', DIM.voltage, 'mV', 'Amplitude of the AC voltage perturbation.', true),
+    { key: 'frequencies', shape: 'range', dim: DIM.frequency, unit: 'Hz', required: true, doc: 'Frequency range, from the highest to the lowest.', example: 'frequencies 1 MHz .. 0.1 Hz' },
+    { key: 'points-per-decade', shape: 'count', doc: 'Frequencies measured per decade.', example: 'points-per-decade 10' },
+    { key: 'every', shape: 'every', doc: 'When a spectrum is taken during the host protocol: every N cycles, or every X mAh/cm² stripped.', example: 'every 10 cycles' },
+  ],
+  run: [
+    { key: 'data', shape: 'strings', doc: 'Data files the run produced: paths or globs, relative to this spec.', example: 'data "data/run.mpt"' },
+    { key: 'format', shape: 'enum', words: DATA_FORMATS, doc: 'Instrument format of the data files; auto-detected when absent.', example: 'format biologic-mpt' },
+    { key: 'note', shape: 'string', doc: 'A free note.', example: 'note "..."' },
+  ],
+};
+
+export const DECL_DOCS: Record<string, string> = {
+  import: 'Import another .cellspec file (a material library); its declarations become visible here.',
+  study: 'Study-wide defaults (temperature, pressure, diameter or area) for every cell that does not set them.',
+  material: 'A material with its properties: role, density, molar mass, specific capacity, voltage window, D_eff prior, known CCD.',
+  composite: 'A composite layer (e.g. an interlayer) defined by mass ratios of its groups and a thickness.',
+  cell: 'A cell: kind (symmetric, half, full), area, pressure, temperature, the ordered stack of layers and the cathode.',
+  protocol: 'A test protocol: ccd, strip, sand, cycling, rate or eis.',
+  run: 'A protocol applied to a cell, with the data files it produced.',
+};
+
+export function blockKey(keyword: string, type?: string): string {
+  return keyword === 'protocol' ? `protocol ${type}` : keyword;
+}
+
+export function propSpec(block: string, key: string): PropSpec | undefined {
+  return BLOCKS[block]?.find((p) => p.key === key);
+}

@@ -1,0 +1,93 @@
+// The set of .cellspec files the engine knows: open documents (with their editor text) over files
+// on disk. Each file is parsed once per version; analysis of one file resolves its imports.
+import { URI, Utils } from 'vscode-uri';
+import { Decl, interpret } from './model';
+import { parse } from './parser';
+import { Diagnostic, SyntaxTree } from './syntax';
+import { LineIndex } from './text';
+
+/** File access, kept behind an interface so the engine runs in tests without a disk. */
+export interface FileSystem {
+  readFile(uri: string): string | undefined;
+}
+
+export interface ParsedFile {
+  uri: string;
+  version: number | string;
+  text: string;
+  tree: SyntaxTree;
+  decls: Decl[];
+  /** Syntax and shape diagnostics of this file alone. */
+  diagnostics: Diagnostic[];
+  lines: LineIndex;
+}
+
+export class Workspace {
+  private open = new Map<string, { text: string; version: number }>();
+  private cache = new Map<string, ParsedFile>();
+  /** Files on disk the engine has seen (imports, workspace scans). */
+  private known = new Set<string>();
+
+  constructor(private fs: FileSystem) {}
+
+  setDocument(uri: string, text: string, version: number) {
+    this.open.set(uri, { text, version });
+    this.known.add(uri);
+  }
+
+  closeDocument(uri: string) {
+    this.open.delete(uri);
+    this.cache.delete(uri);
+  }
+
+  /** A file on disk changed or appeared: forget its cached parse. */
+  fileChanged(uri: string) {
+    this.cache.delete(uri);
+    this.known.add(uri);
+  }
+
+  fileDeleted(uri: string) {
+    this.cache.delete(uri);
+    if (!this.open.has(uri)) this.known.delete(uri);
+  }
+
+  addKnownFile(uri: string) { this.known.add(uri); }
+
+  knownFiles(): string[] { return [...this.known]; }
+
+  isOpen(uri: string): boolean { return this.open.has(uri); }
+
+  get(uri: string): ParsedFile | undefined {
+    const doc = this.open.get(uri);
+    let text: string | undefined;
+    let version: number | string;
+    if (doc) { text = doc.text; version = doc.version; } else {
+      const cached = this.cache.get(uri);
+      text = this.fs.readFile(uri);
+      if (text === undefined) return undefined;
+      // Disk files are keyed by content: cheap to compare, and always right.
+      version = 'disk:' + text.length + ':' + hash(text);
+      if (cached && cached.version === version) return cached;
+    }
+    const cached = this.cache.get(uri);
+    if (cached && cached.version === version) return cached;
+    const tree = parse(text);
+    const { decls, diagnostics } = interpret(tree, uri);
+    const file: ParsedFile = { uri, version, text, tree, decls, diagnostics: [...tree.diagnostics, ...diagnostics], lines: new LineIndex(text) };
+    this.cache.set(uri, file);
+    this.known.add(uri);
+    return file;
+  }
+}
+
+export function resolveImport(fromUri: string, path: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return path;
+  if (path.startsWith('/')) return URI.file(path).toString();
+  return Utils.joinPath(Utils.dirname(URI.parse(fromUri)), path).toString();
+}
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); }
+  return h >>> 0;
+}

@@ -1,7 +1,7 @@
 // Derived values: what the plan implies (areas, Li inventory, currents, durations, Sand
 // predictions). Each carries the formula and the inputs it came from, for hovers and the preview.
 import { Span } from './lexer';
-import { Decl, PropMap, Quantity, Value } from './model';
+import { Decl, PropMap, Quantity, tokensText, Value } from './model';
 import * as phys from './physics';
 import { formatNumber, formatQuantity } from './units';
 import { ParsedFile } from './workspace';
@@ -140,7 +140,7 @@ function compositeFractions(d: Decl, scope: Scope, push: (d: Derived) => void) {
   const text = fractions.map(([n, f]) => `${n} ${fq(f, 'wt%')}`).join(', ');
   push({ key: 'composite.massFractions', owner: d.name!.name, anchor, label: 'mass fractions', text,
     formula: 'w(member) = its part of its group × the group\'s part of the composite',
-    inputs: [...d.props].filter(([, e]) => e.value?.shape === 'members').map(([k, e]) => `${k}: ${e.prop.values.map((t) => t.text).join(' ')}`) });
+    inputs: [...d.props].filter(([, e]) => e.value?.shape === 'members').map(([k, e]) => `${k}: ${tokensText(e.prop.values)}`) });
   void scope;
 }
 
@@ -242,7 +242,7 @@ function protocolDerived(d: Decl, owner: string, push: (d: Derived) => void) {
     eis: 'one period per frequency: Σ 1/f over the sweep (a lower bound)',
   };
   push({ key: 'protocol.duration', owner, anchor: headerSpan(d), label: 'duration', si: s, unit: s < 600 ? 's' : 'h', text: fq(s, s < 600 ? 's' : 'h'),
-    formula: formulas[d.type!.name], inputs: [...p.keys()].filter((k) => k !== 'eis' && k !== 'stop').map((k) => `${k} ${p.get(k)!.prop.values.map((t) => t.text).join(' ')}`) });
+    formula: formulas[d.type!.name], inputs: [...p.keys()].filter((k) => k !== 'eis' && k !== 'stop').map((k) => `${k} ${tokensText(p.get(k)!.prop.values)}`) });
 }
 
 /** Currents, predictions and the duration of a run. Returns its duration in seconds if known. */

@@ -427,3 +427,8 @@ function article(s: string): string {
 export function spanOf(toks: Span[]): Span {
   return { start: toks[0].start, end: toks[toks.length - 1].end };
 }
+
+/** The tokens of a property as the user wrote them, units included, single-spaced. */
+export function tokensText(toks: Token[]): string {
+  return toks.map((t) => (t.unit ? `${t.text} ${t.unit.text}` : t.text)).join(' ').replace(/ ([,;])/g, '$1');
+}

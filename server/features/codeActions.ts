@@ -1,0 +1,30 @@
+// Code actions: the fixes diagnostics carry (did-you-mean, add unit, add missing property), and
+// "convert to <unit>" for the quantity under the cursor.
+import { Analysis } from '../engine/analysis';
+import { Span } from '../engine/lexer';
+import { Diagnostic } from '../engine/syntax';
+import { formatNumber, fromSI, parseUnit, unitsFor } from '../engine/units';
+import { tokenAt } from './locate';
+
+export interface CodeAction { title: string; kind: 'quickfix' | 'refactor.rewrite'; diagnostic?: Diagnostic; edits: (Span & { newText: string })[]; preferred?: boolean }
+
+export function codeActions(a: Analysis, range: Span): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const d of a.diagnostics) {
+    if (d.end < range.start || d.start > range.end || !d.fixes) continue;
+    d.fixes.forEach((f, i) => out.push({ title: f.title, kind: 'quickfix', diagnostic: d, edits: [{ start: f.start, end: f.end, newText: f.newText }], preferred: i === 0 }));
+  }
+  const tok = tokenAt(a.file.tree.tokens, range.start);
+  if (tok?.kind === 'number' && tok.unit) {
+    const u = parseUnit(tok.unit.text);
+    if (!('error' in u)) {
+      const si = tok.num! * u.factor + u.offset;
+      for (const target of unitsFor(u.dim)) {
+        const t = parseUnit(target);
+        if ('error' in t || t.canonical === u.canonical) continue;
+        out.push({ title: `Convert to ${target}`, kind: 'refactor.rewrite', edits: [{ start: tok.start, end: tok.unit.end, newText: `${formatNumber(fromSI(si, t), 6)} ${target}` }] });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+// Hover: what a value means, its conversions, and how each derived value was computed.
+import { Analysis, baseName } from '../engine/analysis';
+import { Derived } from '../engine/compute';
+import { Span } from '../engine/lexer';
+import { Decl, tokensText } from '../engine/model';
+import { DECL_DOCS, propSpec } from '../engine/schema';
+import { dimName, formatQuantity, parseUnit, unitsFor, Unit } from '../engine/units';
+import { declAt, propertyAt, referenceAt, tokenAt } from './locate';
+
+export interface HoverResult { markdown: string; span: Span }
+
+export function hover(a: Analysis, offset: number): HoverResult | undefined {
+  const tok = tokenAt(a.file.tree.tokens, offset);
+  if (!tok || tok.kind === 'comment' || tok.kind === 'eof') return undefined;
+  const parts: string[] = [];
+  let span: Span = tok;
+
+  const ref = referenceAt(a, offset);
+  if (ref?.target) parts.push(describeDecl(ref.target, a.file.uri));
+
+  const hit = propertyAt(a, offset);
+  const decl = declAt(a, offset);
+  if (tok.kind === 'number') {
+    parts.push(describeQuantity(tok.num!, tok.unit?.text));
+    if (tok.unit) span = { start: tok.start, end: tok.unit.end };
+  }
+  if (hit && hit.entry.prop.key === tok) {
+    const spec = propSpec(hit.blockKey, hit.entry.spec.key);
+    if (spec) parts.push(`**${spec.key}**${spec.dim ? ` (${dimName(spec.dim)})` : ''}: ${spec.doc}\n\n\`${spec.example}\``);
+  }
+  if (decl && decl.syntax.keyword === tok) parts.push(`**${tok.text}**: ${DECL_DOCS[tok.text]}`);
+  if (decl && decl.name && decl.name.start <= offset && offset <= decl.name.end && decl.keyword !== 'run') parts.push(describeDecl(decl, a.file.uri));
+
+  // Derived values anchored on the line under the cursor.
+  const line = a.file.lines.position(offset).line;
+  const derived = a.derived.filter((d) => a.file.lines.position(d.anchor.start).line <= line && line <= a.file.lines.position(d.anchor.end).line);
+  for (const d of derived) parts.push(describeDerived(d));
+  if (!parts.length) return undefined;
+  return { markdown: parts.join('\n\n---\n\n'), span };
+}
+
+export function describeDerived(d: Derived): string {
+  return `**${d.label}** = ${d.text}\n\n${d.formula}` + (d.inputs.length ? `\n\nfrom: ${d.inputs.filter(Boolean).join('; ')}` : '');
+}
+
+function describeQuantity(value: number, unitText: string | undefined): string {
+  if (!unitText) return `${value} (no unit)`;
+  const u = parseUnit(unitText);
+  if ('error' in u) return `${value} ${unitText}: ${u.error}`;
+  const si = value * u.factor + u.offset;
+  const others = unitsFor(u.dim).filter((x) => x !== u.canonical).slice(0, 3).map((x) => formatQuantity(si, x));
+  return `${formatQuantity(si, u.canonical)} — ${dimName(u.dim)}` + (others.length ? ` (= ${others.join(' = ')})` : '') + siText(si, u);
+}
+
+function siText(si: number, u: Unit): string {
+  return u.factor === 1 && u.offset === 0 ? '' : `; SI ${si.toPrecision(4)} (${dimName(u.dim)})`;
+}
+
+function describeDecl(d: Decl, fromUri: string): string {
+  const where = d.uri === fromUri ? '' : ` — from ${baseName(d.uri)}`;
+  const head = `\`${d.keyword} ${d.name?.name ?? ''}${d.type ? ' ' + d.type.name : ''}\`${where}`;
+  const props = [...d.props.entries()].slice(0, 8).map(([k, e]) => `- ${k} ${tokensText(e.prop.values)}${e.prop.block ? ' { … }' : ''}`);
+  return [head, ...props].join('\n');
+}

@@ -1,0 +1,53 @@
+// Finding what is under the cursor: the token, the declaration, the property.
+import { Analysis, Reference } from '../engine/analysis';
+import { Token } from '../engine/lexer';
+import { Decl, PropEntry } from '../engine/model';
+import { blockKey } from '../engine/schema';
+
+/** The token containing offset (or ending right at it), by binary search. */
+export function tokenAt(tokens: Token[], offset: number): Token | undefined {
+  let lo = 0, hi = tokens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = tokens[mid];
+    if (t.end < offset) lo = mid + 1;
+    else if (t.start > offset) hi = mid - 1;
+    else {
+      // Prefer a real token over a newline/eof that touches the offset.
+      if ((t.kind === 'newline' || t.kind === 'eof') && mid > 0 && tokens[mid - 1].end === offset) return tokens[mid - 1];
+      return t;
+    }
+  }
+  return undefined;
+}
+
+export function declAt(a: Analysis, offset: number): Decl | undefined {
+  return a.file.decls.find((d) => d.syntax.start <= offset && offset <= d.syntax.end);
+}
+
+export interface PropertyHit { decl: Decl; entry: PropEntry; blockKey: string; nested?: PropEntry }
+
+export function propertyAt(a: Analysis, offset: number): PropertyHit | undefined {
+  const decl = declAt(a, offset);
+  if (!decl) return undefined;
+  const key = blockKey(decl.keyword, decl.type?.name);
+  for (const entry of decl.props.values()) {
+    if (entry.prop.start <= offset && offset <= entry.prop.end) {
+      const v = entry.value;
+      if (v?.shape === 'cathode') {
+        for (const n of v.props.values()) if (n.prop.start <= offset && offset <= n.prop.end) return { decl, entry: n, blockKey: 'cathode', nested: entry };
+      }
+      return { decl, entry, blockKey: key };
+    }
+  }
+  return undefined;
+}
+
+export function referenceAt(a: Analysis, offset: number): Reference | undefined {
+  return a.references.find((r) => r.start <= offset && offset <= r.end);
+}
+
+/** A declaration whose own name is under the cursor. */
+export function declNameAt(a: Analysis, offset: number): Decl | undefined {
+  return a.file.decls.find((d) => d.keyword !== 'run' && d.name && d.name.start <= offset && offset <= d.name.end);
+}

@@ -1,0 +1,50 @@
+// Go to definition, find references and rename, across every .cellspec file the workspace knows.
+import { analyze, Analysis } from '../engine/analysis';
+import { Span } from '../engine/lexer';
+import { Decl } from '../engine/model';
+import { Workspace } from '../engine/workspace';
+import { declNameAt, referenceAt } from './locate';
+
+export interface Location extends Span { uri: string }
+
+/** The declaration under the cursor, whether at its name or at a use of it. */
+export function targetAt(a: Analysis, offset: number): Decl | undefined {
+  return referenceAt(a, offset)?.target ?? declNameAt(a, offset);
+}
+
+export function definition(a: Analysis, offset: number): Location | undefined {
+  const d = referenceAt(a, offset)?.target;
+  return d?.name ? { uri: d.uri, start: d.name.start, end: d.name.end } : undefined;
+}
+
+export function references(ws: Workspace, a: Analysis, offset: number, includeDeclaration = true): Location[] {
+  const target = targetAt(a, offset);
+  if (!target?.name) return [];
+  const out: Location[] = includeDeclaration ? [{ uri: target.uri, start: target.name.start, end: target.name.end }] : [];
+  const same = (d?: Decl) => !!d && d.uri === target.uri && d.name?.start === target.name!.start;
+  for (const uri of ws.knownFiles()) {
+    const other = uri === a.file.uri ? a : analyze(ws, uri);
+    if (!other) continue;
+    for (const r of other.references) if (same(r.target)) out.push({ uri, start: r.start, end: r.end });
+  }
+  return out;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+export interface RenameResult { edits: (Location & { newText: string })[]; error?: string }
+
+export function rename(ws: Workspace, a: Analysis, offset: number, newName: string): RenameResult {
+  if (!NAME.test(newName) || newName.endsWith('-')) return { edits: [], error: `'${newName}' is not a valid name: use letters, digits, '_' and '-', starting with a letter` };
+  const target = targetAt(a, offset);
+  if (!target) return { edits: [], error: 'nothing to rename here' };
+  const clash = a.scope.layer.get(newName) ?? a.scope.cell.get(newName) ?? a.scope.protocol.get(newName);
+  if (clash && clash !== target) return { edits: [], error: `'${newName}' is already declared` };
+  return { edits: references(ws, a, offset, true).map((l) => ({ ...l, newText: newName })) };
+}
+
+export function prepareRename(a: Analysis, offset: number): Span | undefined {
+  const r = referenceAt(a, offset);
+  if (r?.target) return r;
+  return declNameAt(a, offset)?.name;
+}

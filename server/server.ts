@@ -1,0 +1,261 @@
+// The language server: a thin adapter from the engine and the features to LSP. Offsets become
+// positions here and nowhere else. Every handler is guarded: a bug in one feature answers
+// nothing for that request, it never takes the server down.
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  CodeActionKind, CompletionItemKind, ResponseError, createConnection, Diagnostic as LspDiagnostic, DiagnosticSeverity, DidChangeWatchedFilesNotification,
+  FileChangeType, InitializeResult, InlayHint, InsertTextFormat, Location, MarkupKind, ProposedFeatures, Range, SemanticTokensBuilder,
+  SymbolKind, TextDocuments, TextDocumentSyncKind, TextEdit,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { analyze, Analysis } from './engine/analysis';
+import { Span } from './engine/lexer';
+import { Diagnostic } from './engine/syntax';
+import { LineIndex } from './engine/text';
+import { Workspace } from './engine/workspace';
+import { codeActions } from './features/codeActions';
+import { complete, CompletionKind } from './features/completion';
+import { foldingRanges } from './features/folding';
+import { format } from './features/format';
+import { hover } from './features/hover';
+import { inlayHints } from './features/inlayHints';
+import { definition, prepareRename, references, rename } from './features/navigation';
+import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from './features/semanticTokens';
+import { DocumentSymbol, documentSymbols } from './features/symbols';
+import { nodeFileSystem } from './nodeFileSystem';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const ws = new Workspace(nodeFileSystem);
+
+interface Settings { inlayHints: boolean; plausibility: boolean }
+let settings: Settings = { inlayHints: true, plausibility: true };
+let canConfigure = false;
+let canRefreshHints = false;
+
+/** Analyses cached by URI; any edit or file change can affect importers, so all are dropped. */
+let analyses = new Map<string, Analysis | undefined>();
+function analysisOf(uri: string): Analysis | undefined {
+  if (!analyses.has(uri)) analyses.set(uri, analyze(ws, uri, { plausibility: settings.plausibility }));
+  return analyses.get(uri);
+}
+function invalidate() { analyses = new Map(); }
+
+function guard<A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R): (...args: A) => R {
+  return (...args: A) => {
+    try { return fn(...args); } catch (e) {
+      connection.console.error(`cellspec: ${name} failed: ${(e as Error).stack ?? e}`);
+      return fallback;
+    }
+  };
+}
+
+const range = (lines: LineIndex, s: Span): Range => ({ start: lines.position(s.start), end: lines.position(s.end) });
+const linesOf = (uri: string): LineIndex | undefined => ws.get(uri)?.lines;
+
+connection.onInitialize((params): InitializeResult => {
+  canConfigure = !!params.capabilities.workspace?.configuration;
+  canRefreshHints = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
+  const opts = params.initializationOptions as Partial<Settings> | undefined;
+  if (opts) settings = { ...settings, ...opts };
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  // Known files let references and rename reach files that are not open.
+  setImmediate(() => folders.forEach(scanFolder));
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: [' ', '|', ':'] },
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      documentFormattingProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+      inlayHintProvider: true,
+      semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true },
+    },
+    serverInfo: { name: 'cellspec-language-server', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(async () => {
+  try {
+    await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.cellspec' }] });
+  } catch { /* the client does not support dynamic registration: no file watching */ }
+  await loadSettings();
+});
+
+async function loadSettings() {
+  if (!canConfigure) return;
+  try {
+    const c = await connection.workspace.getConfiguration('cellspec');
+    settings = { inlayHints: c?.inlayHints?.enabled !== false, plausibility: c?.diagnostics?.plausibility !== false };
+  } catch { /* keep the defaults */ }
+}
+
+connection.onDidChangeConfiguration(async () => {
+  await loadSettings();
+  invalidate();
+  documents.all().forEach((d) => schedule(d.uri, 0));
+  if (canRefreshHints) connection.languages.inlayHint.refresh().catch(() => undefined);
+});
+
+function scanFolder(folderUri: string) {
+  const root = URI.parse(folderUri).fsPath;
+  let budget = 5000;
+  const walk = (dir: string, depth: number) => {
+    if (depth > 12 || budget <= 0) return;
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      if (budget-- <= 0) return;
+      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') walk(path.join(dir, e.name), depth + 1);
+      else if (e.isFile() && e.name.endsWith('.cellspec')) ws.addKnownFile(URI.file(path.join(dir, e.name)).toString());
+    }
+  };
+  walk(root, 0);
+}
+
+// Validation: debounced per document; the debounce is short because analysis is fast and
+// stale diagnostics are worse than a few wasted runs.
+const timers = new Map<string, NodeJS.Timeout>();
+const DEBOUNCE_MS = 10;
+function schedule(uri: string, delay = DEBOUNCE_MS) {
+  clearTimeout(timers.get(uri));
+  timers.set(uri, setTimeout(() => { timers.delete(uri); validate(uri); }, delay));
+}
+
+const validate = guard('diagnostics', undefined, (uri: string) => {
+  const doc = documents.get(uri);
+  if (!doc) return;
+  const a = analysisOf(uri);
+  if (!a) return;
+  connection.sendDiagnostics({ uri, version: doc.version, diagnostics: a.diagnostics.map((d) => toLspDiagnostic(a, d)) });
+});
+
+const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
+
+function toLspDiagnostic(a: Analysis, d: Diagnostic): LspDiagnostic {
+  return {
+    range: range(a.file.lines, d), severity: SEVERITY[d.severity], code: d.code, source: 'cellspec', message: d.message,
+    relatedInformation: d.related?.flatMap((r) => {
+      const lines = linesOf(r.uri);
+      return lines ? [{ location: { uri: r.uri, range: range(lines, r) }, message: r.message }] : [];
+    }),
+  };
+}
+
+documents.onDidOpen((e) => { ws.setDocument(e.document.uri, e.document.getText(), e.document.version); invalidate(); schedule(e.document.uri, 0); });
+documents.onDidChangeContent((e) => {
+  ws.setDocument(e.document.uri, e.document.getText(), e.document.version);
+  invalidate();
+  // Files importing this one may change too.
+  for (const d of documents.all()) schedule(d.uri, d.uri === e.document.uri ? DEBOUNCE_MS : 100);
+});
+documents.onDidClose((e) => {
+  ws.closeDocument(e.document.uri);
+  invalidate();
+  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+connection.onDidChangeWatchedFiles((p) => {
+  for (const c of p.changes) {
+    if (c.type === FileChangeType.Deleted) ws.fileDeleted(c.uri); else ws.fileChanged(c.uri);
+  }
+  invalidate();
+  documents.all().forEach((d) => schedule(d.uri, 0));
+});
+
+const withDoc = <R>(uri: string, pos: { line: number; character: number } | undefined, fallback: R, fn: (a: Analysis, offset: number) => R): R => {
+  const a = analysisOf(uri);
+  if (!a) return fallback;
+  return fn(a, pos ? a.file.lines.offset(pos) : 0);
+};
+
+connection.onHover(guard('hover', null, (p) => withDoc(p.textDocument.uri, p.position, null, (a, o) => {
+  const h = hover(a, o);
+  return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: range(a.file.lines, h.span) } : null;
+})));
+
+const COMPLETION_KINDS: Record<CompletionKind, CompletionItemKind> = {
+  keyword: CompletionItemKind.Keyword, property: CompletionItemKind.Property, unit: CompletionItemKind.Unit,
+  reference: CompletionItemKind.Reference, value: CompletionItemKind.EnumMember, snippet: CompletionItemKind.Snippet,
+};
+connection.onCompletion(guard('completion', [], (p) => withDoc(p.textDocument.uri, p.position, [], (a, o) =>
+  complete(a, o).map((c) => ({
+    label: c.label, kind: COMPLETION_KINDS[c.kind], detail: c.detail,
+    documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
+    insertText: c.insertText, insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+  })))));
+
+const toLocation = (l: Span & { uri: string }): Location[] => {
+  const lines = linesOf(l.uri);
+  return lines ? [{ uri: l.uri, range: range(lines, l) }] : [];
+};
+connection.onDefinition(guard('definition', null, (p) => withDoc(p.textDocument.uri, p.position, null, (a, o) => {
+  const d = definition(a, o);
+  return d ? toLocation(d) : null;
+})));
+connection.onReferences(guard('references', [], (p) => withDoc(p.textDocument.uri, p.position, [], (a, o) =>
+  references(ws, a, o, p.context.includeDeclaration).flatMap(toLocation))));
+connection.onPrepareRename(guard('prepareRename', null, (p) => withDoc(p.textDocument.uri, p.position, null, (a, o) => {
+  const s = prepareRename(a, o);
+  return s ? range(a.file.lines, s) : null;
+})));
+connection.onRenameRequest(guard('rename', null, (p) => withDoc(p.textDocument.uri, p.position, null, (a, o) => {
+  const r = rename(ws, a, o, p.newName);
+  if (r.error) return new ResponseError(-32803 /* RequestFailed */, r.error);
+  const changes: Record<string, TextEdit[]> = {};
+  for (const e of r.edits) {
+    const lines = linesOf(e.uri);
+    if (lines) (changes[e.uri] ??= []).push({ range: range(lines, e), newText: e.newText });
+  }
+  return { changes };
+})));
+
+const SYMBOL_KINDS: Record<DocumentSymbol['kind'], SymbolKind> = {
+  module: SymbolKind.Module, namespace: SymbolKind.Namespace, constant: SymbolKind.Constant, struct: SymbolKind.Struct,
+  class: SymbolKind.Class, function: SymbolKind.Function, event: SymbolKind.Event, property: SymbolKind.Property,
+};
+connection.onDocumentSymbol(guard('documentSymbol', [], (p) => withDoc(p.textDocument.uri, undefined, [], (a) => {
+  const conv = (s: DocumentSymbol): import('vscode-languageserver').DocumentSymbol => ({
+    name: s.name || '?', detail: s.detail, kind: SYMBOL_KINDS[s.kind], range: range(a.file.lines, s.span), selectionRange: range(a.file.lines, s.selection), children: s.children.map(conv),
+  });
+  return documentSymbols(a).map(conv);
+})));
+connection.onFoldingRanges(guard('folding', [], (p) => withDoc(p.textDocument.uri, undefined, [], (a) => foldingRanges(a))));
+connection.onDocumentFormatting(guard('format', [], (p) => withDoc(p.textDocument.uri, undefined, [], (a) => {
+  const text = format(a.file.tree);
+  if (text === undefined || text === a.file.text) return [];
+  return [{ range: { start: { line: 0, character: 0 }, end: a.file.lines.position(a.file.text.length) }, newText: text }];
+})));
+connection.onCodeAction(guard('codeAction', [], (p) => withDoc(p.textDocument.uri, p.range.start, [], (a, start) => {
+  const end = a.file.lines.offset(p.range.end);
+  return codeActions(a, { start, end }).map((c) => ({
+    title: c.title, kind: c.kind === 'quickfix' ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite, isPreferred: c.preferred,
+    diagnostics: c.diagnostic ? [toLspDiagnostic(a, c.diagnostic)] : undefined,
+    edit: { changes: { [p.textDocument.uri]: c.edits.map((e) => ({ range: range(a.file.lines, e), newText: e.newText })) } },
+  }));
+})));
+connection.languages.inlayHint.on(guard('inlayHint', [], (p) => withDoc(p.textDocument.uri, p.range.start, [] as InlayHint[], (a, start) => {
+  if (!settings.inlayHints) return [];
+  const end = a.file.lines.offset(p.range.end);
+  return inlayHints(a, { start, end }).map((h) => ({ position: a.file.lines.position(h.offset), label: h.label, tooltip: h.tooltip, paddingLeft: true }));
+})));
+connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (p) => withDoc(p.textDocument.uri, undefined, { data: [] as number[] }, (a) => {
+  const b = new SemanticTokensBuilder();
+  for (const t of semanticTokens(a)) {
+    const s = a.file.lines.position(t.start), e = a.file.lines.position(t.end);
+    if (s.line !== e.line) continue; // LSP tokens are single-line
+    b.push(s.line, s.character, e.character - s.character, TOKEN_TYPES.indexOf(t.type), t.declaration ? 1 : 0);
+  }
+  return b.build();
+})));
+
+process.on('uncaughtException', (e) => connection.console.error(`cellspec: uncaught ${e.stack ?? e}`));
+documents.listen(connection);
+connection.listen();

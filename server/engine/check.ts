@@ -19,7 +19,8 @@ export function check(file: ParsedFile, scope: Scope, refs: Reference[], _derive
   checkReferences(refs, scope, report);
   for (const d of file.decls) {
     checkRequired(d, scope, file, report);
-    if (d.keyword === 'composite') checkComposite(d, report);
+    if (d.keyword === 'composite') checkComposite(d, scope, report);
+    if (d.keyword === 'protocol') checkEisReference(d, scope, report);
     if (d.keyword === 'cell') checkCell(d, scope, report);
     if (d.keyword === 'run') checkRun(d, scope, report, options.plausibility !== false);
     if (d.keyword === 'protocol' && d.type?.name === 'cycling' || d.type?.name === 'rate') checkWindow(d.props, report);
@@ -89,7 +90,13 @@ function checkRequired(d: Decl, scope: Scope, file: ParsedFile, report: Report) 
   }
 }
 
-function checkComposite(d: Decl, report: Report) {
+function checkEisReference(d: Decl, scope: Scope, report: Report) {
+  const r = value(d.props, 'eis', 'ref')?.ref;
+  const target = r && scope.protocol.get(r.name);
+  if (target && target.type?.name !== 'eis') report(r!, 'error', 'wrong-kind', `'${r!.name}' is a ${target.type?.name ?? 'protocol'} protocol, not an eis protocol`);
+}
+
+function checkComposite(d: Decl, scope: Scope, report: Report) {
   const groups = [...d.props.keys()].filter((k) => k !== 'ratio' && d.props.get(k)!.value?.shape === 'members');
   for (const [key, e] of d.props) {
     const v = e.value;
@@ -97,6 +104,11 @@ function checkComposite(d: Decl, report: Report) {
     for (const part of v.parts ?? []) {
       if (part.n < 0) report(part, 'error', 'ratio-part', `a mass ratio part cannot be negative (${part.n})`);
       else if (part.n === 0) report(part, 'warning', 'ratio-part', 'a ratio part of 0 means this member is absent: remove it from the ratio');
+    }
+    if (key !== 'ratio') {
+      for (const m of v.members) {
+        if (scope.layer.get(m.name)?.keyword === 'composite') report(m, 'error', 'wrong-kind', `'${m.name}' is a composite; a group is made of materials`);
+      }
     }
     if (v.parts && v.parts.every((p) => p.n <= 0)) report(e.prop.key, 'error', 'ratio-part', `the parts of '${key}' add up to nothing`);
     if (key === 'ratio') {
@@ -148,11 +160,6 @@ function checkWindow(p: PropMap, report: Report) {
 function checkRun(run: Decl, scope: Scope, report: Report, plausibility: boolean) {
   const proto = run.protocolRef && scope.protocol.get(run.protocolRef.name);
   const cell = run.cellRef && scope.cell.get(run.cellRef.name);
-  if (proto && proto.keyword === 'protocol') {
-    const e = proto.props.get('eis');
-    void e;
-  }
-  // References of the protocol's own 'eis' property are checked in the protocol's file.
   if (!proto || !cell || !plausibility) return;
   const f = cellFacts(cell, scope);
   const p = proto.props;
@@ -162,7 +169,8 @@ function checkRun(run: Decl, scope: Scope, report: Report, plausibility: boolean
   if (f.knownCcd) {
     const above = planned.filter((q) => q.si > f.knownCcd!.si);
     if (above.length) {
-      report(header, 'warning', 'above-ccd', `planned current ${above.map((q) => fq(q.si, 'mA/cm²')).join(', ')} is above the ${f.knownCcd.source} (${fq(f.knownCcd.si, 'mA/cm²')}): the cell may short before the cutoff`,
+      const list = above.map((q) => fq(q.si, 'mA/cm²')).join(', ');
+      report(header, 'warning', 'above-ccd', `planned current${above.length > 1 ? 's' : ''} ${list} ${above.length > 1 ? 'are' : 'is'} above the ${f.knownCcd.source} (${fq(f.knownCcd.si, 'mA/cm²')}): the cell may short before the cutoff`,
         { related: [{ uri: proto.uri, start: proto.name!.start, end: proto.name!.end, message: `protocol ${proto.name!.name}` }] });
     }
   }

@@ -297,9 +297,11 @@ function runDerived(run: Decl, scope: Scope, owner: string, push: (d: Derived) =
       const list = value(p, 'currents', 'list')?.items;
       if (!list) break;
       currents('currents', list);
-      const predicted = sand(list);
-      const bound = inventoryBound(list);
-      seconds = predicted !== undefined && bound !== undefined ? Math.min(predicted, bound) : predicted ?? bound;
+      sand(list);
+      // Each current runs until Sand depletion or until the foil is used up, whichever is first.
+      const perCurrent = list.map((q) => [f.c0 !== undefined && f.dEff ? phys.sandTime(f.c0, f.dEff.si, q.si) : undefined, inventoryBound([q])]
+        .filter((x): x is number => x !== undefined));
+      seconds = perCurrent.every((t) => t.length) ? perCurrent.reduce((s, t) => s + Math.min(...t), 0) : undefined;
       break;
     }
     case 'cycling':

@@ -173,7 +173,7 @@ class Cursor {
   isPunct(p: string) { return this.t?.kind === 'punct' && this.t.text === p; }
   isName(w?: string) { return this.t?.kind === 'name' && (w === undefined || this.t.text === w); }
   /** Where a missing value would go: the end of the property. */
-  get endSpan(): Span { const e = this.prop.values.length ? this.prop.values[this.prop.values.length - 1].end : this.prop.key.end; return { start: e, end: e }; }
+  get endSpan(): Span { const e = this.prop.end; return { start: e, end: e }; }
   fail(message: string, code = 'syntax'): undefined {
     this.err(this.t ?? this.endSpan, code, message);
     return undefined;
@@ -424,8 +424,9 @@ function article(s: string): string {
   return (/^[aeiouAEIOU]/.test(s) && !s.startsWith('u') ? 'an ' : 'a ') + s;
 }
 
-export function spanOf(toks: Span[]): Span {
-  return { start: toks[0].start, end: toks[toks.length - 1].end };
+export function spanOf(toks: Token[]): Span {
+  const last = toks[toks.length - 1];
+  return { start: toks[0].start, end: last.unit?.end ?? last.end };
 }
 
 /** The tokens of a property as the user wrote them, units included, single-spaced. */

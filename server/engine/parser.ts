@@ -94,7 +94,7 @@ class Parser {
       if (t.kind === 'error') this.reportUnexpected(t, '');
       else header.push(t);
     }
-    const decl: Declaration = { keyword, header, start: keyword.start, end: header.length ? header[header.length - 1].end : keyword.end };
+    const decl: Declaration = { keyword, header, start: keyword.start, end: header.length ? tokenEnd(header[header.length - 1]) : keyword.end };
     if (keyword.text === 'import') {
       if (this.is('punct', '{')) {
         this.error(this.tok.start, this.tok.end, 'syntax', "'import' takes a file name, not a block");
@@ -156,7 +156,7 @@ class Parser {
         reported = true;
       } else values.push(t);
     }
-    const prop: Property = { key, values, start: key.start, end: values.length ? values[values.length - 1].end : key.end };
+    const prop: Property = { key, values, start: key.start, end: values.length ? tokenEnd(values[values.length - 1]) : tokenEnd(key) };
     if (this.is('punct', '{')) {
       if (depth >= MAX_DEPTH) {
         this.error(this.tok.start, this.tok.end, 'syntax', `blocks nested deeper than ${MAX_DEPTH} levels are not allowed`);
@@ -185,6 +185,11 @@ class Parser {
       this.next();
     } while (depth > 0 && !this.is('eof'));
   }
+}
+
+/** Where a token ends, its unit included. */
+export function tokenEnd(t: Token): number {
+  return t.unit?.end ?? t.end;
 }
 
 export function lineOf(text: string, offset: number): number {

@@ -25,7 +25,7 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
   const text = a.file.text;
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
-  const toks = a.file.tree.tokens.filter((t) => t.start >= lineStart && t.end <= offset && t.kind !== 'comment' && t.kind !== 'newline');
+  const toks = a.file.tree.tokens.filter((t) => t.start >= lineStart && t.end <= offset && t.kind !== 'comment' && t.kind !== 'newline' && t.kind !== 'eof');
   // The statement under the cursor starts after the last ';' or '{' on the line.
   let from = 0;
   toks.forEach((t, i) => { if (t.kind === 'punct' && (t.text === ';' || t.text === '{')) from = i + 1; });

@@ -1,0 +1,197 @@
+// Editor features on in-memory documents; `|` marks the cursor, as in the situation each test checks.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import { codeActions } from '../server/features/codeActions';
+import { complete } from '../server/features/completion';
+import { foldingRanges } from '../server/features/folding';
+import { contentOf, format } from '../server/features/format';
+import { hover } from '../server/features/hover';
+import { inlayHints } from '../server/features/inlayHints';
+import { definition, references, rename } from '../server/features/navigation';
+import { semanticTokens } from '../server/features/semanticTokens';
+import { documentSymbols } from '../server/features/symbols';
+import { analyze } from '../server/engine/analysis';
+import { parse } from '../server/engine/parser';
+import { analyzeText, memoryWorkspace, MAIN_URI } from './helpers/memoryWorkspace';
+
+const LIB = `material Li { role metal; density 0.534 g/cm³; molar-mass 6.941 g/mol; D_eff 2.99e-10 cm²/s; ccd 0.8 mA/cm² }
+material Cu { role collector }
+material LPSC { role electrolyte }
+material NCM9 { role cathode; capacity 180 mAh/g; window 2.5 V .. 4.6 V }
+material GMWNT { role carbon }
+material FG { role carbon }
+material PVDF { role binder }
+`;
+
+/** Splits a document at its `|` cursor marker. */
+function at(src: string): { text: string; offset: number } {
+  const offset = src.indexOf('|¦');
+  assert.ok(offset >= 0, 'test source needs a |¦ cursor marker');
+  return { text: src.slice(0, offset) + src.slice(offset + 2), offset };
+}
+
+describe('hover', () => {
+  it('shows the derived area with its formula on a diameter', () => {
+    const { text, offset } = at(LIB + 'cell c symmetric {\n  diam|¦eter 9 mm\n  stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu\n}\n');
+    const h = hover(analyzeText(text), offset)!;
+    assert.match(h.markdown, /\*\*diameter\*\* \(length\)/);
+    assert.match(h.markdown, /\*\*area\*\* = 0\.6362 cm²/);
+    assert.match(h.markdown, /A = π d²\/4/);
+  });
+
+  it('shows a quantity in other units of its dimension', () => {
+    const { text, offset } = at(LIB + 'cell c symmetric {\n  diameter 9| mm\n  stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu\n}\n'.replace('9|', '9|¦'));
+    const h = hover(analyzeText(text), offset)!;
+    assert.match(h.markdown, /9 mm — length/);
+    assert.match(h.markdown, /0\.9 cm/);
+  });
+
+  it('shows the Li inventory on the foil layer and the referenced material', () => {
+    const { text, offset } = at(LIB + 'cell c symmetric {\n  diameter 9 mm\n  stack Cu | L|¦i 50 µm | LPSC 600 µm | Li 50 µm | Cu\n}\n');
+    const h = hover(analyzeText(text), offset)!;
+    assert.match(h.markdown, /`material Li`/);
+    assert.match(h.markdown, /Li inventory\*\* = 10\.31 mAh\/cm²/);
+  });
+});
+
+describe('completion', () => {
+  it('offers declaration snippets at top level', () => {
+    const { text, offset } = at('|¦');
+    const labels = complete(analyzeText(text), offset).map((c) => c.label);
+    assert.deepEqual(labels.sort(), ['cell', 'composite', 'import', 'material', 'protocol', 'run', 'study']);
+  });
+
+  it('offers the properties a cell still lacks', () => {
+    const { text, offset } = at(LIB + 'cell c full {\n  diameter 9 mm\n  |¦\n}\n');
+    const labels = complete(analyzeText(text), offset).map((c) => c.label);
+    assert.ok(labels.includes('stack') && labels.includes('cathode') && labels.includes('pressure'));
+    assert.ok(!labels.includes('diameter'), 'diameter is already set');
+  });
+
+  it('offers units of the property\'s dimension after a number', () => {
+    const { text, offset } = at(LIB + 'study "s" {\n  pressure 5 |¦\n}\n');
+    const labels = complete(analyzeText(text), offset).map((c) => c.label);
+    assert.equal(labels[0], 'MPa');
+    assert.ok(!labels.includes('mm'));
+  });
+
+  it('offers layer names in a stack and cathode materials in a cathode', () => {
+    const a = at(LIB + 'cell c full {\n  stack Cu | |¦\n}\n');
+    const layers = complete(analyzeText(a.text), a.offset).map((c) => c.label);
+    assert.ok(layers.includes('Li') && layers.includes('LPSC') && layers.includes('NCM9'));
+    const b = at(LIB + 'cell c full {\n  cathode |¦\n}\n');
+    assert.deepEqual(complete(analyzeText(b.text), b.offset).map((c) => c.label), ['NCM9']);
+  });
+
+  it('offers protocol types, protocols and cells in headers', () => {
+    const a = at('protocol p |¦');
+    assert.ok(complete(analyzeText(a.text), a.offset).some((c) => c.label === 'sand'));
+    const b = at(LIB + 'cell c1 symmetric { diameter 9 mm; stack Li 50 µm | LPSC 600 µm | Li 50 µm }\nprotocol p1 ccd { start 0.1 mA/cm²; step 0.1 mA/cm²; half-cycle 0.5 h }\nrun p1 on |¦');
+    assert.deepEqual(complete(analyzeText(b.text), b.offset).map((c) => c.label), ['c1']);
+  });
+});
+
+describe('code actions', () => {
+  it('offers the did-you-mean fix for a misspelled property', () => {
+    const text = LIB + 'composite X {\n  thicknes 15 µm\n}\n';
+    const a = analyzeText(text);
+    const start = text.indexOf('thicknes');
+    const fixes = codeActions(a, { start, end: start + 8 }).filter((c) => c.kind === 'quickfix');
+    assert.equal(fixes[0].title, "Change to 'thickness'");
+    assert.deepEqual(fixes[0].edits[0], { start, end: start + 8, newText: 'thickness' });
+  });
+
+  it('converts the quantity under the cursor to another unit of its dimension', () => {
+    const text = 'study "s" { diameter 9 mm }\n';
+    const start = text.indexOf('9 mm');
+    const conv = codeActions(analyzeText(text), { start, end: start }).filter((c) => c.kind === 'refactor.rewrite');
+    const cm = conv.find((c) => c.title === 'Convert to cm')!;
+    assert.equal(cm.edits[0].newText, '0.9 cm');
+    assert.equal(text.slice(cm.edits[0].start, cm.edits[0].end), '9 mm');
+  });
+});
+
+describe('inlay hints', () => {
+  it('puts the derived values at the end of what they come from', () => {
+    const text = LIB + 'cell c symmetric {\n  diameter 9 mm\n  stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu\n}\n';
+    const hints = inlayHints(analyzeText(text));
+    const area = hints.find((h) => h.label.includes('area'))!;
+    assert.equal(area.offset, text.indexOf('9 mm') + 4);
+    assert.match(area.label, /area 0\.6362 cm²/);
+    assert.ok(hints.some((h) => /Li inventory 10\.31 mAh\/cm²/.test(h.label)));
+  });
+});
+
+describe('navigation', () => {
+  const lib = LIB;
+  const main = 'import "lib.cellspec"\ncell c symmetric { diameter 9 mm; stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu }\n';
+
+  it('goes to a definition in an imported file and finds references across files', () => {
+    const { ws } = memoryWorkspace({ 'lib.cellspec': lib, [MAIN_URI]: main });
+    ws.addKnownFile('file:///w/lib.cellspec');
+    const a = analyze(ws, MAIN_URI)!;
+    const offset = main.indexOf('Li 50');
+    const def = definition(a, offset)!;
+    assert.equal(def.uri, 'file:///w/lib.cellspec');
+    assert.equal(lib.slice(def.start, def.end), 'Li');
+    const refs = references(ws, a, offset);
+    assert.equal(refs.filter((r) => r.uri === MAIN_URI).length, 2);
+    assert.equal(refs.filter((r) => r.uri === 'file:///w/lib.cellspec').length, 1, 'the declaration');
+  });
+
+  it('renames in every file, and refuses invalid or taken names', () => {
+    const { ws } = memoryWorkspace({ 'lib.cellspec': lib, [MAIN_URI]: main });
+    ws.addKnownFile('file:///w/lib.cellspec');
+    const a = analyze(ws, MAIN_URI)!;
+    const offset = main.indexOf('LPSC');
+    const r = rename(ws, a, offset, 'Li6PS5Cl');
+    assert.equal(r.error, undefined);
+    assert.equal(r.edits.length, 2);
+    assert.match(rename(ws, a, offset, '9bad').error!, /not a valid name/);
+    assert.match(rename(ws, a, offset, 'Cu').error!, /already declared/);
+  });
+});
+
+describe('formatting', () => {
+  it('re-indents and keeps every token', () => {
+    const text = 'material   Li {\nrole metal\n      density 0.534 g/cm³   # aligned comment\n\n\n\n}\n';
+    const out = format(parse(text))!;
+    assert.equal(out, 'material Li {\n  role metal\n  density 0.534 g/cm³   # aligned comment\n\n}\n');
+    assert.deepEqual(contentOf(out), contentOf(text));
+  });
+
+  it('leaves a file with syntax errors alone', () => {
+    assert.equal(format(parse('material Li {\n  role metal\n')), undefined);
+  });
+
+  it('is idempotent and lossless on the examples', () => {
+    for (const f of ['examples/study.cellspec', 'examples/materials.cellspec']) {
+      const text = fs.readFileSync(f, 'utf8');
+      const once = format(parse(text))!;
+      assert.deepEqual(contentOf(once), contentOf(text), f);
+      assert.equal(format(parse(once)), once, f);
+    }
+  });
+});
+
+describe('outline, folding and semantic tokens', () => {
+  const text = LIB + 'cell c symmetric {\n  diameter 9 mm\n  stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu\n}\n';
+  it('lists declarations with their properties', () => {
+    const syms = documentSymbols(analyzeText(text));
+    const cell = syms.find((s) => s.name === 'c')!;
+    assert.equal(cell.kind, 'class');
+    assert.deepEqual(cell.children.map((c) => c.name), ['diameter', 'stack']);
+  });
+  it('folds multi-line blocks', () => {
+    const lines = text.split('\n');
+    const cellLine = lines.findIndex((l) => l.startsWith('cell c'));
+    assert.deepEqual(foldingRanges(analyzeText(text)).find((f) => f.startLine === cellLine), { startLine: cellLine, endLine: cellLine + 2 });
+  });
+  it('colours references by what they point at', () => {
+    const toks = semanticTokens(analyzeText(text));
+    const li = text.indexOf('Li 50');
+    assert.equal(toks.find((t) => t.start === li)?.type, 'type');
+    const unit = text.indexOf('mm\n');
+    assert.equal(toks.find((t) => t.start === unit)?.type, 'unit');
+  });
+});

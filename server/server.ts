@@ -124,6 +124,7 @@ function scanFolder(folderUri: string) {
 // stale diagnostics are worse than a few wasted runs.
 const timers = new Map<string, NodeJS.Timeout>();
 const DEBOUNCE_MS = 10;
+const MAX_DIAGNOSTICS = 1000;
 function schedule(uri: string, delay = DEBOUNCE_MS) {
   clearTimeout(timers.get(uri));
   timers.set(uri, setTimeout(() => { timers.delete(uri); validate(uri); }, delay));
@@ -134,7 +135,13 @@ const validate = guard('diagnostics', undefined, (uri: string) => {
   if (!doc) return;
   const a = analysisOf(uri);
   if (!a) return;
-  connection.sendDiagnostics({ uri, version: doc.version, diagnostics: a.diagnostics.map((d) => toLspDiagnostic(a, d)) });
+  // A pasted blob can yield a diagnostic per line; past a point more of them help nobody.
+  const shown = a.diagnostics.slice(0, MAX_DIAGNOSTICS).map((d) => toLspDiagnostic(a, d));
+  if (a.diagnostics.length > MAX_DIAGNOSTICS) {
+    shown.push({ range: shown[MAX_DIAGNOSTICS - 1].range, severity: DiagnosticSeverity.Information, source: 'cellspec', code: 'too-many-problems',
+      message: `${a.diagnostics.length - MAX_DIAGNOSTICS} more problems are not shown` });
+  }
+  connection.sendDiagnostics({ uri, version: doc.version, diagnostics: shown });
 });
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };

@@ -64,7 +64,9 @@ function checkRequired(d: Decl, scope: Scope, file: ParsedFile, report: Report) 
   const key = blockKey(d.keyword, d.type?.name);
   const specs = BLOCKS[key];
   if (!specs) return;
-  for (const spec of specs) if (spec.required && !d.props.has(spec.key)) missing(d, file, spec, report);
+  // A misspelled key was already reported with its did-you-mean; do not also call it missing.
+  const misspelt = new Set(d.syntax.block.props.map((p) => p.key.text).filter((k) => !specs.some((s) => s.key === k)).map((k) => closest(k, specs.map((s) => s.key))));
+  for (const spec of specs) if (spec.required && !d.props.has(spec.key) && !misspelt.has(spec.key)) missing(d, file, spec, report);
   const spec = (k: string) => specs.find((s) => s.key === k)!;
   if (d.keyword === 'material' && enumValue(d.props, 'role') === 'metal') {
     for (const k of ['density', 'molar-mass']) if (!d.props.has(k)) missing(d, file, spec(k), report, ' (a metal anode needs it for its Li inventory)');
@@ -160,10 +162,14 @@ function checkWindow(p: PropMap, report: Report) {
 function checkRun(run: Decl, scope: Scope, report: Report, plausibility: boolean) {
   const proto = run.protocolRef && scope.protocol.get(run.protocolRef.name);
   const cell = run.cellRef && scope.cell.get(run.cellRef.name);
-  if (!proto || !cell || !plausibility) return;
-  const f = cellFacts(cell, scope);
+  if (!proto || !cell) return;
   const p = proto.props;
   const header = { start: run.syntax.keyword.start, end: run.name?.end ?? run.syntax.keyword.end };
+  if ((proto.type?.name === 'cycling' || proto.type?.name === 'rate') && !cell.props.has('cathode')) {
+    report(header, 'error', 'missing-property', `${cell.name!.name} has no cathode: a ${proto.type.name} protocol needs one for its C-rate currents`);
+  }
+  if (!plausibility) return;
+  const f = cellFacts(cell, scope);
   const planned: Quantity[] = proto.type?.name === 'strip' ? [quantity(p, 'current')].filter((x): x is Quantity => !!x)
     : proto.type?.name === 'sand' ? value(p, 'currents', 'list')?.items ?? [] : [];
   if (f.knownCcd) {
@@ -196,7 +202,6 @@ function checkRun(run: Decl, scope: Scope, report: Report, plausibility: boolean
       report(header, 'warning', 'window-outside-chemistry', `the cycling window ${fq(w.lo.si, 'V')} .. ${fq(w.hi.si, 'V')} leaves the stable range of ${mat!.name!.name}, ${fq(stable.lo.si, 'V')} .. ${fq(stable.hi.si, 'V')}`,
         { related: [{ uri: mat!.uri, start: mat!.props.get('window')!.prop.start, end: mat!.props.get('window')!.prop.end, message: `stable window of ${mat!.name!.name}` }] });
     }
-    if (!cat) report(header, 'error', 'missing-property', `${cell.name!.name} has no cathode: a ${proto.type.name} protocol needs one for its C-rate currents`);
   }
 }
 

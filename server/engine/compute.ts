@@ -111,6 +111,7 @@ export function computeDerived(file: ParsedFile, scope: Scope): Derived[] {
   const runs: { d: Decl; seconds?: number }[] = [];
   for (const d of file.decls) {
     const owner = d.name?.name ?? d.keyword;
+    if (d.keyword === 'study') studyDerived(d, push);
     if (d.keyword === 'composite') compositeFractions(d, scope, push);
     if (d.keyword === 'cell') cellDerived(cellFacts(d, scope), owner, push);
     if (d.keyword === 'protocol') protocolDerived(d, owner, push);
@@ -130,6 +131,14 @@ export function computeDerived(file: ParsedFile, scope: Scope): Derived[] {
 function headerSpan(d: Decl): Span {
   const h = d.syntax.header;
   return { start: d.syntax.keyword.start, end: h.length ? h[h.length - 1].end : d.syntax.keyword.end };
+}
+
+function studyDerived(d: Decl, push: (d: Derived) => void) {
+  const dia = quantity(d.props, 'diameter');
+  if (!dia) return;
+  const a = phys.discArea(dia.si);
+  push({ key: 'study.area', owner: 'study', anchor: d.props.get('diameter')!.prop, label: 'area', si: a, unit: 'cm²', text: fq(a, 'cm²'),
+    formula: 'A = π d²/4 (default for every cell without its own diameter or area)', inputs: [`diameter ${fq(dia.si, 'mm')}`] });
 }
 
 function compositeFractions(d: Decl, scope: Scope, push: (d: Derived) => void) {

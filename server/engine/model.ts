@@ -399,7 +399,7 @@ function readQuantity(c: Cursor, spec: PropSpec, defaultUnit?: Unit, unitOptiona
     return undefined;
   }
   if (!sameDim(unit.dim, spec.dim!)) {
-    c.err(t, 'wrong-dimension', `wrong dimension: the ${spec.key} is ${dimPhrase(spec.dim!)} (${unitsFor(spec.dim!)[0]}), but ${t.unit.text} is ${article(dimName(unit.dim))}`,
+    c.err({ start: t.start, end: t.unit.end }, 'wrong-dimension', `wrong dimension: the ${spec.key} is ${dimPhrase(spec.dim!)} (${unitsFor(spec.dim!)[0]}), but ${t.unit.text} is ${article(dimName(unit.dim))}`,
       unitsFor(spec.dim!).slice(0, 2).map((u) => ({ title: `Change unit to ${u}`, start: t.unit!.start, end: t.unit!.end, newText: u })));
     return undefined;
   }

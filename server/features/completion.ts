@@ -55,7 +55,7 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
   if (words.length === 0) {
     const present = key === 'cathode' ? new Set<string>() : new Set(decl!.props.keys());
     return specs.filter((s) => !present.has(s.key)).map((s) => ({
-      label: s.key, kind: 'property', detail: s.dim ? unitsFor(s.dim)[0] : undefined, documentation: s.doc,
+      label: s.key, kind: 'property', detail: s.unit, documentation: s.doc,
       insertText: s.example, snippet: false,
     }));
   }

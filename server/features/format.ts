@@ -20,7 +20,8 @@ export function format(tree: SyntaxTree): string | undefined {
     const lead = current[0].kind === 'punct' && current[0].text === '}' ? depth - 1 : depth;
     let out = '';
     current.forEach((t, i) => {
-      const raw = t.kind === 'number' && t.unit ? `${t.text} ${text.slice(t.unit.start, t.unit.end)}` : text.slice(t.start, t.end);
+      // "1C" stays one word; "50   µm" becomes "50 µm".
+      const raw = t.kind === 'number' && t.unit ? `${t.text}${t.unit.start === t.end ? '' : ' '}${text.slice(t.unit.start, t.unit.end)}` : text.slice(t.start, t.end);
       const prev = current[i - 1];
       // A trailing comment keeps its column alignment; everything else gets single spaces.
       if (i > 0 && t.kind === 'comment') out += text.slice(prev.unit?.end ?? prev.end, t.start) || ' ';

@@ -5,7 +5,7 @@
 // engine alone (parse + analyze in-process) on both.
 //
 //   npm run bench                       (builds, compiles, runs)
-//   node out/bench/run.js [--opens=30] [--edits=50] [--lines=10000] [--cpu-prof=<dir>] [--keep] [--verbose]
+//   node out/bench/run.js [--opens=30] [--edits=50] [--lines=10000] [--diag-timeout=30000] [--cpu-prof=<dir>] [--keep] [--verbose]
 //
 // Results: a table on stdout and out/bench-results.json. Every loop is bounded in count and in
 // time; the servers are killed at the end, on errors and by a watchdog.
@@ -30,7 +30,7 @@ const EDITS = Number(args.get('edits') ?? 50);
 const LINES = Number(args.get('lines') ?? 10000);
 const WARMUP = 3;
 const LOOP_BUDGET_MS = 180_000;      // per measurement loop
-const DIAG_TIMEOUT_MS = 30_000;      // per awaited publishDiagnostics
+const DIAG_TIMEOUT_MS = Number(args.get('diag-timeout') ?? 30_000); // per awaited publishDiagnostics
 const WATCHDOG_MS = 25 * 60_000;     // the whole run
 const VERBOSE = args.has('verbose');
 const CPU_PROF = args.get('cpu-prof');
@@ -228,6 +228,7 @@ const f1 = (x: number | undefined) => (x === undefined ? '—' : x < 10 ? x.toFi
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-bench-'));
+  if (!args.has('keep')) tempDir = tmp;
   const schemaFile = path.join(ROOT, 'bench/study.schema.json');
   const schemaUri = uriOf(schemaFile);
   JSON.parse(fs.readFileSync(schemaFile, 'utf8'));
@@ -332,15 +333,21 @@ async function main() {
   console.log(`\nload average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on the machine skews the figures)`);
   console.log(`\nresults written to ${path.relative(ROOT, out)}`);
   if (args.has('keep')) console.log(`documents kept in ${tmp}`);
-  else fs.rmSync(tmp, { recursive: true, force: true });
 }
 
-const watchdog = setTimeout(() => { console.error(`bench: watchdog fired after ${WATCHDOG_MS / 60000} min`); killAll(); process.exit(3); }, WATCHDOG_MS);
+/** The temp dir of the generated documents, removed on exit (also on errors and signals). */
+let tempDir: string | undefined;
+function cleanup() {
+  killAll();
+  if (tempDir) { try { fs.rmSync(tempDir, { recursive: true, force: true }); } catch { /* best effort */ } tempDir = undefined; }
+}
+
+const watchdog = setTimeout(() => { console.error(`bench: watchdog fired after ${WATCHDOG_MS / 60000} min`); cleanup(); process.exit(3); }, WATCHDOG_MS);
 watchdog.unref();
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { killAll(); process.exit(130); });
-process.on('exit', killAll);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { cleanup(); process.exit(130); });
+process.on('exit', cleanup);
 
 main().then(
-  () => { killAll(); process.exit(0); },
-  (e) => { console.error('\nbench failed:', e instanceof Error ? e.stack : e); killAll(); process.exit(1); },
+  () => { cleanup(); process.exit(0); },
+  (e) => { console.error('\nbench failed:', e instanceof Error ? e.stack : e); cleanup(); process.exit(1); },
 );

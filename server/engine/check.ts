@@ -1,7 +1,7 @@
 // Semantic checks on a resolved file: references, required properties, ratios, and the
 // plausibility ranges of domain.md (warnings, not hard limits).
 import type { AnalyzeOptions, Reference, Scope } from './analysis';
-import { cellFacts, Derived, enumValue, quantity, value } from './compute';
+import { cellFacts, cRateCurrents, Derived, enumValue, quantity, value } from './compute';
 import { Span } from './lexer';
 import { Decl, PropMap, Quantity } from './model';
 import { BLOCKS, blockKey, PropSpec } from './schema';
@@ -173,7 +173,9 @@ function checkRun(run: Decl, scope: Scope, report: Report, plausibility: boolean
   const planned: Quantity[] = proto.type?.name === 'strip' ? [quantity(p, 'current')].filter((x): x is Quantity => !!x)
     : proto.type?.name === 'sand' ? value(p, 'currents', 'list')?.items ?? [] : [];
   if (f.knownCcd) {
-    const above = planned.filter((q) => q.si > f.knownCcd!.si);
+    // Charging a full cell plates Li at the C-rate current: the same limit applies.
+    const cRates = cRateCurrents(proto, f).map((c) => ({ ...c.rate, si: c.density }));
+    const above = [...planned, ...cRates].filter((q) => q.si > f.knownCcd!.si);
     if (above.length) {
       const list = above.map((q) => fq(q.si, 'mA/cm²')).join(', ');
       report(header, 'warning', 'above-ccd', `planned current${above.length > 1 ? 's' : ''} ${list} ${above.length > 1 ? 'are' : 'is'} above the ${f.knownCcd.source} (${fq(f.knownCcd.si, 'mA/cm²')}): the cell may short before the cutoff`,

@@ -317,13 +317,8 @@ function runDerived(run: Decl, scope: Scope, owner: string, push: (d: Derived) =
     case 'rate': {
       if (!f.cathode) break;
       const oneC = quantity(p, '1C');
-      const basis = oneC ? oneC.si / f.cathode.specificCapacity : 1;
-      const rates: Quantity[] = proto.type.name === 'cycling'
-        ? [value(p, 'precycle', 'countAtRate')?.rate, value(p, 'cycles', 'countAtRate')?.rate].filter((x): x is Quantity => !!x)
-        : [...(value(p, 'rates', 'list')?.items ?? []), ...(quantity(p, 'return') ? [quantity(p, 'return')!] : [])];
-      const cap = f.cathode.arealCapacity * basis;
       push({ key: 'run.cRateCurrents', owner, anchor, label: 'C-rate currents',
-        text: rates.map((r) => `${fq(r.si, 'C')}: ${fq(phys.cRateCurrent(r.si, cap), 'mA/cm²')}` + (f.area ? ` (${fq(phys.cRateCurrent(r.si, cap) * f.area.si, 'mA')})` : '')).join(', '),
+        text: cRateCurrents(proto, f).map((c) => `${fq(c.rate.si, 'C')}: ${fq(c.density, 'mA/cm²')}` + (f.area ? ` (${fq(c.density * f.area.si, 'mA')})` : '')).join(', '),
         formula: 'i = rate × 1C × active mass per area; I = i · A',
         inputs: [oneC ? `1C = ${fq(oneC.si, 'mAh/g')}` : `1C = cathode capacity ${fq(f.cathode.specificCapacity, 'mAh/g')}`, `cathode ${f.cathode.text}`, areaText] });
       seconds = protocolSeconds(proto);
@@ -339,4 +334,17 @@ function runDerived(run: Decl, scope: Scope, owner: string, push: (d: Derived) =
       inputs: [`protocol ${proto.name!.name}`, `cell ${cell.name!.name}`] });
   }
   return seconds;
+}
+
+/** The C-rates of a cycling or rate protocol and their current densities (A/m²) on a cell. */
+export function cRateCurrents(proto: Decl, f: CellFacts): { rate: Quantity; density: number }[] {
+  if (!f.cathode || (proto.type?.name !== 'cycling' && proto.type?.name !== 'rate')) return [];
+  const p = proto.props;
+  const oneC = quantity(p, '1C');
+  // 1C may be defined on another basis than the cathode's specific capacity.
+  const capacity = f.cathode.arealCapacity * (oneC ? oneC.si / f.cathode.specificCapacity : 1);
+  const rates = proto.type.name === 'cycling'
+    ? [value(p, 'precycle', 'countAtRate')?.rate, value(p, 'cycles', 'countAtRate')?.rate]
+    : [...(value(p, 'rates', 'list')?.items ?? []), quantity(p, 'return')];
+  return rates.filter((r): r is Quantity => !!r).map((rate) => ({ rate, density: phys.cRateCurrent(rate.si, capacity) }));
 }

@@ -156,12 +156,15 @@ function toLspDiagnostic(a: Analysis, d: Diagnostic): LspDiagnostic {
   };
 }
 
-documents.onDidOpen((e) => { ws.setDocument(e.document.uri, e.document.getText(), e.document.version); invalidate(); schedule(e.document.uri, 0); });
+// TextDocuments reports an open as a content change too; an open is validated at once.
+const justOpened = new Set<string>();
+documents.onDidOpen((e) => justOpened.add(e.document.uri));
 documents.onDidChangeContent((e) => {
   ws.setDocument(e.document.uri, e.document.getText(), e.document.version);
   invalidate();
+  const opened = justOpened.delete(e.document.uri);
   // Files importing this one may change too.
-  for (const d of documents.all()) schedule(d.uri, d.uri === e.document.uri ? DEBOUNCE_MS : 100);
+  for (const d of documents.all()) schedule(d.uri, d.uri === e.document.uri ? (opened ? 0 : DEBOUNCE_MS) : 100);
 });
 documents.onDidClose((e) => {
   ws.closeDocument(e.document.uri);

@@ -596,7 +596,8 @@ describe('engine recovery: one typo, one diagnostic', () => {
     for (const header of ['composite', 'composite "LNT10F"', 'composite 10']) {
       const text = IMPORT + `${header} {\n  carbon GMWNT : FG = 10 : 1\n  binder PVDF\n  ratio carbon : binder = 10 : 1\n  thickness 15 µm\n}\n`;
       let a: Analysis | undefined;
-      assert.doesNotThrow(() => { a = analyzeText(text, FILES); }, `analysing '${header} { ... }'`);
+      // Derived values are part of the analysis (hovers, hints, preview), even when computed lazily.
+      assert.doesNotThrow(() => { a = analyzeText(text, FILES); assert.ok(Array.isArray(a.derived)); }, `analysing '${header} { ... }' and reading its derived values`);
       assert.ok(a!.diagnostics.some((d) => d.code === 'syntax' && /expected a name after 'composite'/.test(d.message)), list(a!));
     }
   });

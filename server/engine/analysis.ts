@@ -30,7 +30,7 @@ export interface Analysis {
   scope: Scope;
   references: Reference[];
   diagnostics: Diagnostic[];
-  derived: Derived[];
+  readonly derived: Derived[];
 }
 
 export interface AnalyzeOptions { plausibility?: boolean }
@@ -51,9 +51,10 @@ export function analyze(ws: Workspace, uri: string, options: AnalyzeOptions = {}
   const files = collectImports(ws, file, diagnostics);
   const scope = buildScope(files, file, diagnostics);
   const references = collectReferences(file, scope);
-  const derived = computeDerived(file, scope);
-  check(file, scope, references, derived, diagnostics, options);
-  return { file, scope, references, diagnostics, derived };
+  check(file, scope, references, diagnostics, options);
+  // Derived values serve hovers, hints and the preview, not diagnostics: compute them on first use.
+  let derived: Derived[] | undefined;
+  return { file, scope, references, diagnostics, get derived() { return (derived ??= computeDerived(file, scope)); } };
 }
 
 /** Depth-first over imports; reports missing files and cycles on the import in this file. */

@@ -1,7 +1,7 @@
 // Semantic checks on a resolved file: references, required properties, ratios, and the
 // plausibility ranges of domain.md (warnings, not hard limits).
 import type { AnalyzeOptions, Reference, Scope } from './analysis';
-import { cellFacts, cRateCurrents, Derived, enumValue, quantity, value } from './compute';
+import { cellFacts, cRateCurrents, enumValue, quantity, value } from './compute';
 import { Span } from './lexer';
 import { Decl, PropMap, Quantity } from './model';
 import { BLOCKS, blockKey, PropSpec } from './schema';
@@ -12,7 +12,7 @@ import { ParsedFile } from './workspace';
 
 type Severity = Diagnostic['severity'];
 
-export function check(file: ParsedFile, scope: Scope, refs: Reference[], _derived: Derived[], out: Diagnostic[], options: AnalyzeOptions) {
+export function check(file: ParsedFile, scope: Scope, refs: Reference[], out: Diagnostic[], options: AnalyzeOptions) {
   const report = (s: Span, severity: Severity, code: string, message: string, extra: Partial<Diagnostic> = {}) =>
     out.push({ start: s.start, end: Math.max(s.end, s.start + 1), severity, code, message, ...extra });
 

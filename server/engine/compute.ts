@@ -50,7 +50,18 @@ export function enumValue(props: PropMap, key: string): string | undefined {
   return value(props, key, 'enum')?.word;
 }
 
+// Facts of a cell are asked for by the cell itself and by every run on it: once per analysis.
+const factsCache = new WeakMap<Scope, Map<Decl, CellFacts>>();
+
 export function cellFacts(cell: Decl, scope: Scope): CellFacts {
+  let cache = factsCache.get(scope);
+  if (!cache) factsCache.set(scope, (cache = new Map()));
+  let facts = cache.get(cell);
+  if (!facts) cache.set(cell, (facts = computeCellFacts(cell, scope)));
+  return facts;
+}
+
+function computeCellFacts(cell: Decl, scope: Scope): CellFacts {
   const facts: CellFacts = { cell };
   const p = cell.props;
   const study = scope.study?.props;

@@ -197,7 +197,19 @@ function parseFactor(atom: string): Factor | string {
 /** Separators between factors, captured so "/" can be told apart from products. */
 const SEPARATOR = /(\s*[/·⋅*.]\s*|\s+)/;
 
+// Units are few and re-read constantly (every quantity, every formatted value): parse each once.
+const parsed = new Map<string, Unit | { error: string }>();
+
 export function parseUnit(text: string): Unit | { error: string } {
+  let u = parsed.get(text);
+  if (!u) {
+    u = parseUnitUncached(text);
+    if (parsed.size < 10000) parsed.set(text, u);
+  }
+  return u;
+}
+
+function parseUnitUncached(text: string): Unit | { error: string } {
   const s = text.trim();
   if (s === '') return { error: 'empty unit' };
   const parts = s.split(SEPARATOR);

@@ -34,6 +34,9 @@ interface Settings { inlayHints: boolean; plausibility: boolean }
 let settings: Settings = { inlayHints: true, plausibility: true };
 let canConfigure = false;
 let canRefreshHints = false;
+// Diagnostics wait for the client's settings, so the first ones already honour them.
+let settingsLoaded!: () => void;
+const settingsReady = new Promise<void>((resolve) => (settingsLoaded = resolve));
 
 /** Analyses cached by URI; any edit or file change can affect importers, so all are dropped. */
 let analyses = new Map<string, Analysis | undefined>();
@@ -87,6 +90,8 @@ connection.onInitialized(async () => {
     await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.cellspec' }] });
   } catch { /* the client does not support dynamic registration: no file watching */ }
   await loadSettings();
+  invalidate();
+  settingsLoaded();
 });
 
 async function loadSettings() {
@@ -130,7 +135,11 @@ function schedule(uri: string, delay = DEBOUNCE_MS) {
   timers.set(uri, setTimeout(() => { timers.delete(uri); validate(uri); }, delay));
 }
 
-const validate = guard('diagnostics', undefined, (uri: string) => {
+function validate(uri: string) {
+  void settingsReady.then(() => publishDiagnostics(uri));
+}
+
+const publishDiagnostics = guard('diagnostics', undefined, (uri: string) => {
   const doc = documents.get(uri);
   if (!doc) return;
   const a = analysisOf(uri);

@@ -354,7 +354,7 @@ function registerTests() {
         'protocol p sand', 'protocol p cycling', 'protocol p rate', 'protocol p eis', 'run ccd-ramp on sym-Li'];
       fc.assert(fc.property(fc.constantFrom(...heads), tokenSoup, fc.boolean(), (head, body, closed) => {
         checkEngine(`import "materials.cellspec"\n${head} {\n${body}${closed ? '\n}' : ''}\n`);
-      }), params(400));
+      }), params(1500));
     });
   });
 
@@ -362,7 +362,7 @@ function registerTests() {
     this.timeout(120000);
 
     it('the study with slices deleted, inserted, duplicated, overwritten, braces swapped, words dropped', () => {
-      fc.assert(fc.property(fc.limitShrink(mutations, 200), (ms) => { checkEngine(mutate(STUDY, ms)); }), params(250));
+      fc.assert(fc.property(fc.limitShrink(mutations, 200), (ms) => { checkEngine(mutate(STUDY, ms)); }), params(500));
     });
 
     it('the study mutated, with other line endings', () => {

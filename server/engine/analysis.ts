@@ -52,6 +52,12 @@ export function analyze(ws: Workspace, uri: string, options: AnalyzeOptions = {}
   const scope = buildScope(files, file, diagnostics);
   const references = collectReferences(file, scope);
   check(file, scope, references, diagnostics, options);
+  // A problem "at the end of the property" may sit past the last character: keep every range in the text.
+  const n = file.text.length;
+  for (const d of diagnostics) {
+    d.start = Math.max(0, Math.min(d.start, n));
+    d.end = Math.max(d.start, Math.min(d.end, n));
+  }
   // Derived values serve hovers, hints and the preview, not diagnostics: compute them on first use.
   let derived: Derived[] | undefined;
   return { file, scope, references, diagnostics, get derived() { return (derived ??= computeDerived(file, scope)); } };
@@ -106,7 +112,12 @@ function buildScope(files: ParsedFile[], root: ParsedFile, diagnostics: Diagnost
       if (!ns || !d.name) continue;
       const prev = scope[ns].get(d.name.name);
       if (prev) {
-        if (f === root) {
+        if (f !== root && prev.uri === root.uri) {
+          // The root file's own declaration shadows one from an import: report it where the user is.
+          diagnostics.push({ start: prev.name!.start, end: prev.name!.end, severity: 'error', code: 'duplicate-name',
+            message: `'${d.name.name}' is already declared in ${baseName(d.uri)}`,
+            related: [{ uri: d.uri, start: d.name.start, end: d.name.end, message: `'${d.name.name}' in ${baseName(d.uri)}` }] });
+        } else if (f === root) {
           diagnostics.push({ start: d.name.start, end: d.name.end, severity: 'error', code: 'duplicate-name',
             message: `'${d.name.name}' is already declared${prev.uri === root.uri ? '' : ' in ' + baseName(prev.uri)}`,
             related: [{ uri: prev.uri, start: prev.name!.start, end: prev.name!.end, message: `the first '${d.name.name}'` }] });
@@ -141,5 +152,6 @@ function collectReferences(file: ParsedFile, scope: Scope): Reference[] {
 }
 
 export function baseName(uri: string): string {
-  return decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
+  const last = uri.slice(uri.lastIndexOf('/') + 1);
+  try { return decodeURIComponent(last); } catch { return last; }
 }

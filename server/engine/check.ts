@@ -50,9 +50,9 @@ function missing(d: Decl, file: ParsedFile, spec: PropSpec, report: Report, why 
   const fixes: Diagnostic['fixes'] = [];
   if (block?.close) {
     // Insert the example line before the closing brace, indented like the block's properties.
-    const lineStart = file.text.lastIndexOf('\n', block.close.start - 1) + 1;
+    const lineStart = file.lines.lineStart(file.lines.position(block.close.start).line);
     const beforeBrace = file.text.slice(lineStart, block.close.start);
-    const indent = (file.text.slice(lineStart).match(/^\s*/)?.[0] ?? '') + '  ';
+    const indent = (beforeBrace.match(/^[ \t]*/)?.[0] ?? '') + '  ';
     if (beforeBrace.trim() === '') fixes.push({ title: `Add '${spec.key}'`, start: lineStart, end: lineStart, newText: `${indent}${spec.example}\n` });
     else fixes.push({ title: `Add '${spec.key}'`, start: block.close.start, end: block.close.start, newText: `; ${spec.example} ` });
   }
@@ -71,13 +71,13 @@ function checkRequired(d: Decl, scope: Scope, file: ParsedFile, report: Report) 
   if (d.keyword === 'material' && enumValue(d.props, 'role') === 'metal') {
     for (const k of ['density', 'molar-mass']) if (!d.props.has(k)) missing(d, file, spec(k), report, ' (a metal anode needs it for its Li inventory)');
   }
+  if ((d.keyword === 'cell' || d.keyword === 'study') && d.props.has('diameter') && d.props.has('area')) {
+    report(d.props.get('area')!.prop.key, 'error', 'conflicting-property', "give either 'diameter' or 'area', not both",
+      { related: [{ uri: d.uri, start: d.props.get('diameter')!.prop.start, end: d.props.get('diameter')!.prop.end, message: 'the diameter' }] });
+  }
   if (d.keyword === 'cell') {
     const has = (k: string) => d.props.has(k) || !!scope.study?.props.has(k);
     if (!has('diameter') && !has('area')) missing(d, file, spec('diameter'), report, ' (or area, here or in the study)');
-    if (d.props.has('diameter') && d.props.has('area')) {
-      report(d.props.get('area')!.prop.key, 'error', 'conflicting-property', "give either 'diameter' or 'area', not both",
-        { related: [{ uri: d.uri, start: d.props.get('diameter')!.prop.start, end: d.props.get('diameter')!.prop.end, message: 'the diameter' }] });
-    }
     if (d.type?.name === 'full' && !d.props.has('cathode')) missing(d, file, spec('cathode'), report, ' (a full cell has a cathode)');
   }
   for (const e of d.props.values()) {

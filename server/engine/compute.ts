@@ -158,7 +158,7 @@ function compositeFractions(d: Decl, scope: Scope, push: (d: Derived) => void) {
   const anchor = d.props.get('ratio')?.prop ?? [...d.props.values()].filter((e) => e.value?.shape === 'members').pop()?.prop;
   if (!anchor) return;
   const text = fractions.map(([n, f]) => `${n} ${fq(f, 'wt%')}`).join(', ');
-  push({ key: 'composite.massFractions', owner: d.name!.name, anchor, label: 'mass fractions', text,
+  push({ key: 'composite.massFractions', owner: d.name?.name ?? 'composite', anchor, label: 'mass fractions', text,
     formula: 'w(member) = its part of its group × the group\'s part of the composite',
     inputs: [...d.props].filter(([, e]) => e.value?.shape === 'members').map(([k, e]) => `${k}: ${tokensText(e.prop.values)}`) });
   void scope;

@@ -26,6 +26,7 @@ const NUMBER = /-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/y;
 // Characters a unit may be made of; '.' is excluded so that "2.8 V..4.3 V" stays a range.
 const UNIT_CHARS = /[A-Za-zµμ°℃%Ω²³⁻¹^0-9/·*\-]+/y;
 const UNITISH = /[/²³^µμ°%Ω·]/;
+const MAX_UNIT_WORDS = 4;
 
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -147,7 +148,8 @@ function lexUnit(text: string, i: number): (Span & { text: string; known: boolea
     if (adjacent || UNITISH.test(first)) return { start: j, end, text: unitText, known: false };
     return undefined;
   }
-  for (;;) {
+  // Units have a few factors at most; the bound keeps hostile input ("5 m m m …") linear.
+  for (let words = 1; words < MAX_UNIT_WORDS; words++) {
     let k = end;
     if (text[k] !== ' ') break;
     k++;

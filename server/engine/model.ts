@@ -151,7 +151,7 @@ export function interpretBlock(block: Block, key: string, err: Report): PropMap 
     if (prop.block && spec.shape !== 'cathode') {
       err(prop.block.open, 'syntax', `'${name}' does not take a block`);
     }
-    entry.value = readValue(prop, spec, err);
+    if (!prop.broken) entry.value = readValue(prop, spec, err);
   }
   return map;
 }
@@ -383,7 +383,8 @@ function readQuantity(c: Cursor, spec: PropSpec, defaultUnit?: Unit, unitOptiona
     // A word after the number that is not a unit we know: name it as such.
     const next = c.t;
     if (next?.kind === 'name' && !['at', 'cycles', 'cycle'].includes(next.text)) {
-      c.err(next, 'unknown-unit', `unknown unit '${next.text}'; expected ${dimPhrase(spec.dim!)} such as ${unitsFor(spec.dim!).slice(0, 3).join(', ')}`);
+      c.err(next, 'unknown-unit', `unknown unit "${next.text}"; expected ${dimPhrase(spec.dim!)} such as ${unitsFor(spec.dim!).slice(0, 3).join(', ')}`,
+        unitsFor(spec.dim!).slice(0, 3).map((u) => ({ title: `Change unit to ${u}`, start: next.start, end: next.end, newText: u })));
       c.take();
       return undefined;
     }

@@ -5,6 +5,7 @@
 import { Token, tokenize } from './lexer';
 import { Block, DECL_KEYWORDS, Declaration, DeclKeyword, Diagnostic, Property, SyntaxTree } from './syntax';
 import { closest } from './suggest';
+import { LineIndex } from './text';
 
 /** Nesting deeper than this is reported instead of recursed into (a guard for hostile input). */
 const MAX_DEPTH = 8;
@@ -21,6 +22,8 @@ export function parse(text: string): SyntaxTree {
 class Parser {
   pos = 0;
   diagnostics: Diagnostic[] = [];
+  private lineIndex?: LineIndex;
+  private lines(): LineIndex { return (this.lineIndex ??= new LineIndex(this.text)); }
   constructor(private text: string, private tokens: Token[]) {}
 
   private get tok(): Token { return this.tokens[this.pos]; }
@@ -131,7 +134,7 @@ class Parser {
         return block;
       }
       if (t.kind === 'eof' || (t.kind === 'name' && (DECL_KEYWORDS as string[]).includes(t.text) && this.atLineStart() && depth === 1)) {
-        this.error(open.start, open.end, 'unclosed-block', "this '{' is never closed: add '}'" + (t.kind === 'eof' ? ' before the end of the file' : ` before '${t.text}' on line ${lineOf(this.text, t.start) + 1}`));
+        this.error(open.start, open.end, 'unclosed-block', "this '{' is never closed: add '}'" + (t.kind === 'eof' ? ' before the end of the file' : ` before '${t.text}' on line ${this.lines().position(t.start).line + 1}`));
         block.end = this.tokens[Math.max(0, this.pos - 1)].end;
         return block;
       }
@@ -156,7 +159,7 @@ class Parser {
         reported = true;
       } else values.push(t);
     }
-    const prop: Property = { key, values, start: key.start, end: values.length ? tokenEnd(values[values.length - 1]) : tokenEnd(key) };
+    const prop: Property = { key, values, start: key.start, end: values.length ? tokenEnd(values[values.length - 1]) : tokenEnd(key), broken: reported };
     if (this.is('punct', '{')) {
       if (depth >= MAX_DEPTH) {
         this.error(this.tok.start, this.tok.end, 'syntax', `blocks nested deeper than ${MAX_DEPTH} levels are not allowed`);
@@ -190,10 +193,4 @@ class Parser {
 /** Where a token ends, its unit included. */
 export function tokenEnd(t: Token): number {
   return t.unit?.end ?? t.end;
-}
-
-export function lineOf(text: string, offset: number): number {
-  let line = 0;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }

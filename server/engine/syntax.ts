@@ -25,6 +25,8 @@ export interface Block extends Span {
 export interface Property extends Span {
   key: Token;
   values: Token[];
+  /** An error token was dropped from the value; it was reported, the value is not read. */
+  broken?: boolean;
   block?: Block;
 }
 

@@ -204,7 +204,7 @@ export function parseUnit(text: string): Unit | { error: string } {
   let u = parsed.get(text);
   if (!u) {
     u = parseUnitUncached(text);
-    if (parsed.size < 10000) parsed.set(text, u);
+    if (parsed.size < 10000 && text.length <= 40) parsed.set(text, u);
   }
   return u;
 }

@@ -80,7 +80,11 @@ export class Workspace {
   }
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export function resolveImport(fromUri: string, path: string): string {
+  // A path no URI can hold (a lone surrogate, say) names no file.
+  if (LONE_SURROGATE.test(path)) return 'invalid:' + path.replace(new RegExp(LONE_SURROGATE, 'g'), '\uFFFD');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return path;
   if (path.startsWith('/')) return URI.file(path).toString();
   return Utils.joinPath(Utils.dirname(URI.parse(fromUri)), path).toString();

@@ -3,7 +3,7 @@
 import { execFileSync } from 'child_process';
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
-run('bash', ['scripts/setup.sh']);
+run('bash', ['scripts/setup.sh', '--npm-only']);
 run('npm', ['run', 'build']);
 run('npx', ['vsce', 'package', '--no-dependencies', '-o', 'cellspec.vsix']);
 console.log('\nChecking the example study with the command line:');

@@ -1,7 +1,7 @@
 // VS Code side: starts the language server over IPC and restarts it on request. All language
 // knowledge is in the server; this file only wires it into the editor.
 import * as path from 'path';
-import { commands, ExtensionContext, window, workspace } from 'vscode';
+import { commands, ConfigurationTarget, ExtensionContext, window, workspace } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -24,8 +24,10 @@ export async function activate(context: ExtensionContext) {
       window.setStatusBarMessage('cellspec: language server restarted', 3000);
     }),
     commands.registerCommand('cellspec.showDerivedValues', async () => {
-      // Inlay hints carry the derived values; make sure they are on.
-      await workspace.getConfiguration('cellspec').update('inlayHints.enabled', true);
+      // Inlay hints carry the derived values: turn them on (user settings work without a folder open).
+      await workspace.getConfiguration('cellspec').update('inlayHints.enabled', true, ConfigurationTarget.Global);
+      await workspace.getConfiguration('editor').update('inlayHints.enabled', 'on', ConfigurationTarget.Global);
+      window.setStatusBarMessage('cellspec: derived values are shown as inlay hints', 3000);
     }),
   );
   await client.start();

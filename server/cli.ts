@@ -15,6 +15,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   if (command === '--help' || command === '-h' || command === 'help') { out(USAGE); return 0; }
   if (command !== 'check') { out(USAGE); return 2; }
   const flags = new Set(rest.filter((a) => a.startsWith('--')));
+  const unknown = [...flags].filter((f) => f !== '--json' && f !== '--no-plausibility');
+  if (unknown.length) { out(`unknown option ${unknown.join(', ')}\n${USAGE}`); return 2; }
   const files = rest.filter((a) => !a.startsWith('--'));
   if (!files.length) { out(USAGE); return 2; }
   const ws = new Workspace(nodeFileSystem);
@@ -23,7 +25,12 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   for (const f of files) {
     const uri = fileUri(f);
     const a = analyze(ws, uri, { plausibility: !flags.has('--no-plausibility') });
-    if (!a) { out(`${f}: error: cannot read the file`); status = 2; continue; }
+    if (!a) {
+      if (flags.has('--json')) json.push({ file: f, severity: 'error', code: 'unreadable', message: 'cannot read the file' });
+      else out(`${f}: error: cannot read the file`);
+      status = 2;
+      continue;
+    }
     const rel = path.relative(process.cwd(), URI.parse(uri).fsPath) || f;
     const sorted = [...a.diagnostics].sort((x, y) => x.start - y.start);
     for (const d of sorted) {

@@ -34,6 +34,7 @@ interface Settings { inlayHints: boolean; plausibility: boolean }
 let settings: Settings = { inlayHints: true, plausibility: true };
 let canConfigure = false;
 let canRefreshHints = false;
+let canRefreshTokens = false;
 // Diagnostics wait for the client's settings, so the first ones already honour them.
 let settingsLoaded!: () => void;
 const settingsReady = new Promise<void>((resolve) => (settingsLoaded = resolve));
@@ -45,6 +46,16 @@ function analysisOf(uri: string): Analysis | undefined {
   return analyses.get(uri);
 }
 function invalidate() { analyses = new Map(); }
+
+/** Hints and colours of other open files depend on this one (imports): ask the client to re-fetch. */
+let refreshTimer: NodeJS.Timeout | undefined;
+function refreshViews() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    if (canRefreshHints) connection.languages.inlayHint.refresh().catch(() => undefined);
+    if (canRefreshTokens) connection.languages.semanticTokens.refresh();
+  }, 300);
+}
 
 function guard<A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R): (...args: A) => R {
   return (...args: A) => {
@@ -61,6 +72,7 @@ const linesOf = (uri: string): LineIndex | undefined => ws.get(uri)?.lines;
 connection.onInitialize((params): InitializeResult => {
   canConfigure = !!params.capabilities.workspace?.configuration;
   canRefreshHints = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
+  canRefreshTokens = !!params.capabilities.workspace?.semanticTokens?.refreshSupport;
   const opts = params.initializationOptions as Partial<Settings> | undefined;
   if (opts) settings = { ...settings, ...opts };
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
@@ -172,6 +184,7 @@ documents.onDidChangeContent((e) => {
   ws.setDocument(e.document.uri, e.document.getText(), e.document.version);
   invalidate();
   const opened = justOpened.delete(e.document.uri);
+  if (!opened && documents.all().length > 1) refreshViews();
   // Files importing this one may change too.
   for (const d of documents.all()) schedule(d.uri, d.uri === e.document.uri ? (opened ? 0 : DEBOUNCE_MS) : 100);
 });
@@ -187,6 +200,7 @@ connection.onDidChangeWatchedFiles((p) => {
   }
   invalidate();
   documents.all().forEach((d) => schedule(d.uri, 0));
+  refreshViews();
 });
 
 const withDoc = <R>(uri: string, pos: { line: number; character: number } | undefined, fallback: R, fn: (a: Analysis, offset: number) => R): R => {
@@ -220,13 +234,13 @@ connection.onDefinition(guard('definition', null, (p) => withDoc(p.textDocument.
   return d ? toLocation(d) : null;
 })));
 connection.onReferences(guard('references', [], (p) => withDoc(p.textDocument.uri, p.position, [], (a, o) =>
-  references(ws, a, o, p.context.includeDeclaration).flatMap(toLocation))));
+  references(ws, a, o, p.context.includeDeclaration, analysisOf).flatMap(toLocation))));
 connection.onPrepareRename(guard('prepareRename', null, (p) => withDoc(p.textDocument.uri, p.position, null, (a, o) => {
   const s = prepareRename(a, o);
   return s ? range(a.file.lines, s) : null;
 })));
 connection.onRenameRequest(guard('rename', null, (p) => withDoc(p.textDocument.uri, p.position, null, (a, o) => {
-  const r = rename(ws, a, o, p.newName);
+  const r = rename(ws, a, o, p.newName, analysisOf);
   if (r.error) return new ResponseError(-32803 /* RequestFailed */, r.error);
   const changes: Record<string, TextEdit[]> = {};
   for (const e of r.edits) {

@@ -745,9 +745,10 @@ run rate-test on full { }
     assert.equal(d.text, `${r4(seconds)} s`);
   });
 
-  it('run.currents: current density × area (CCD: start, second step, last step)', () => {
+  it('run.currents: current density × area (CCD: start, second step, …, last step)', () => {
     const d = derived(a, 'run.currents', 'ccd-ramp on sym');
-    assert.equal(d.text, [0.1, 0.2, 3].map((i) => `${r4(i * AREA_CM2)} mA`).join(', '));
+    const [first, second, last] = [0.1, 0.2, 3].map((i) => `${r4(i * AREA_CM2)} mA`);
+    assert.equal(d.text, `${first}, ${second}, …, ${last}`);
     assert.equal(derived(a, 'run.currents', 'strip-0p5 on half-Li').text, '0.3181 mA');
   });
 

@@ -1,7 +1,8 @@
 // Semantic checks on a resolved file: references, required properties, ratios, and the
 // plausibility ranges of domain.md (warnings, not hard limits).
 import type { AnalyzeOptions, Reference, Scope } from './analysis';
-import { cellFacts, cRateCurrents, enumValue, quantity, value } from './compute';
+import { cellFacts, cRateCurrents, enumValue, headerSpan, quantity, value } from './compute';
+import { sandTime } from './physics';
 import { Span } from './lexer';
 import { Decl, PropMap, Quantity } from './model';
 import { BLOCKS, blockKey, PropSpec } from './schema';
@@ -23,7 +24,7 @@ export function check(file: ParsedFile, scope: Scope, refs: Reference[], out: Di
     if (d.keyword === 'protocol') checkEisReference(d, scope, report);
     if (d.keyword === 'cell') checkCell(d, scope, report);
     if (d.keyword === 'run') checkRun(d, scope, report, options.plausibility !== false);
-    if (d.keyword === 'protocol' && d.type?.name === 'cycling' || d.type?.name === 'rate') checkWindow(d.props, report);
+    if (d.keyword === 'protocol' && (d.type?.name === 'cycling' || d.type?.name === 'rate')) checkWindow(d.props, report);
     if (options.plausibility !== false) checkRanges(d, scope, report);
   }
 }
@@ -41,9 +42,6 @@ function checkReferences(refs: Reference[], scope: Scope, report: Report) {
   }
 }
 
-function headerOf(d: Decl): Span {
-  return { start: d.syntax.keyword.start, end: (d.name ?? d.syntax.keyword).end };
-}
 
 function missing(d: Decl, file: ParsedFile, spec: PropSpec, report: Report, why = '') {
   const block = d.syntax.block;
@@ -56,7 +54,7 @@ function missing(d: Decl, file: ParsedFile, spec: PropSpec, report: Report, why 
     if (beforeBrace.trim() === '') fixes.push({ title: `Add '${spec.key}'`, start: lineStart, end: lineStart, newText: `${indent}${spec.example}\n` });
     else fixes.push({ title: `Add '${spec.key}'`, start: block.close.start, end: block.close.start, newText: `; ${spec.example} ` });
   }
-  report(headerOf(d), 'error', 'missing-property', `missing '${spec.key}'${why}: e.g. ${spec.example}`, { fixes });
+  report(headerSpan(d), 'error', 'missing-property', `missing '${spec.key}'${why}: e.g. ${spec.example}`, { fixes });
 }
 
 function checkRequired(d: Decl, scope: Scope, file: ParsedFile, report: Report) {
@@ -125,7 +123,7 @@ function checkComposite(d: Decl, scope: Scope, report: Report) {
     }
   }
   if (groups.length > 1 && !d.props.has('ratio')) {
-    report(headerOf(d), 'error', 'missing-property', `the composite has ${groups.length} groups (${groups.join(', ')}): give their mass ratio, e.g. ratio ${groups.join(' : ')} = ${groups.map(() => 1).join(' : ')}`);
+    report(headerSpan(d), 'error', 'missing-property', `the composite has ${groups.length} groups (${groups.join(', ')}): give their mass ratio, e.g. ratio ${groups.join(' : ')} = ${groups.map(() => 1).join(' : ')}`);
   }
 }
 
@@ -164,7 +162,7 @@ function checkRun(run: Decl, scope: Scope, report: Report, plausibility: boolean
   const cell = run.cellRef && scope.cell.get(run.cellRef.name);
   if (!proto || !cell) return;
   const p = proto.props;
-  const header = { start: run.syntax.keyword.start, end: run.name?.end ?? run.syntax.keyword.end };
+  const header = headerSpan(run);
   if ((proto.type?.name === 'cycling' || proto.type?.name === 'rate') && !cell.props.has('cathode')) {
     report(header, 'error', 'missing-property', `${cell.name!.name} has no cathode: a ${proto.type.name} protocol needs one for its C-rate currents`);
   }
@@ -190,7 +188,7 @@ function checkRun(run: Decl, scope: Scope, report: Report, plausibility: boolean
   }
   if (f.inventory !== undefined && f.c0 !== undefined && f.dEff && planned.length) {
     const i = Math.min(...planned.map((q) => q.si));
-    const t0 = ((f.c0 * 96485.332 * Math.sqrt(Math.PI * f.dEff.si)) / (2 * i)) ** 2;
+    const t0 = sandTime(f.c0, f.dEff.si, i);
     if (i * t0 > f.inventory) {
       report(header, 'info', 'exceeds-inventory', `Sand's equation predicts ${fq(i * t0, 'mAh/cm²')} stripped at ${fq(i, 'mA/cm²')}, more than the foil's Li inventory ${fq(f.inventory, 'mAh/cm²')}: the foil runs out before Sand depletion`);
     }

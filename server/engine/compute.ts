@@ -33,7 +33,7 @@ export interface CellFacts {
   c0?: number;
   dEff?: { si: number; source: string };
   knownCcd?: { si: number; source: string };
-  cathode?: { arealCapacity: number; specificCapacity: number; activeMass?: number; anchor: Span; text: string };
+  cathode?: { arealCapacity: number; specificCapacity: number; anchor: Span; text: string };
 }
 
 const fq = formatQuantity;
@@ -67,7 +67,7 @@ function computeCellFacts(cell: Decl, scope: Scope): CellFacts {
   const study = scope.study?.props;
   const dia = quantity(p, 'diameter') ?? (quantity(p, 'area') ? undefined : study && quantity(study, 'diameter'));
   const area = quantity(p, 'area') ?? (quantity(p, 'diameter') ? undefined : study && quantity(study, 'area'));
-  if (area) facts.area = { si: area.si, source: `area ${fq(area.si, 'cm²')}`, anchor: p.get('area')?.prop ?? cell.syntax.keyword };
+  if (area) facts.area = { si: area.si, source: `area ${fq(area.si, 'cm²')}${p.get('area') ? '' : ' (study default)'}`, anchor: p.get('area')?.prop ?? headerSpan(cell) };
   else if (dia) facts.area = { si: phys.discArea(dia.si), source: `diameter ${fq(dia.si, 'mm')}${p.get('diameter') ? '' : ' (study default)'}`, anchor: p.get('diameter')?.prop ?? headerSpan(cell) };
 
   const layers = value(p, 'stack', 'stack')?.layers ?? [];
@@ -107,8 +107,7 @@ function computeCellFacts(cell: Decl, scope: Scope): CellFacts {
       facts.cathode = {
         arealCapacity: phys.cathodeCapacity(loading.si, active.si, cap.si),
         specificCapacity: cap.si,
-        activeMass: facts.area ? loading.si * active.si * facts.area.si : undefined,
-        anchor: p.get('cathode')!.prop.key,
+        anchor: p.get('cathode')!.prop,
         text: `${fq(loading.si, 'mg/cm²')} × ${fq(active.si, 'wt%')} × ${fq(cap.si, 'mAh/g')}`,
       };
     }
@@ -123,7 +122,7 @@ export function computeDerived(file: ParsedFile, scope: Scope): Derived[] {
   for (const d of file.decls) {
     const owner = d.name?.name ?? d.keyword;
     if (d.keyword === 'study') studyDerived(d, push);
-    if (d.keyword === 'composite') compositeFractions(d, scope, push);
+    if (d.keyword === 'composite') compositeFractions(d, push);
     if (d.keyword === 'cell') cellDerived(cellFacts(d, scope), owner, push);
     if (d.keyword === 'protocol') protocolDerived(d, owner, push);
     if (d.keyword === 'run') runs.push({ d, seconds: runDerived(d, scope, owner, push) });
@@ -139,7 +138,7 @@ export function computeDerived(file: ParsedFile, scope: Scope): Derived[] {
   return out;
 }
 
-function headerSpan(d: Decl): Span {
+export function headerSpan(d: Decl): Span {
   const h = d.syntax.header;
   return { start: d.syntax.keyword.start, end: h.length ? h[h.length - 1].end : d.syntax.keyword.end };
 }
@@ -152,7 +151,7 @@ function studyDerived(d: Decl, push: (d: Derived) => void) {
     formula: 'A = π d²/4 (default for every cell without its own diameter or area)', inputs: [`diameter ${fq(dia.si, 'mm')}`] });
 }
 
-function compositeFractions(d: Decl, scope: Scope, push: (d: Derived) => void) {
+function compositeFractions(d: Decl, push: (d: Derived) => void) {
   const fractions = massFractions(d.props);
   if (!fractions) return;
   const anchor = d.props.get('ratio')?.prop ?? [...d.props.values()].filter((e) => e.value?.shape === 'members').pop()?.prop;
@@ -161,7 +160,6 @@ function compositeFractions(d: Decl, scope: Scope, push: (d: Derived) => void) {
   push({ key: 'composite.massFractions', owner: d.name?.name ?? 'composite', anchor, label: 'mass fractions', text,
     formula: 'w(member) = its part of its group × the group\'s part of the composite',
     inputs: [...d.props].filter(([, e]) => e.value?.shape === 'members').map(([k, e]) => `${k}: ${tokensText(e.prop.values)}`) });
-  void scope;
 }
 
 /** Mass fraction of each member material, from the group ratios and the ratio between groups. */
@@ -294,19 +292,25 @@ function runDerived(run: Decl, scope: Scope, owner: string, push: (d: Derived) =
       formula: 'Q = i · t0 (Sand prediction)', inputs: [`t0 ${parts.map((x) => fq(x.t0, 'h')).join(', ')}`] });
     return total;
   };
+  // A current that is not positive has no duration (it is reported as implausible).
+  const positive = (list: Quantity[]) => list.every((q) => q.si > 0);
   const inventoryBound = (list: Quantity[]): number | undefined =>
     f.inventory === undefined ? undefined : list.reduce((s, q) => s + f.inventory! / q.si, 0);
   let seconds: number | undefined;
   switch (proto.type?.name) {
     case 'ccd': {
       const start = quantity(p, 'start'), step = quantity(p, 'step'), until = quantity(p, 'until');
-      if (start && step) currents('step currents', until ? [start, { ...start, si: start.si + step.si }, until] : [start, { ...start, si: start.si + step.si }]);
+      if (start && step && f.area) {
+        const steps = [start.si, start.si + step.si].map((i) => fq(i * f.area!.si, 'mA'));
+        push({ key: 'run.currents', owner, anchor, label: 'step currents', text: `${steps.join(', ')}, …` + (until ? `, ${fq(until.si * f.area.si, 'mA')}` : ''),
+          formula: 'I = i · A for each step', inputs: [`start ${fq(start.si, 'mA/cm²')}, step ${fq(step.si, 'mA/cm²')}` + (until ? `, until ${fq(until.si, 'mA/cm²')}` : ''), areaText] });
+      }
       seconds = protocolSeconds(proto);
       break;
     }
     case 'strip': {
       const i = quantity(p, 'current'), cap = quantity(p, 'capacity');
-      if (!i) break;
+      if (!i || !positive([i])) break;
       currents('current', [i]);
       const predicted = sand([i]);
       const times = [predicted, cap ? cap.si / i.si : undefined, inventoryBound([i])].filter((x): x is number => x !== undefined);
@@ -315,7 +319,7 @@ function runDerived(run: Decl, scope: Scope, owner: string, push: (d: Derived) =
     }
     case 'sand': {
       const list = value(p, 'currents', 'list')?.items;
-      if (!list) break;
+      if (!list || !positive(list)) break;
       currents('currents', list);
       sand(list);
       // Each current runs until Sand depletion or until the foil is used up, whichever is first.

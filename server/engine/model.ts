@@ -2,10 +2,10 @@
 // value (quantities in SI with their unit, references, stacks, ratios). Shape and unit problems
 // become diagnostics on the exact tokens; a bad property never hides the others.
 import { Span, Token } from './lexer';
-import { BLOCKS, blockKey, CELL_KINDS, DECL_DOCS, PROTOCOL_TYPES, PropSpec, propSpec } from './schema';
+import { BLOCKS, blockKey, CELL_KINDS, PROTOCOL_TYPES, PropSpec, propSpec } from './schema';
 import { closest } from './suggest';
 import { Block, Declaration, Diagnostic, Property, SyntaxTree } from './syntax';
-import { Dim, dimName, parseUnit, sameDim, toSI, Unit, unitsFor } from './units';
+import { DIM, Dim, dimName, parseUnit, sameDim, toSI, Unit, unitsFor } from './units';
 
 export interface Quantity extends Span {
   /** The number as written and its unit; `si` is the value in SI base units. */
@@ -160,7 +160,6 @@ function describeBlock(key: string): string {
   return key.startsWith('protocol ') ? `a ${key.slice(9)} protocol` : key === 'cathode' ? 'a cathode' : `a ${key}`;
 }
 
-export { DECL_DOCS };
 
 // ---------------------------------------------------------------------------------------------
 // Reading values of each shape
@@ -227,7 +226,7 @@ function readValue(prop: Property, spec: PropSpec, err: Report): Value | undefin
       }
       // "0.5, 1, 2 mA/cm²": numbers without a unit take the unit written last.
       const last = items[items.length - 1];
-      if (!last.unit.text) { err(spanOf(toks), 'missing-unit', `expected ${dimPhrase(spec.dim!)}, e.g. ${spec.example}; the list has no unit`, unitFixes(last, spec)); return undefined; }
+      if (!last.unit.text) { err(spanOf(toks), 'missing-unit', `expected ${dimPhrase(spec.dim!)}, e.g. ${spec.example}; the list has no unit`, unitFixes(spec, { start: last.end, end: last.end }, 'Add')); return undefined; }
       items.forEach((q, i) => { if (!q.unit.text) Object.assign(q, rescale(toks[i], last.unit)); });
       return c.done(`the ${key}`) ? { shape: 'list', items } : undefined;
     }
@@ -274,7 +273,7 @@ function readValue(prop: Property, spec: PropSpec, err: Report): Value | undefin
         if (!t || t.kind !== 'name') { if (t) c.i--; return c.fail(`expected a layer name, e.g. ${spec.example}`); }
         const layer: Layer = { ref: { name: t.text, start: t.start, end: t.end }, start: t.start, end: t.end };
         if (c.t?.kind === 'number') {
-          const q = readQuantity(c, { ...spec, dim: (BLOCKS.composite.find((p) => p.key === 'thickness')!.dim), key: 'thickness', example: 'Li 50 µm' });
+          const q = readQuantity(c, { ...spec, dim: DIM.length, key: 'thickness', example: 'Li 50 µm' });
           if (!q) return undefined;
           layer.thickness = q;
           layer.end = q.end;
@@ -334,7 +333,7 @@ function readValue(prop: Property, spec: PropSpec, err: Report): Value | undefin
         c.take();
         return c.done("'cycles'") ? { shape: 'every', cycles: n } : undefined;
       }
-      const capacity = readQuantity(c, { ...spec, dim: (BLOCKS['protocol strip'].find((p) => p.key === 'capacity')!.dim), unit: 'mAh/cm²', example: 'every 1 mAh/cm²' });
+      const capacity = readQuantity(c, { ...spec, dim: DIM.arealCapacity, unit: 'mAh/cm²', example: 'every 1 mAh/cm²' });
       return capacity && c.done('the capacity') ? { shape: 'every', capacity } : undefined;
     }
     case 'flag': {
@@ -384,24 +383,24 @@ function readQuantity(c: Cursor, spec: PropSpec, defaultUnit?: Unit, unitOptiona
     const next = c.t;
     if (next?.kind === 'name' && !['at', 'cycles', 'cycle'].includes(next.text)) {
       c.err(next, 'unknown-unit', `unknown unit "${next.text}"; expected ${dimPhrase(spec.dim!)} such as ${unitsFor(spec.dim!).slice(0, 3).join(', ')}`,
-        unitsFor(spec.dim!).slice(0, 3).map((u) => ({ title: `Change unit to ${u}`, start: next.start, end: next.end, newText: u })));
+        unitFixes(spec, next, 'Change', 3));
       c.take();
       return undefined;
     }
     if (defaultUnit) return { value: t.num!, unit: defaultUnit, si: toSI(t.num!, defaultUnit), start: t.start, end: t.end };
     if (unitOptional) return { value: t.num!, unit: { text: '', canonical: '', factor: 1, offset: 0, dim: spec.dim! }, si: t.num!, start: t.start, end: t.end };
-    c.err(t, 'missing-unit', `missing unit: expected ${dimPhrase(spec.dim!)}, e.g. ${spec.example}`, unitFixesForToken(t, spec));
+    c.err(t, 'missing-unit', `missing unit: expected ${dimPhrase(spec.dim!)}, e.g. ${spec.example}`, unitFixes(spec, { start: t.end, end: t.end }, 'Add'));
     return undefined;
   }
   const unit = parseUnit(t.unit.text);
   if ('error' in unit) {
     c.err(t.unit, 'unknown-unit', `${unit.error}; expected ${dimPhrase(spec.dim!)} such as ${unitsFor(spec.dim!).slice(0, 3).join(', ')}`,
-      unitsFor(spec.dim!).slice(0, 3).map((u) => ({ title: `Change unit to ${u}`, start: t.unit!.start, end: t.unit!.end, newText: u })));
+      unitFixes(spec, t.unit, 'Change', 3));
     return undefined;
   }
   if (!sameDim(unit.dim, spec.dim!)) {
     c.err({ start: t.start, end: t.unit.end }, 'wrong-dimension', `wrong dimension: the ${spec.key} is ${dimPhrase(spec.dim!)} (${unitsFor(spec.dim!)[0]}), but ${t.unit.text} is ${article(dimName(unit.dim))}`,
-      unitsFor(spec.dim!).slice(0, 2).map((u) => ({ title: `Change unit to ${u}`, start: t.unit!.start, end: t.unit!.end, newText: u })));
+      unitFixes(spec, t.unit, 'Change'));
     return undefined;
   }
   return { value: t.num!, unit, si: toSI(t.num!, unit), start: t.start, end: t.unit.end };
@@ -411,11 +410,9 @@ function rescale(t: Token, unit: Unit): Partial<Quantity> {
   return { unit, si: toSI(t.num!, unit) };
 }
 
-function unitFixes(q: Quantity, spec: PropSpec): Diagnostic['fixes'] {
-  return unitsFor(spec.dim!).slice(0, 2).map((u) => ({ title: `Add unit ${u}`, start: q.end, end: q.end, newText: ' ' + u }));
-}
-function unitFixesForToken(t: Token, spec: PropSpec): Diagnostic['fixes'] {
-  return unitsFor(spec.dim!).slice(0, 2).map((u) => ({ title: `Add unit ${u}`, start: t.end, end: t.end, newText: ' ' + u }));
+/** Fixes that add (at an offset) or replace (a span) a unit of the property's dimension. */
+function unitFixes(spec: PropSpec, at: Span, verb: 'Add' | 'Change', n = 2): Diagnostic['fixes'] {
+  return unitsFor(spec.dim!).slice(0, n).map((u) => ({ title: verb === 'Add' ? `Add unit ${u}` : `Change unit to ${u}`, start: at.start, end: at.end, newText: verb === 'Add' ? ' ' + u : u }));
 }
 
 export function dimPhrase(dim: Dim): string {

@@ -117,7 +117,7 @@ class Parser {
       this.error(this.tok.start, this.tok.end, 'syntax', "unexpected '}': no block is open here");
       this.next();
     } else {
-      this.error(decl.end, decl.end + 1 <= this.text.length ? decl.end : decl.end, 'syntax', `expected '{' to open the ${keyword.text} block`);
+      this.error(decl.end, decl.end, 'syntax', `expected '{' to open the ${keyword.text} block`);
     }
     return decl;
   }

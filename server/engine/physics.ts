@@ -2,8 +2,6 @@
 
 /** Faraday constant, C/mol (domain.md). */
 export const FARADAY = 96485.332;
-/** One milliampere-hour in coulombs. */
-export const MAH = 3.6;
 
 /** Area of a disc of diameter d: π d²/4. */
 export function discArea(diameter: number): number {

@@ -55,19 +55,15 @@ export class Workspace {
 
   knownFiles(): string[] { return [...this.known]; }
 
-  isOpen(uri: string): boolean { return this.open.has(uri); }
-
   get(uri: string): ParsedFile | undefined {
     const doc = this.open.get(uri);
     let text: string | undefined;
     let version: number | string;
     if (doc) { text = doc.text; version = doc.version; } else {
-      const cached = this.cache.get(uri);
       text = this.fs.readFile(uri);
       if (text === undefined) return undefined;
       // Disk files are keyed by content: cheap to compare, and always right.
       version = 'disk:' + text.length + ':' + hash(text);
-      if (cached && cached.version === version) return cached;
     }
     const cached = this.cache.get(uri);
     if (cached && cached.version === version) return cached;

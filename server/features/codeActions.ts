@@ -3,7 +3,7 @@
 import { Analysis } from '../engine/analysis';
 import { Span } from '../engine/lexer';
 import { Diagnostic } from '../engine/syntax';
-import { formatNumber, fromSI, parseUnit, unitsFor } from '../engine/units';
+import { formatNumber, fromSI, parseUnit, toSI, unitsFor } from '../engine/units';
 import { tokenAt } from './locate';
 
 export interface CodeAction { title: string; kind: 'quickfix' | 'refactor.rewrite'; diagnostic?: Diagnostic; edits: (Span & { newText: string })[]; preferred?: boolean }
@@ -18,7 +18,7 @@ export function codeActions(a: Analysis, range: Span): CodeAction[] {
   if (tok?.kind === 'number' && tok.unit) {
     const u = parseUnit(tok.unit.text);
     if (!('error' in u)) {
-      const si = tok.num! * u.factor + u.offset;
+      const si = toSI(tok.num!, u);
       for (const target of unitsFor(u.dim)) {
         const t = parseUnit(target);
         if ('error' in t || t.canonical === u.canonical) continue;

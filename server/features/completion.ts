@@ -3,7 +3,7 @@
 import { Analysis } from '../engine/analysis';
 import { enumValue } from '../engine/compute';
 import { Token } from '../engine/lexer';
-import { BLOCKS, blockKey, CELL_KINDS, DECL_DOCS, PROTOCOL_TYPES, propSpec } from '../engine/schema';
+import { BLOCKS, blockKey, CELL_KINDS, DECL_DOCS, MATERIAL_ROLES, PROTOCOL_TYPES, propSpec } from '../engine/schema';
 import { DECL_KEYWORDS } from '../engine/syntax';
 import { unitsFor } from '../engine/units';
 import { declAt } from './locate';
@@ -14,10 +14,10 @@ export interface CompletionItem { label: string; kind: CompletionKind; detail?: 
 const SNIPPETS: Record<string, string> = {
   import: 'import "${1:materials.cellspec}"',
   study: 'study "${1:title}" {\n  temperature ${2:25} °C\n  pressure ${3:5} MPa\n  diameter ${4:9} mm\n}',
-  material: 'material ${1:name} {\n  role ${2|metal,alloy,carbon,binder,electrolyte,cathode,collector|}\n}',
+  material: `material \${1:name} {\n  role \${2|${MATERIAL_ROLES.join(',')}|}\n}`,
   composite: 'composite ${1:name} {\n  carbon ${2:GMWNT} : ${3:FG} = ${4:10} : ${5:1}\n  binder ${6:PVDF}\n  ratio carbon : binder = ${7:10} : ${8:1}\n  thickness ${9:15} µm ± ${10:0.5} µm\n}',
-  cell: 'cell ${1:name} ${2|symmetric,half,full|} {\n  stack ${3:Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu}\n}',
-  protocol: 'protocol ${1:name} ${2|ccd,strip,sand,cycling,rate,eis|} {\n  $0\n}',
+  cell: `cell \${1:name} \${2|${CELL_KINDS.join(',')}|} {\n  stack \${3:Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu}\n}`,
+  protocol: `protocol \${1:name} \${2|${PROTOCOL_TYPES.join(',')}|} {\n  $0\n}`,
   run: 'run ${1:protocol} on ${2:cell} {\n  data "${3:data/file.mpt}"\n}',
 };
 

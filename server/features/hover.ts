@@ -2,9 +2,9 @@
 import { Analysis, baseName } from '../engine/analysis';
 import { Derived } from '../engine/compute';
 import { Span } from '../engine/lexer';
-import { Decl, tokensText } from '../engine/model';
+import { Decl, Quantity, tokensText, Value } from '../engine/model';
 import { DECL_DOCS, propSpec } from '../engine/schema';
-import { dimName, formatQuantity, parseUnit, unitsFor, Unit } from '../engine/units';
+import { dimName, formatQuantity, parseUnit, toSI, unitsFor, Unit } from '../engine/units';
 import { declAt, propertyAt, referenceAt, tokenAt } from './locate';
 
 export interface HoverResult { markdown: string; span: Span }
@@ -21,7 +21,9 @@ export function hover(a: Analysis, offset: number): HoverResult | undefined {
   const hit = propertyAt(a, offset);
   const decl = declAt(a, offset);
   if (tok.kind === 'number') {
-    parts.push(describeQuantity(tok.num!, tok.unit?.text));
+    // In "0.5, 1 mA/cm²" or "2.8 .. 4.3 V" the bare numbers take the shared unit: ask the model.
+    const q = hit && quantitiesOf(hit.entry.value).find((x) => x.start === tok.start);
+    parts.push(describeQuantity(tok.num!, tok.unit?.text ?? (q?.unit.text || undefined)));
     if (tok.unit) span = { start: tok.start, end: tok.unit.end };
   }
   if (hit && hit.entry.prop.key === tok) {
@@ -39,6 +41,19 @@ export function hover(a: Analysis, offset: number): HoverResult | undefined {
   return { markdown: parts.join('\n\n---\n\n'), span };
 }
 
+function quantitiesOf(v: Value | undefined): Quantity[] {
+  if (!v) return [];
+  switch (v.shape) {
+    case 'quantity': case 'oneC': return [v.q];
+    case 'tolerance': return v.tol ? [v.q, v.tol] : [v.q];
+    case 'range': return [v.lo, v.hi];
+    case 'list': return v.items;
+    case 'countAtRate': return [v.rate];
+    case 'every': return v.capacity ? [v.capacity] : [];
+    default: return [];
+  }
+}
+
 export function describeDerived(d: Derived): string {
   return `**${d.label}** = ${d.text}\n\n${d.formula}` + (d.inputs.length ? `\n\nfrom: ${d.inputs.filter(Boolean).join('; ')}` : '');
 }
@@ -47,7 +62,7 @@ function describeQuantity(value: number, unitText: string | undefined): string {
   if (!unitText) return `${value} (no unit)`;
   const u = parseUnit(unitText);
   if ('error' in u) return `${value} ${unitText}: ${u.error}`;
-  const si = value * u.factor + u.offset;
+  const si = toSI(value, u);
   const others = unitsFor(u.dim).filter((x) => x !== u.canonical).slice(0, 3).map((x) => formatQuantity(si, x));
   return `${formatQuantity(si, u.canonical)} — ${dimName(u.dim)}` + (others.length ? ` (= ${others.join(' = ')})` : '') + siText(si, u);
 }

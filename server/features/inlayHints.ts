@@ -14,5 +14,5 @@ export function inlayHints(a: Analysis, range?: Span): InlayHint[] {
     h.tooltip.push(`${d.label} = ${d.text}: ${d.formula}`);
     byAnchor.set(d.anchor.end, h);
   }
-  return [...byAnchor].sort((x, y) => x[0] - y[0]).map(([offset, h]) => ({ offset, label: ' ⟶ ' + h.label.join(' · '), tooltip: h.tooltip.join('\n') }));
+  return [...byAnchor].sort((x, y) => x[0] - y[0]).map(([offset, h]) => ({ offset, label: '⟶ ' + h.label.join(' · '), tooltip: h.tooltip.join('\n') }));
 }

@@ -1,5 +1,5 @@
 // Go to definition, find references and rename, across every .cellspec file the workspace knows.
-import { analyze, Analysis } from '../engine/analysis';
+import { analyze, Analysis, namespaceOf } from '../engine/analysis';
 import { Span } from '../engine/lexer';
 import { Decl } from '../engine/model';
 import { Workspace } from '../engine/workspace';
@@ -17,13 +17,16 @@ export function definition(a: Analysis, offset: number): Location | undefined {
   return d?.name ? { uri: d.uri, start: d.name.start, end: d.name.end } : undefined;
 }
 
-export function references(ws: Workspace, a: Analysis, offset: number, includeDeclaration = true): Location[] {
+/** How to get the analysis of another file (the server passes its cache). */
+export type AnalysisOf = (uri: string) => Analysis | undefined;
+
+export function references(ws: Workspace, a: Analysis, offset: number, includeDeclaration = true, analysisOf: AnalysisOf = (u) => analyze(ws, u)): Location[] {
   const target = targetAt(a, offset);
   if (!target?.name) return [];
   const out: Location[] = includeDeclaration ? [{ uri: target.uri, start: target.name.start, end: target.name.end }] : [];
   const same = (d?: Decl) => !!d && d.uri === target.uri && d.name?.start === target.name!.start;
   for (const uri of ws.knownFiles()) {
-    const other = uri === a.file.uri ? a : analyze(ws, uri);
+    const other = uri === a.file.uri ? a : analysisOf(uri);
     if (!other) continue;
     for (const r of other.references) if (same(r.target)) out.push({ uri, start: r.start, end: r.end });
   }
@@ -34,13 +37,14 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 export interface RenameResult { edits: (Location & { newText: string })[]; error?: string }
 
-export function rename(ws: Workspace, a: Analysis, offset: number, newName: string): RenameResult {
+export function rename(ws: Workspace, a: Analysis, offset: number, newName: string, analysisOf?: AnalysisOf): RenameResult {
   if (!NAME.test(newName) || newName.endsWith('-')) return { edits: [], error: `'${newName}' is not a valid name: use letters, digits, '_' and '-', starting with a letter` };
   const target = targetAt(a, offset);
   if (!target) return { edits: [], error: 'nothing to rename here' };
-  const clash = a.scope.layer.get(newName) ?? a.scope.cell.get(newName) ?? a.scope.protocol.get(newName);
+  const ns = namespaceOf(target);
+  const clash = ns && a.scope[ns].get(newName);
   if (clash && clash !== target) return { edits: [], error: `'${newName}' is already declared` };
-  return { edits: references(ws, a, offset, true).map((l) => ({ ...l, newText: newName })) };
+  return { edits: references(ws, a, offset, true, analysisOf).map((l) => ({ ...l, newText: newName })) };
 }
 
 export function prepareRename(a: Analysis, offset: number): Span | undefined {

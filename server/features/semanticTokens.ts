@@ -5,7 +5,7 @@ import { Decl } from '../engine/model';
 import { DECL_KEYWORDS } from '../engine/syntax';
 
 export const TOKEN_TYPES = ['keyword', 'type', 'class', 'function', 'property', 'number', 'string', 'comment', 'operator', 'enumMember', 'unit'] as const;
-export const TOKEN_MODIFIERS = ['declaration', 'defaultLibrary'] as const;
+export const TOKEN_MODIFIERS = ['declaration'] as const;
 export type TokenType = (typeof TOKEN_TYPES)[number];
 
 export interface SemanticToken { start: number; end: number; type: TokenType; declaration?: boolean }

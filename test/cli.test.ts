@@ -32,6 +32,17 @@ describe('cellspec check', () => {
   it('exits 2 on a missing file and on bad usage', () => {
     assert.equal(run(['check', 'no-such-file.cellspec']).status, 2);
     assert.equal(run(['frobnicate']).status, 2);
+    const typo = run(['check', '--jsn', 'examples/study.cellspec']);
+    assert.equal(typo.status, 2);
+    assert.match(typo.out, /unknown option --jsn/);
+  });
+
+  it('prints valid JSON with --json, unreadable files included', () => {
+    const r = run(['check', '--json', 'examples/study.cellspec', 'no-such-file.cellspec']);
+    assert.equal(r.status, 2);
+    const items = JSON.parse(r.out) as { file: string; code: string; line?: number }[];
+    assert.ok(items.some((i) => i.file === 'no-such-file.cellspec' && i.code === 'unreadable'));
+    assert.ok(items.some((i) => i.file === 'examples/study.cellspec' && i.code === 'above-ccd' && typeof i.line === 'number'));
   });
 
   it('writes nothing to the user\'s files', () => {

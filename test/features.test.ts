@@ -91,6 +91,13 @@ describe('completion', () => {
   });
 });
 
+describe('hover on shared units', () => {
+  it('gives bare numbers of a list the unit written last', () => {
+    const { text, offset } = at('protocol s sand { currents 0.|¦5, 1 mA/cm²; cutoff -0.4 V }\n');
+    assert.match(hover(analyzeText(text), offset)!.markdown, /0\.5 mA\/cm² — current density/);
+  });
+});
+
 describe('code actions', () => {
   it('offers the did-you-mean fix for a misspelled property', () => {
     const text = LIB + 'composite X {\n  thicknes 15 µm\n}\n';
@@ -193,5 +200,16 @@ describe('outline, folding and semantic tokens', () => {
     assert.equal(toks.find((t) => t.start === li)?.type, 'type');
     const unit = text.indexOf('mm\n');
     assert.equal(toks.find((t) => t.start === unit)?.type, 'unit');
+  });
+});
+
+describe('derived values of implausible plans', () => {
+  it('gives no duration to a run with a negative stripping current', () => {
+    const text = LIB + 'study "s" { diameter 9 mm }\ncell h half { stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm }\n' +
+      'protocol p strip { current -0.5 mA/cm²; cutoff -0.4 V }\nrun p on h { }\n';
+    const a = analyzeText(text);
+    assert.equal(a.derived.find((d) => d.key === 'run.duration'), undefined);
+    assert.equal(a.derived.find((d) => d.key === 'study.schedule'), undefined);
+    assert.ok(a.diagnostics.some((d) => d.code === 'implausible-value'));
   });
 });

@@ -10,21 +10,14 @@ import { parse } from '../server/engine/parser';
 import { Diagnostic } from '../server/engine/syntax';
 import { Workspace } from '../server/engine/workspace';
 import { fileUri, nodeFileSystem } from '../server/nodeFileSystem';
+import { MATERIALS } from './helpers/library';
 import { analyzeText, MAIN_URI, marked, Marked, show, uriOf } from './helpers/memoryWorkspace';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures and helpers
 
 /** A material library with domain.md's figures, imported as lib.cellspec. */
-const LIB = `material Li { role metal; density 0.534 g/cm³; molar-mass 6.941 g/mol; D_eff 2.99e-10 cm²/s; ccd 0.8 mA/cm² }
-material LiIn { role alloy }
-material Cu { role collector }
-material LPSC { role electrolyte }
-material NCM9 { role cathode; capacity 180 mAh/g; window 2.5 V .. 4.6 V }
-material GMWNT { role carbon }
-material FG { role carbon }
-material PVDF { role binder }
-composite LNT10F {
+const LIB = MATERIALS + `composite LNT10F {
   carbon GMWNT : FG = 10 : 1
   binder PVDF
   ratio carbon : binder = 10 : 1

@@ -12,16 +12,10 @@ import { semanticTokens } from '../server/features/semanticTokens';
 import { documentSymbols } from '../server/features/symbols';
 import { analyze } from '../server/engine/analysis';
 import { parse } from '../server/engine/parser';
+import { MATERIALS } from './helpers/library';
 import { analyzeText, memoryWorkspace, MAIN_URI } from './helpers/memoryWorkspace';
 
-const LIB = `material Li { role metal; density 0.534 g/cm³; molar-mass 6.941 g/mol; D_eff 2.99e-10 cm²/s; ccd 0.8 mA/cm² }
-material Cu { role collector }
-material LPSC { role electrolyte }
-material NCM9 { role cathode; capacity 180 mAh/g; window 2.5 V .. 4.6 V }
-material GMWNT { role carbon }
-material FG { role carbon }
-material PVDF { role binder }
-`;
+const LIB = MATERIALS;
 
 /** Splits a document at its `|` cursor marker. */
 function at(src: string): { text: string; offset: number } {

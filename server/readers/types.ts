@@ -1,0 +1,77 @@
+// What every instrument reader produces: typed columns in SI units, plus where each value came
+// from, so a problem can name the file and the line. Readers know nothing of analyses.
+
+/** What a column measures. Readers map the instrument's names (Ewe/V, Test_Time, ...) to these. */
+export type ColumnKind =
+  | 'time'        // s since the start of the file
+  | 'voltage'     // V (working electrode or cell)
+  | 'current'     // A, positive = charge/oxidation as the instrument signs it
+  | 'charge'      // C (A·s): a capacity column, when present
+  | 'chargeCapacity' | 'dischargeCapacity' // C, cycler cumulative per-cycle columns
+  | 'cycle'       // cycle index as the instrument counts it
+  | 'step'        // step / sequence index
+  | 'frequency'   // Hz
+  | 'zReal'       // Ω, Re(Z)
+  | 'zImag'       // Ω, Im(Z): negative for a capacitive arc (readers flip "-Im(Z)" columns)
+  | 'temperature' // K
+  | 'other';
+
+export const SI_UNIT: Record<ColumnKind, string> = {
+  time: 's', voltage: 'V', current: 'A', charge: 'A·s', chargeCapacity: 'A·s', dischargeCapacity: 'A·s', cycle: '', step: '',
+  frequency: 'Hz', zReal: 'Ω', zImag: 'Ω', temperature: 'K', other: '',
+};
+
+export interface Column {
+  /** The name as written in the file, e.g. "<Ewe>/V". */
+  name: string;
+  kind: ColumnKind;
+  /** The unit as written in the file (e.g. "mA"); values are converted to SI_UNIT[kind]. */
+  sourceUnit: string;
+  values: Float64Array;
+}
+
+export type FormatId =
+  | 'biologic-mpt' | 'csv' | 'arbin' | 'neware' | 'land' | 'maccor' | 'zplot' | 'gamry' | 'eis-csv';
+
+export interface DataProblem {
+  /** 1-based line in the file (0 when it concerns the whole file). */
+  line: number;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export interface DataTable {
+  file: string;
+  format: FormatId;
+  /** The instrument technique when the file says (GCPL, CP, PEIS, GEIS, ...). */
+  technique?: string;
+  rows: number;
+  columns: Column[];
+  /** 1-based file line of each row, for messages about a value. */
+  lineOfRow: (row: number) => number;
+  /** Header facts worth keeping (electrode area, mass, acquisition date, ...). */
+  meta: Record<string, string>;
+  /** Non-fatal problems: skipped rows, odd values. */
+  problems: DataProblem[];
+}
+
+/** A file that cannot be read at all: names the line and the problem. */
+export class DataError extends Error {
+  constructor(public file: string, public line: number, message: string) {
+    super(message);
+  }
+}
+
+export interface ReadOptions {
+  /** Skip detection and read as this format. */
+  format?: FormatId;
+  /** Column mapping from the spec: kind -> the column's name in the file (with its unit). */
+  mapping?: Partial<Record<ColumnKind, string>>;
+  /** Refuse files larger than this (bytes). */
+  maxBytes?: number;
+  signal?: AbortSignal;
+}
+
+export function column(t: DataTable, kind: ColumnKind): Column | undefined {
+  return t.columns.find((c) => c.kind === kind);
+}

@@ -1,0 +1,112 @@
+// From a checked spec to data jobs: for each run with data, everything the analysis of its files
+// needs, in SI units, as plain JSON (it crosses to a worker thread). Reads no files.
+import { Analysis } from '../engine/analysis';
+import { cellFacts, cRateCurrents, quantity, value } from '../engine/compute';
+import { Span } from '../engine/lexer';
+import { Decl } from '../engine/model';
+import { FormatId } from '../readers/types';
+
+export interface DataPattern extends Span {
+  /** As written in the spec: a path or a glob, relative to the spec's folder. */
+  pattern: string;
+}
+
+export interface RunJob {
+  run: string;
+  uri: string;
+  /** The run's header, where run-level findings are reported. */
+  header: Span;
+  baseDir: string;
+  patterns: DataPattern[];
+  format?: FormatId;
+  protocol: {
+    name: string;
+    type: string;
+    /** Current densities, A/m²: strip current, sand currents, ccd start/step/until. */
+    current?: number;
+    currents?: number[];
+    start?: number;
+    step?: number;
+    until?: number;
+    halfCycle?: number;
+    cutoff?: number;
+    window?: [number, number];
+    precycles?: number;
+    cycles?: number;
+    /** Cycling and rate C-rates with the current density each implies (A/m²). */
+    rates?: { rate: number; density: number }[];
+    cyclesEach?: number;
+    /** EIS schedule of the protocol's `eis` companion: every N cycles or every X C/m². */
+    eisEvery?: { cycles?: number; capacity?: number };
+  };
+  cell: {
+    name: string;
+    area?: number;
+    /** Active cathode mass, kg. */
+    activeMass?: number;
+    /** Anode name for grouping results: the interlayer if any, else the metal. */
+    anode?: string;
+    c0?: number;
+    inventory?: number;
+  };
+}
+
+export function buildJobs(a: Analysis, baseDir: string): RunJob[] {
+  const jobs: RunJob[] = [];
+  for (const run of a.file.decls) {
+    if (run.keyword !== 'run') continue;
+    const data = value(run.props, 'data', 'strings');
+    if (!data) continue;
+    const proto = run.protocolRef && a.scope.protocol.get(run.protocolRef.name);
+    const cell = run.cellRef && a.scope.cell.get(run.cellRef.name);
+    if (!proto || !cell || proto.keyword !== 'protocol' || cell.keyword !== 'cell') continue;
+    jobs.push({
+      run: run.name!.name,
+      uri: a.file.uri,
+      header: { start: run.syntax.keyword.start, end: run.name!.end },
+      baseDir,
+      patterns: data.items.map((d) => ({ pattern: d.text, start: d.start, end: d.end })),
+      format: value(run.props, 'format', 'enum')?.word as FormatId | undefined,
+      protocol: protocolParameters(proto, a, cell),
+      cell: cellParameters(cell, a),
+    });
+  }
+  return jobs;
+}
+
+function protocolParameters(p: Decl, a: Analysis, cell: Decl): RunJob['protocol'] {
+  const q = (k: string) => quantity(p.props, k)?.si;
+  const window = value(p.props, 'window', 'range');
+  const eisName = value(p.props, 'eis', 'ref')?.ref.name;
+  const eis = eisName ? a.scope.protocol.get(eisName) : undefined;
+  const every = eis && value(eis.props, 'every', 'every');
+  const f = cellFacts(cell, a.scope);
+  return {
+    name: p.name!.name,
+    type: p.type?.name ?? '',
+    current: q('current'),
+    currents: value(p.props, 'currents', 'list')?.items.map((x) => x.si),
+    start: q('start'), step: q('step'), until: q('until'), halfCycle: q('half-cycle'), cutoff: q('cutoff'),
+    window: window ? [window.lo.si, window.hi.si] : undefined,
+    precycles: value(p.props, 'precycle', 'countAtRate')?.n,
+    cycles: value(p.props, 'cycles', 'countAtRate')?.n,
+    rates: cRateCurrents(p, f).map((c) => ({ rate: c.rate.si, density: c.density })),
+    cyclesEach: value(p.props, 'cycles-each', 'count')?.n,
+    eisEvery: every ? { cycles: every.cycles, capacity: every.capacity?.si } : undefined,
+  };
+}
+
+function cellParameters(cell: Decl, a: Analysis): RunJob['cell'] {
+  const f = cellFacts(cell, a.scope);
+  const cathode = value(cell.props, 'cathode', 'cathode');
+  const loading = cathode && quantity(cathode.props, 'loading');
+  const active = cathode && quantity(cathode.props, 'active');
+  return {
+    name: cell.name!.name,
+    area: f.area?.si,
+    activeMass: loading && active && f.area ? loading.si * active.si * f.area.si : undefined,
+    anode: f.interlayer?.name?.name ?? f.anode?.metal.name?.name,
+    c0: f.c0,
+    inventory: f.inventory,
+  };
+}

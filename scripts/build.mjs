@@ -6,4 +6,5 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/server.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/cli.ts'], outfile: 'dist/cli.js' }),
+  build({ ...common, entryPoints: ['server/results/dataWorker.ts'], outfile: 'dist/dataWorker.js' }),
 ]);

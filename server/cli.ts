@@ -1,39 +1,70 @@
-// The command line: `cellspec check <files>` prints file:line:col: severity code: message and
-// exits 1 when there are errors. The same engine as the language server, without LSP.
+// The command line: the same engine as the language server, without LSP.
+//   cellspec check <files>     problems as file:line:col: severity code: message (data included)
+//   cellspec analyze <spec>    every computed result; --json for the documented JSON document
 import * as path from 'path';
 import { URI } from 'vscode-uri';
-import { analyze } from './engine/analysis';
+import { analyze, Analysis } from './engine/analysis';
+import { Diagnostic } from './engine/syntax';
 import { Workspace } from './engine/workspace';
 import { fileUri, nodeFileSystem } from './nodeFileSystem';
+import { dataDiagnostics } from './results/diagnostics';
+import { executeJobs, RunResult } from './results/execute';
+import { buildJobs } from './results/jobs';
+import { buildReport } from './results/report';
+import { summarize } from './results/summaries';
 
-const USAGE = `usage: cellspec check [--no-plausibility] [--json] <file.cellspec>...
-  check   check the files and print their problems as file:line:col: severity code: message
-exit codes: 0 no errors, 1 errors found, 2 usage error or unreadable file`;
+const USAGE = `usage: cellspec check [--no-plausibility] [--no-data] [--json] <file.cellspec>...
+       cellspec analyze [--no-plausibility] [--json] [--points] <file.cellspec>
+  check    check the files (and the data files their runs name) and print the problems as
+           file:line:col: severity code: message
+  analyze  read the runs' data files, compute every result and print it; --json prints the
+           JSON document described by docs/analyze.schema.json (--points adds the plot series)
+exit codes: 0 no errors, 1 errors found (in the spec or its data), 2 usage error or unreadable file`;
 
-export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): number {
+type Out = (s: string) => void;
+const stdout: Out = (s) => process.stdout.write(s + '\n');
+
+const FLAGS: Record<string, string[]> = {
+  check: ['--json', '--no-plausibility', '--no-data'],
+  analyze: ['--json', '--no-plausibility', '--points'],
+};
+
+export async function main(argv: string[], out: Out = stdout): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') { out(USAGE); return 0; }
-  if (command !== 'check') { out(USAGE); return 2; }
+  if (!FLAGS[command]) { out(USAGE); return 2; }
   const flags = new Set(rest.filter((a) => a.startsWith('--')));
-  const unknown = [...flags].filter((f) => f !== '--json' && f !== '--no-plausibility');
+  const unknown = [...flags].filter((f) => !FLAGS[command].includes(f));
   if (unknown.length) { out(`unknown option ${unknown.join(', ')}\n${USAGE}`); return 2; }
   const files = rest.filter((a) => !a.startsWith('--'));
-  if (!files.length) { out(USAGE); return 2; }
+  if (!files.length || (command === 'analyze' && files.length !== 1)) { out(USAGE); return 2; }
   const ws = new Workspace(nodeFileSystem);
+  const options = { plausibility: !flags.has('--no-plausibility') };
+  return command === 'check' ? check(ws, files, flags, options, out) : analyzeCommand(ws, files[0], flags, options, out);
+}
+
+/** Engine diagnostics plus, unless turned off, the problems of the runs' data files. */
+async function withData(a: Analysis, data: boolean): Promise<{ diagnostics: Diagnostic[]; runs: RunResult[] }> {
+  if (!data) return { diagnostics: a.diagnostics, runs: [] };
+  const jobs = buildJobs(a, path.dirname(URI.parse(a.file.uri).fsPath));
+  const runs = await executeJobs(jobs);
+  return { diagnostics: [...a.diagnostics, ...runs.flatMap((r, i) => dataDiagnostics(jobs[i], r))], runs };
+}
+
+async function check(ws: Workspace, files: string[], flags: Set<string>, options: { plausibility: boolean }, out: Out): Promise<number> {
   let errors = 0, warnings = 0, status = 0;
   const json: unknown[] = [];
   for (const f of files) {
-    const uri = fileUri(f);
-    const a = analyze(ws, uri, { plausibility: !flags.has('--no-plausibility') });
+    const a = analyze(ws, fileUri(f), options);
     if (!a) {
       if (flags.has('--json')) json.push({ file: f, severity: 'error', code: 'unreadable', message: 'cannot read the file' });
       else out(`${f}: error: cannot read the file`);
       status = 2;
       continue;
     }
-    const rel = path.relative(process.cwd(), URI.parse(uri).fsPath) || f;
-    const sorted = [...a.diagnostics].sort((x, y) => x.start - y.start);
-    for (const d of sorted) {
+    const rel = path.relative(process.cwd(), URI.parse(a.file.uri).fsPath) || f;
+    const { diagnostics } = await withData(a, !flags.has('--no-data'));
+    for (const d of [...diagnostics].sort((x, y) => x.start - y.start)) {
       const p = a.file.lines.position(d.start);
       if (d.severity === 'error') errors++;
       if (d.severity === 'warning') warnings++;
@@ -46,4 +77,26 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   return status || (errors ? 1 : 0);
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+async function analyzeCommand(ws: Workspace, file: string, flags: Set<string>, options: { plausibility: boolean }, out: Out): Promise<number> {
+  const a = analyze(ws, fileUri(file), options);
+  if (!a) { out(flags.has('--json') ? JSON.stringify({ error: `cannot read ${file}` }) : `${file}: error: cannot read the file`); return 2; }
+  const { diagnostics, runs } = await withData(a, true);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  if (flags.has('--json')) {
+    out(JSON.stringify(buildReport(a, diagnostics, runs, { points: flags.has('--points') }), null, 2));
+    return errors ? 1 : 0;
+  }
+  for (const d of [...diagnostics].sort((x, y) => x.start - y.start).filter((x) => x.severity === 'error')) {
+    const p = a.file.lines.position(d.start);
+    out(`${file}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+  }
+  for (const r of runs) {
+    out(`run ${r.run}  (${r.files.length} file${r.files.length === 1 ? '' : 's'})`);
+    for (const line of summarize(r)) out(`  ${line.label}: ${line.text}`);
+    for (const m of r.plan) out(`  plan: ${m}`);
+  }
+  out(`${runs.length} run${runs.length === 1 ? '' : 's'} with data analysed: ${errors} error${errors === 1 ? '' : 's'}`);
+  return errors ? 1 : 0;
+}
+
+if (require.main === module) void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

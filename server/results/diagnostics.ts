@@ -1,0 +1,23 @@
+// Data findings as diagnostics on the spec: file problems on the data reference that named the
+// file (with the file's own line), analysis failures and plan mismatches on the run.
+import { Diagnostic } from '../engine/syntax';
+import { RunResult } from './execute';
+import { RunJob } from './jobs';
+
+export function dataDiagnostics(job: RunJob, r: RunResult): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const i of r.issues) {
+    const at = job.patterns[i.pattern] ?? job.patterns[0];
+    const where = i.file ? `${i.file}${i.line ? `:${i.line}` : ''}: ` : '';
+    out.push({ start: at.start, end: at.end, severity: i.severity, code: i.severity === 'error' ? 'data-error' : 'data-warning', message: where + i.message });
+  }
+  const failures = [r.ccd, r.sand?.fit, r.cycling, r.rate, r.contact?.retention, ...(r.stripping ?? [])];
+  for (const f of failures) {
+    if (f && !f.ok) out.push({ ...job.header, severity: 'warning', code: 'analysis-failed', message: ('file' in f && f.file ? `${f.file}: ` : '') + f.error });
+  }
+  for (const s of r.contact?.spectra ?? []) {
+    if (!s.result.ok) out.push({ ...job.header, severity: 'warning', code: 'analysis-failed', message: `${s.file}: ${s.result.error}` });
+  }
+  for (const m of r.plan) out.push({ ...job.header, severity: 'warning', code: 'plan-mismatch', message: m });
+  return out;
+}

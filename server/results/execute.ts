@@ -1,0 +1,232 @@
+// Runs the data jobs: finds each run's files, reads them (cached by path, size and modification
+// time), and hands their columns to the analysis the protocol calls for. File readers and analyses
+// do not know each other; this is the one place that connects them.
+import fg from 'fast-glob';
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  ContactResult, contactRetention, compareCurrent, compareCycleCount, compareWindow, criticalStripping, cyclingSummary, CyclingResult,
+  detectShort, ohmicResistance, OhmicResult, rateTable, RateResult, sandFit, SandResult, ShortResult, StrippingResult,
+} from '../analyses';
+import { readDataFile } from '../readers';
+import { column, DataError, DataTable, FormatId } from '../readers/types';
+import { RunJob } from './jobs';
+
+export interface FileSummary { path: string; format: FormatId; technique?: string; rows: number; bytes: number; kind: 'dc' | 'eis' }
+
+export interface DataIssue {
+  /** Index of the spec's data pattern the problem belongs to. */
+  pattern: number;
+  file?: string;
+  line?: number;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export interface RunResult {
+  run: string;
+  protocol: string;
+  type: string;
+  cell: string;
+  anode?: string;
+  files: FileSummary[];
+  issues: DataIssue[];
+  stripping?: (StrippingResult & { file: string })[];
+  sand?: { points: { file: string; currentDensity: number; t0: number; reached: boolean }[]; fit: SandResult };
+  ccd?: ShortResult & { file: string };
+  contact?: { spectra: { file: string; capacity?: number; result: OhmicResult }[]; retention?: ContactResult };
+  cycling?: CyclingResult & { file: string };
+  rate?: RateResult;
+  /** Plan against data: findings in words (current, window, cycle counts). */
+  plan: string[];
+}
+
+/** Tables already read, by path; valid while size and modification time are unchanged. */
+const cache = new Map<string, { size: number; mtimeMs: number; table: DataTable }>();
+const CACHE_ROWS = 20_000_000;
+
+async function readCached(file: string, format: FormatId | undefined, signal: AbortSignal): Promise<{ table: DataTable; bytes: number }> {
+  const st = fs.statSync(file);
+  const hit = cache.get(file);
+  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && (!format || hit.table.format === format)) {
+    // Keep recently used tables at the end of the map (insertion order is the eviction order).
+    cache.delete(file);
+    cache.set(file, hit);
+    return { table: hit.table, bytes: st.size };
+  }
+  const table = await readDataFile(file, { format, signal });
+  cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, table });
+  let rows = 0;
+  for (const e of cache.values()) rows += e.table.rows;
+  for (const [k, e] of cache) {
+    if (rows <= CACHE_ROWS || k === file) break;
+    rows -= e.table.rows;
+    cache.delete(k);
+  }
+  return { table, bytes: st.size };
+}
+
+export async function executeJobs(jobs: RunJob[], signal: AbortSignal = new AbortController().signal): Promise<RunResult[]> {
+  const out: RunResult[] = [];
+  for (const job of jobs) {
+    if (signal.aborted) break;
+    out.push(await executeJob(job, signal));
+  }
+  return out;
+}
+
+interface Loaded { file: string; pattern: number; table: DataTable }
+
+export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunResult> {
+  const result: RunResult = {
+    run: job.run, protocol: job.protocol.name, type: job.protocol.type, cell: job.cell.name, anode: job.cell.anode,
+    files: [], issues: [], plan: [],
+  };
+  const dc: Loaded[] = [];
+  const eis: Loaded[] = [];
+  for (let p = 0; p < job.patterns.length; p++) {
+    const files = expand(job.baseDir, job.patterns[p].pattern);
+    if (!files.length) {
+      result.issues.push({ pattern: p, message: `no data file matches "${job.patterns[p].pattern}"`, severity: 'error' });
+      continue;
+    }
+    for (const file of files) {
+      if (signal.aborted) return result;
+      const rel = path.relative(job.baseDir, file);
+      try {
+        const { table, bytes } = await readCached(file, job.format, signal);
+        const isEis = !!column(table, 'frequency') && !!column(table, 'zReal');
+        result.files.push({ path: rel, format: table.format, technique: table.technique, rows: table.rows, bytes, kind: isEis ? 'eis' : 'dc' });
+        for (const prob of table.problems.slice(0, 20)) result.issues.push({ pattern: p, file: rel, line: prob.line, message: prob.message, severity: prob.severity === 'error' ? 'warning' : prob.severity });
+        if (table.problems.length > 20) result.issues.push({ pattern: p, file: rel, message: `${table.problems.length - 20} more problems in this file`, severity: 'warning' });
+        if (!table.rows) {
+          result.issues.push({ pattern: p, file: rel, line: 0, message: 'the file has no data rows', severity: 'error' });
+          continue;
+        }
+        (isEis ? eis : dc).push({ file: rel, pattern: p, table });
+      } catch (e) {
+        if (signal.aborted) return result;
+        const err = e as Error;
+        result.issues.push({ pattern: p, file: rel, line: e instanceof DataError ? e.line : undefined, message: e instanceof DataError ? e.message : `cannot read the file: ${err.message}`, severity: 'error' });
+      }
+    }
+  }
+  analyse(job, result, dc, eis);
+  return result;
+}
+
+/** A path or a glob, relative to the spec's folder, sorted naturally (eis-2 before eis-10). */
+function expand(baseDir: string, pattern: string): string[] {
+  const abs = path.resolve(baseDir, pattern);
+  if (!fg.isDynamicPattern(pattern)) return fs.existsSync(abs) && fs.statSync(abs).isFile() ? [abs] : [];
+  const found = fg.sync(fg.convertPathToPattern(baseDir) + '/' + pattern.replace(/\\/g, '/'), { onlyFiles: true, dot: false, absolute: true });
+  return found.sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+}
+
+function need(l: Loaded, kinds: ('time' | 'voltage' | 'current')[], result: RunResult, purpose: string): { time: Float64Array; voltage: Float64Array; current: Float64Array } | undefined {
+  const missing = kinds.filter((k) => !column(l.table, k));
+  if (missing.length) {
+    result.issues.push({ pattern: l.pattern, file: l.file, line: 0, severity: 'error',
+      message: `${purpose} needs ${missing.join(', ')} columns; the file has ${l.table.columns.map((c) => c.name).join(', ') || 'none'}` });
+    return undefined;
+  }
+  return { time: column(l.table, 'time')!.values, voltage: column(l.table, 'voltage')!.values, current: column(l.table, 'current')!.values };
+}
+
+function wrongKind(list: Loaded[], result: RunResult, what: string) {
+  for (const l of list) result.issues.push({ pattern: l.pattern, file: l.file, line: 0, severity: 'error', message: `this is ${what === 'EIS' ? 'an EIS spectrum' : 'DC data'}; a ${result.type} run does not use it here` });
+}
+
+function analyse(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
+  const area = job.cell.area;
+  const p = job.protocol;
+  if (area === undefined) {
+    if (dc.length) result.issues.push({ pattern: dc[0].pattern, message: `the cell ${job.cell.name} has no area: currents cannot be turned into current densities`, severity: 'error' });
+    return;
+  }
+  switch (p.type) {
+    case 'ccd': {
+      if (eis.length) wrongKind(eis, result, 'EIS');
+      const l = dc[0];
+      const cols = l && need(l, ['time', 'voltage', 'current'], result, 'CCD detection');
+      if (!cols) break;
+      const planned = p.start !== undefined && p.step !== undefined && p.step > 0
+        ? Array.from({ length: Math.min(1000, Math.floor(((p.until ?? p.start + 99 * p.step) - p.start) / p.step + 1e-9) + 1) }, (_, k) => p.start! + k * p.step!)
+        : undefined;
+      result.ccd = { ...detectShort({ ...cols, area, stepCurrentDensities: planned }), file: l.file };
+      break;
+    }
+    case 'strip':
+    case 'sand': {
+      result.stripping = [];
+      for (const l of dc) {
+        const cols = need(l, ['time', 'voltage', 'current'], result, 'the stripping analysis');
+        if (!cols || p.cutoff === undefined) continue;
+        const s = criticalStripping({ ...cols, area, cutoff: p.cutoff });
+        result.stripping.push({ ...s, file: l.file });
+        const planned = p.type === 'strip' ? p.current : nearest(p.currents ?? [], s.ok ? s.currentDensity.value : undefined);
+        if (planned !== undefined) {
+          const c = compareCurrent(planned, area, cols.current);
+          if (c.ok && !c.withinPlan) result.plan.push(...c.warnings.map((w) => `${l.file}: ${w}`));
+        }
+      }
+      if (p.type === 'sand') {
+        const points = result.stripping.filter((s) => s.ok && s.reached).map((s) => ({ file: s.file, currentDensity: s.ok ? s.currentDensity.value : 0, t0: s.ok ? s.t0.value : 0, reached: true }));
+        if (job.cell.c0 === undefined) result.issues.push({ pattern: 0, message: 'the anode has no density and molar mass: c0 is unknown, D_eff cannot be computed', severity: 'error' });
+        else result.sand = { points, fit: sandFit(points, job.cell.c0) };
+      }
+      if (eis.length) {
+        const every = p.eisEvery?.capacity;
+        const spectra = eis.map((l, k) => ({
+          file: l.file,
+          capacity: every !== undefined ? k * every : undefined,
+          result: ohmicResistance({ frequency: column(l.table, 'frequency')!.values, zReal: column(l.table, 'zReal')!.values, zImag: column(l.table, 'zImag')?.values ?? new Float64Array(l.table.rows) }),
+        }));
+        const points = spectra.filter((s) => s.result.ok && s.capacity !== undefined).map((s) => ({ capacity: s.capacity!, rOhm: s.result.ok ? s.result.rOhm.value : NaN }));
+        result.contact = { spectra, retention: points.length >= 2 ? contactRetention(points) : undefined };
+        if (every === undefined) result.plan.push('the EIS spectra cannot be placed on the stripped capacity: give the protocol an eis companion with "every X mAh/cm²"');
+      }
+      break;
+    }
+    case 'cycling':
+    case 'rate': {
+      if (eis.length) wrongKind(eis, result, 'EIS');
+      const l = dc[0];
+      const cols = l && need(l, ['time', 'voltage', 'current'], result, 'the cycling analysis');
+      if (!cols) break;
+      if (job.cell.activeMass === undefined) {
+        result.issues.push({ pattern: l.pattern, message: `the cell ${job.cell.name} has no cathode loading: capacities per gram cannot be computed`, severity: 'error' });
+        break;
+      }
+      const summary = cyclingSummary({ ...cols, cycle: column(l.table, 'cycle')?.values, activeMass: job.cell.activeMass, area, precycles: p.type === 'cycling' ? p.precycles ?? 0 : 0 });
+      result.cycling = { ...summary, file: l.file };
+      if (p.window) {
+        const w = compareWindow(p.window, cols.voltage);
+        if (w.ok && !w.withinPlan) result.plan.push(...w.warnings);
+      }
+      if (summary.ok) {
+        const complete = summary.cycles.filter((c) => c.complete).length;
+        const planned = p.type === 'cycling' ? (p.precycles ?? 0) + (p.cycles ?? 0) : (p.rates?.length ?? 0) * (p.cyclesEach ?? 0);
+        const c = compareCycleCount(planned, complete);
+        if (c.ok && !c.withinPlan) result.plan.push(...c.warnings);
+        if (p.type === 'rate' && p.rates && p.cyclesEach) {
+          const each = p.cyclesEach;
+          result.rate = rateTable(summary, p.rates.map((r, k) => ({ rate: r.rate, firstCycle: k * each + 1, lastCycle: (k + 1) * each })));
+        }
+      }
+      break;
+    }
+    case 'eis': {
+      if (dc.length) wrongKind(dc, result, 'DC');
+      result.contact = {
+        spectra: eis.map((l) => ({ file: l.file, result: ohmicResistance({ frequency: column(l.table, 'frequency')!.values, zReal: column(l.table, 'zReal')!.values, zImag: column(l.table, 'zImag')?.values ?? new Float64Array(l.table.rows) }) })),
+      };
+      break;
+    }
+  }
+}
+
+function nearest(list: number[], x: number | undefined): number | undefined {
+  if (x === undefined || !list.length) return undefined;
+  return list.reduce((best, v) => (Math.abs(v - x) < Math.abs(best - x) ? v : best));
+}

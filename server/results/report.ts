@@ -1,0 +1,57 @@
+// The study's results as one JSON document: diagnostics, derived values and run results, every
+// number with its unit in the field's units. The CLI prints it; its schema is
+// docs/analyze.schema.json (keys are stable).
+import * as path from 'path';
+import { URI } from 'vscode-uri';
+import { Analysis } from '../engine/analysis';
+import { Diagnostic } from '../engine/syntax';
+import { fromSI, parseUnit } from '../engine/units';
+import { RunResult } from './execute';
+import { show } from './present';
+import { summarize } from './summaries';
+
+export const SCHEMA_VERSION = 1;
+
+export interface ReportOptions { points?: boolean; cwd?: string }
+
+export function buildReport(a: Analysis, diagnostics: Diagnostic[], runs: RunResult[], options: ReportOptions = {}) {
+  const fsPath = URI.parse(a.file.uri).fsPath;
+  const rel = path.relative(options.cwd ?? process.cwd(), fsPath) || fsPath;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    spec: rel,
+    diagnostics: [...diagnostics].sort((x, y) => x.start - y.start).map((d) => {
+      const p = a.file.lines.position(d.start);
+      return { line: p.line + 1, column: p.character + 1, severity: d.severity, code: d.code, message: d.message };
+    }),
+    derived: a.derived.map((d) => {
+      const u = d.unit ? parseUnit(d.unit) : undefined;
+      const value = d.si !== undefined ? (u && !('error' in u) ? fromSI(d.si, u) : d.si) : undefined;
+      return { owner: d.owner, key: d.key, label: d.label, value, unit: d.unit, text: d.text, formula: d.formula, inputs: d.inputs, line: a.file.lines.position(d.anchor.start).line + 1 };
+    }),
+    runs: runs.map((r) => ({
+      run: r.run, protocol: r.protocol, type: r.type, cell: r.cell, anode: r.anode,
+      files: r.files, issues: r.issues.map(({ pattern: _p, ...i }) => i), plan: r.plan,
+      summary: summarize(r).map(({ label, text }) => ({ label, text })),
+      results: present({ ccd: r.ccd, stripping: r.stripping, sand: r.sand, contact: r.contact, cycling: r.cycling, rate: r.rate }, !!options.points),
+    })),
+  };
+}
+
+/** Estimates to display units; plot points dropped unless asked for; typed arrays to lists. */
+function present(node: unknown, points: boolean): unknown {
+  if (node === null || typeof node !== 'object') return node;
+  if (ArrayBuffer.isView(node)) return Array.from(node as Float64Array);
+  if (Array.isArray(node)) return node.map((x) => present(x, points));
+  const o = node as Record<string, unknown>;
+  if (typeof o.value === 'number' && typeof o.unit === 'string' && Object.keys(o).every((k) => k === 'value' || k === 'unit' || k === 'stderr')) {
+    return show(o as { value: number; unit: string; stderr?: number });
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined) continue;
+    if (k === 'points' && !points) continue;
+    out[k] = present(v, points);
+  }
+  return out;
+}

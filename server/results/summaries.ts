@@ -1,0 +1,68 @@
+// Run results in a line each, in the field's units: for hovers, inlay hints and the CLI's text.
+import { Estimate } from '../analyses';
+import { formatNumber } from '../engine/units';
+import { RunResult } from './execute';
+import { show } from './present';
+
+/** "9.62e-10 ± 1.2e-12 cm²/s": a value in its display unit, with its standard error. */
+export function fmtEstimate(e: Estimate | undefined, digits = 4): string {
+  if (!e) return '—';
+  const s = show(e);
+  const unit = s.unit ? ' ' + s.unit : '';
+  return s.stderr !== undefined && s.stderr > 0 ? `${formatNumber(s.value, digits)} ± ${formatNumber(s.stderr, 2)}${unit}` : `${formatNumber(s.value, digits)}${unit}`;
+}
+
+export interface ResultLine { label: string; text: string; derivation: string }
+
+export function summarize(r: RunResult): ResultLine[] {
+  const out: ResultLine[] = [];
+  if (r.ccd) {
+    const c = r.ccd;
+    if (!c.ok) out.push({ label: 'CCD', text: `not computed: ${c.error}`, derivation: c.derivation });
+    else if (c.shorted) {
+      out.push({ label: 'CCD', text: `${fmtEstimate(c.currentDensity)} (short at ${formatNumber((c.time?.value ?? 0) / 3600)} h; last passed ${c.lastPassed ? fmtEstimate(c.lastPassed.currentDensity) : 'none'})`, derivation: c.derivation });
+    } else out.push({ label: 'CCD', text: `no short within the data (≥ ${c.lastPassed ? fmtEstimate(c.lastPassed.currentDensity) : '?'})`, derivation: c.derivation });
+  }
+  for (const s of r.stripping ?? []) {
+    if (r.type === 'sand') continue;
+    if (!s.ok) { out.push({ label: 'stripping', text: `${s.file}: not computed: ${s.error}`, derivation: s.derivation }); continue; }
+    const ge = s.reached ? '' : '≥ ';
+    out.push({ label: 'stripped', text: `${ge}${fmtEstimate(s.capacity)} in ${ge}${formatNumber(s.t0.value / 3600)} h${s.reached ? '' : ' (cutoff not reached)'}`, derivation: s.derivation });
+  }
+  if (r.sand) {
+    const f = r.sand.fit;
+    if (!f.ok) out.push({ label: 'D_eff', text: `not computed: ${f.error}`, derivation: f.derivation });
+    else {
+      out.push({ label: 'D_eff', text: `${fmtEstimate(f.free.dEff)} (R² ${formatNumber(f.free.r2.value, 4)}, ${f.n} currents); through origin ${fmtEstimate(f.origin.dEff)}`, derivation: f.derivation });
+    }
+  }
+  if (r.contact) {
+    const ok = r.contact.spectra.filter((s) => s.result.ok);
+    if (ok.length) {
+      const first = ok[0].result, last = ok[ok.length - 1].result;
+      const rf = first.ok ? first.rOhm : undefined, rl = last.ok ? last.rOhm : undefined;
+      out.push({ label: 'R_ohm', text: ok.length > 1 ? `${fmtEstimate(rf)} → ${fmtEstimate(rl)} (${ok.length} spectra)` : fmtEstimate(rf), derivation: first.derivation });
+    }
+    const ret = r.contact.retention;
+    if (ret?.ok) out.push({ label: 'contact', text: `${formatNumber(ret.final.value * 100, 3)} % retained`, derivation: ret.derivation });
+  }
+  if (r.cycling) {
+    const c = r.cycling;
+    if (!c.ok) out.push({ label: 'cycling', text: `not computed: ${c.error}`, derivation: c.derivation });
+    else {
+      const complete = c.cycles.filter((x) => x.complete);
+      const ref = c.referenceCycle ? c.cycles[c.referenceCycle - 1] : undefined;
+      const last = complete[complete.length - 1];
+      const parts = [`${complete.length} cycles`];
+      if (ref) parts.push(`discharge ${fmtEstimate(ref.discharge.perMass)} at cycle ${ref.cycle}`);
+      if (last && c.finalRetention) parts.push(`${formatNumber(c.finalRetention.value * 100, 3)} % at cycle ${last.cycle}`);
+      if (c.meanCe) parts.push(`mean CE ${formatNumber(c.meanCe.value * 100, 4)} %`);
+      if (c.failure) parts.push(`fails at cycle ${c.failure.cycle} (${c.failure.kind})`);
+      out.push({ label: 'cycling', text: parts.join(', '), derivation: c.derivation });
+    }
+  }
+  if (r.rate?.ok) {
+    out.push({ label: 'rate', text: r.rate.rows.map((row) => `${formatNumber(row.rate)} C ${fmtEstimate(row.discharge.perMass, 4)}`).join(', '), derivation: r.rate.derivation });
+  }
+  return out;
+}

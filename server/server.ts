@@ -25,6 +25,10 @@ import { definition, prepareRename, references, rename } from './features/naviga
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from './features/semanticTokens';
 import { DocumentSymbol, documentSymbols } from './features/symbols';
 import { nodeFileSystem } from './nodeFileSystem';
+import { dataHints, dataHover, DataState } from './features/dataResults';
+import { DataAnalysis } from './results/dataPool';
+import { dataDiagnostics } from './results/diagnostics';
+import { buildJobs } from './results/jobs';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -99,7 +103,8 @@ connection.onInitialize((params): InitializeResult => {
 
 connection.onInitialized(async () => {
   try {
-    await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.cellspec' }] });
+    // Specs, and every other file: data files change under the runs that name them.
+    await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
   } catch { /* the client does not support dynamic registration: no file watching */ }
   await loadSettings();
   invalidate();
@@ -148,7 +153,37 @@ function schedule(uri: string, delay = DEBOUNCE_MS) {
 }
 
 function validate(uri: string) {
-  void settingsReady.then(() => publishDiagnostics(uri));
+  void settingsReady.then(() => { publishDiagnostics(uri); scheduleData(uri); });
+}
+
+// Data files are read and analysed in a worker, after the spec's own diagnostics are out; the
+// results belong to one version of the document and are dropped when it changes.
+const dataPool = new DataAnalysis((m) => connection.console.error(m));
+const dataState = new Map<string, DataState & { version: number }>();
+const dataTimers = new Map<string, NodeJS.Timeout>();
+const DATA_DEBOUNCE_MS = 300;
+function scheduleData(uri: string, delay = DATA_DEBOUNCE_MS) {
+  clearTimeout(dataTimers.get(uri));
+  dataTimers.set(uri, setTimeout(() => { dataTimers.delete(uri); void runData(uri); }, delay));
+}
+const runData = guard('data', Promise.resolve(), async (uri: string) => {
+  const doc = documents.get(uri);
+  const a = analysisOf(uri);
+  if (!doc || !a || !uri.startsWith('file:')) return;
+  const jobs = buildJobs(a, path.dirname(URI.parse(uri).fsPath));
+  if (!jobs.length) { if (dataState.delete(uri)) publishDiagnostics(uri); return; }
+  const version = doc.version;
+  const results = await dataPool.run(jobs);
+  if (!results || documents.get(uri)?.version !== version) return;
+  dataState.set(uri, { version, jobs, results });
+  publishDiagnostics(uri);
+  if (canRefreshHints) connection.languages.inlayHint.refresh().catch(() => undefined);
+});
+
+/** Data results of the document as it is now, if they are current. */
+function currentData(uri: string): DataState | undefined {
+  const s = dataState.get(uri);
+  return s && s.version === documents.get(uri)?.version ? s : undefined;
 }
 
 const publishDiagnostics = guard('diagnostics', undefined, (uri: string) => {
@@ -157,10 +192,12 @@ const publishDiagnostics = guard('diagnostics', undefined, (uri: string) => {
   const a = analysisOf(uri);
   if (!a) return;
   // A pasted blob can yield a diagnostic per line; past a point more of them help nobody.
-  const shown = a.diagnostics.slice(0, MAX_DIAGNOSTICS).map((d) => toLspDiagnostic(a, d));
-  if (a.diagnostics.length > MAX_DIAGNOSTICS) {
+  const data = currentData(uri);
+  const all = data ? [...a.diagnostics, ...data.jobs.flatMap((j, k) => dataDiagnostics(j, data.results[k]))] : a.diagnostics;
+  const shown = all.slice(0, MAX_DIAGNOSTICS).map((d) => toLspDiagnostic(a, d));
+  if (all.length > MAX_DIAGNOSTICS) {
     shown.push({ range: shown[MAX_DIAGNOSTICS - 1].range, severity: DiagnosticSeverity.Information, source: 'cellspec', code: 'too-many-problems',
-      message: `${a.diagnostics.length - MAX_DIAGNOSTICS} more problems are not shown` });
+      message: `${all.length - MAX_DIAGNOSTICS} more problems are not shown` });
   }
   connection.sendDiagnostics({ uri, version: doc.version, diagnostics: shown });
 });
@@ -190,13 +227,20 @@ documents.onDidChangeContent((e) => {
 });
 documents.onDidClose((e) => {
   ws.closeDocument(e.document.uri);
+  dataState.delete(e.document.uri);
   invalidate();
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
 connection.onDidChangeWatchedFiles((p) => {
-  for (const c of p.changes) {
+  const specs = p.changes.filter((c) => c.uri.endsWith('.cellspec'));
+  for (const c of specs) {
     if (c.type === FileChangeType.Deleted) ws.fileDeleted(c.uri); else ws.fileChanged(c.uri);
+  }
+  if (!specs.length) {
+    // A data file changed: analyse again (unchanged files come from the worker's cache).
+    documents.all().forEach((d) => { if (dataState.has(d.uri)) scheduleData(d.uri); });
+    return;
   }
   invalidate();
   documents.all().forEach((d) => schedule(d.uri, 0));
@@ -211,7 +255,10 @@ const withDoc = <R>(uri: string, pos: { line: number; character: number } | unde
 
 connection.onHover(guard('hover', null, (p) => withDoc(p.textDocument.uri, p.position, null, (a, o) => {
   const h = hover(a, o);
-  return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: range(a.file.lines, h.span) } : null;
+  const d = dataHover(currentData(a.file.uri), o);
+  const markdown = [h?.markdown, d?.markdown].filter(Boolean).join('\n\n---\n\n');
+  const span = h?.span ?? d?.span;
+  return markdown && span ? { contents: { kind: MarkupKind.Markdown, value: markdown }, range: range(a.file.lines, span) } : null;
 })));
 
 const COMPLETION_KINDS: Record<CompletionKind, CompletionItemKind> = {
@@ -277,7 +324,8 @@ connection.onCodeAction(guard('codeAction', [], (p) => withDoc(p.textDocument.ur
 connection.languages.inlayHint.on(guard('inlayHint', [], (p) => withDoc(p.textDocument.uri, p.range.start, [] as InlayHint[], (a, start) => {
   if (!settings.inlayHints) return [];
   const end = a.file.lines.offset(p.range.end);
-  return inlayHints(a, { start, end }).map((h) => ({ position: a.file.lines.position(h.offset), label: h.label, tooltip: h.tooltip, paddingLeft: true }));
+  const hints = [...inlayHints(a, { start, end }), ...dataHints(currentData(a.file.uri)).filter((h) => start <= h.offset && h.offset <= end)];
+  return hints.sort((x, y) => x.offset - y.offset).map((h) => ({ position: a.file.lines.position(h.offset), label: h.label, tooltip: h.tooltip, paddingLeft: true }));
 })));
 connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (p) => withDoc(p.textDocument.uri, undefined, { data: [] as number[] }, (a) => {
   const b = new SemanticTokensBuilder();
@@ -289,6 +337,7 @@ connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (p)
   return b.build();
 })));
 
+connection.onShutdown(() => dataPool.dispose());
 process.on('uncaughtException', (e) => connection.console.error(`cellspec: uncaught ${e.stack ?? e}`));
 documents.listen(connection);
 connection.listen();

@@ -35,6 +35,7 @@ export class DataAnalysis {
     const file = [path.join(__dirname, 'dataWorker.js'), path.join(__dirname, 'results', 'dataWorker.js')].find((f) => fs.existsSync(f));
     if (!file) throw new Error('dataWorker.js not found next to ' + __dirname);
     const w = new Worker(file);
+    w.unref();
     w.on('message', (m: { id: number; results?: RunResult[]; error?: string }) => {
       const resolve = this.pending.get(m.id);
       if (!resolve) return;

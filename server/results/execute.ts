@@ -32,7 +32,7 @@ export interface RunResult {
   files: FileSummary[];
   issues: DataIssue[];
   stripping?: (StrippingResult & { file: string })[];
-  sand?: { points: { file: string; currentDensity: number; t0: number; reached: boolean }[]; fit: SandResult };
+  sand?: { measurements: { file: string; currentDensity: number; t0: number; reached: boolean }[]; fit: SandResult };
   ccd?: ShortResult & { file: string };
   contact?: { spectra: { file: string; capacity?: number; result: OhmicResult }[]; retention?: ContactResult };
   cycling?: CyclingResult & { file: string };
@@ -173,7 +173,7 @@ function analyse(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
       if (p.type === 'sand') {
         const points = result.stripping.filter((s) => s.ok && s.reached).map((s) => ({ file: s.file, currentDensity: s.ok ? s.currentDensity.value : 0, t0: s.ok ? s.t0.value : 0, reached: true }));
         if (job.cell.c0 === undefined) result.issues.push({ pattern: 0, message: 'the anode has no density and molar mass: c0 is unknown, D_eff cannot be computed', severity: 'error' });
-        else result.sand = { points, fit: sandFit(points, job.cell.c0) };
+        else result.sand = { measurements: points, fit: sandFit(points, job.cell.c0) };
       }
       if (eis.length) {
         const every = p.eisEvery?.capacity;

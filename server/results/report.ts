@@ -38,6 +38,9 @@ export function buildReport(a: Analysis, diagnostics: Diagnostic[], runs: RunRes
   };
 }
 
+/** Plain numbers in results that carry a unit by their key (SI), shown like estimates. */
+const KEY_UNITS: Record<string, string> = { plannedCurrentDensity: 'A/m²', currentDensity: 'A/m²', capacity: 'C/m²', t0: 's' };
+
 /** Estimates to display units; plot points dropped unless asked for; typed arrays to lists. */
 function present(node: unknown, points: boolean): unknown {
   if (node === null || typeof node !== 'object') return node;
@@ -51,7 +54,7 @@ function present(node: unknown, points: boolean): unknown {
   for (const [k, v] of Object.entries(o)) {
     if (v === undefined) continue;
     if (k === 'points' && !points) continue;
-    out[k] = present(v, points);
+    out[k] = typeof v === 'number' && KEY_UNITS[k] ? show({ value: v, unit: KEY_UNITS[k] }) : present(v, points);
   }
   return out;
 }

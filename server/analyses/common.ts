@@ -1,0 +1,325 @@
+// Shared shapes and helpers of the analyses: SI numbers in, estimates with uncertainty out.
+// Nothing here reads files or knows an instrument; readers hand over columns, analyses take numbers.
+
+/** A column of numbers in SI units. */
+export type Samples = Float64Array | readonly number[];
+
+/** One result value in SI units; `stderr` is its standard error when the analysis can give one. */
+export interface Estimate {
+  value: number;
+  unit: string;
+  stderr?: number;
+}
+
+/** A series for the preview to draw, already in SI units. */
+export interface PlotSeries {
+  name: string;
+  kind: 'line' | 'markers';
+  xUnit: string;
+  yUnit: string;
+  x: number[];
+  y: number[];
+}
+
+/** What every result carries, whether the analysis succeeded or not. */
+export interface Outcome {
+  /** How the values were computed, in a sentence or two (with the numbers that matter). */
+  derivation: string;
+  warnings: string[];
+  points: PlotSeries[];
+}
+
+/** An analysis that could not run: `error` says why, and no value is presented. */
+export interface Failure extends Outcome {
+  ok: false;
+  error: string;
+}
+
+/** A successful analysis: its values plus the common outcome fields. */
+export type Success<T> = T & Outcome & { ok: true; error?: undefined };
+
+export type Result<T> = Success<T> | Failure;
+
+export function failure(error: string, warnings: string[] = [], derivation = ''): Failure {
+  return { ok: false, error, derivation: derivation || `Not computed: ${error}`, warnings, points: [] };
+}
+
+export function est(value: number, unit: string, stderr?: number): Estimate {
+  return stderr === undefined ? { value, unit } : { value, unit, stderr };
+}
+
+/**
+ * Runs an analysis so that it never throws and never presents a non-finite number: an exception
+ * becomes a Failure, a non-finite estimate value turns the result into a Failure, a non-finite
+ * standard error is dropped with a warning.
+ */
+export function guarded<T>(name: string, run: () => Result<T>): Result<T> {
+  let result: Result<T>;
+  try {
+    result = run();
+  } catch (e) {
+    return failure(`${name} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!result.ok) return result;
+  const bad = sanitize(result as unknown as Record<string, unknown>, '', result.warnings, new Set());
+  return bad === undefined ? result : failure(`${name} produced a non-finite ${bad}`, result.warnings);
+}
+
+/** Walks a result; returns the path of the first non-finite estimate value, if any. */
+function sanitize(node: unknown, path: string, warnings: string[], seen: Set<unknown>): string | undefined {
+  if (node === null || typeof node !== 'object' || seen.has(node) || ArrayBuffer.isView(node)) return undefined;
+  seen.add(node);
+  const o = node as Record<string, unknown>;
+  if (typeof o.value === 'number' && typeof o.unit === 'string') {
+    if (!Number.isFinite(o.value)) return path || 'value';
+    if (o.stderr !== undefined && !(typeof o.stderr === 'number' && Number.isFinite(o.stderr))) {
+      delete o.stderr;
+      warnings.push(`The standard error of ${path || 'a value'} could not be computed and was left out.`);
+    }
+    return undefined;
+  }
+  if (path === '' && Array.isArray(o.points)) {
+    // Preview points are data, not estimates; drop non-finite pairs rather than fail.
+    for (const s of o.points as PlotSeries[]) dropNonFinitePairs(s);
+  }
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'points') continue;
+    const bad = sanitize(v, path ? `${path}.${k}` : k, warnings, seen);
+    if (bad !== undefined) return bad;
+  }
+  return undefined;
+}
+
+function dropNonFinitePairs(s: PlotSeries): void {
+  if (s.x.every(Number.isFinite) && s.y.every(Number.isFinite)) return;
+  const x: number[] = [], y: number[] = [];
+  for (let i = 0; i < s.x.length; i++) {
+    if (Number.isFinite(s.x[i]) && Number.isFinite(s.y[i])) { x.push(s.x[i]); y.push(s.y[i]); }
+  }
+  s.x = x; s.y = y;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input checks
+
+export function isSamples(x: unknown): x is Samples {
+  return Array.isArray(x) || x instanceof Float64Array;
+}
+
+/** A finite number, or an error message naming it. */
+export function checkNumber(name: string, v: unknown, opts: { positive?: boolean } = {}): string | undefined {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return `${name} must be a finite number (got ${String(v)})`;
+  if (opts.positive && !(v > 0)) return `${name} must be positive (got ${v})`;
+  return undefined;
+}
+
+export interface Columns {
+  cols: Float64Array[];
+  /** Index in the caller's arrays of each kept row. */
+  rows: Uint32Array;
+  warnings: string[];
+}
+
+/**
+ * Checks that the named columns are arrays of one length, drops the rows where any of them is
+ * not finite (with a warning), and requires `minRows` rows to remain. When `timeIndex` is given,
+ * that column must not go backwards.
+ */
+export function cleanColumns(
+  named: [string, unknown][], minRows: number, timeIndex?: number,
+): Columns | { error: string } {
+  for (const [name, c] of named) {
+    if (!isSamples(c)) return { error: `${name} must be an array of numbers` };
+  }
+  const arrays = named.map(([, c]) => c as Samples);
+  const n = arrays[0].length;
+  for (let j = 1; j < arrays.length; j++) {
+    if (arrays[j].length !== n) {
+      return { error: `${named[0][0]} has ${n} values but ${named[j][0]} has ${arrays[j].length}: columns must be the same length` };
+    }
+  }
+  if (n === 0) return { error: 'no data: the columns are empty' };
+  const keep = new Uint32Array(n);
+  let m = 0, firstBad = -1;
+  for (let i = 0; i < n; i++) {
+    let ok = true;
+    for (const a of arrays) {
+      const v = a[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) { ok = false; break; }
+    }
+    if (ok) keep[m++] = i;
+    else if (firstBad < 0) firstBad = i;
+  }
+  const warnings: string[] = [];
+  if (m < n) warnings.push(`Left out ${n - m} of ${n} rows with a missing or non-finite value (the first at row ${firstBad}).`);
+  if (m < minRows) {
+    return { error: `${m} usable row${m === 1 ? '' : 's'} (at least ${minRows} needed)${m < n ? `; ${n - m} rows had missing or non-finite values` : ''}` };
+  }
+  const rows = keep.slice(0, m);
+  const cols = arrays.map((a) => {
+    const out = new Float64Array(m);
+    for (let i = 0; i < m; i++) out[i] = a[rows[i]];
+    return out;
+  });
+  if (timeIndex !== undefined) {
+    const t = cols[timeIndex];
+    for (let i = 1; i < m; i++) {
+      if (t[i] < t[i - 1]) {
+        return { error: `${named[timeIndex][0]} goes backwards at row ${rows[i]} (${t[i - 1]} s then ${t[i]} s): join or sort the data first` };
+      }
+    }
+  }
+  return { cols, rows, warnings };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+
+export function sortedCopy(a: ArrayLike<number>): Float64Array {
+  return Float64Array.from(a).sort();
+}
+
+/** Linear-interpolated quantile q in [0, 1] of the values (NaN for none). */
+export function quantile(a: ArrayLike<number>, q: number): number {
+  if (a.length === 0) return NaN;
+  const s = sortedCopy(a);
+  const pos = q * (s.length - 1), lo = Math.floor(pos), hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+
+export function median(a: ArrayLike<number>): number {
+  return quantile(a, 0.5);
+}
+
+export function mean(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s / a.length;
+}
+
+/** Sample standard deviation (n − 1). */
+export function sd(a: ArrayLike<number>): number {
+  const m = mean(a);
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - m) ** 2;
+  return Math.sqrt(s / (a.length - 1));
+}
+
+/** Mean with its standard error (sd/√n; none for a single value). */
+export function meanEstimate(a: ArrayLike<number>, unit: string): Estimate {
+  return a.length > 1 ? est(mean(a), unit, sd(a) / Math.sqrt(a.length)) : est(mean(a), unit);
+}
+
+/** ln Γ(x) for x > 0 (Lanczos, g = 7). */
+function lnGamma(x: number): number {
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+    -176.61503916999185, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+  x -= 1;
+  let a = c[0];
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Regularised incomplete beta I_x(a, b) (continued fraction, Numerical Recipes §6.4). */
+function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
+  const tiny = 1e-300;
+  let c = 1, d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let f = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + num * d; if (Math.abs(d) < tiny) d = tiny; d = 1 / d;
+    c = 1 + num / c; if (Math.abs(c) < tiny) c = tiny;
+    f *= d * c;
+    num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + num * d; if (Math.abs(d) < tiny) d = tiny; d = 1 / d;
+    c = 1 + num / c; if (Math.abs(c) < tiny) c = tiny;
+    const del = d * c;
+    f *= del;
+    if (Math.abs(del - 1) < 1e-14) break;
+  }
+  return (front * f) / a;
+}
+
+/** Two-sided p-value of Student's t statistic with `dof` degrees of freedom. */
+export function tTestP(t: number, dof: number): number {
+  if (!Number.isFinite(t)) return 0;
+  return incompleteBeta(dof / (dof + t * t), dof / 2, 0.5);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signals
+
+/**
+ * Threshold under which |x| counts as "no current": a fraction of the typical flowing |x| (the
+ * median of the values above 1 % of the largest), so long rests do not hide the current.
+ */
+export function restThreshold(absValues: Float64Array, fraction: number): number {
+  let max = 0;
+  for (const x of absValues) if (x > max) max = x;
+  if (!(max > 0)) return 0;
+  return fraction * median(absValues.filter((x) => x > 0.01 * max));
+}
+
+export function absolute(a: Float64Array): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = Math.abs(a[i]);
+  return out;
+}
+
+/**
+ * Integral of the positive and of the negative part of a piecewise-linear signal over one
+ * interval (the line is split where it crosses zero). Returns [positive, negative ≤ 0].
+ */
+export function splitTrapezoid(y0: number, y1: number, dt: number): [number, number] {
+  if (y0 >= 0 && y1 >= 0) return [((y0 + y1) / 2) * dt, 0];
+  if (y0 <= 0 && y1 <= 0) return [0, ((y0 + y1) / 2) * dt];
+  const f = y0 / (y0 - y1); // fraction of the interval before the zero crossing
+  return y0 > 0 ? [(y0 * f * dt) / 2, (y1 * (1 - f) * dt) / 2] : [(y1 * (1 - f) * dt) / 2, (y0 * f * dt) / 2];
+}
+
+/**
+ * At most `max` points for the preview: all of them when they fit, else the first and last
+ * points of each bucket and its minimum and maximum in y, in order (the shape survives).
+ */
+export function decimate(x: ArrayLike<number>, y: ArrayLike<number>, max = 4000, from = 0, to = x.length): { x: number[]; y: number[] } {
+  const n = to - from;
+  const ox: number[] = [], oy: number[] = [];
+  if (n <= max) {
+    for (let i = from; i < to; i++) { ox.push(x[i]); oy.push(y[i]); }
+    return { x: ox, y: oy };
+  }
+  const buckets = Math.max(1, Math.floor(max / 4));
+  for (let b = 0; b < buckets; b++) {
+    const lo = from + Math.floor((b * n) / buckets), hi = from + Math.floor(((b + 1) * n) / buckets);
+    if (hi <= lo) continue;
+    let iMin = lo, iMax = lo;
+    for (let i = lo; i < hi; i++) {
+      if (y[i] < y[iMin]) iMin = i;
+      if (y[i] > y[iMax]) iMax = i;
+    }
+    const picks = [...new Set([lo, iMin, iMax, hi - 1])].sort((a, b2) => a - b2);
+    for (const i of picks) { ox.push(x[i]); oy.push(y[i]); }
+  }
+  return { x: ox, y: oy };
+}
+
+export function series(name: string, kind: PlotSeries['kind'], xUnit: string, yUnit: string, xy: { x: number[]; y: number[] }): PlotSeries {
+  return { name, kind, xUnit, yUnit, x: xy.x, y: xy.y };
+}
+
+/** A number for messages: 4 significant digits. */
+export function fmt(v: number, digits = 4): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e-3 && a < 1e6 ? String(Number(v.toPrecision(digits))) : v.toExponential(digits - 1);
+}

@@ -1,0 +1,342 @@
+// Galvanostatic cycling of full cells (domain.md: capacity bookkeeping, full-cell and rate
+// protocols): per-cycle capacities from the current, coulombic efficiency, retention against a
+// stated reference cycle, mean CE, failure (CE leaving its band, or a soft short during charge).
+import {
+  Estimate, PlotSeries, Result, Samples, checkNumber, cleanColumns, est, failure, fmt, guarded, median,
+  meanEstimate, restThreshold, series, splitTrapezoid,
+} from './common';
+
+export interface CyclingInput {
+  time: Samples;     // s
+  voltage: Samples;  // V
+  current: Samples;  // A
+  /** The instrument's cycle number; when absent, cycles are split at current sign changes. */
+  cycle?: Samples;
+  activeMass: number; // kg of cathode active material
+  area: number;       // m²
+  /** The sign of a charging current as the instrument records it (default +1: positive = charge). */
+  chargeSign?: 1 | -1;
+  /** Formation cycles before the regular ones (default 0). Cycle numbers in these options are
+   *  1-based positions in the data, whatever the instrument's own numbering (kept as `label`). */
+  precycles?: number;
+  /** 1-based cycle that retention is measured against (default: the first after the precycles). */
+  referenceCycle?: number;
+  /** CE outside [lo, hi] after the precycles is a failure (default [0.95, 1.05]). */
+  ceBand?: readonly [number, number];
+  /** 1-based inclusive cycles of the mean CE (default: reference cycle to the last complete one). */
+  meanCeRange?: readonly [number, number];
+  /** A drop of the (5-sample median) voltage below its running maximum during a charge larger than this is a soft short (V, default 0.03). */
+  softShortDrop?: number;
+  /** |I| below this fraction of the typical flowing |I| is rest (default 0.01). */
+  restFraction?: number;
+}
+
+/** A charge in three normalisations. */
+export interface Capacity {
+  total: Estimate;   // C
+  perMass: Estimate; // C/kg of active material
+  perArea: Estimate; // C/m²
+}
+
+export interface CycleResult {
+  /** 1-based position in the data. */
+  cycle: number;
+  /** The instrument's cycle number, when a cycle column was given. */
+  label?: number;
+  start: number; // s
+  end: number;   // s
+  charge: Capacity;
+  discharge: Capacity;
+  /** Whether the cycle has both a charge and a full discharge (the last may be cut short by the data). */
+  complete: boolean;
+  /** discharge / charge (''), complete cycles only. */
+  ce?: Estimate;
+  /** discharge / discharge of the reference cycle (''), complete cycles only. */
+  retention?: Estimate;
+  /** Median |I| while current flows (A). */
+  current: Estimate;
+  /** A sharp voltage drop during charge: time (s) and depth (V). */
+  softShort?: { time: number; drop: number };
+}
+
+export interface CyclingEvent {
+  cycle: number;
+  kind: 'ce-out-of-band' | 'soft-short';
+  time: number; // s
+  detail: string;
+}
+
+export interface CyclingValues {
+  cycles: CycleResult[];
+  chargeSign: 1 | -1;
+  precycles: number;
+  /** The reference cycle of the retention (1-based); absent when no complete cycle qualifies. */
+  referenceCycle?: number;
+  /** Mean CE (±SE) over meanCeRange. */
+  meanCe?: Estimate;
+  meanCeRange?: [number, number];
+  /** Retention of the last complete cycle (''). */
+  finalRetention?: Estimate;
+  /** The first failure, when there is one. */
+  failure?: CyclingEvent;
+  events: CyclingEvent[];
+}
+
+export type CyclingResult = Result<CyclingValues>;
+
+/**
+ * Splits the data into cycles and computes per-cycle capacities by trapezoids of the signed
+ * current (the interval where the current changes sign is split at its zero). Without a cycle
+ * column a cycle is a charge followed by a discharge: a new one starts when charging resumes after
+ * a discharge. With one, each contiguous run of one cycle number is a cycle, in whatever order the
+ * instrument puts charge and discharge.
+ */
+export function cyclingSummary(input: CyclingInput): CyclingResult {
+  return guarded('cyclingSummary', () => runCycling(input));
+}
+
+function runCycling(input: CyclingInput): CyclingResult {
+  if (!input || typeof input !== 'object') return failure('no input given');
+  const bad = checkNumber('activeMass', input.activeMass, { positive: true }) ?? checkNumber('area', input.area, { positive: true });
+  if (bad) return failure(bad);
+  const sign = input.chargeSign ?? 1;
+  if (sign !== 1 && sign !== -1) return failure('chargeSign must be 1 or -1');
+  const [ceLo, ceHi] = input.ceBand ?? [0.95, 1.05];
+  if (!(Number.isFinite(ceLo) && Number.isFinite(ceHi) && ceLo < ceHi)) return failure('ceBand must be [lo, hi] with lo < hi');
+  const dropLimit = input.softShortDrop ?? 0.03;
+  const restFraction = input.restFraction ?? 0.01;
+  if (!(dropLimit > 0)) return failure('softShortDrop must be positive (V)');
+  const named: [string, unknown][] = [['time', input.time], ['voltage', input.voltage], ['current', input.current]];
+  if (input.cycle !== undefined) named.push(['cycle', input.cycle]);
+  const c = cleanColumns(named, 2, 0);
+  if ('error' in c) return failure(c.error);
+  const [t, v, iRaw] = c.cols;
+  const cycCol = c.cols[3];
+  const warnings = c.warnings;
+  const n = t.length;
+  const { activeMass, area } = input;
+
+  // Signed so that charge is positive; rest samples count as zero current.
+  const si = new Float64Array(n);
+  const abs = new Float64Array(n);
+  for (let k = 0; k < n; k++) { si[k] = sign * iRaw[k]; abs[k] = Math.abs(iRaw[k]); }
+  const thr = restThreshold(abs, restFraction);
+  if (!(thr > 0)) return failure('no current flows in the data (|I| is zero throughout)', warnings);
+  const state = new Int8Array(n);
+  for (let k = 0; k < n; k++) { state[k] = si[k] > thr ? 1 : si[k] < -thr ? -1 : 0; if (state[k] === 0) si[k] = 0; }
+
+  // Cycle of each sample (0-based).
+  const cyc = new Int32Array(n);
+  const labels: number[] = [];
+  if (cycCol) {
+    let idx = -1;
+    for (let k = 0; k < n; k++) {
+      if (k === 0 || cycCol[k] !== cycCol[k - 1]) { idx++; labels.push(cycCol[k]); }
+      cyc[k] = idx;
+    }
+  } else {
+    let idx = -1, last = 0;
+    for (let k = 0; k < n; k++) {
+      if (state[k] !== 0) {
+        if (idx < 0 || (state[k] === 1 && last === -1)) idx++;
+        last = state[k];
+      }
+      cyc[k] = Math.max(idx, 0);
+    }
+  }
+  const m = cyc[n - 1] + 1;
+
+  const qc = new Float64Array(m), qd = new Float64Array(m);
+  const start = new Float64Array(m).fill(NaN), end = new Float64Array(m);
+  const flowing: number[][] = Array.from({ length: m }, () => []);
+  for (let k = 0; k < n; k++) {
+    const j = cyc[k];
+    if (Number.isNaN(start[j])) start[j] = t[k];
+    end[j] = t[k];
+    if (state[k] !== 0) flowing[j].push(abs[k]);
+    if (k + 1 < n) {
+      const [p, q] = splitTrapezoid(si[k], si[k + 1], t[k + 1] - t[k]);
+      qc[j] += p; qd[j] -= q;
+    }
+  }
+
+  // Soft shorts: the 5-sample median voltage falls below its running maximum during a charge run.
+  const softShort: ({ time: number; drop: number } | undefined)[] = new Array(m).fill(undefined);
+  let run: number[] = [];
+  const flush = () => {
+    if (run.length >= 3 && !softShort[cyc[run[0]]]) {
+      const filtered = run.map((_, p) => median(run.slice(Math.max(0, p - 2), p + 3).map((k) => v[k])));
+      // Charging voltage only rises (or holds, under CV): a fall below the running maximum is a leak.
+      let hi = -Infinity;
+      for (let p = 0; p < run.length; p++) {
+        hi = Math.max(hi, filtered[p]);
+        if (hi - filtered[p] > dropLimit) { softShort[cyc[run[0]]] = { time: t[run[p]], drop: hi - filtered[p] }; break; }
+      }
+    }
+    run = [];
+  };
+  for (let k = 0; k < n; k++) {
+    if (state[k] === 1 && (run.length === 0 || cyc[k] === cyc[run[0]])) run.push(k);
+    else { flush(); if (state[k] === 1) run.push(k); }
+  }
+  flush();
+
+  const mk = (q: number): Capacity => ({ total: est(q, 'C'), perMass: est(q / activeMass, 'C/kg'), perArea: est(q / area, 'C/m²') });
+  const maxQ = Math.max(...qc, ...qd);
+  const cycles: CycleResult[] = [];
+  for (let j = 0; j < m; j++) {
+    const complete = qc[j] > 1e-3 * maxQ && qd[j] > 1e-3 * maxQ;
+    cycles.push({
+      cycle: j + 1, label: cycCol ? labels[j] : undefined, start: start[j], end: end[j],
+      charge: mk(qc[j]), discharge: mk(qd[j]), complete, current: est(flowing[j].length ? median(flowing[j]) : 0, 'A'),
+      softShort: softShort[j],
+    });
+  }
+  const lastC = cycles[m - 1];
+  const prevComplete = [...cycles.slice(0, -1)].reverse().find((x) => x.complete);
+  if (lastC.complete && prevComplete && lastC.discharge.total.value < 0.5 * prevComplete.discharge.total.value) {
+    lastC.complete = false;
+    warnings.push(`The last cycle (${lastC.cycle}) delivered under half the discharge of cycle ${prevComplete.cycle}: the data seem to end mid-discharge, so it is left out of CE and retention.`);
+  } else if (!lastC.complete && m > 1) {
+    warnings.push(`The last cycle (${lastC.cycle}) lacks a ${lastC.charge.total.value > 1e-3 * maxQ ? 'discharge' : 'charge'}: it is left out of CE and retention.`);
+  }
+  const incompleteInside = cycles.slice(0, -1).filter((x) => !x.complete).map((x) => x.cycle);
+  if (incompleteInside.length > 0) warnings.push(`Cycle${incompleteInside.length > 1 ? 's' : ''} ${incompleteInside.slice(0, 10).join(', ')} lack${incompleteInside.length > 1 ? '' : 's'} a charge or a discharge.`);
+  for (const x of cycles) if (x.complete) x.ce = est(x.discharge.total.value / x.charge.total.value, '');
+
+  // Precycles and the reference cycle.
+  const precycles = Math.max(0, Math.floor(input.precycles ?? 0));
+  if (input.precycles === undefined && m >= 2 && cycles[0].current.value < 0.5 * cycles[1].current.value) {
+    warnings.push(`Cycle 1 runs at a lower current (${fmt(cycles[0].current.value)} A) than cycle 2 (${fmt(cycles[1].current.value)} A): if it is a formation precycle, pass precycles: 1 so retention refers to cycle 2.`);
+  }
+  let ref = input.referenceCycle !== undefined ? Math.floor(input.referenceCycle) : precycles + 1;
+  let refCycle: CycleResult | undefined = cycles[ref - 1];
+  if (!refCycle || !refCycle.complete) {
+    const next = cycles.find((x) => x.cycle > ref && x.complete);
+    warnings.push(next
+      ? `Reference cycle ${ref} is ${refCycle ? 'incomplete' : 'not in the data'}: retention refers to cycle ${next.cycle} instead.`
+      : `Reference cycle ${ref} is ${refCycle ? 'incomplete' : 'not in the data'} and no later cycle is complete: no retention.`);
+    refCycle = next;
+    ref = next ? next.cycle : ref;
+  }
+  if (refCycle) {
+    const q0 = refCycle.discharge.total.value;
+    for (const x of cycles) if (x.complete) x.retention = est(x.discharge.total.value / q0, '');
+  }
+  const completeCycles = cycles.filter((x) => x.complete);
+  const lastComplete = completeCycles[completeCycles.length - 1];
+
+  // Mean CE.
+  let range: [number, number] | undefined;
+  let meanCe: Estimate | undefined;
+  if (input.meanCeRange) {
+    const [a, b] = input.meanCeRange;
+    if (Number.isFinite(a) && Number.isFinite(b) && a <= b) range = [Math.floor(a), Math.floor(b)];
+    else warnings.push('meanCeRange must be [first, last] cycle numbers with first ≤ last: ignored.');
+  } else if (refCycle && lastComplete) {
+    range = [refCycle.cycle, lastComplete.cycle];
+  }
+  if (range) {
+    const ces = cycles.filter((x) => x.cycle >= range![0] && x.cycle <= range![1] && x.ce).map((x) => x.ce!.value);
+    if (ces.length > 0) meanCe = meanEstimate(ces, '');
+    else warnings.push(`No complete cycle in ${range[0]}–${range[1]}: no mean CE.`);
+  }
+
+  // Failure: CE out of band after the precycles, or a soft short in any cycle.
+  const events: CyclingEvent[] = [];
+  for (const x of cycles) {
+    if (x.softShort) {
+      events.push({ cycle: x.cycle, kind: 'soft-short', time: x.softShort.time, detail: `the voltage fell ${fmt(x.softShort.drop * 1e3)} mV below its running maximum while charging at ${fmt(x.softShort.time)} s` });
+    }
+    if (x.ce && x.cycle > precycles && (x.ce.value < ceLo || x.ce.value > ceHi)) {
+      events.push({ cycle: x.cycle, kind: 'ce-out-of-band', time: x.end, detail: `CE ${fmt(x.ce.value * 100)} % outside ${fmt(ceLo * 100)}–${fmt(ceHi * 100)} %` });
+    }
+  }
+  events.sort((a, b) => a.cycle - b.cycle || a.time - b.time);
+  const fail = events[0];
+
+  const points: PlotSeries[] = [
+    series('discharge capacity', 'markers', '', 'C/kg', { x: completeCycles.map((x) => x.cycle), y: completeCycles.map((x) => x.discharge.perMass.value) }),
+    series('coulombic efficiency', 'markers', '', '', { x: completeCycles.map((x) => x.cycle), y: completeCycles.map((x) => x.ce!.value) }),
+  ];
+  if (fail) points.push(series('failure', 'markers', '', '', { x: [fail.cycle], y: [cycles[fail.cycle - 1].ce?.value ?? 0] }));
+  const finalRetention = lastComplete?.retention;
+  const split = cycCol ? 'by the cycle column' : `at current sign changes (charge = ${sign > 0 ? 'positive' : 'negative'} current as recorded)`;
+  return {
+    ok: true, cycles, chargeSign: sign, precycles, referenceCycle: refCycle ? ref : undefined, meanCe, meanCeRange: range,
+    finalRetention, failure: fail, events,
+    derivation: `${m} cycles split ${split}; capacities by trapezoids of the current, per ${fmt(activeMass)} kg active and ${fmt(area)} m²; CE = discharge/charge${refCycle ? `; retention vs cycle ${ref}${finalRetention ? ` = ${fmt(finalRetention.value * 100)} % at cycle ${lastComplete!.cycle}` : ''}` : ''}${meanCe ? `; mean CE ${fmt(meanCe.value * 100)} % over cycles ${range![0]}–${range![1]}` : ''}; ${fail ? `first failure at cycle ${fail.cycle}: ${fail.detail}` : 'no failure'}.`,
+    warnings, points,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface RateSegment {
+  /** C-rate of the segment (per hour), as the caller planned it. */
+  rate: number;
+  /** 1-based inclusive cycle range. */
+  firstCycle: number;
+  lastCycle: number;
+}
+
+export interface RateRow {
+  rate: number;
+  firstCycle: number;
+  lastCycle: number;
+  /** Complete cycles averaged. */
+  n: number;
+  /** Mean discharge capacity ± SE (C/kg, C/m², C). */
+  discharge: Capacity;
+}
+
+export interface RateValues {
+  rows: RateRow[];
+  /** Last segment over the first when both run at the same rate (''): recovery after the rate test. */
+  recovery?: Estimate;
+}
+
+export type RateResult = Result<RateValues>;
+
+/** Mean discharge capacity per C-rate segment of a cycling summary. */
+export function rateTable(summary: { cycles: readonly CycleResult[] }, segments: readonly RateSegment[]): RateResult {
+  return guarded('rateTable', () => runRate(summary, segments));
+}
+
+function runRate(summary: { cycles: readonly CycleResult[] }, segments: readonly RateSegment[]): RateResult {
+  if (!summary || !Array.isArray(summary.cycles)) return failure('rateTable needs the cycles of a cyclingSummary');
+  if (!Array.isArray(segments) || segments.length === 0) return failure('rateTable needs at least one segment { rate, firstCycle, lastCycle }');
+  const warnings: string[] = [];
+  const rows: RateRow[] = [];
+  for (const s of segments) {
+    if (!(Number.isFinite(s?.rate) && s.rate > 0 && Number.isFinite(s.firstCycle) && Number.isFinite(s.lastCycle) && s.firstCycle <= s.lastCycle)) {
+      return failure(`a segment must have a positive rate and firstCycle ≤ lastCycle (got ${JSON.stringify(s)})`);
+    }
+    const sel = summary.cycles.filter((x) => x.complete && x.cycle >= s.firstCycle && x.cycle <= s.lastCycle);
+    if (sel.length === 0) { warnings.push(`No complete cycle in ${s.firstCycle}–${s.lastCycle} (${s.rate} C): the segment is left out.`); continue; }
+    if (sel.length < s.lastCycle - s.firstCycle + 1) warnings.push(`Segment ${s.rate} C averages ${sel.length} of its ${s.lastCycle - s.firstCycle + 1} cycles (the others are missing or incomplete).`);
+    rows.push({
+      rate: s.rate, firstCycle: s.firstCycle, lastCycle: s.lastCycle, n: sel.length,
+      discharge: {
+        total: meanEstimate(sel.map((x) => x.discharge.total.value), 'C'),
+        perMass: meanEstimate(sel.map((x) => x.discharge.perMass.value), 'C/kg'),
+        perArea: meanEstimate(sel.map((x) => x.discharge.perArea.value), 'C/m²'),
+      },
+    });
+  }
+  if (rows.length === 0) return failure('no segment has a complete cycle', warnings);
+  let recovery: Estimate | undefined;
+  const first = rows[0], last = rows[rows.length - 1];
+  if (rows.length >= 2 && last.rate === first.rate) {
+    const a = last.discharge.perMass, b = first.discharge.perMass;
+    const r = a.value / b.value;
+    const se = a.stderr !== undefined && b.stderr !== undefined ? r * Math.hypot(a.stderr / a.value, b.stderr / b.value) : undefined;
+    recovery = est(r, '', se);
+  }
+  return {
+    ok: true, rows, recovery,
+    derivation: `Mean ± SE of the discharge capacity of the complete cycles in each caller-given segment${recovery ? `; back at ${first.rate} C the cell recovers ${fmt(recovery.value * 100)} % of its first ${first.rate} C capacity` : ''}.`,
+    warnings,
+    points: [series('discharge capacity by rate', 'markers', '', 'C/kg', { x: rows.map((r) => r.rate), y: rows.map((r) => r.discharge.perMass.value) })],
+  };
+}

@@ -1,0 +1,615 @@
+// Analyses on synthetic traces generated here from known parameters (test/helpers/traces.ts), and
+// domain.md's figures recomputed: each test states the tolerance it holds the analysis to.
+import { strict as assert } from 'assert';
+import { compareCurrent, compareCycleCount, compareWindow } from '../server/analyses/planCheck';
+import { detectShort } from '../server/analyses/ccd';
+import { contactRetention, ohmicResistance } from '../server/analyses/contact';
+import { CyclingInput, cyclingSummary, rateTable } from '../server/analyses/cycling';
+import { Failure, Result, Success, tTestP } from '../server/analyses/common';
+import { sandFit } from '../server/analyses/sand';
+import { criticalStripping } from '../server/analyses/stripping';
+import { FARADAY, concentration, discArea, foilInventory, sandTime } from '../server/engine/physics';
+import {
+  CyclePlan, StaircaseOptions, StrippingTraceOptions, cyclingTrace, gaussian, spectrum, staircaseTrace,
+  strippingCrossing, strippingTrace,
+} from './helpers/traces';
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** Asserts success, that no estimate is NaN or infinite, and narrows. */
+function ok<T>(r: Result<T>): Success<T> {
+  assert.ok(r.ok, `expected a result, got error: ${r.ok ? '' : r.error}`);
+  allFinite(r);
+  return r as Success<T>;
+}
+
+/** Asserts failure with a message matching `pattern`, and that no value is presented. */
+function fails<T>(r: Result<T>, pattern: RegExp): Failure {
+  assert.equal(r.ok, false, `expected an error, got ${JSON.stringify(r).slice(0, 300)}`);
+  const f = r as Failure;
+  assert.match(f.error, pattern);
+  assert.deepEqual(Object.keys(f).sort(), ['derivation', 'error', 'ok', 'points', 'warnings']);
+  return f;
+}
+
+function close(actual: number, expected: number, rel: number, what = ''): void {
+  assert.ok(Number.isFinite(actual), `${what}: ${actual} is not finite`);
+  const err = Math.abs(actual - expected) / Math.abs(expected);
+  assert.ok(err <= rel, `${what}: expected ${expected} within ${rel * 100} %, got ${actual} (${(err * 100).toFixed(4)} % off)`);
+}
+
+/** No estimate anywhere in the result is NaN or infinite. */
+function allFinite(node: unknown, path = 'result'): void {
+  if (node === null || typeof node !== 'object') return;
+  const o = node as Record<string, unknown>;
+  if (typeof o.value === 'number' && typeof o.unit === 'string') {
+    assert.ok(Number.isFinite(o.value), `${path}.value is ${o.value}`);
+    if (o.stderr !== undefined) assert.ok(Number.isFinite(o.stderr as number), `${path}.stderr is ${o.stderr}`);
+  }
+  for (const [k, v] of Object.entries(o)) allFinite(v, `${path}.${k}`);
+}
+
+// domain.md figures in SI.
+const MAH_PER_CM2 = 3.6 / 1e-4;      // C/m² per mAh/cm²
+const MA_PER_CM2 = 1e-3 / 1e-4;      // A/m² per mA/cm²
+const MAH_PER_G = 3.6 / 1e-3;        // C/kg per mAh/g
+const C0_LI = concentration(534, 6.941e-3); // mol/m³ (0.534 g/cm³ / 6.941 g/mol)
+const D_LNT10F = 9.62e-10 * 1e-4;    // m²/s (9.62e-10 cm²/s)
+const AREA = discArea(9e-3);         // 9 mm disc, m²
+
+// ---------------------------------------------------------------------------------------------
+
+describe('analyses: domain.md figures', () => {
+  it('50 µm Li holds 10.31 mAh/cm² and a 9 mm disc is 0.6362 cm² (physics)', () => {
+    close(foilInventory(50e-6, 534, 6.941e-3) / MAH_PER_CM2, 10.31, 5e-4, 'Li inventory');
+    close(AREA * 1e4, 0.6362, 1e-4, 'disc area');
+    close(C0_LI * 1e-6, 0.07693, 1e-4, 'c0 in mol/cm³');
+  });
+
+  it('contact retention: bare Li 8.5 → 31.2 Ω after 6.0 mAh/cm² gives 7.4 %; LNT10F 15.2 → 15.57 Ω stays 95.3 %', () => {
+    const bare = ok(contactRetention([{ capacity: 0, rOhm: 8.5 }, { capacity: 6.0 * MAH_PER_CM2, rOhm: 31.2 }]));
+    close(bare.final.value, 0.0742, 1e-3, 'bare Li');
+    assert.equal(bare.final.unit, '');
+    assert.equal(bare.series[0].retention.value, 1);
+    const lnt = ok(contactRetention([{ capacity: 0, rOhm: 15.2 }, { capacity: 3 * MAH_PER_CM2, rOhm: 15.4 }, { capacity: 6 * MAH_PER_CM2, rOhm: 15.57 }]));
+    close(lnt.final.value, 0.953, 5e-4, 'LNT10F');
+    assert.equal(lnt.series.length, 3);
+  });
+
+  it('Sand fit of t0 from Sand\'s equation for D = 9.62e-10 cm²/s at 0.5, 1, 2, 3 mA/cm² recovers D', () => {
+    const pts = [0.5, 1, 2, 3].map((j) => ({ currentDensity: j * MA_PER_CM2, t0: sandTime(C0_LI, D_LNT10F, j * MA_PER_CM2) }));
+    const r = ok(sandFit(pts, C0_LI));
+    close(r.origin.dEff!.value, D_LNT10F, 1e-9, 'D through origin');
+    close(r.free.dEff!.value, D_LNT10F, 1e-6, 'D free');
+    assert.equal(r.free.dEff!.unit, 'm²/s');
+    assert.ok(Math.abs(r.free.intercept.value) < 1e-9, `intercept ${r.free.intercept.value}`);
+    assert.ok(r.free.r2.value > 1 - 1e-12);
+    assert.equal(r.interceptTest?.significant, false);
+    // The slope predicted by eq. 1: 2 / (c0 F √(π D)).
+    close(r.origin.slope.value, 2 / (C0_LI * FARADAY * Math.sqrt(Math.PI * D_LNT10F)), 1e-9, 'slope');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('analyses: criticalStripping', () => {
+  const base: StrippingTraceOptions = {
+    currentDensity: 5, area: AREA, t0: 20000, resistance: 15, b: 0.05, cutoff: -0.4, dt: 10, rest: 600,
+  };
+
+  it('finds the interpolated cutoff crossing, counted from the start of current after a rest', () => {
+    const tr = strippingTrace(base);
+    const r = ok(criticalStripping({ ...tr, area: AREA, cutoff: -0.4 }));
+    const tc = strippingCrossing(base);
+    assert.equal(r.reached, true);
+    assert.equal(r.startTime.value, 600);
+    close(r.t0.value, tc, 1e-3, 't0');                     // interpolation between 10 s samples
+    close(r.capacity.value, 5 * tc, 1e-3, 'capacity');      // ∫|I|dt/A at 5 A/m²
+    close(r.currentDensity.value, 5, 1e-9, 'current density');
+    assert.equal(r.capacity.unit, 'C/m²');
+    assert.deepEqual(r.warnings, []);
+    assert.match(r.derivation, /crossed -0\.4 V/);
+    assert.equal(r.points[1].name, 'cutoff crossing');
+  });
+
+  it('a long rest before stripping (most of the file) does not hide the current', () => {
+    const o = { ...base, rest: 200000 };
+    const r = ok(criticalStripping({ ...strippingTrace(o), area: AREA, cutoff: -0.4 }));
+    assert.equal(r.startTime.value, 200000);
+    close(r.t0.value, strippingCrossing(o), 1e-3, 't0');
+  });
+
+  it('counts |I| (a negative stripping current works the same)', () => {
+    const tr = strippingTrace({ ...base, sign: -1 });
+    const r = ok(criticalStripping({ ...tr, area: AREA, cutoff: -0.4 }));
+    close(r.t0.value, strippingCrossing(base), 1e-3, 't0');
+  });
+
+  it('ignores a single noisy sample beyond the cutoff, and says so', () => {
+    const tr = strippingTrace({ ...base, spikes: [5000], noise: 0.003 });
+    const r = ok(criticalStripping({ ...tr, area: AREA, cutoff: -0.4 }));
+    close(r.t0.value, strippingCrossing(base), 5e-3, 't0');
+    assert.deepEqual(r.ignoredExcursions, [5600]);
+    assert.ok(r.warnings.some((w) => /brief excursion/.test(w)), r.warnings.join('\n'));
+  });
+
+  it('accepts a crossing on the last current-carrying sample (the cycler stops at the cutoff)', () => {
+    const tr = strippingTrace({ ...base, after: 1 });
+    const r = ok(criticalStripping({ ...tr, area: AREA, cutoff: -0.4 }));
+    assert.equal(r.reached, true);
+    close(r.t0.value, strippingCrossing(base), 1e-3, 't0');
+  });
+
+  it('data that end first give reached: false and a lower bound', () => {
+    const tr = strippingTrace({ ...base, stopAfter: 10000 });
+    const r = ok(criticalStripping({ ...tr, area: AREA, cutoff: -0.4 }));
+    assert.equal(r.reached, false);
+    close(r.capacity.value, 5 * 10000, 1e-9, 'capacity at the end');
+    assert.equal(r.crossingTime, undefined);
+    assert.ok(r.warnings.some((w) => /lower bound \(≥/.test(w)), r.warnings.join('\n'));
+  });
+
+  it('a rising cutoff works with direction: rising', () => {
+    const tr = strippingTrace(base);
+    const flipped = { ...tr, voltage: tr.voltage.map((v) => -v) };
+    const r = ok(criticalStripping({ ...flipped, area: AREA, cutoff: 0.4, direction: 'rising' }));
+    close(r.t0.value, strippingCrossing(base), 1e-3, 't0');
+  });
+
+  it('bad input: a result with an error, never a throw or NaN', () => {
+    fails(criticalStripping({ time: [], voltage: [], current: [], area: AREA, cutoff: -0.4 }), /empty/);
+    fails(criticalStripping({ time: [0, 1], voltage: [0], current: [1, 1], area: AREA, cutoff: -0.4 }), /same length/);
+    fails(criticalStripping({ time: [0], voltage: [0], current: [1], area: AREA, cutoff: -0.4 }), /at least 2/);
+    fails(criticalStripping({ time: [NaN, NaN], voltage: [0, 0], current: [1, 1], area: AREA, cutoff: -0.4 }), /non-finite/);
+    fails(criticalStripping({ time: [0, 1], voltage: [0, 0], current: [1, 1], area: 0, cutoff: -0.4 }), /area/);
+    fails(criticalStripping({ time: [0, 1], voltage: [0, 0], current: [1, 1], area: AREA, cutoff: NaN }), /cutoff/);
+    fails(criticalStripping({ time: [0, 1, 2], voltage: [0, 0, 0], current: [0, 0, 0], area: AREA, cutoff: -0.4 }), /no current/);
+    fails(criticalStripping({ time: [0, 2, 1], voltage: [0, 0, 0], current: [1, 1, 1], area: AREA, cutoff: -0.4 }), /backwards/);
+    fails(criticalStripping(undefined as never), /no input/);
+    // NaN rows are dropped with a warning, the rest analysed.
+    const tr = strippingTrace(base);
+    tr.voltage[700] = NaN;
+    const r = ok(criticalStripping({ time: Float64Array.from(tr.time), voltage: tr.voltage, current: tr.current, area: AREA, cutoff: -0.4 }));
+    assert.ok(r.warnings.some((w) => /Left out 1 of/.test(w)));
+    allFinite(r);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('analyses: sandFit', () => {
+  const currents = [5, 10, 20, 30]; // A/m² = 0.5, 1, 2, 3 mA/cm²
+
+  /** Strips a synthetic Sand-limited cell at each current and fits the measured t0. */
+  function fromTraces(noise: number, b: number, seed = 7) {
+    const pts = currents.map((j, k) => {
+      const o: StrippingTraceOptions = {
+        currentDensity: j, area: AREA, t0: sandTime(C0_LI, D_LNT10F, j), resistance: 15, b, cutoff: -0.4,
+        dt: 10, rest: 300, noise, seed: seed + k,
+      };
+      const r = ok(criticalStripping({ ...strippingTrace(o), area: AREA, cutoff: -0.4 }));
+      return { currentDensity: r.currentDensity.value, t0: r.t0.value };
+    });
+    return ok(sandFit(pts, C0_LI));
+  }
+
+  it('recovers D_eff within 2 % from noiseless stripping curves (Sand t0 of D = 9.62e-10 cm²/s)', () => {
+    const r = fromTraces(0, 0.05);
+    close(r.origin.dEff!.value, D_LNT10F, 0.02, 'D through origin');
+    close(r.free.dEff!.value, D_LNT10F, 0.02, 'D free');
+    assert.ok(r.free.dEff!.stderr! < 0.02 * D_LNT10F);
+  });
+
+  it('recovers D_eff within 2 % with 5 mV voltage noise, and the standard error covers the error', () => {
+    const r = fromTraces(0.005, 0.05);
+    close(r.origin.dEff!.value, D_LNT10F, 0.02, 'D through origin');
+    close(r.free.dEff!.value, D_LNT10F, 0.02, 'D free');
+  });
+
+  it('standard errors and R² match a hand computation; σ_D = 2·D·σ_slope/slope', () => {
+    // x = 1, 2, 3; y = t0^-1/2 = 1, 2, 2 → slope 1/2, intercept 2/3, SSE 1/6, s² = 1/6, Sxx = 2.
+    const r = ok(sandFit([{ currentDensity: 1, t0: 1 }, { currentDensity: 2, t0: 0.25 }, { currentDensity: 3, t0: 0.25 }], C0_LI));
+    close(r.free.slope.value, 0.5, 1e-12, 'slope');
+    close(r.free.intercept.value, 2 / 3, 1e-12, 'intercept');
+    close(r.free.slope.stderr!, Math.sqrt(1 / 12), 1e-12, 'SE slope');
+    close(r.free.intercept.stderr!, Math.sqrt(7 / 18), 1e-12, 'SE intercept');
+    close(r.free.r2.value, 0.75, 1e-12, 'R²');            // SST = 2/3
+    assert.equal(r.free.dof, 1);
+    const d = r.free.dEff!;
+    close(d.stderr!, (2 * d.value * Math.sqrt(1 / 12)) / 0.5, 1e-12, 'SE of D');
+    // Through the origin: b0 = Σxy/Σx² = 11/14.
+    close(r.origin.slope.value, 11 / 14, 1e-12, 'slope0');
+    const sse0 = (1 - 11 / 14) ** 2 + (2 - 22 / 14) ** 2 + (2 - 33 / 14) ** 2;
+    close(r.origin.slope.stderr!, Math.sqrt(sse0 / 2 / 14), 1e-12, 'SE slope0');
+    // With 1 dof the t distribution is Cauchy: p = 1 − 2·atan|t|/π.
+    const tStat = (2 / 3) / Math.sqrt(7 / 18);
+    close(r.interceptTest!.p, 1 - (2 * Math.atan(tStat)) / Math.PI, 1e-7, 'p');
+  });
+
+  it('Student t p-values match tables (t = 2.776 at 4 dof and 2.228 at 10 dof are p = 0.05)', () => {
+    close(tTestP(2.776, 4), 0.05, 2e-3, 'dof 4');
+    close(tTestP(2.228, 10), 0.05, 2e-3, 'dof 10');
+    close(tTestP(1.96, 1e6), 0.05, 1e-3, 'normal');
+  });
+
+  it('warns when the intercept is significant (t0 carries an offset)', () => {
+    const pts = [5, 10, 15, 20, 30].map((j, k) => ({ currentDensity: j, t0: 1 / (0.004 + 0.0008 * j + (k % 2 ? 1e-5 : -1e-5)) ** 2 }));
+    const r = ok(sandFit(pts, C0_LI));
+    assert.equal(r.interceptTest?.significant, true);
+    const w = r.warnings.find((x) => /intercept/.test(x));
+    assert.ok(w, r.warnings.join('\n'));
+    assert.match(w!, /Student t-test at 95 %/);
+    assert.ok(r.origin.dEff && r.free.dEff && r.origin.dEff.value !== r.free.dEff.value);
+  });
+
+  it('2 points: a fit without standard errors, and says why', () => {
+    const r = ok(sandFit([{ currentDensity: 5, t0: 1000 }, { currentDensity: 10, t0: 250 }], C0_LI));
+    assert.equal(r.free.slope.stderr, undefined);
+    assert.equal(r.free.dEff!.stderr, undefined);
+    assert.equal(r.interceptTest, undefined);
+    assert.ok(r.origin.slope.stderr !== undefined);
+    assert.ok(r.warnings.some((w) => /no residual degrees of freedom/.test(w)));
+    allFinite(r);
+  });
+
+  it('bad input: fewer than 2 points, equal currents, bad c0, NaN points', () => {
+    fails(sandFit([], C0_LI), /at least 2 points/);
+    fails(sandFit([{ currentDensity: 5, t0: 1000 }], C0_LI), /at least 2 points/);
+    fails(sandFit([{ currentDensity: 5, t0: 1000 }, { currentDensity: 5, t0: 900 }], C0_LI), /equal/);
+    fails(sandFit([{ currentDensity: 5, t0: 1000 }, { currentDensity: 10, t0: 250 }], NaN), /c0/);
+    fails(sandFit([{ currentDensity: NaN, t0: 1000 }, { currentDensity: 10, t0: -1 }], C0_LI), /at least 2 points/);
+    fails(sandFit(null as never, C0_LI), /array/);
+    const r = ok(sandFit([{ currentDensity: 5, t0: 1000 }, { currentDensity: 10, t0: 250 }, { currentDensity: 20, t0: NaN }], C0_LI));
+    assert.ok(r.warnings.some((w) => /Left out 1 point/.test(w)));
+  });
+
+  it('a slope that is not positive gives no D_eff, with a warning', () => {
+    const r = ok(sandFit([{ currentDensity: 5, t0: 100 }, { currentDensity: 10, t0: 400 }, { currentDensity: 20, t0: 900 }], C0_LI));
+    assert.equal(r.free.dEff, undefined);
+    assert.ok(r.warnings.some((w) => /slope ≤ 0/.test(w)));
+    allFinite(r);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('analyses: detectShort (CCD)', () => {
+  // 0.1 to 2.0 mA/cm² in 0.1 mA/cm² steps, 1 h per charge/discharge cycle, 10 s sampling.
+  const densities = Array.from({ length: 20 }, (_, k) => (k + 1) * 0.1 * MA_PER_CM2);
+  // Reversals: the first sample of each half cycle catches the voltage swinging through 0 V.
+  const base: StaircaseOptions = { densities, area: AREA, halfCycle: 1800, dt: 10, noise: 0.0005, reversals: true };
+
+  it('finds a hard short at 0.8 mA/cm² (bare Li) with noise and glitches in earlier steps', () => {
+    const tr = staircaseTrace({ ...base, shortAtStep: 7, shortAt: 0.3, glitches: 6 });
+    const r = ok(detectShort({ ...tr, area: AREA }));
+    assert.equal(r.shorted, true);
+    assert.equal(r.shortStep, 7);
+    close(r.currentDensity!.value, 8, 1e-9, 'CCD (A/m²)');
+    assert.equal(r.lastPassed!.index, 6);
+    close(r.lastPassed!.currentDensity.value, 7, 1e-9, 'last passed');
+    assert.ok(Math.abs(r.time!.value - tr.shortTime!) <= 60, `short at ${r.time!.value}, expected ${tr.shortTime}`);
+    assert.equal(r.steps.length, 8);
+    assert.match(r.message, /short at step 7/);
+  });
+
+  it('finds a soft short (noisy drops that partly recover) at 1.5 mA/cm² (Li-LNT10F)', () => {
+    const tr = staircaseTrace({ ...base, shortAtStep: 14, shortAt: 0.6, mode: 'soft', glitches: 10, noise: 0.001, seed: 11 });
+    const r = ok(detectShort({ ...tr, area: AREA }));
+    assert.equal(r.shortStep, 14);
+    close(r.currentDensity!.value, 15, 1e-9, 'CCD (A/m²)');
+    assert.ok(Math.abs(r.time!.value - tr.shortTime!) <= 300, `short at ${r.time!.value}, expected ${tr.shortTime}`);
+  });
+
+  it('finds a short inside the first half cycle of a step (the previous step is the reference)', () => {
+    const tr = staircaseTrace({ ...base, shortAtStep: 5, shortAt: 0.02 });
+    const r = ok(detectShort({ ...tr, area: AREA }));
+    assert.equal(r.shortStep, 5);
+  });
+
+  it('a short from the first sample of a step belongs to that step, not to the one before', () => {
+    const tr = staircaseTrace({ ...base, shortAtStep: 6, shortAt: 0 });
+    const r = ok(detectShort({ ...tr, area: AREA }));
+    assert.equal(r.shortStep, 6);
+    assert.ok(r.time!.value >= tr.shortTime!);
+  });
+
+  it('coarse sampling (3 samples per half cycle): the reversal samples near 0 V are not a short', () => {
+    const tr = staircaseTrace({ ...base, dt: 900, noise: 0.001, glitches: 3, seed: 3 });
+    const r = ok(detectShort({ ...tr, area: AREA }));
+    assert.equal(r.shorted, false, r.message);
+    const shorted = ok(detectShort({ ...staircaseTrace({ ...base, dt: 900, shortAtStep: 12 }), area: AREA }));
+    assert.equal(shorted.shortStep, 12);
+  });
+
+  it('uses the planned step densities when given', () => {
+    const tr = staircaseTrace({ ...base, shortAtStep: 9, mode: 'soft', seed: 5 });
+    const r = ok(detectShort({ ...tr, area: AREA, stepCurrentDensities: densities }));
+    assert.equal(r.shortStep, 9);
+    assert.equal(r.steps[9].plannedCurrentDensity, densities[9]);
+  });
+
+  it('tells 2.9 from 3.0 mA/cm² steps apart without a plan', () => {
+    const tr = staircaseTrace({ ...base, densities: [28, 29, 30, 31], noise: 0 });
+    const r = ok(detectShort({ ...tr, area: AREA }));
+    assert.deepEqual(r.steps.map((s) => Math.round(s.currentDensity.value)), [28, 29, 30, 31]);
+  });
+
+  it('says "no short within the data" when the cell survives (10 s and 60 s sampling)', () => {
+    const coarse = ok(detectShort({ ...staircaseTrace({ ...base, dt: 60, glitches: 5, noise: 0.002, seed: 4 }), area: AREA }));
+    assert.equal(coarse.shorted, false, coarse.message);
+    const tr = staircaseTrace({ ...base, glitches: 10 });
+    const r = ok(detectShort({ ...tr, area: AREA }));
+    assert.equal(r.shorted, false);
+    assert.equal(r.message, 'no short within the data');
+    assert.equal(r.steps.length, 20);
+    assert.equal(r.lastPassed!.index, 19);
+    assert.equal(r.shortStep, undefined);
+    // Polarisation grows with the step current.
+    assert.ok(r.steps[19].polarisation.value > r.steps[0].polarisation.value);
+  });
+
+  it('bad input', () => {
+    fails(detectShort({ time: [], voltage: [], current: [], area: AREA }), /empty/);
+    fails(detectShort({ time: [0, 1, 2], voltage: [0, 1], current: [1, 1, 1], area: AREA }), /same length/);
+    fails(detectShort({ time: [0, 1], voltage: [0, 1], current: [1, 1], area: -1 }), /area/);
+    fails(detectShort({ time: [0, 1, 2], voltage: [0.1, 0.1, 0.1], current: [0, 0, 0], area: AREA }), /no current/);
+    fails(detectShort({ time: [0, 1, 2], voltage: [0.1, 0.1, 0.1], current: [1, 1, 1], area: AREA, stepCurrentDensities: [] }), /stepCurrentDensities/);
+    fails(detectShort({ time: [0, 1, 2], voltage: [0.1, 0.1, 0.1], current: [1, 1, 1], area: AREA, collapseFraction: 2 }), /collapseFraction/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('analyses: ohmicResistance (EIS)', () => {
+  it('interpolates the zero crossing of -Im(Z) after an inductive tail (within 1 %)', () => {
+    // 400 nH of leads: -Im(Z) crosses zero near 440 kHz, where Re(Z) = R0 + L/τ = R0 + 0.04 Ω.
+    const z = spectrum({ r0: 8.5, arcs: [{ r: 30, c: 3.3e-7 }, { r: 120, c: 1e-4 }], inductance: 4e-7 });
+    assert.ok(z.zImag[0] > 0, 'inductive at 1 MHz');
+    const r = ok(ohmicResistance(z));
+    assert.equal(r.method, 'crossing');
+    close(r.rOhm.value, 8.5, 0.01, 'R0');
+    assert.match(r.derivation, /inductive points above/);
+  });
+
+  it('extrapolates a spectrum that is still capacitive at 1 MHz (within 1 %, where Re(Z) at 1 MHz is not)', () => {
+    const z = spectrum({ r0: 15.2, arcs: [{ r: 20, c: 5e-8 }, { r: 200, c: 5e-5 }] });
+    assert.ok(z.zReal[0] > 15.2 * 1.01, 'the highest-frequency point is more than 1 % off');
+    const r = ok(ohmicResistance(z));
+    assert.equal(r.method, 'arc-extrapolation');
+    close(r.rOhm.value, 15.2, 0.01, 'R0');
+    assert.match(r.derivation, /extrapolated/);
+  });
+
+  it('extrapolates a depressed (CPE) arc in ascending frequency order (within 1 %)', () => {
+    const z = spectrum({ r0: 31.2, arcs: [{ r: 60, c: 2e-8, alpha: 0.85 }, { r: 300, c: 1e-5, alpha: 0.8 }], fHigh: 1e6 });
+    const up = { frequency: [...z.frequency].reverse(), zReal: [...z.zReal].reverse(), zImag: [...z.zImag].reverse() };
+    const r = ok(ohmicResistance(up));
+    close(r.rOhm.value, 31.2, 0.01, 'R0');
+  });
+
+  it('falls back to Re(Z) at the highest frequency with a warning when it cannot extrapolate', () => {
+    const r = ok(ohmicResistance({ frequency: [1e6, 1e5], zReal: [10, 12], zImag: [-1, -2] }));
+    assert.equal(r.method, 'highest-frequency');
+    assert.equal(r.rOhm.value, 10);
+    assert.ok(r.warnings.some((w) => /upper bound/.test(w)));
+    // A circle through these points meets the axis right of the first point: not an intercept.
+    const bent = ok(ohmicResistance({ frequency: [1e6, 6e5, 4e5, 2.5e5], zReal: [10, 10.1, 10.5, 11.5], zImag: [-0.5, -2, -3.5, -4.4] }));
+    assert.equal(bent.method, 'highest-frequency');
+    assert.equal(bent.rOhm.value, 10);
+  });
+
+  it('bad input', () => {
+    fails(ohmicResistance({ frequency: [], zReal: [], zImag: [] }), /empty/);
+    fails(ohmicResistance({ frequency: [1, 2], zReal: [1], zImag: [1, 2] }), /same length/);
+    fails(ohmicResistance({ frequency: [NaN], zReal: [1], zImag: [1] }), /non-finite/);
+    fails(ohmicResistance({ frequency: [0, -1], zReal: [1, 2], zImag: [0, 0] }), /positive frequency/);
+    fails(contactRetention([{ capacity: 0, rOhm: 8.5 }]), /at least 2/);
+    fails(contactRetention([{ capacity: 0, rOhm: 8.5 }, { capacity: 1, rOhm: 0 }]), /at least 2/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('analyses: cyclingSummary', () => {
+  // NCM9 full cell: 5 mg active, 1C = 180 mAh/g, one precycle at 0.05 C then 0.3 C.
+  const mass = 5e-6;
+  const oneC = 180 * MAH_PER_G * mass / 3600; // A
+  const q = (mAhPerG: number) => mAhPerG * MAH_PER_G * mass; // C
+
+  function plans(n: number, ce = (_c: number) => 0.998): CyclePlan[] {
+    return Array.from({ length: n }, (_, k) => {
+      const c = k + 1;
+      const d = c === 1 ? q(156) : q(148.1 * (1 - 0.0008 * (c - 2)));
+      return { charge: d / ce(c), discharge: d, current: c === 1 ? 0.05 * oneC : 0.3 * oneC };
+    });
+  }
+  const input = (tr: ReturnType<typeof cyclingTrace>, extra: Partial<CyclingInput> = {}): CyclingInput => ({
+    time: tr.time, voltage: tr.voltage, current: tr.current, activeMass: mass, area: AREA, precycles: 1, ...extra,
+  });
+
+  it('recovers per-cycle capacities, CE, retention vs the first cycle after the precycle, and mean CE', () => {
+    const p = plans(30, (c) => (c === 1 ? 0.85 : 0.998));
+    const tr = cyclingTrace({ cycles: p, dt: 60, noise: 0.002 });
+    const r = ok(cyclingSummary(input(tr)));
+    assert.equal(r.cycles.length, 30);
+    r.cycles.forEach((c, k) => {
+      close(c.discharge.total.value, p[k].discharge, 1e-9, `discharge ${k + 1}`);
+      close(c.charge.total.value, p[k].charge, 1e-9, `charge ${k + 1}`);
+    });
+    close(r.cycles[1].discharge.perMass.value / MAH_PER_G, 148.1, 1e-9, 'mAh/g of cycle 2');
+    close(r.cycles[1].discharge.perArea.value, p[1].discharge / AREA, 1e-9, 'C/m²');
+    close(r.cycles[0].ce!.value, 0.85, 1e-9, 'precycle CE');
+    assert.equal(r.referenceCycle, 2);
+    close(r.finalRetention!.value, 1 - 0.0008 * 28, 1e-9, 'retention at cycle 30');
+    close(r.meanCe!.value, 0.998, 1e-9, 'mean CE');
+    assert.deepEqual(r.meanCeRange, [2, 30]);
+    assert.equal(r.failure, undefined, JSON.stringify(r.events));
+    assert.deepEqual(r.warnings, []);
+  });
+
+  it('the cycle column and the current sign split alike; the charge sign is a parameter', () => {
+    const p = plans(6);
+    const tr = cyclingTrace({ cycles: p, dt: 60 });
+    const bySign = ok(cyclingSummary(input(tr)));
+    const byColumn = ok(cyclingSummary(input(tr, { cycle: tr.cycle })));
+    const flipped = cyclingTrace({ cycles: p, dt: 60, chargeSign: -1 });
+    const negative = ok(cyclingSummary(input(flipped, { chargeSign: -1 })));
+    for (const r of [byColumn, negative]) {
+      assert.equal(r.cycles.length, 6);
+      r.cycles.forEach((c, k) => close(c.discharge.total.value, bySign.cycles[k].discharge.total.value, 1e-12, `cycle ${k + 1}`));
+    }
+    assert.equal(byColumn.cycles[3].label, 4);
+    assert.match(bySign.derivation, /charge = positive current/);
+  });
+
+  it('finds the cycle whose CE leaves the band', () => {
+    const tr = cyclingTrace({ cycles: plans(20, (c) => (c === 12 ? 0.9 : c === 1 ? 0.85 : 0.998)), dt: 60, noise: 0.002 });
+    const r = ok(cyclingSummary(input(tr)));
+    assert.equal(r.failure?.cycle, 12);
+    assert.equal(r.failure?.kind, 'ce-out-of-band');
+    assert.equal(r.events.length, 1, 'the precycle\'s low CE is not a failure');
+  });
+
+  it('finds a soft short (a sharp voltage drop during charge) with 2 mV noise elsewhere', () => {
+    const tr = cyclingTrace({ cycles: plans(20, (c) => (c === 1 ? 0.85 : c >= 15 ? 0.97 : 0.998)), dt: 60, noise: 0.002, softShortCycle: 15 });
+    const r = ok(cyclingSummary(input(tr)));
+    assert.equal(r.failure?.cycle, 15);
+    assert.equal(r.failure?.kind, 'soft-short');
+    const drop = r.cycles[14].softShort!.drop; // 0.1 V less the ramp seen across the 5-sample median
+    assert.ok(drop > 0.05 && drop <= 0.1, `drop ${drop}`);
+  });
+
+  it('takes the reference cycle and the mean-CE range from the caller', () => {
+    const p = plans(12, (c) => (c === 1 ? 0.85 : c <= 6 ? 0.99 : 0.999));
+    const r = ok(cyclingSummary(input(cyclingTrace({ cycles: p, dt: 60 }), { referenceCycle: 5, meanCeRange: [7, 12] })));
+    assert.equal(r.referenceCycle, 5);
+    close(r.cycles[4].retention!.value, 1, 1e-12, 'reference');
+    close(r.finalRetention!.value, p[11].discharge / p[4].discharge, 1e-9, 'retention');
+    close(r.meanCe!.value, 0.999, 1e-9, 'mean CE 7–12');
+    assert.equal(r.meanCe!.stderr! < 1e-9, true);
+  });
+
+  it('leaves an unfinished last cycle out, and suggests a precycle when cycle 1 runs slower', () => {
+    const tr = cyclingTrace({ cycles: plans(5), dt: 60, lastDischargeFraction: 0.3 });
+    const r = ok(cyclingSummary(input(tr, { precycles: undefined })));
+    assert.equal(r.cycles[4].complete, false);
+    assert.equal(r.cycles[4].ce, undefined);
+    assert.ok(r.warnings.some((w) => /mid-discharge/.test(w)));
+    assert.ok(r.warnings.some((w) => /pass precycles: 1/.test(w)));
+    assert.equal(r.referenceCycle, 1);
+  });
+
+  it('rate table: mean discharge per C-rate segment, and recovery back at 0.1 C (domain.md figures)', () => {
+    const rates = [0.1, 0.2, 0.3, 0.4, 0.5, 0.1];
+    const caps = [168.9, 147.5, 130.1, 119.6, 109.2, 167.5];
+    const noise = gaussian(9);
+    const p: CyclePlan[] = [];
+    rates.forEach((rate, s) => {
+      for (let k = 0; k < 5; k++) {
+        const d = q(caps[s] + 0.3 * noise());
+        p.push({ charge: d / 0.998, discharge: d, current: rate * oneC });
+      }
+    });
+    const summary = ok(cyclingSummary(input(cyclingTrace({ cycles: p, dt: 120 }), { precycles: 0 })));
+    const t = ok(rateTable(summary, rates.map((rate, s) => ({ rate, firstCycle: 5 * s + 1, lastCycle: 5 * s + 5 }))));
+    assert.equal(t.rows.length, 6);
+    t.rows.forEach((row, s) => {
+      close(row.discharge.perMass.value / MAH_PER_G, caps[s], 0.005, `${row.rate} C`);
+      assert.ok(row.discharge.perMass.stderr! > 0);
+      assert.equal(row.n, 5);
+    });
+    close(t.recovery!.value, 167.5 / 168.9, 0.005, 'recovery');
+  });
+
+  it('bad input', () => {
+    fails(cyclingSummary({ time: [], voltage: [], current: [], activeMass: mass, area: AREA }), /empty/);
+    fails(cyclingSummary({ time: [0, 1], voltage: [3, 3], current: [1, 1], cycle: [1], activeMass: mass, area: AREA }), /same length/);
+    fails(cyclingSummary({ time: [0, 1], voltage: [3, 3], current: [1, 1], activeMass: 0, area: AREA }), /activeMass/);
+    fails(cyclingSummary({ time: [0, 1], voltage: [3, 3], current: [1, 1], activeMass: mass, area: AREA, ceBand: [1, 0.9] }), /ceBand/);
+    fails(cyclingSummary({ time: [0], voltage: [3], current: [1], activeMass: mass, area: AREA }), /at least 2/);
+    fails(rateTable({ cycles: [] }, []), /segment/);
+    fails(rateTable({ cycles: [] }, [{ rate: 0.1, firstCycle: 1, lastCycle: 3 }]), /no segment/);
+    const r = ok(cyclingSummary({ time: [0, 1, 2], voltage: [3, 3.1, 3.2], current: [1, 1, 1], activeMass: mass, area: AREA }));
+    assert.equal(r.cycles[0].complete, false);
+    assert.equal(r.meanCe, undefined);
+    allFinite(r);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('analyses: plan checks', () => {
+  it('compareCurrent warns past 5 % between the planned density and the median flowing |I|', () => {
+    const current = [0, 0, ...Array(50).fill(0.5e-3 * 0.98), 0];
+    const near = ok(compareCurrent(0.5 * MA_PER_CM2, 1e-4, current));
+    assert.equal(near.withinPlan, true);
+    assert.deepEqual(near.warnings, []);
+    close(near.measured.value, 4.9, 1e-9, 'measured');
+    const off = ok(compareCurrent(0.5 * MA_PER_CM2, AREA, current));
+    assert.equal(off.withinPlan, false);
+    assert.match(off.warnings[0], /above the planned 5 A\/m²/);
+    fails(compareCurrent(5, AREA, []), /empty/);
+    fails(compareCurrent(5, AREA, [0, 0]), /no current/);
+    fails(compareCurrent(NaN, AREA, [1]), /planned/);
+  });
+
+  it('compareWindow warns when the voltage leaves the window by more than 20 mV', () => {
+    assert.deepEqual(ok(compareWindow([2.8, 4.3], [2.79, 3.5, 4.31])).warnings, []);
+    const r = ok(compareWindow([2.8, 4.3], [2.7, 3.5, 4.4]));
+    assert.equal(r.withinPlan, false);
+    assert.equal(r.outside, 2);
+    assert.equal(r.warnings.length, 2);
+    assert.match(r.warnings[0], /100 mV below/);
+    fails(compareWindow([4.3, 2.8], [3]), /below its high end/);
+    fails(compareWindow([2.8, 4.3], [NaN]), /non-finite/);
+  });
+
+  it('compareCycleCount warns when the data stop early', () => {
+    const r = ok(compareCycleCount(100, 46));
+    assert.equal(r.withinPlan, false);
+    assert.match(r.warnings[0], /46 of the 100 planned/);
+    assert.deepEqual(ok(compareCycleCount(100, 100)).warnings, []);
+    fails(compareCycleCount(0, 3), /planned/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('analyses: bad input never throws and never presents NaN', () => {
+  type Columns = { time: number[]; voltage: number[]; current: number[] };
+  const runs: [string, (c: Columns) => Result<unknown>][] = [
+    ['criticalStripping', (c) => criticalStripping({ ...c, area: AREA, cutoff: -0.4 })],
+    ['detectShort', (c) => detectShort({ ...c, area: AREA })],
+    ['cyclingSummary', (c) => cyclingSummary({ ...c, activeMass: 5e-6, area: AREA })],
+    ['ohmicResistance', (c) => ohmicResistance({ frequency: c.time, zReal: c.voltage, zImag: c.current })],
+  ];
+  const cases: [string, Columns, RegExp][] = [
+    ['empty arrays', { time: [], voltage: [], current: [] }, /empty/],
+    ['mismatched lengths', { time: [0, 1, 2], voltage: [1, 2], current: [1, 1, 1] }, /same length/],
+    ['one point', { time: [1], voltage: [1], current: [1] }, /at least 2/],
+    ['NaN everywhere', { time: [NaN, NaN, NaN], voltage: [NaN, 1, 2], current: [1, NaN, 1] }, /non-finite/],
+    ['not arrays', { time: 'x' as never, voltage: [1], current: [1] }, /array/],
+  ];
+  for (const [name, run] of runs) {
+    for (const [what, cols, pattern] of cases) {
+      it(`${name}: ${what}`, () => {
+        let r: Result<unknown> | undefined;
+        assert.doesNotThrow(() => { r = run(cols); });
+        fails(r!, pattern);
+      });
+    }
+  }
+  it('no input at all', () => {
+    const none = undefined as never;
+    for (const r of [criticalStripping(none), detectShort(none), cyclingSummary(none), ohmicResistance(none), sandFit(none, C0_LI), contactRetention(none), rateTable(none, none)]) {
+      assert.equal(r.ok, false);
+      assert.ok(!r.ok && r.error.length > 0);
+    }
+  });
+  it('sandFit and contactRetention with one point', () => {
+    fails(sandFit([{ currentDensity: 5, t0: 100 }], C0_LI), /at least 2/);
+    fails(contactRetention([{ capacity: 0, rOhm: 8.5 }]), /at least 2/);
+    fails(contactRetention([{ capacity: NaN, rOhm: 8.5 }, { capacity: 1, rOhm: NaN }]), /at least 2/);
+  });
+});

@@ -1,0 +1,110 @@
+// `cellspec analyze` on the example study, whose data files were synthesised from the published
+// figures (examples/data/README.md): the output follows its JSON Schema and gives those figures back.
+import { strict as assert } from 'assert';
+import Ajv from 'ajv';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const CLI = path.resolve('bin/cellspec');
+const run = (args: string[], cwd = process.cwd()) => {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60000 });
+  return { status: r.status, out: r.stdout, err: r.stderr };
+};
+
+interface Shown { value: number; unit: string; stderr?: number }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+describe('cellspec analyze --json on the example study', function () {
+  this.timeout(60000);
+  let report: Json;
+  const runNamed = (name: string) => report.runs.find((r: Json) => r.run === name);
+  const close = (x: Shown, expected: number, unit: string, rel: number, what: string) => {
+    assert.equal(x.unit, unit, what);
+    assert.ok(Math.abs(x.value - expected) <= rel * Math.abs(expected), `${what}: ${x.value} ${x.unit}, expected ${expected} ± ${rel * 100} %`);
+  };
+
+  before(() => {
+    const r = run(['analyze', '--json', 'examples/study.cellspec']);
+    assert.equal(r.status, 0, r.err + r.out.slice(0, 2000));
+    report = JSON.parse(r.out);
+  });
+
+  it('follows docs/analyze.schema.json', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(JSON.parse(fs.readFileSync('docs/analyze.schema.json', 'utf8')));
+    assert.ok(validate(report), ajv.errorsText(validate.errors, { separator: '\n' }));
+  });
+
+  it('finds the published critical current densities', () => {
+    close(runNamed('ccd-ramp on sym-Li').results.ccd.currentDensity, 0.8, 'mA/cm²', 0.01, 'CCD Li');
+    close(runNamed('ccd-ramp on sym-LNT10F').results.ccd.currentDensity, 1.5, 'mA/cm²', 0.01, 'CCD Li-LNT10F');
+  });
+
+  it('finds the published critical stripping capacities at 0.5 mA/cm²', () => {
+    close(runNamed('strip-0p5 on half-Li').results.stripping[0].capacity, 6.60, 'mAh/cm²', 0.005, 'Li');
+    close(runNamed('strip-0p5 on half-LNT10F').results.stripping[0].capacity, 12.96, 'mAh/cm²', 0.005, 'Li-LNT10F');
+  });
+
+  it('recovers the published D_eff from the Sand series, with a standard error', () => {
+    for (const [name, d] of [['sand-series on half-Li', 2.99e-10], ['sand-series on half-LNT10F', 9.62e-10], ['sand-series on half-LNT5F5', 3.49e-10]] as const) {
+      const fit = runNamed(name).results.sand.fit;
+      close(fit.free.dEff, d, 'cm²/s', 0.01, name);
+      assert.ok(typeof fit.free.dEff.stderr === 'number', name);
+      close(fit.origin.dEff, d, 'cm²/s', 0.01, name + ' through the origin');
+    }
+  });
+
+  it('gives the contact retention of domain.md: 8.5 → 31.2 Ω is 7.4 %, Li-LNT10F keeps 95.3 %', () => {
+    const li = runNamed('strip-0p5 on half-Li').results.contact;
+    close(li.spectra[0].result.rOhm, 8.5, 'Ω', 0.01, 'R_ohm before');
+    close(li.spectra[li.spectra.length - 1].result.rOhm, 31.2, 'Ω', 0.01, 'R_ohm after');
+    close(li.spectra[li.spectra.length - 1].capacity, 6.0, 'mAh/cm²', 1e-9, 'stripped at the last spectrum');
+    assert.ok(Math.abs(li.retention.final.value - (8.5 / 31.2) ** 2) < 0.002, `a = ${li.retention.final.value}`);
+    const lnt = runNamed('strip-0p5 on half-LNT10F').results.contact;
+    assert.ok(Math.abs(lnt.retention.final.value - 0.953) < 0.002, `a = ${lnt.retention.final.value}`);
+  });
+
+  it('gives the full-cell figures: 148.1 mAh/g, > 91 % after 100 cycles, mean CE 99.8 %; bare Li fails after 46 cycles', () => {
+    const c = runNamed('cyc-0p3C on full-LNT10F').results.cycling;
+    const ref = c.cycles[c.referenceCycle - 1];
+    close(ref.discharge.perMass, 148.1, 'mAh/g', 0.002, 'initial discharge Li-LNT10F');
+    assert.ok(c.finalRetention.value > 0.91, `retention ${c.finalRetention.value}`);
+    close(c.meanCe, 0.998, '', 0.0005, 'mean CE');
+    const li = runNamed('cyc-0p3C on full-Li').results.cycling;
+    close(li.cycles[li.referenceCycle - 1].discharge.perMass, 156.3, 'mAh/g', 0.002, 'initial discharge Li');
+    // Cycle numbers count the precycle: regular cycle 46 is data cycle 47.
+    assert.ok(li.failure && li.failure.cycle > 46 + 1 && li.failure.cycle <= 46 + 1 + 3, JSON.stringify(li.failure));
+  });
+
+  it('gives the rate capability table of Li-LNT10F', () => {
+    const rows = runNamed('rate-test on full-LNT10F').results.rate.rows;
+    const expected = [168.9, 147.5, 130.1, 119.6, 109.2, 167.5];
+    assert.deepEqual(rows.map((r: Json) => r.rate), [0.1, 0.2, 0.3, 0.4, 0.5, 0.1]);
+    rows.forEach((r: Json, k: number) => close(r.discharge.perMass, expected[k], 'mAh/g', 0.002, `${r.rate} C`));
+  });
+
+  it('reports derived values with units and the plan against the data', () => {
+    const area = report.derived.find((d: Json) => d.key === 'cell.area' || d.key === 'study.area');
+    close(area, Math.PI * 0.9 ** 2 / 4, 'cm²', 1e-9, 'area');
+    assert.ok(runNamed('cyc-0p3C on full-Li').plan.some((m: string) => /50 of the 101 planned cycles/.test(m)));
+  });
+});
+
+describe('cellspec check with data', () => {
+  it('reports a broken data file with its name and line and exits 1', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-check-data-'));
+    fs.writeFileSync(path.join(dir, 'lib.cellspec'), fs.readFileSync('examples/materials.cellspec'));
+    fs.writeFileSync(path.join(dir, 'trunc.mpt'), 'time/s\tEwe/V\tI/mA\n0\t-0.01\t-0.318\n1\t-0.02\t-0.318\n2\t-0.0x3\t-0.318\n');
+    fs.writeFileSync(path.join(dir, 's.cellspec'), 'import "lib.cellspec"\nstudy "s" { diameter 9 mm }\n' +
+      'cell h half { stack Cu | Li 50 µm | LPSC 600 µm | LiIn 100 µm }\nprotocol p strip { current 0.5 mA/cm²; cutoff -0.4 V }\n' +
+      'run p on h { data "trunc.mpt", "missing.mpt" }\n');
+    const r = run(['check', 's.cellspec'], dir);
+    assert.equal(r.status, 1, r.out + r.err);
+    assert.match(r.out, /s\.cellspec:5:32: error data-error: no data file matches "missing\.mpt"/);
+    assert.match(r.out, /trunc\.mpt:4: /);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

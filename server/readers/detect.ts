@@ -1,0 +1,92 @@
+// Which reader a file needs, from its content (never from its extension): container magic bytes,
+// signature first lines, then the column names of a delimited table.
+import { DelimitedPlan, sniffDelimited, splitLine } from './delimited';
+import { FileHead, headLines, parseNumber } from './text';
+import { DataError, FormatId } from './types';
+
+export interface Detection {
+  format: FormatId;
+  /** The delimited layout, when the format is read as a delimited table. */
+  plan?: DelimitedPlan;
+  /** A short reason, for logs and tests. */
+  why: string;
+}
+
+const has = (names: string[], re: RegExp): boolean => names.some((n) => re.test(n.trim()));
+
+/** Names only EC-Lab writes (with its units): a header-less .mpt starts with these. */
+const ECLAB = /^(mode|ox\/red|error|control changes|Ns changes|counter inc\.|Ns|time\/s|control\/V\/mA|control\/V|control\/mA|Ewe\/V|Ecell\/V|<Ewe>\/V|I\/mA|<I>\/mA|freq\/Hz|Re\(Z\)\/Ohm|-Im\(Z\)\/Ohm|\|Z\|\/Ohm|cycle number|\(Q-Qo\)\/mA\.h|Q charge\/discharge\/mA\.h|half cycle|dq\/mA\.h|Energy charge\/W\.h)$/;
+
+export function ecLabNames(names: string[]): boolean {
+  return names.filter((n) => ECLAB.test(n.trim())).length >= 3;
+}
+
+export function arbinNames(names: string[]): boolean {
+  return has(names, /^test_time/i) && has(names, /^(cycle_index|step_index|data_point)/i);
+}
+
+export function newareNames(names: string[]): boolean {
+  return has(names, /^(record id|record index|datapoint|step type|cycle id|step id|realtime|total time|capacitance_(chg|dchg)|chg\. ?cap|dchg\. ?cap|time\(h:min:s\.ms\)|数据序号|记录序号|工步类型|循环序号|工步序号|总时间|绝对时间|相对时间)/i);
+}
+
+export function landNames(names: string[]): boolean {
+  return has(names, /^(testtime|steptime|systime|spe ?cap|cycle-index|step-index|step-state|测试时间|步骤时间|系统时间)/i);
+}
+
+export function maccorNames(names: string[]): boolean {
+  return has(names, /^rec#$/i) && has(names, /^cyc#$/i);
+}
+
+export function detectFormat(head: FileHead): Detection {
+  if (head.container === 'zip' || head.container === 'cfb') return { format: 'land', why: 'workbook (xlsx/xls)' };
+  const lines = headLines(head);
+  const firstIdx = lines.findIndex((l) => l.trim() !== '');
+  if (firstIdx < 0) throw new DataError(head.file, lines.length || 1, 'the file holds only blank lines');
+  const first = lines[firstIdx].trim();
+  if (/^(EC-Lab|BT-Lab) ASCII FILE/i.test(first)) return { format: 'biologic-mpt', why: 'EC-Lab ASCII FILE' };
+  if (/^ZPLOT2? ASCII/i.test(first)) return { format: 'zplot', why: 'ZPLOT ASCII' };
+  if (first === 'EXPLAIN' && lines.some((l) => /^TAG\t/.test(l))) return { format: 'gamry', why: 'Gamry EXPLAIN/TAG' };
+  if (/^MACCOR/i.test(first)) return { format: 'maccor', why: 'MACCOR title' };
+
+  const plan = sniffDelimited(head);
+  if (!plan) {
+    throw new DataError(head.file, firstIdx + 1,
+      `not a data file this reader knows: no table of numbers in the first ${lines.length} lines (starts '${first.slice(0, 50)}')`);
+  }
+  const names = plan.headerLine ? plan.names : [];
+  if (/^Today's Date/i.test(first) || maccorNames(names)) return { format: 'maccor', plan, why: 'Maccor columns' };
+  if (plan.headerLine === 1 && plan.sep === 9 && ecLabNames(names)) return { format: 'biologic-mpt', plan, why: 'EC-Lab column names' };
+  if (arbinNames(names)) return { format: 'arbin', plan, why: 'Arbin columns' };
+  if (newareNames(names)) return { format: 'neware', plan, why: 'Neware columns' };
+  if (landNames(names)) return { format: 'land', plan, why: 'LAND columns' };
+  if (!plan.headerLine && plan.fields === 3 && frequencyLike(firstColumn(lines, plan))) {
+    return { format: 'eis-csv', plan, why: 'three numeric columns, no header, the first a frequency sweep' };
+  }
+  return { format: 'csv', plan, why: plan.headerLine ? 'delimited table with a header' : 'delimited table without a header' };
+}
+
+function firstColumn(lines: string[], plan: DelimitedPlan): number[] {
+  const out: number[] = [];
+  for (const line of lines.slice(plan.dataLine - 1, plan.dataLine + 199)) {
+    const cell = splitLine(line, plan.sep, plan.quoted)[0] ?? '';
+    const v = parseNumber(cell, 0, cell.length, plan.decimalComma);
+    if (v === v) out.push(v);
+  }
+  return out;
+}
+
+/**
+ * A frequency sweep, not a time axis: positive, monotonic, and either falling or rising in
+ * nearly equal ratios (log-spaced). Keeps a header-less t, V, I file from being read as EIS.
+ */
+export function frequencyLike(f: number[]): boolean {
+  if (f.length < 3 || f.some((v) => !(v > 0))) return false;
+  const falling = f.every((v, i) => i === 0 || v < f[i - 1]);
+  const rising = f.every((v, i) => i === 0 || v > f[i - 1]);
+  if (falling) return true;
+  if (!rising || f[f.length - 1] / f[0] < 10) return false;
+  const steps = f.slice(1).map((v, i) => Math.log(v / f[i]));
+  const mean = steps.reduce((a, b) => a + b, 0) / steps.length;
+  const sd = Math.sqrt(steps.reduce((a, b) => a + (b - mean) ** 2, 0) / steps.length);
+  return sd < 0.25 * mean;
+}

@@ -197,6 +197,7 @@ export function fromEngine(decls: EngineDecl[], tree: SyntaxTree): BDecl[] {
       case 'members': return { kind: 'members', members: v.members.map((m, i) => ({ name: m.name, part: v.parts?.[i]?.n })) };
       case 'stack': return { kind: 'stack', layers: v.layers.map((l) => ({ name: l.ref.name, thickness: l.thickness && slice(l.thickness, l.thickness) })) };
       case 'cathode': return { kind: 'cathode', material: v.ref.name, props: props(v.props, false) };
+      case 'columns': return raw(text.slice(p.prop.start, p.prop.end));
     }
   };
   const props = (m: PropMap, comments = true): BProp[] =>

@@ -108,3 +108,31 @@ describe('cellspec check with data', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('a run with a column mapping', () => {
+  it('reads a file whose column names are not recognised', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-mapping-'));
+    fs.writeFileSync(path.join(dir, 'lib.cellspec'), fs.readFileSync('examples/materials.cellspec'));
+    // A German export with a decimal comma; Sand-limited stripping at 0.5 mA/cm² on 0.6362 cm² to -0.4 V at 10 h.
+    const rows = ['Zeit;U;Strom'];
+    for (let k = 0; k <= 110; k++) {
+      const t = k * 360;
+      const u = t < 36000 ? -0.05 - 0.3 * (t / 36000) ** 8 : -0.5;
+      rows.push(`${t};${u.toFixed(5).replace('.', ',')};${(-0.5 * 0.636173).toFixed(6).replace('.', ',')}`);
+    }
+    fs.writeFileSync(path.join(dir, 'versuch.csv'), rows.join('\r\n') + '\r\n');
+    fs.writeFileSync(path.join(dir, 's.cellspec'), 'import "lib.cellspec"\nstudy "s" { diameter 9 mm }\n' +
+      'cell h half { stack Cu | Li 50 µm | LPSC 600 µm | LiIn 100 µm }\nprotocol p strip { current 0.5 mA/cm²; cutoff -0.4 V }\n' +
+      'run p on h {\n  data "versuch.csv"\n  columns { time "Zeit (s)"; voltage "U (V)"; current "Strom (mA)" }\n}\n');
+    const r = run(['analyze', '--json', 's.cellspec'], dir);
+    assert.equal(r.status, 0, r.out + r.err);
+    const s = JSON.parse(r.out).runs[0].results.stripping[0];
+    assert.equal(s.reached, true);
+    // The crossing lies between the last sample above -0.4 V (35640 s) and the first at -0.5 V (36000 s).
+    const before = -0.05 - 0.3 * (35640 / 36000) ** 8;
+    const t0 = 35640 + 360 * ((before + 0.4) / (before + 0.5));
+    assert.ok(Math.abs(s.t0.value - t0) < 1, `t0 ${s.t0.value}`);
+    assert.ok(Math.abs(s.capacity.value - 0.5 * t0 / 3600) < 0.01, `capacity ${s.capacity.value}`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

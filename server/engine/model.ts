@@ -32,7 +32,8 @@ export type Value =
   | { shape: 'every'; cycles?: number; capacity?: Quantity }
   | { shape: 'flag' }
   | { shape: 'oneC'; q: Quantity }
-  | { shape: 'cathode'; ref: Ref; props: PropMap };
+  | { shape: 'cathode'; ref: Ref; props: PropMap }
+  | { shape: 'columns'; props: PropMap };
 
 export interface PropEntry { prop: Property; spec: PropSpec; value?: Value }
 export type PropMap = Map<string, PropEntry>;
@@ -148,7 +149,7 @@ export function interpretBlock(block: Block, key: string, err: Report): PropMap 
     }
     const entry: PropEntry = { prop, spec };
     map.set(name, entry);
-    if (prop.block && spec.shape !== 'cathode') {
+    if (prop.block && spec.shape !== 'cathode' && spec.shape !== 'columns') {
       err(prop.block.open, 'syntax', `'${name}' does not take a block`);
     }
     if (!prop.broken) entry.value = readValue(prop, spec, err);
@@ -349,6 +350,11 @@ function readValue(prop: Property, spec: PropSpec, err: Report): Value | undefin
       c.take();
       const q = readQuantity(c, spec);
       return q && c.done('the 1C definition') ? { shape: 'oneC', q } : undefined;
+    }
+    case 'columns': {
+      if (!c.done(`'${key}'`)) return undefined;
+      if (!prop.block) { err(prop.key, 'syntax', `expected a block after '${key}', e.g. ${spec.example}`); return undefined; }
+      return { shape: 'columns', props: interpretBlock(prop.block, 'columns', err) };
     }
     case 'cathode': {
       const t = c.take();

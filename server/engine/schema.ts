@@ -17,7 +17,8 @@ export type Shape =
   | 'every'         // 10 cycles | 1 mAh/cm²
   | 'flag'          // stop on short
   | 'oneC'          // 1C = 180 mAh/g
-  | 'cathode';      // NCM9 { loading ...; active ...; capacity ... }
+  | 'cathode'       // NCM9 { loading ...; active ...; capacity ... }
+  | 'columns';      // { time "Zeit/s"; voltage "U/V" }
 
 export type RefKind = 'material' | 'composite' | 'layer' | 'cell' | 'protocol' | 'eis-protocol' | 'group';
 
@@ -38,6 +39,8 @@ export const MATERIAL_ROLES = ['metal', 'alloy', 'carbon', 'binder', 'electrolyt
 export const CELL_KINDS = ['symmetric', 'half', 'full'] as const;
 export const PROTOCOL_TYPES = ['ccd', 'strip', 'sand', 'cycling', 'rate', 'eis'] as const;
 export const COMPOSITE_GROUPS = ['carbon', 'binder', 'active', 'electrolyte', 'additive'] as const;
+/** Column kinds a run's `columns` block can map, as the readers name them. */
+export const COLUMN_KINDS = ['time', 'voltage', 'current', 'charge', 'cycle', 'step', 'frequency', 'z-real', 'z-imag', 'temperature'] as const;
 export const DATA_FORMATS = ['biologic-mpt', 'csv', 'arbin', 'neware', 'land', 'maccor', 'zplot', 'gamry'] as const;
 
 const q = (key: string, dim: Dim, unit: string, doc: string, required = false): PropSpec =>
@@ -129,7 +132,9 @@ export const BLOCKS: Record<string, PropSpec[]> = {
     { key: 'data', shape: 'strings', doc: 'Data files the run produced: paths or globs, relative to this spec.', example: 'data "data/run.mpt"' },
     { key: 'format', shape: 'enum', words: DATA_FORMATS, doc: 'Instrument format of the data files; auto-detected when absent.', example: 'format biologic-mpt' },
     { key: 'note', shape: 'string', doc: 'A free note.', example: 'note "..."' },
+    { key: 'columns', shape: 'columns', doc: 'Which column of the data files holds what, for files whose column names are not recognised: a name as in the file, with a unit in parentheses when the name has none.', example: 'columns { time "Zeit (s)"; voltage "U (V)"; current "I (mA)" }' },
   ],
+  columns: COLUMN_KINDS.map((k): PropSpec => ({ key: k, shape: 'string', doc: `The column that holds the ${k.replace('-', ' ')}.`, example: `${k} "${k === 'time' ? 'Time (s)' : k === 'voltage' ? 'Voltage (V)' : k === 'current' ? 'Current (mA)' : k}"` })),
 };
 
 export const DECL_DOCS: Record<string, string> = {

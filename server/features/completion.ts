@@ -47,13 +47,18 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
     return [];
   }
 
-  // Inside a block: which block, and is the cursor in a nested cathode block?
+  // Inside a block: which block, and is the cursor in a nested one (cathode, columns)?
   let key = blockKey(decl!.keyword, decl!.type?.name);
-  const cathode = decl!.props.get('cathode');
-  if (cathode?.prop.block && cathode.prop.block.open.end <= offset && (!cathode.prop.block.close || offset <= cathode.prop.block.close.start)) key = 'cathode';
+  let present = new Set(decl!.props.keys());
+  for (const [name, e] of decl!.props) {
+    const b = e.prop.block;
+    if (b && b.open.end <= offset && (!b.close || offset <= b.close.start) && (name === 'cathode' || name === 'columns')) {
+      key = name;
+      present = new Set(e.value && 'props' in e.value ? e.value.props.keys() : []);
+    }
+  }
   const specs = BLOCKS[key] ?? [];
   if (words.length === 0) {
-    const present = key === 'cathode' ? new Set<string>() : new Set(decl!.props.keys());
     return specs.filter((s) => !present.has(s.key)).map((s) => ({
       label: s.key, kind: 'property', detail: s.unit, documentation: s.doc,
       insertText: s.example, snippet: false,

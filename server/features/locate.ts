@@ -34,8 +34,8 @@ export function propertyAt(a: Analysis, offset: number): PropertyHit | undefined
   for (const entry of decl.props.values()) {
     if (entry.prop.start <= offset && offset <= entry.prop.end) {
       const v = entry.value;
-      if (v?.shape === 'cathode') {
-        for (const n of v.props.values()) if (n.prop.start <= offset && offset <= n.prop.end) return { decl, entry: n, blockKey: 'cathode', nested: entry };
+      if (v?.shape === 'cathode' || v?.shape === 'columns') {
+        for (const n of v.props.values()) if (n.prop.start <= offset && offset <= n.prop.end) return { decl, entry: n, blockKey: v.shape, nested: entry };
       }
       return { decl, entry, blockKey: key };
     }

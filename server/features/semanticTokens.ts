@@ -29,7 +29,7 @@ export function semanticTokens(a: Analysis): SemanticToken[] {
         const w = e.prop.values[0];
         names.set(w.start, { start: w.start, end: w.end, type: 'enumMember' });
       }
-      if (e.value?.shape === 'cathode') for (const n of e.value.props.values()) names.set(n.prop.key.start, { start: n.prop.key.start, end: n.prop.key.end, type: 'property' });
+      if (e.value?.shape === 'cathode' || e.value?.shape === 'columns') for (const n of e.value.props.values()) names.set(n.prop.key.start, { start: n.prop.key.start, end: n.prop.key.end, type: 'property' });
     }
   }
   for (const r of a.references) {

@@ -42,20 +42,21 @@ export interface RunResult {
 }
 
 /** Tables already read, by path; valid while size and modification time are unchanged. */
-const cache = new Map<string, { size: number; mtimeMs: number; table: DataTable }>();
+const cache = new Map<string, { size: number; mtimeMs: number; mapping: string; table: DataTable }>();
 const CACHE_ROWS = 20_000_000;
 
-async function readCached(file: string, format: FormatId | undefined, signal: AbortSignal): Promise<{ table: DataTable; bytes: number }> {
+async function readCached(file: string, format: FormatId | undefined, mapping: RunJob['mapping'], signal: AbortSignal): Promise<{ table: DataTable; bytes: number }> {
   const st = fs.statSync(file);
+  const key = mapping ? JSON.stringify(mapping) : '';
   const hit = cache.get(file);
-  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && (!format || hit.table.format === format)) {
+  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.mapping === key && (!format || hit.table.format === format)) {
     // Keep recently used tables at the end of the map (insertion order is the eviction order).
     cache.delete(file);
     cache.set(file, hit);
     return { table: hit.table, bytes: st.size };
   }
-  const table = await readDataFile(file, { format, signal });
-  cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, table });
+  const table = await readDataFile(file, { format, mapping, signal });
+  cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, mapping: key, table });
   let rows = 0;
   for (const e of cache.values()) rows += e.table.rows;
   for (const [k, e] of cache) {
@@ -94,7 +95,7 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
       if (signal.aborted) return result;
       const rel = path.relative(job.baseDir, file);
       try {
-        const { table, bytes } = await readCached(file, job.format, signal);
+        const { table, bytes } = await readCached(file, job.format, job.mapping, signal);
         const isEis = !!column(table, 'frequency') && !!column(table, 'zReal');
         result.files.push({ path: rel, format: table.format, technique: table.technique, rows: table.rows, bytes, kind: isEis ? 'eis' : 'dc' });
         for (const prob of table.problems.slice(0, 20)) result.issues.push({ pattern: p, file: rel, line: prob.line, message: prob.message, severity: prob.severity === 'error' ? 'warning' : prob.severity });
@@ -159,11 +160,17 @@ function analyse(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
     case 'strip':
     case 'sand': {
       result.stripping = [];
+      if (!dc.length && eis.length) {
+        result.issues.push({ pattern: eis[0].pattern, file: eis[0].file, line: 0, severity: 'error', message: `only EIS spectra were given: a ${p.type} run needs the DC stripping trace (time, voltage, current)` });
+      }
       for (const l of dc) {
         const cols = need(l, ['time', 'voltage', 'current'], result, 'the stripping analysis');
         if (!cols || p.cutoff === undefined) continue;
         const s = criticalStripping({ ...cols, area, cutoff: p.cutoff });
         result.stripping.push({ ...s, file: l.file });
+        if (s.ok && s.reached && job.cell.inventory !== undefined && s.capacity.value > job.cell.inventory * 1.001) {
+          result.plan.push(`${l.file}: ${(s.capacity.value / 36000).toFixed(2)} mAh/cm² were stripped, more than the ${(job.cell.inventory / 36000).toFixed(2)} mAh/cm² of Li in the foil the spec gives ${job.cell.name}: check the foil thickness or the counter electrode`);
+        }
         const planned = p.type === 'strip' ? p.current : nearest(p.currents ?? [], s.ok ? s.currentDensity.value : undefined);
         if (planned !== undefined) {
           const c = compareCurrent(planned, area, cols.current);

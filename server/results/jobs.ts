@@ -4,7 +4,7 @@ import { Analysis } from '../engine/analysis';
 import { cellFacts, cRateCurrents, quantity, value } from '../engine/compute';
 import { Span } from '../engine/lexer';
 import { Decl } from '../engine/model';
-import { FormatId } from '../readers/types';
+import { ColumnKind, FormatId } from '../readers/types';
 
 export interface DataPattern extends Span {
   /** As written in the spec: a path or a glob, relative to the spec's folder. */
@@ -19,6 +19,8 @@ export interface RunJob {
   baseDir: string;
   patterns: DataPattern[];
   format?: FormatId;
+  /** The run's `columns` block: column kind -> the column's name in the files. */
+  mapping?: Partial<Record<ColumnKind, string>>;
   protocol: {
     name: string;
     type: string;
@@ -67,11 +69,22 @@ export function buildJobs(a: Analysis, baseDir: string): RunJob[] {
       baseDir,
       patterns: data.items.map((d) => ({ pattern: d.text, start: d.start, end: d.end })),
       format: value(run.props, 'format', 'enum')?.word as FormatId | undefined,
+      mapping: columnMapping(run),
       protocol: protocolParameters(proto, a, cell),
       cell: cellParameters(cell, a),
     });
   }
   return jobs;
+}
+
+function columnMapping(run: Decl): RunJob['mapping'] {
+  const block = value(run.props, 'columns', 'columns');
+  if (!block) return undefined;
+  const out: Partial<Record<ColumnKind, string>> = {};
+  for (const [key, e] of block.props) {
+    if (e.value?.shape === 'string') out[key.replace(/-([a-z])/, (_, c: string) => c.toUpperCase()) as ColumnKind] = e.value.text;
+  }
+  return out;
 }
 
 function protocolParameters(p: Decl, a: Analysis, cell: Decl): RunJob['protocol'] {

@@ -1,0 +1,62 @@
+// Data benchmarks: ingest of a generated 1,000,000-row EC-Lab .mpt (MB/s and peak memory, each
+// run in a fresh process), and the full analysis of the example study (cold, from the CLI, and
+// warm, in process with the table cache). Bounded in count; cleans up its temp files.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { URI } from 'vscode-uri';
+import { analyze } from '../server/engine/analysis';
+import { Workspace } from '../server/engine/workspace';
+import { nodeFileSystem } from '../server/nodeFileSystem';
+import { executeJobs } from '../server/results/execute';
+import { buildJobs } from '../server/results/jobs';
+import { writeMptGcpl } from '../test/helpers/dataFiles';
+
+const ROOT = path.resolve(__dirname, '../..');
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-bench-data-'));
+  try {
+    const file = path.join(tmp, 'gcpl-1M.mpt');
+    writeMptGcpl(file, ROWS, { latin1: true });
+    const mb = fs.statSync(file).size / 1e6;
+    const runs = Array.from({ length: 3 }, () => JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'ingest.js'), file], { encoding: 'utf8' })) as { rows: number; ms: number; maxRssKiB: number });
+    if (runs.some((r) => r.rows !== ROWS)) throw new Error(`ingest read ${runs.map((r) => r.rows)} rows, expected ${ROWS}`);
+    const speeds = runs.map((r) => mb / (r.ms / 1000));
+
+    const cli = path.join(ROOT, 'dist/cli.js');
+    const cold = Array.from({ length: 5 }, () => {
+      const t = process.hrtime.bigint();
+      execFileSync(process.execPath, [cli, 'analyze', '--json', path.join(ROOT, 'examples/study.cellspec')], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+      return Number(process.hrtime.bigint() - t) / 1e6;
+    });
+    const spec = path.join(ROOT, 'examples/study.cellspec');
+    const a = analyze(new Workspace(nodeFileSystem), URI.file(spec).toString())!;
+    const jobs = buildJobs(a, path.dirname(spec));
+    await executeJobs(jobs);
+    const warm: number[] = [];
+    for (let k = 0; k < 10; k++) {
+      const t = process.hrtime.bigint();
+      await executeJobs(jobs);
+      warm.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    const files = new Set((await executeJobs(jobs)).flatMap((r) => r.files.map((f) => f.path))).size;
+
+    console.log('\ndata benchmarks');
+    console.log(`ingest of a ${ROWS.toLocaleString('en')}-row EC-Lab GCPL .mpt (${mb.toFixed(1)} MB, Latin-1, CRLF), fresh process each:`);
+    console.log(`  ${speeds.map((s) => s.toFixed(0)).join(', ')} MB/s (median ${median(speeds).toFixed(0)} MB/s; goal ≥ 100 MB/s: ${median(speeds) >= 100 ? 'MET' : 'NOT MET'})`);
+    console.log(`  ${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms; peak RSS ${runs.map((r) => (r.maxRssKiB / 1024).toFixed(0)).join(', ')} MB`);
+    console.log(`full analysis of the example study (${jobs.length} runs, ${files} files):`);
+    console.log(`  cold, \`cellspec analyze --json\` as a new process: median ${median(cold).toFixed(0)} ms (${cold.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`  warm, in process, tables cached: median ${median(warm).toFixed(1)} ms`);
+    const out = path.join(ROOT, 'out/bench-data.json');
+    fs.writeFileSync(out, JSON.stringify({ rows: ROWS, megabytes: mb, ingest: runs, mbPerSecond: speeds, analyzeColdMs: cold, analyzeWarmMs: warm, runs: jobs.length, files }, null, 2) + '\n');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().then(() => process.exit(0), (e) => { console.error('bench (data) failed:', e); process.exit(1); });

@@ -101,10 +101,13 @@ describe('cellspec check with data', () => {
     fs.writeFileSync(path.join(dir, 's.cellspec'), 'import "lib.cellspec"\nstudy "s" { diameter 9 mm }\n' +
       'cell h half { stack Cu | Li 50 µm | LPSC 600 µm | LiIn 100 µm }\nprotocol p strip { current 0.5 mA/cm²; cutoff -0.4 V }\n' +
       'run p on h { data "trunc.mpt", "missing.mpt" }\n');
+    fs.copyFileSync('test/fixtures/exampleDataBioLogic.mpt', path.join(dir, 'eis.mpt'));
+    fs.appendFileSync(path.join(dir, 's.cellspec'), 'run p on h { data "eis.mpt" }\n');
     const r = run(['check', 's.cellspec'], dir);
     assert.equal(r.status, 1, r.out + r.err);
     assert.match(r.out, /s\.cellspec:5:32: error data-error: no data file matches "missing\.mpt"/);
-    assert.match(r.out, /trunc\.mpt:4: /);
+    assert.match(r.out, /trunc\.mpt: line 4, column 2 \(Ewe\/V\)/);
+    assert.match(r.out, /s\.cellspec:6:19: error data-error: eis\.mpt: only EIS spectra were given: a strip run needs the DC stripping trace/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

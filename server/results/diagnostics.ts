@@ -8,7 +8,8 @@ export function dataDiagnostics(job: RunJob, r: RunResult): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const i of r.issues) {
     const at = job.patterns[i.pattern] ?? job.patterns[0];
-    const where = i.file ? `${i.file}${i.line ? `:${i.line}` : ''}: ` : '';
+    // Readers often name the line in their message already ("line 4, column 2 ..."): say it once.
+    const where = i.file ? `${i.file}${i.line && !/^line \d/.test(i.message) ? `:${i.line}` : ''}: ` : '';
     out.push({ start: at.start, end: at.end, severity: i.severity, code: i.severity === 'error' ? 'data-error' : 'data-warning', message: where + i.message });
   }
   const failures = [r.ccd, r.sand?.fit, r.cycling, r.rate, r.contact?.retention, ...(r.stripping ?? [])];

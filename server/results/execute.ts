@@ -8,6 +8,7 @@ import {
   ContactResult, contactRetention, compareCurrent, compareCycleCount, compareWindow, criticalStripping, cyclingSummary, CyclingResult,
   detectShort, ohmicResistance, OhmicResult, rateTable, RateResult, sandFit, SandResult, ShortResult, StrippingResult,
 } from '../analyses';
+import { concentration } from '../engine/physics';
 import { readDataFile } from '../readers';
 import { column, DataError, DataTable, FormatId } from '../readers/types';
 import { RunJob } from './jobs';
@@ -40,6 +41,9 @@ export interface RunResult {
   /** Plan against data: findings in words (current, window, cycle counts). */
   plan: string[];
 }
+
+/** Li metal (domain.md), in SI: kg/m³ and kg/mol. */
+const LI_DENSITY = 534, LI_MOLAR_MASS = 6.941e-3;
 
 /** Tables already read, by path; valid while size and modification time are unchanged. */
 const cache = new Map<string, { size: number; mtimeMs: number; mapping: string; table: DataTable }>();
@@ -179,8 +183,10 @@ function analyse(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
       }
       if (p.type === 'sand') {
         const points = result.stripping.filter((s) => s.ok && s.reached).map((s) => ({ file: s.file, currentDensity: s.ok ? s.currentDensity.value : 0, t0: s.ok ? s.t0.value : 0, reached: true }));
-        if (job.cell.c0 === undefined) result.issues.push({ pattern: 0, message: 'the anode has no density and molar mass: c0 is unknown, D_eff cannot be computed', severity: 'error' });
-        else result.sand = { measurements: points, fit: sandFit(points, job.cell.c0) };
+        // Sand's c0 is the anode metal's density / molar mass; Li metal when the spec does not say.
+        const c0 = job.cell.c0 ?? concentration(LI_DENSITY, LI_MOLAR_MASS);
+        if (job.cell.c0 === undefined) result.plan.push(`the anode of ${job.cell.name} has no density and molar mass: c0 of Li metal (0.534 g/cm³ / 6.941 g/mol) is used for D_eff`);
+        result.sand = { measurements: points, fit: sandFit(points, c0) };
       }
       if (eis.length) {
         const every = p.eisEvery?.capacity;

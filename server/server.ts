@@ -29,6 +29,7 @@ import { dataHints, dataHover, DataState } from './features/dataResults';
 import { DataAnalysis } from './results/dataPool';
 import { dataDiagnostics } from './results/diagnostics';
 import { buildJobs } from './results/jobs';
+import { buildPreviewModel } from './results/preview';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -177,6 +178,8 @@ const runData = guard('data', Promise.resolve(), async (uri: string) => {
   if (!results || documents.get(uri)?.version !== version) return;
   dataState.set(uri, { version, jobs, results });
   publishDiagnostics(uri);
+  // A preview of this document re-asks for its model.
+  void connection.sendNotification('cellspec/previewChanged', { uri, version });
   if (canRefreshHints) connection.languages.inlayHint.refresh().catch(() => undefined);
 });
 
@@ -336,6 +339,17 @@ connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (p)
   }
   return b.build();
 })));
+
+// The preview asks for everything it draws in one request; the page computes nothing.
+connection.onRequest('cellspec/previewModel', guard('previewModel', null, (p: { uri: string }) => {
+  const doc = documents.get(p.uri);
+  const a = analysisOf(p.uri);
+  if (!doc || !a) return null;
+  const data = currentData(p.uri);
+  const diagnostics = data ? [...a.diagnostics, ...data.jobs.flatMap((j, k) => dataDiagnostics(j, data.results[k]))] : a.diagnostics;
+  const pending = !data && buildJobs(a, path.dirname(URI.parse(p.uri).fsPath)).length > 0;
+  return buildPreviewModel({ analysis: a, version: doc.version, diagnostics, jobs: data?.jobs, results: data?.results, dataPending: pending });
+}));
 
 connection.onShutdown(() => dataPool.dispose());
 process.on('uncaughtException', (e) => connection.console.error(`cellspec: uncaught ${e.stack ?? e}`));

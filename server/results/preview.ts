@@ -1,0 +1,147 @@
+// The preview's model: charts compared across cells like the study's figures, the results table,
+// the plan's predictions. Everything is computed here, in the field's units; the page only draws.
+import { PlotSeries } from '../analyses';
+import { Analysis } from '../engine/analysis';
+import { Diagnostic } from '../engine/syntax';
+import { formatNumber } from '../engine/units';
+import type { ChartModel, ChartSeries, PreviewModel } from '../../webview/protocol';
+import { RunResult } from './execute';
+import { RunJob } from './jobs';
+import { displayOf } from './present';
+import { fmtEstimate, summarize } from './summaries';
+
+export interface PreviewInput {
+  analysis: Analysis;
+  version: number;
+  diagnostics: Diagnostic[];
+  jobs?: RunJob[];
+  results?: RunResult[];
+  dataPending: boolean;
+}
+
+/** A series of an analysis, converted to display units (x scaled by xf, y by yf). */
+function convert(p: PlotSeries | undefined, name: string, mark: 'line' | 'point', xf = displayOf(p?.xUnit ?? '').factor, yf = displayOf(p?.yUnit ?? '').factor): ChartSeries | undefined {
+  if (!p || !p.x.length) return undefined;
+  return { name, mark, points: p.x.map((x, i) => [x * xf, p.y[i] * yf] as [number, number]) };
+}
+
+const find = (points: PlotSeries[] | undefined, name: string) => points?.find((p) => p.name === name);
+
+export function buildPreviewModel(input: PreviewInput): PreviewModel {
+  const a = input.analysis;
+  const lineOf = (offset: number) => a.file.lines.position(offset).line + 1;
+  const jobs = input.jobs ?? [];
+  const results = input.results ?? [];
+  const runs = jobs.map((job, k) => ({ job, r: results[k], line: lineOf(job.header.start) })).filter((x) => x.r);
+  const charts: ChartModel[] = [];
+  const byType = (t: string) => runs.filter((x) => x.r.type === t);
+
+  // Sand: t0^-1/2 against i with the fit, one series per anode (the study's D_eff figure).
+  const sand = byType('sand').filter((x) => x.r.sand?.fit.ok);
+  if (sand.length) {
+    const series: ChartSeries[] = [];
+    const notes: string[] = [];
+    for (const { r } of sand) {
+      const fit = r.sand!.fit;
+      if (!fit.ok) continue;
+      const who = r.anode ?? r.cell;
+      const data = convert(find(fit.points, 't0^-1/2'), who, 'point');
+      const line = convert(find(fit.points, 'free fit'), `${who} fit`, 'line');
+      if (data) series.push(data);
+      if (line) series.push(line);
+      notes.push(`${who}: D_eff = ${fmtEstimate(fit.free.dEff)} (R² ${formatNumber(fit.free.r2.value, 4)})`);
+    }
+    charts.push({ id: 'sand', kind: 'sand', title: "Sand's plot: t0^-1/2 against current density", x: { title: 'current density', unit: 'mA/cm²' }, y: { title: 't0^-1/2', unit: 's^-1/2' },
+      series, notes, line: sand[0].line, derivation: sand[0].r.sand!.fit.derivation });
+  }
+
+  // Stripping curves: one chart per protocol, the cells compared; the cutoff and each t0 marked.
+  const strips = new Map<string, typeof runs>();
+  for (const x of byType('strip')) strips.set(x.r.protocol, [...(strips.get(x.r.protocol) ?? []), x]);
+  for (const [proto, list] of strips) {
+    const series: ChartSeries[] = [];
+    const marks: ChartModel['marks'] = [];
+    for (const { r } of list) {
+      for (const s of r.stripping ?? []) {
+        if (!s.ok) continue;
+        const v = convert(find(s.points, 'voltage'), r.cell, 'line');
+        if (v) series.push(v);
+        const c = find(s.points, 'cutoff crossing');
+        if (c && s.reached) marks.push({ x: c.x[0] * displayOf(c.xUnit).factor, y: c.y[0], label: `${r.cell}: t0 ${formatNumber(s.t0.value / 3600)} h, ${fmtEstimate(s.capacity)}` });
+      }
+    }
+    const cutoff = list[0].job.protocol.cutoff;
+    if (series.length) charts.push({ id: `strip-${proto}`, kind: 'stripping', title: `Stripping to the cutoff: ${proto}`, x: { title: 'stripped capacity', unit: 'mAh/cm²' }, y: { title: 'voltage', unit: 'V' },
+      series, marks, rules: cutoff !== undefined ? [{ axis: 'y', value: cutoff, label: `cutoff ${formatNumber(cutoff)} V` }] : [], line: list[0].line, derivation: list[0].r.stripping?.find((s) => s.ok)?.derivation ?? '' });
+  }
+
+  // CCD staircases, one per cell, the short marked.
+  for (const { r, line } of byType('ccd')) {
+    const c = r.ccd;
+    if (!c?.ok) continue;
+    const v = convert(find(c.points, 'voltage'), r.cell, 'line', 1 / 3600, 1);
+    if (!v) continue;
+    const marks = c.shorted && c.time ? [{ x: c.time.value / 3600, y: 0, label: `short at ${fmtEstimate(c.currentDensity)}` }] : [];
+    charts.push({ id: `ccd-${r.cell}`, kind: 'ccd', title: `Critical current density: ${r.cell}`, x: { title: 'time', unit: 'h' }, y: { title: 'voltage', unit: 'V' },
+      series: [v], marks, notes: [c.message], line, derivation: c.derivation });
+  }
+
+  // Contact retention and R_ohm against stripped capacity, cells compared; Nyquist per run.
+  const contact = runs.filter((x) => x.r.contact?.retention?.ok);
+  if (contact.length) {
+    const retention: ChartSeries[] = [], rohm: ChartSeries[] = [];
+    for (const { r } of contact) {
+      const ret = r.contact!.retention!;
+      if (!ret.ok) continue;
+      retention.push({ name: r.cell, mark: 'line', points: ret.series.map((p) => [p.capacity.value * displayOf('C/m²').factor, p.retention.value * 100]) });
+      rohm.push({ name: r.cell, mark: 'line', points: ret.series.map((p) => [p.capacity.value * displayOf('C/m²').factor, p.rOhm.value]) });
+    }
+    charts.push({ id: 'contact', kind: 'contact', title: 'Contact retention a = (R_first/R)²', x: { title: 'stripped capacity', unit: 'mAh/cm²' }, y: { title: 'contact retained', unit: '%' },
+      series: retention, line: contact[0].line, derivation: contact[0].r.contact!.retention!.derivation });
+    charts.push({ id: 'rohm', kind: 'rohm', title: 'Ohmic resistance (high-frequency intercept)', x: { title: 'stripped capacity', unit: 'mAh/cm²' }, y: { title: 'R_ohm', unit: 'Ω' },
+      series: rohm, line: contact[0].line, derivation: 'R_ohm of each spectrum: the high-frequency intercept of the real axis.' });
+  }
+  for (const { r, line } of runs.filter((x) => x.r.contact?.spectra.length)) {
+    const series = r.contact!.spectra.flatMap((s) => {
+      const conv = s.result.ok ? convert(find(s.result.points, 'spectrum'), s.file.replace(/^.*\//, ''), 'point', 1, 1) : undefined;
+      return conv ? [conv] : [];
+    });
+    if (series.length) charts.push({ id: `nyquist-${r.run}`, kind: 'nyquist', title: `Nyquist: ${r.run}`, x: { title: 'Re(Z)', unit: 'Ω', zero: true }, y: { title: '-Im(Z)', unit: 'Ω', zero: true },
+      series, line, derivation: 'Spectra as measured; -Im(Z) upwards.' });
+  }
+
+  // Cycling: discharge capacity and CE against cycle number, cells compared; rate capability.
+  const cyc = runs.filter((x) => (x.r.type === 'cycling') && x.r.cycling?.ok);
+  if (cyc.length) {
+    const cap: ChartSeries[] = [], ce: ChartSeries[] = [];
+    for (const { r } of cyc) {
+      const c = r.cycling!;
+      if (!c.ok) continue;
+      const d = convert(find(c.points, 'discharge capacity'), r.cell, 'point');
+      const e = convert(find(c.points, 'coulombic efficiency'), r.cell, 'point', 1, 100);
+      if (d) cap.push(d);
+      if (e) ce.push(e);
+    }
+    charts.push({ id: 'capacity', kind: 'capacity', title: 'Discharge capacity', x: { title: 'cycle', unit: '' }, y: { title: 'discharge capacity', unit: 'mAh/g' }, series: cap, line: cyc[0].line, derivation: cyc[0].r.cycling!.derivation });
+    charts.push({ id: 'ce', kind: 'ce', title: 'Coulombic efficiency', x: { title: 'cycle', unit: '' }, y: { title: 'CE', unit: '%' }, series: ce, line: cyc[0].line, derivation: 'CE = discharge / charge capacity of each complete cycle.' });
+  }
+  const rate = runs.filter((x) => x.r.rate?.ok);
+  if (rate.length) {
+    charts.push({ id: 'rate', kind: 'rate', title: 'Rate capability', x: { title: 'segment (C-rate)', unit: '' }, y: { title: 'mean discharge capacity', unit: 'mAh/g' },
+      series: rate.map(({ r }) => ({ name: r.cell, mark: 'line' as const, points: r.rate!.ok ? r.rate!.rows.map((row, k) => [k + 1, row.discharge.perMass.value * displayOf('C/kg').factor] as [number, number]) : [] })),
+      notes: rate.map(({ r }) => `${r.cell}: ${r.rate!.ok ? r.rate!.rows.map((row) => `${formatNumber(row.rate)} C`).join(', ') : ''}`), line: rate[0].line, derivation: rate[0].r.rate!.derivation });
+  }
+
+  const diagnostics = input.diagnostics.filter((d) => d.severity === 'error' || d.code === 'plan-mismatch' || d.code.startsWith('data'));
+  return {
+    schema: 1,
+    uri: a.file.uri,
+    title: a.scope.study?.title ?? a.file.uri.replace(/^.*\//, ''),
+    version: input.version,
+    charts,
+    results: runs.flatMap(({ r, line }) => summarize(r).map((s) => ({ run: r.run, cell: r.cell, label: s.label, text: s.text, derivation: s.derivation, line }))),
+    predictions: a.derived.map((d) => ({ owner: d.owner, label: d.label, text: d.text, formula: d.formula, line: lineOf(d.anchor.start) })),
+    problems: diagnostics.slice(0, 200).map((d) => ({ line: lineOf(d.start), severity: d.severity, message: d.message })),
+    dataPending: input.dataPending,
+  };
+}

@@ -37,6 +37,8 @@ const ws = new Workspace(nodeFileSystem);
 
 interface Settings { inlayHints: boolean; plausibility: boolean }
 let settings: Settings = { inlayHints: true, plausibility: true };
+/** In an untrusted workspace (VS Code's restricted mode) data files are not read. */
+let trusted = true;
 let canConfigure = false;
 let canRefreshHints = false;
 let canRefreshTokens = false;
@@ -78,8 +80,12 @@ connection.onInitialize((params): InitializeResult => {
   canConfigure = !!params.capabilities.workspace?.configuration;
   canRefreshHints = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
   canRefreshTokens = !!params.capabilities.workspace?.semanticTokens?.refreshSupport;
-  const opts = params.initializationOptions as Partial<Settings> | undefined;
-  if (opts) settings = { ...settings, ...opts };
+  const opts = params.initializationOptions as (Partial<Settings> & { trusted?: boolean }) | undefined;
+  if (opts) {
+    const { trusted: t, ...rest } = opts;
+    settings = { ...settings, ...rest };
+    if (t === false) trusted = false;
+  }
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   // Known files let references and rename reach files that are not open.
   setImmediate(() => folders.forEach(scanFolder));
@@ -97,6 +103,7 @@ connection.onInitialize((params): InitializeResult => {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       inlayHintProvider: true,
       semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true },
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'cellspec-language-server', version: '0.1.0' },
   };
@@ -170,7 +177,7 @@ function scheduleData(uri: string, delay = DATA_DEBOUNCE_MS) {
 const runData = guard('data', Promise.resolve(), async (uri: string) => {
   const doc = documents.get(uri);
   const a = analysisOf(uri);
-  if (!doc || !a || !uri.startsWith('file:')) return;
+  if (!doc || !a || !uri.startsWith('file:') || !trusted) return;
   const jobs = buildJobs(a, path.dirname(URI.parse(uri).fsPath));
   if (!jobs.length) { if (dataState.delete(uri)) publishDiagnostics(uri); return; }
   const version = doc.version;
@@ -340,6 +347,19 @@ connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (p)
   return b.build();
 })));
 
+// The workspace became trusted: data files may be read now.
+connection.onNotification('cellspec/trusted', () => {
+  trusted = true;
+  documents.all().forEach((d) => scheduleData(d.uri, 0));
+});
+
+// A lens on each run opens the preview beside the spec.
+connection.onCodeLens(guard('codeLens', [], (p) => withDoc(p.textDocument.uri, undefined, [], (a) =>
+  a.file.decls.filter((d) => d.keyword === 'run' && d.name).map((d) => ({
+    range: range(a.file.lines, { start: d.syntax.keyword.start, end: d.name!.end }),
+    command: { title: 'Open Preview to the Side', command: 'cellspec.openPreviewToSide', arguments: [p.textDocument.uri, a.file.lines.position(d.syntax.keyword.start).line + 1] },
+  })))));
+
 // The preview asks for everything it draws in one request; the page computes nothing.
 connection.onRequest('cellspec/previewModel', guard('previewModel', null, (p: { uri: string }) => {
   const doc = documents.get(p.uri);
@@ -347,7 +367,7 @@ connection.onRequest('cellspec/previewModel', guard('previewModel', null, (p: { 
   if (!doc || !a) return null;
   const data = currentData(p.uri);
   const diagnostics = data ? [...a.diagnostics, ...data.jobs.flatMap((j, k) => dataDiagnostics(j, data.results[k]))] : a.diagnostics;
-  const pending = !data && buildJobs(a, path.dirname(URI.parse(p.uri).fsPath)).length > 0;
+  const pending = trusted && !data && buildJobs(a, path.dirname(URI.parse(p.uri).fsPath)).length > 0;
   return buildPreviewModel({ analysis: a, version: doc.version, diagnostics, jobs: data?.jobs, results: data?.results, dataPending: pending });
 }));
 

@@ -198,6 +198,7 @@ export function fromEngine(decls: EngineDecl[], tree: SyntaxTree): BDecl[] {
       case 'stack': return { kind: 'stack', layers: v.layers.map((l) => ({ name: l.ref.name, thickness: l.thickness && slice(l.thickness, l.thickness) })) };
       case 'cathode': return { kind: 'cathode', material: v.ref.name, props: props(v.props, false) };
       case 'columns': return raw(text.slice(p.prop.start, p.prop.end));
+      case 'number': return raw(String(v.n));
     }
   };
   const props = (m: PropMap, comments = true): BProp[] =>

@@ -33,7 +33,8 @@ export type Value =
   | { shape: 'flag' }
   | { shape: 'oneC'; q: Quantity }
   | { shape: 'cathode'; ref: Ref; props: PropMap }
-  | { shape: 'columns'; props: PropMap };
+  | { shape: 'columns'; props: PropMap }
+  | { shape: 'number'; n: number };
 
 export interface PropEntry { prop: Property; spec: PropSpec; value?: Value }
 export type PropMap = Map<string, PropEntry>;
@@ -350,6 +351,13 @@ function readValue(prop: Property, spec: PropSpec, err: Report): Value | undefin
       c.take();
       const q = readQuantity(c, spec);
       return q && c.done('the 1C definition') ? { shape: 'oneC', q } : undefined;
+    }
+    case 'number': {
+      const t = c.take();
+      if (!t || t.kind !== 'number') { if (t) c.i--; return c.fail(`expected a number, e.g. ${spec.example}`); }
+      if (t.unit) { err(t.unit, 'syntax', `the ${key} is a plain number, without a unit`); return undefined; }
+      if (!(t.num! > 0)) { err(t, 'invalid-value', `the ${key} must be positive`); return undefined; }
+      return c.done(`the ${key}`) ? { shape: 'number', n: t.num! } : undefined;
     }
     case 'columns': {
       if (!c.done(`'${key}'`)) return undefined;

@@ -1,0 +1,387 @@
+// Equivalent circuits in impedance.py's string syntax: `-` joins elements in series, `p(a,b,...)`
+// puts branches in parallel (nested freely), elements are a type and a number: R0, C1, L0, CPE1,
+// W1, Wo1, Ws1. Parsing keeps source offsets so the language server can place a diagnostic on the
+// offending characters; evaluation is compiled once per circuit into a loop over scalar pairs.
+import { Complex, ctanh, cdiv } from './complex';
+
+export type ElementType = 'R' | 'C' | 'L' | 'CPE' | 'W' | 'Wo' | 'Ws';
+
+/** Parameters of each element type, in impedance.py's order, with their SI units. */
+export const ELEMENT_PARAMETERS: Record<ElementType, { unit: string; description: string }[]> = {
+  R: [{ unit: 'Ω', description: 'resistance' }],
+  C: [{ unit: 'F', description: 'capacitance' }],
+  L: [{ unit: 'H', description: 'inductance' }],
+  CPE: [
+    { unit: 'F·s^(α-1)', description: 'CPE coefficient Q (Z = 1/(Q (jω)^α))' },
+    { unit: '', description: 'CPE exponent α (1 = ideal capacitor)' },
+  ],
+  W: [{ unit: 'Ω·s^-1/2', description: 'Warburg coefficient Aw (Z = Aw (1 − j)/√ω)' }],
+  Wo: [
+    { unit: 'Ω', description: 'finite-length open Warburg Z0 (Z = Z0 coth√(jωτ)/√(jωτ))' },
+    { unit: 's', description: 'finite-length open Warburg time constant τ = L²/D' },
+  ],
+  Ws: [
+    { unit: 'Ω', description: 'finite-length short Warburg Z0 (Z = Z0 tanh√(jωτ)/√(jωτ))' },
+    { unit: 's', description: 'finite-length short Warburg time constant τ = L²/D' },
+  ],
+};
+
+const TYPES: ElementType[] = ['CPE', 'Wo', 'Ws', 'W', 'R', 'C', 'L'];
+/** impedance.py elements this module does not implement (named in the error message). */
+const UNSUPPORTED = ['TLMQ', 'Gs', 'La', 'G', 'T', 'K'];
+
+interface Span {
+  /** Offset of the first character in the circuit string. */
+  offset: number;
+  length: number;
+}
+
+export interface ElementNode extends Span {
+  kind: 'element';
+  type: ElementType;
+  /** The name as written, e.g. "CPE1". */
+  name: string;
+  /** Index of the element's first parameter in the circuit's parameter vector. */
+  firstParam: number;
+}
+
+export interface SeriesNode extends Span {
+  kind: 'series';
+  children: CircuitNode[];
+}
+
+export interface ParallelNode extends Span {
+  kind: 'parallel';
+  children: CircuitNode[];
+}
+
+export type CircuitNode = ElementNode | SeriesNode | ParallelNode;
+
+export interface ParameterInfo {
+  /** impedance.py's name: the element name for one-parameter elements, else `name_i` (CPE1_0, CPE1_1). */
+  name: string;
+  element: string;
+  type: ElementType;
+  /** Position within the element (0 for Q, 1 for α, ...). */
+  index: number;
+  unit: string;
+  description: string;
+}
+
+export interface Circuit {
+  source: string;
+  root: CircuitNode;
+  /** Elements in order of appearance. */
+  elements: ElementNode[];
+  /** Parameters in impedance.py order (order of appearance, then within the element). */
+  parameters: ParameterInfo[];
+}
+
+export interface CircuitError extends Span {
+  message: string;
+}
+
+export type CircuitParse = { ok: true; circuit: Circuit } | { ok: false; errors: CircuitError[] };
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+/**
+ * Parses a circuit string. Whitespace is allowed anywhere between tokens. Errors carry the offset
+ * and length of the characters at fault: an unknown element (`X3`), a type without a number, an
+ * unclosed `p(` or a stray `)`, an empty `p()` or empty branch, a duplicate element name, a
+ * dangling `-` or `,`, an unexpected character.
+ */
+export function parseCircuit(source: string): CircuitParse {
+  if (typeof source !== 'string') return { ok: false, errors: [{ message: 'the circuit must be a string', offset: 0, length: 0 }] };
+  const p = new Parser(source);
+  const root = p.parseTop();
+  if (p.errors.length > 0 || !root) {
+    if (p.errors.length === 0) p.errors.push({ message: 'empty circuit', offset: 0, length: source.length });
+    return { ok: false, errors: p.errors };
+  }
+  const elements: ElementNode[] = [];
+  const parameters: ParameterInfo[] = [];
+  const walk = (n: CircuitNode): void => {
+    if (n.kind !== 'element') { n.children.forEach(walk); return; }
+    n.firstParam = parameters.length;
+    elements.push(n);
+    const defs = ELEMENT_PARAMETERS[n.type];
+    defs.forEach((d, i) => parameters.push({
+      name: defs.length > 1 ? `${n.name}_${i}` : n.name, element: n.name, type: n.type, index: i, unit: d.unit, description: d.description,
+    }));
+  };
+  walk(root);
+  return { ok: true, circuit: { source, root, elements, parameters } };
+}
+
+class Parser {
+  pos = 0;
+  errors: CircuitError[] = [];
+  private names = new Map<string, number>();
+  constructor(private src: string) {}
+
+  private skip(): void {
+    while (this.pos < this.src.length && /\s/.test(this.src[this.pos])) this.pos++;
+  }
+  private peek(): string {
+    this.skip();
+    return this.pos < this.src.length ? this.src[this.pos] : '';
+  }
+  private error(message: string, offset: number, length: number): void {
+    this.errors.push({ message, offset, length: Math.max(length, 0) });
+  }
+
+  parseTop(): CircuitNode | undefined {
+    if (this.peek() === '') return undefined;
+    const root = this.parseSeries();
+    const c = this.peek();
+    if (c !== '' && this.errors.length === 0) {
+      if (c === ')') this.error("unbalanced ')': there is no 'p(' for it to close", this.pos, 1);
+      else if (c === ',') this.error("',' separates the branches of a parallel block p(a,b) and cannot stand outside one", this.pos, 1);
+      else this.error(`unexpected '${c}'`, this.pos, 1);
+    }
+    return root;
+  }
+
+  /** term ('-' term)* */
+  private parseSeries(): CircuitNode | undefined {
+    const start = (this.skip(), this.pos);
+    const terms: CircuitNode[] = [];
+    const first = this.parseTerm();
+    if (first) terms.push(first);
+    while (this.peek() === '-') {
+      const dash = this.pos;
+      this.pos++;
+      const next = this.peek();
+      if (next === '' || next === ')' || next === ',' || next === '-') {
+        this.error("'-' must be followed by an element or a parallel block", dash, 1);
+        if (next !== '-') break;
+        continue;
+      }
+      const t = this.parseTerm();
+      if (!t) break;
+      terms.push(t);
+    }
+    if (terms.length === 0) return undefined;
+    if (terms.length === 1) return terms[0];
+    const end = terms[terms.length - 1].offset + terms[terms.length - 1].length;
+    return { kind: 'series', children: terms, offset: start, length: end - start };
+  }
+
+  private parseTerm(): CircuitNode | undefined {
+    const c = this.peek();
+    const start = this.pos;
+    if (c === '') { this.error('expected an element here, found the end of the circuit', start, 0); return undefined; }
+    if (/[A-Za-z_]/.test(c)) {
+      let end = start;
+      while (end < this.src.length && /[A-Za-z0-9_]/.test(this.src[end])) end++;
+      const word = this.src.slice(start, end);
+      this.pos = end;
+      if (word === 'p' && this.peek() === '(') return this.parseParallel(start);
+      return this.element(word, start);
+    }
+    if (c === '(') {
+      this.error("a parallel block is written p(a,b): '(' needs the 'p' before it", start, 1);
+    } else if (c === ')') {
+      this.error("unbalanced ')' or a missing element before it", start, 1);
+    } else if (c === '-' || c === ',') {
+      this.error(`expected an element before '${c}'`, start, 1);
+    } else {
+      this.error(`unexpected '${c}'`, start, 1);
+    }
+    return undefined;
+  }
+
+  private parseParallel(start: number): CircuitNode | undefined {
+    const open = this.pos; // at '('
+    this.pos++;
+    if (this.peek() === ')') {
+      this.pos++;
+      this.error('empty parallel block p(): it needs at least one branch, e.g. p(R1,C1)', start, this.pos - start);
+      return undefined;
+    }
+    const children: CircuitNode[] = [];
+    for (;;) {
+      const before = this.errors.length;
+      const branch = this.parseSeries();
+      if (branch) children.push(branch);
+      const c = this.peek();
+      if (c === ',') {
+        const comma = this.pos;
+        this.pos++;
+        const n = this.peek();
+        if (n === ')' || n === ',' || n === '') {
+          this.error("empty branch after ','", comma, 1);
+          if (n === ',') continue;
+          if (n === ')') { this.pos++; return undefined; }
+          this.error(`unbalanced '(': the 'p(' at offset ${start} is never closed`, start, open - start + 1);
+          return undefined;
+        }
+        continue;
+      }
+      if (c === ')') {
+        this.pos++;
+        if (children.length === 0) return undefined;
+        return { kind: 'parallel', children, offset: start, length: this.pos - start };
+      }
+      if (c === '') {
+        this.error(`unbalanced '(': the 'p(' at offset ${start} is never closed`, start, open - start + 1);
+        return undefined;
+      }
+      if (this.errors.length === before) this.error(`unexpected '${c}' in a parallel block (expected ',' or ')')`, this.pos, 1);
+      return undefined;
+    }
+  }
+
+  private element(word: string, offset: number): ElementNode | undefined {
+    const length = word.length;
+    const m = /^(CPE|Wo|Ws|W|R|C|L)(\d+)$/.exec(word);
+    if (!m) {
+      const type = TYPES.find((t) => word === t);
+      if (type) this.error(`element '${word}' needs a number, e.g. ${type}0 or ${type}1`, offset, length);
+      else if (word === 'p') this.error("'p' starts a parallel block and must be followed by '(': p(R1,C1)", offset, length);
+      else {
+        const un = UNSUPPORTED.find((u) => new RegExp(`^${u}\\d*$`).test(word));
+        if (un) this.error(`element type '${un}' (in '${word}') is not supported; use R, C, L, CPE, W, Wo or Ws`, offset, length);
+        else this.error(`unknown element '${word}': elements are R, C, L, CPE, W, Wo or Ws followed by a number (R0, CPE1, Wo1)`, offset, length);
+      }
+      return undefined;
+    }
+    const first = this.names.get(word);
+    if (first !== undefined) {
+      this.error(`duplicate element '${word}' (first at offset ${first}): each element needs its own number`, offset, length);
+      return undefined;
+    }
+    this.names.set(word, offset);
+    return { kind: 'element', type: m[1] as ElementType, name: word, offset, length, firstParam: -1 };
+  }
+}
+
+/** The parameters of a parsed circuit, in impedance.py order, with units. */
+export function parameterNames(circuit: Circuit): ParameterInfo[] {
+  return circuit.parameters.map((p) => ({ ...p }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+
+/** Writes Z(ω) of the circuit for the parameter vector `p` into `re`, `im` (length of `omega`). */
+export type CircuitEvaluator = (p: ArrayLike<number>, omega: ArrayLike<number>, re: Float64Array, im: Float64Array) => void;
+
+/** Compiles a circuit into an evaluator (scratch buffers are reused between calls). */
+export function compileCircuit(circuit: Circuit): CircuitEvaluator {
+  return compileNode(circuit.root);
+}
+
+/** Z(ω) of the circuit at each angular frequency (rad/s), for the parameters in impedance.py order. */
+export function impedance(circuit: Circuit, params: ArrayLike<number>, omega: ArrayLike<number>): Complex[] {
+  const n = omega.length;
+  const re = new Float64Array(n), im = new Float64Array(n);
+  compileCircuit(circuit)(params, omega, re, im);
+  const out: Complex[] = [];
+  for (let k = 0; k < n; k++) out.push({ re: re[k], im: im[k] });
+  return out;
+}
+
+function compileNode(node: CircuitNode): CircuitEvaluator {
+  if (node.kind === 'element') return elementEvaluator(node);
+  const kids = node.children.map(compileNode);
+  let tRe = new Float64Array(0), tIm = new Float64Array(0), shorted = new Uint8Array(0);
+  const scratch = (n: number): void => {
+    if (tRe.length !== n) { tRe = new Float64Array(n); tIm = new Float64Array(n); shorted = new Uint8Array(n); }
+  };
+  if (node.kind === 'series') {
+    return (p, w, re, im) => {
+      const n = w.length;
+      scratch(n);
+      re.fill(0, 0, n); im.fill(0, 0, n);
+      for (const kid of kids) {
+        kid(p, w, tRe, tIm);
+        for (let k = 0; k < n; k++) { re[k] += tRe[k]; im[k] += tIm[k]; }
+      }
+    };
+  }
+  // Parallel: sum the admittances; a branch with Z = 0 shorts the block.
+  return (p, w, re, im) => {
+    const n = w.length;
+    scratch(n);
+    re.fill(0, 0, n); im.fill(0, 0, n); // admittance accumulators
+    shorted.fill(0);
+    for (const kid of kids) {
+      kid(p, w, tRe, tIm);
+      for (let k = 0; k < n; k++) {
+        const a = tRe[k], b = tIm[k], d = a * a + b * b;
+        if (d === 0) { shorted[k] = 1; continue; }
+        if (!Number.isFinite(d)) continue; // an open branch adds no admittance
+        re[k] += a / d; im[k] -= b / d;
+      }
+    }
+    for (let k = 0; k < n; k++) {
+      if (shorted[k]) { re[k] = 0; im[k] = 0; continue; }
+      const a = re[k], b = im[k], d = a * a + b * b;
+      if (d === 0) { re[k] = Infinity; im[k] = 0; continue; }
+      re[k] = a / d; im[k] = -b / d;
+    }
+  };
+}
+
+function elementEvaluator(e: ElementNode): CircuitEvaluator {
+  const i = e.firstParam;
+  switch (e.type) {
+    case 'R':
+      return (p, w, re, im) => { for (let k = 0; k < w.length; k++) { re[k] = p[i]; im[k] = 0; } };
+    case 'C':
+      return (p, w, re, im) => { for (let k = 0; k < w.length; k++) { re[k] = 0; im[k] = -1 / (w[k] * p[i]); } };
+    case 'L':
+      return (p, w, re, im) => { for (let k = 0; k < w.length; k++) { re[k] = 0; im[k] = w[k] * p[i]; } };
+    case 'CPE': {
+      // ω^(−α) = exp(−α ln ω); ln ω is kept for the frequencies of the last call (the fit reuses them).
+      let lastW: ArrayLike<number> | undefined, lnW = new Float64Array(0);
+      return (p, w, re, im) => {
+        const n = w.length;
+        if (w !== lastW || lnW.length !== n || lnW[0] !== Math.log(w[0]) || lnW[n - 1] !== Math.log(w[n - 1])) {
+          lnW = Float64Array.from({ length: n }, (_, k) => Math.log(w[k]));
+          lastW = w;
+        }
+        const q = p[i], a = p[i + 1], c = Math.cos((a * Math.PI) / 2), s = Math.sin((a * Math.PI) / 2);
+        for (let k = 0; k < n; k++) {
+          const m = Math.exp(-a * lnW[k]) / q;
+          re[k] = m * c; im[k] = -m * s;
+        }
+      };
+    }
+    case 'W':
+      return (p, w, re, im) => {
+        for (let k = 0; k < w.length; k++) { const m = p[i] / Math.sqrt(w[k]); re[k] = m; im[k] = -m; }
+      };
+    case 'Wo':
+    case 'Ws': {
+      const open = e.type === 'Wo';
+      return (p, w, re, im) => {
+        const z0 = p[i], tau = p[i + 1];
+        for (let k = 0; k < w.length; k++) {
+          const z = finiteWarburg(w[k] * tau, open);
+          re[k] = z0 * z.re; im[k] = z0 * z.im;
+        }
+      };
+    }
+  }
+}
+
+/**
+ * coth(s)/s (open) or tanh(s)/s (short) with s = √(jx), x = ωτ. Below x = 1e-4 the Taylor series
+ * in u = s² = jx is used: the closed form loses the real part of coth(s)/s ≈ 1/u + 1/3 there.
+ */
+export function finiteWarburg(x: number, open: boolean): Complex {
+  if (x < 1e-4) {
+    const x2 = x * x, x3 = x2 * x;
+    return open
+      ? { re: 1 / 3 - (2 * x2) / 945, im: -1 / x - x / 45 }
+      : { re: 1 - (2 * x2) / 15, im: -x / 3 + (17 * x3) / 315 };
+  }
+  const a = Math.sqrt(x / 2);
+  const s: Complex = { re: a, im: a };
+  const t = ctanh(s);
+  return open ? cdiv({ re: 1, im: 0 }, { re: s.re * t.re - s.im * t.im, im: s.re * t.im + s.im * t.re }) : cdiv(t, s);
+}

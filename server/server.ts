@@ -25,7 +25,7 @@ import { definition, prepareRename, references, rename } from './features/naviga
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from './features/semanticTokens';
 import { DocumentSymbol, documentSymbols } from './features/symbols';
 import { nodeFileSystem } from './nodeFileSystem';
-import { dataHints, dataHover, DataState } from './features/dataResults';
+import { circuitHover, dataHints, dataHover, DataState } from './features/dataResults';
 import { DataAnalysis } from './results/dataPool';
 import { dataDiagnostics } from './results/diagnostics';
 import { buildJobs } from './results/jobs';
@@ -265,7 +265,7 @@ const withDoc = <R>(uri: string, pos: { line: number; character: number } | unde
 
 connection.onHover(guard('hover', null, (p) => withDoc(p.textDocument.uri, p.position, null, (a, o) => {
   const h = hover(a, o);
-  const d = dataHover(currentData(a.file.uri), o);
+  const d = dataHover(currentData(a.file.uri), o) ?? circuitHover(currentData(a.file.uri), o);
   const markdown = [h?.markdown, d?.markdown].filter(Boolean).join('\n\n---\n\n');
   const span = h?.span ?? d?.span;
   return markdown && span ? { contents: { kind: MarkupKind.Markdown, value: markdown }, range: range(a.file.lines, span) } : null;

@@ -9,7 +9,7 @@ import * as path from 'path';
 
 const CLI = path.resolve('bin/cellspec');
 const run = (args: string[], cwd = process.cwd()) => {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60000, maxBuffer: 256 * 1024 * 1024 });
   return { status: r.status, out: r.stdout, err: r.stderr };
 };
 
@@ -65,6 +65,19 @@ describe('cellspec analyze --json on the example study', function () {
     assert.ok(Math.abs(li.retention.final.value - (8.5 / 31.2) ** 2) < 0.002, `a = ${li.retention.final.value}`);
     const lnt = runNamed('strip-0p5 on half-LNT10F').results.contact;
     assert.ok(Math.abs(lnt.retention.final.value - 0.953) < 0.002, `a = ${lnt.retention.final.value}`);
+  });
+
+  it('fits the example circuit to each spectrum: R_ct grows as contact is lost (R_ct = R_ct0/a)', () => {
+    const spectra = runNamed('strip-0p5 on half-Li').results.contact.spectra;
+    const last = spectra[spectra.length - 1];
+    assert.equal(last.fit.ok, true, JSON.stringify(last.fit).slice(0, 500));
+    assert.equal(last.fit.converged, true);
+    // The synthesised interface: R_ct0 = 25 Ω divided by the contact retained (7.42 %), examples/data/README.md.
+    close(last.fit.rCt, 25 / 0.0742, 'Ω', 0.01, 'R_ct after 6 mAh/cm²');
+    close(last.fit.rOhm, 31.2, 'Ω', 0.01, 'series R of the fit');
+    assert.equal(last.rOhm.method, 'intercept', 'contact retention uses the intercept unless the spec says r-ohm fit');
+    assert.ok(last.drt.ok && last.drt.peaks.length >= 1, 'a DRT with peaks');
+    assert.ok(last.linkk.ok && last.linkk.passed, 'the synthesised spectra are Kramers-Kronig consistent');
   });
 
   it('gives the full-cell figures: 148.1 mAh/g, > 91 % after 100 cycles, mean CE 99.8 %; bare Li fails after 46 cycles', () => {

@@ -207,3 +207,17 @@ describe('derived values of implausible plans', () => {
     assert.ok(a.diagnostics.some((d) => d.code === 'implausible-value'));
   });
 });
+
+describe('circuits in the spec', () => {
+  it('reports a malformed circuit at its place inside the string', () => {
+    const text = 'protocol e eis { amplitude 10 mV; frequencies 1 MHz .. 0.1 Hz; circuit "R0-p(R1,X3)" }\n';
+    const d = analyzeText(text).diagnostics.filter((x) => x.code === 'circuit-syntax');
+    assert.equal(d.length, 1, JSON.stringify(d));
+    assert.equal(text.slice(d[0].start, d[0].end), 'X3');
+    assert.match(d[0].message, /X3|unknown/);
+  });
+  it('accepts impedance.py circuits', () => {
+    const text = 'protocol e eis { amplitude 10 mV; frequencies 1 MHz .. 0.1 Hz; circuit "R0-p(R1,C1)-p(R2-Wo1,C2)"; weighting unit; r-ohm fit; drt-lambda 1e-3 }\n';
+    assert.deepEqual(analyzeText(text).diagnostics, []);
+  });
+});

@@ -3,6 +3,7 @@
 import type { AnalyzeOptions, Reference, Scope } from './analysis';
 import { cellFacts, cRateCurrents, enumValue, headerSpan, quantity, value } from './compute';
 import { sandTime } from './physics';
+import { parseCircuit } from '../analyses/eis/circuit';
 import { Span } from './lexer';
 import { Decl, PropMap, Quantity } from './model';
 import { BLOCKS, blockKey, PropSpec } from './schema';
@@ -22,6 +23,7 @@ export function check(file: ParsedFile, scope: Scope, refs: Reference[], out: Di
     checkRequired(d, scope, file, report);
     if (d.keyword === 'composite') checkComposite(d, scope, report);
     if (d.keyword === 'protocol') checkEisReference(d, scope, report);
+    checkCircuit(d, file, report);
     if (d.keyword === 'cell') checkCell(d, scope, report);
     if (d.keyword === 'run') checkRun(d, scope, report, options.plausibility !== false);
     if (d.keyword === 'protocol' && (d.type?.name === 'cycling' || d.type?.name === 'rate')) checkWindow(d.props, report);
@@ -87,6 +89,21 @@ function checkRequired(d: Decl, scope: Scope, file: ParsedFile, report: Report) 
         }
       }
     }
+  }
+}
+
+/** A circuit string is parsed here so its errors sit at their place inside the string. */
+function checkCircuit(d: Decl, file: ParsedFile, report: Report) {
+  const e = d.props.get('circuit');
+  if (!e || e.value?.shape !== 'string') return;
+  const tok = e.prop.values[0];
+  const parsed = parseCircuit(e.value.text);
+  if (parsed.ok) return;
+  // Offsets are in the unescaped text; circuit strings have no escapes in practice, so +1 for the quote.
+  const raw = file.text.slice(tok.start + 1, tok.end - 1) === e.value.text;
+  for (const err of parsed.errors.slice(0, 5)) {
+    const span = raw ? { start: tok.start + 1 + err.offset, end: tok.start + 1 + err.offset + Math.max(1, err.length) } : tok;
+    report(span, 'error', 'circuit-syntax', `circuit: ${err.message}`);
   }
 }
 

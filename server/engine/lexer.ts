@@ -19,9 +19,19 @@ export interface Token extends Span {
   message?: string;
 }
 
-const PUNCT = ['..', '+/-', '{', '}', ';', ',', ':', '=', '|', '±'];
-const NAME_START = /[A-Za-z_]/;
-const NAME_CHAR = /[A-Za-z0-9_-]/;
+const SINGLE_PUNCT = new Set(['{', '}', ';', ',', ':', '=', '|', '±']);
+
+// Character tests by code, not by regular expression: the lexer's inner loop runs per character.
+const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57) || c === 45;
+
+function punctAt(text: string, i: number): string | undefined {
+  const c = text[i];
+  if (SINGLE_PUNCT.has(c)) return c;
+  if (c === '.' && text[i + 1] === '.') return '..';
+  if (c === '+' && text.startsWith('+/-', i)) return '+/-';
+  return undefined;
+}
 const NUMBER = /-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/y;
 // Characters a unit may be made of; '.' is excluded so that "2.8 V..4.3 V" stays a range.
 const UNIT_CHARS = /[A-Za-zµμ°℃%Ω²³⁻¹^0-9/·*\-]+/y;
@@ -49,16 +59,16 @@ export function tokenize(text: string): Token[] {
     }
     if (c === '"') { i = lexString(text, i, tokens); continue; }
     if (isDigitStart(text, i)) { i = lexNumber(text, i, tokens); continue; }
-    if (NAME_START.test(c)) {
+    if (isNameStart(text.charCodeAt(i))) {
       const start = i;
       i++;
-      while (i < n && NAME_CHAR.test(text[i])) i++;
+      while (i < n && isNameChar(text.charCodeAt(i))) i++;
       // A trailing '-' belongs to what follows (e.g. "a -0.4 V"), not to the name.
       while (text[i - 1] === '-' && i - 1 > start) i--;
       tokens.push({ kind: 'name', start, end: i, text: text.slice(start, i) });
       continue;
     }
-    const p = PUNCT.find((s) => text.startsWith(s, i));
+    const p = punctAt(text, i);
     if (p) {
       tokens.push({ kind: 'punct', start: i, end: i + p.length, text: p === '+/-' ? '±' : p });
       i += p.length;

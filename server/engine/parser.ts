@@ -12,8 +12,9 @@ const MAX_DEPTH = 8;
 
 export function parse(text: string): SyntaxTree {
   const all = tokenize(text);
-  const comments = all.filter((t) => t.kind === 'comment');
-  const tokens = all.filter((t) => t.kind !== 'comment');
+  const comments: Token[] = [];
+  const tokens: Token[] = [];
+  for (const t of all) (t.kind === 'comment' ? comments : tokens).push(t);
   const p = new Parser(text, tokens);
   const declarations = p.document();
   return { text, tokens: all, comments, declarations, diagnostics: p.diagnostics };

@@ -2,7 +2,8 @@
 import { Span } from '../engine/lexer';
 import { RunResult } from '../results/execute';
 import { RunJob } from '../results/jobs';
-import { summarize } from '../results/summaries';
+import { fmtEstimate, summarize } from '../results/summaries';
+import { formatNumber } from '../engine/units';
 import { InlayHint } from './inlayHints';
 
 export interface DataState { jobs: RunJob[]; results: RunResult[] }
@@ -26,12 +27,43 @@ export function dataHover(state: DataState | undefined, offset: number): { markd
   return { markdown: md.join('\n'), span: job.header };
 }
 
-/** One hint at the end of each run header with its main results. */
+/** One hint at the end of each run header with its main results; R_ohm and R_ct at each circuit. */
 export function dataHints(state: DataState | undefined): InlayHint[] {
   if (!state) return [];
-  return state.jobs.flatMap((job, k) => {
+  const runs = state.jobs.flatMap((job, k) => {
     const r = state.results[k];
-    const lines = r ? summarize(r) : [];
+    const lines = r ? summarize(r).filter((l) => l.label !== 'fit' && l.label !== 'DRT') : [];
     return lines.length ? [{ offset: job.header.end, label: '⟶ ' + lines.map((l) => `${l.label} ${l.text}`).join(' · '), tooltip: lines.map((l) => `${l.label}: ${l.derivation}`).join('\n') }] : [];
   });
+  const circuits = new Map<number, string[]>();
+  state.jobs.forEach((job, k) => {
+    const at = job.protocol.circuitSpan;
+    const fit = lastFit(state.results[k]);
+    if (!at || !fit) return;
+    circuits.set(at.end, [...(circuits.get(at.end) ?? []), `${job.cell.name}: R_ohm ${fmtEstimate(fit.rOhm, 4)}${fit.rCt ? `, R_ct ${fmtEstimate(fit.rCt, 4)}` : ''}`]);
+  });
+  const fits = [...circuits].map(([offset, parts]) => ({ offset, label: '⟶ ' + parts.join(' · '), tooltip: 'From the fit of the last spectrum of each run: R_ohm is the series resistance, R_ct the sum of the resistances in parallel branches.' }));
+  return [...runs, ...fits];
+}
+
+function lastFit(r: RunResult | undefined) {
+  const fits = r?.contact?.spectra.filter((s) => s.fit?.ok) ?? [];
+  const f = fits[fits.length - 1]?.fit;
+  return f?.ok ? f : undefined;
+}
+
+/** Hover on a circuit: the fitted parameters ± standard errors of each run's last spectrum. */
+export function circuitHover(state: DataState | undefined, offset: number): { markdown: string; span: Span } | undefined {
+  if (!state) return undefined;
+  const hits = state.jobs.map((job, k) => ({ job, fit: lastFit(state.results[k]), r: state.results[k] }))
+    .filter((x) => x.job.protocol.circuitSpan && x.job.protocol.circuitSpan.start <= offset && offset <= x.job.protocol.circuitSpan.end && x.fit);
+  if (!hits.length) return undefined;
+  const md = hits.map(({ job, fit, r }) => {
+    const spectra = r!.contact!.spectra.filter((s) => s.fit?.ok);
+    const file = spectra[spectra.length - 1].file;
+    const rows = fit!.parameters.map((p) => `| ${p.name} | ${fmtEstimate(p.value, 4)} |${p.fixed ? ' fixed' : p.atBound ? ' at bound' : ''}`);
+    return [`**${fit!.circuit}** on ${job.run}, \`${file}\` (${spectra.length} spectra fitted)`, '', '| parameter | value ± standard error |', '|---|---|', ...rows, '',
+      `RMSE ${fmtEstimate(fit!.rmse, 3)}, χ² ${formatNumber(fit!.chi2.value, 3)}, ${fit!.converged ? 'converged' : '**not converged**'}; ${fit!.weighting} weighting`, '', `_${fit!.derivation}_`].join('\n');
+  });
+  return { markdown: md.join('\n\n---\n\n'), span: hits[0].job.protocol.circuitSpan! };
 }

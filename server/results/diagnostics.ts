@@ -16,8 +16,13 @@ export function dataDiagnostics(job: RunJob, r: RunResult): Diagnostic[] {
   for (const f of failures) {
     if (f && !f.ok) out.push({ ...job.header, severity: 'warning', code: 'analysis-failed', message: ('file' in f && f.file ? `${f.file}: ` : '') + f.error });
   }
+  const circuitAt = job.protocol.circuitSpan ?? job.header;
   for (const s of r.contact?.spectra ?? []) {
     if (!s.result.ok) out.push({ ...job.header, severity: 'warning', code: 'analysis-failed', message: `${s.file}: ${s.result.error}` });
+    if (s.fit && !s.fit.ok) out.push({ ...circuitAt, severity: 'warning', code: 'fit-failed', message: `${s.file}: the circuit fit failed: ${s.fit.error}` });
+    else if (s.fit?.ok && !s.fit.converged) out.push({ ...circuitAt, severity: 'warning', code: 'fit-not-converged', message: `${s.file}: the fit of ${s.fit.circuit} did not converge (${s.fit.status}): its values are not reliable` });
+    if (s.linkk?.ok && !s.linkk.passed) out.push({ ...circuitAt, severity: 'warning', code: 'kramers-kronig', message: `${s.file}: the spectrum fails the Lin-KK test (${s.linkk.flags.join(', ')}): it may have drifted during the sweep` });
+    if (job.protocol.rOhmFrom === 'fit' && s.rOhm?.method === 'intercept') out.push({ ...circuitAt, severity: 'warning', code: 'fit-not-converged', message: `${s.file}: R_ohm comes from the intercept, since the fit gave no reliable series resistance` });
   }
   for (const m of r.plan) out.push({ ...job.header, severity: 'warning', code: 'plan-mismatch', message: m });
   return out;

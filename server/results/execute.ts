@@ -9,6 +9,7 @@ import {
   detectShort, ohmicResistance, OhmicResult, rateTable, RateResult, sandFit, SandResult, ShortResult, StrippingResult,
 } from '../analyses';
 import { concentration } from '../engine/physics';
+import { computeDrt, DrtResult, fitCircuit, FitResult, linKK, LinKKResult } from '../analyses/eis';
 import { readDataFile } from '../readers';
 import { column, DataError, DataTable, FormatId } from '../readers/types';
 import { RunJob } from './jobs';
@@ -24,6 +25,20 @@ export interface DataIssue {
   severity: 'error' | 'warning';
 }
 
+/** One EIS spectrum: its high-frequency intercept, and with a circuit the fit, Lin-KK and DRT. */
+export interface SpectrumResult {
+  file: string;
+  /** Stripped capacity when the spectrum was taken (C/m²), from the EIS schedule. */
+  capacity?: number;
+  /** The high-frequency intercept of the real axis. */
+  result: OhmicResult;
+  fit?: FitResult;
+  linkk?: LinKKResult;
+  drt?: DrtResult;
+  /** The R_ohm used for contact retention and how it was found. */
+  rOhm?: { value: number; method: 'intercept' | 'fit' };
+}
+
 export interface RunResult {
   run: string;
   protocol: string;
@@ -35,7 +50,7 @@ export interface RunResult {
   stripping?: (StrippingResult & { file: string })[];
   sand?: { measurements: { file: string; currentDensity: number; t0: number; reached: boolean }[]; fit: SandResult };
   ccd?: ShortResult & { file: string };
-  contact?: { spectra: { file: string; capacity?: number; result: OhmicResult }[]; retention?: ContactResult };
+  contact?: { spectra: SpectrumResult[]; retention?: ContactResult };
   cycling?: CyclingResult & { file: string };
   rate?: RateResult;
   /** Plan against data: findings in words (current, window, cycle counts). */
@@ -190,12 +205,8 @@ function analyse(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
       }
       if (eis.length) {
         const every = p.eisEvery?.capacity;
-        const spectra = eis.map((l, k) => ({
-          file: l.file,
-          capacity: every !== undefined ? k * every : undefined,
-          result: ohmicResistance({ frequency: column(l.table, 'frequency')!.values, zReal: column(l.table, 'zReal')!.values, zImag: column(l.table, 'zImag')?.values ?? new Float64Array(l.table.rows) }),
-        }));
-        const points = spectra.filter((s) => s.result.ok && s.capacity !== undefined).map((s) => ({ capacity: s.capacity!, rOhm: s.result.ok ? s.result.rOhm.value : NaN }));
+        const spectra = eis.map((l, k) => analyseSpectrum(l, p, every !== undefined ? k * every : undefined));
+        const points = spectra.filter((s) => s.rOhm && s.capacity !== undefined).map((s) => ({ capacity: s.capacity!, rOhm: s.rOhm!.value }));
         result.contact = { spectra, retention: points.length >= 2 ? contactRetention(points) : undefined };
         if (every === undefined) result.plan.push('the EIS spectra cannot be placed on the stripped capacity: give the protocol an eis companion with "every X mAh/cm²"');
       }
@@ -231,12 +242,27 @@ function analyse(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
     }
     case 'eis': {
       if (dc.length) wrongKind(dc, result, 'DC');
-      result.contact = {
-        spectra: eis.map((l) => ({ file: l.file, result: ohmicResistance({ frequency: column(l.table, 'frequency')!.values, zReal: column(l.table, 'zReal')!.values, zImag: column(l.table, 'zImag')?.values ?? new Float64Array(l.table.rows) }) })),
-      };
+      result.contact = { spectra: eis.map((l) => analyseSpectrum(l, p)) };
       break;
     }
   }
+}
+
+/**
+ * The intercept always; with a circuit, the fit (R_ohm from its series resistance when the spec
+ * says `r-ohm fit` and the fit converged), the Lin-KK check and the DRT.
+ */
+function analyseSpectrum(l: Loaded, p: RunJob['protocol'], capacity?: number): SpectrumResult {
+  const spectrum = { frequency: column(l.table, 'frequency')!.values, zReal: column(l.table, 'zReal')!.values, zImag: column(l.table, 'zImag')?.values ?? new Float64Array(l.table.rows) };
+  const s: SpectrumResult = { file: l.file, capacity, result: ohmicResistance(spectrum) };
+  if (p.circuit) {
+    s.fit = fitCircuit({ circuit: p.circuit, ...spectrum, weighting: p.weighting });
+    s.linkk = linKK(spectrum);
+    s.drt = computeDrt({ ...spectrum, lambda: p.drtLambda });
+  }
+  if (p.rOhmFrom === 'fit' && s.fit?.ok && s.fit.converged) s.rOhm = { value: s.fit.rOhm.value, method: 'fit' };
+  else if (s.result.ok) s.rOhm = { value: s.result.rOhm.value, method: 'intercept' };
+  return s;
 }
 
 function nearest(list: number[], x: number | undefined): number | undefined {

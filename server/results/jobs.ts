@@ -40,6 +40,14 @@ export interface RunJob {
     cyclesEach?: number;
     /** EIS schedule of the protocol's `eis` companion: every N cycles or every X C/m². */
     eisEvery?: { cycles?: number; capacity?: number };
+    /** How spectra are analysed: the equivalent circuit (the run's, else the eis protocol's), ... */
+    circuit?: string;
+    /** Where that circuit is written, when it is in this file (hover and hints show the fit there). */
+    circuitSpan?: Span;
+    weighting?: 'unit' | 'modulus' | 'proportional';
+    /** ... where R_ohm for contact retention comes from, and the DRT's λ (GCV when absent). */
+    rOhmFrom?: 'intercept' | 'fit';
+    drtLambda?: number;
   };
   cell: {
     name: string;
@@ -70,11 +78,30 @@ export function buildJobs(a: Analysis, baseDir: string): RunJob[] {
       patterns: data.items.map((d) => ({ pattern: d.text, start: d.start, end: d.end })),
       format: value(run.props, 'format', 'enum')?.word as FormatId | undefined,
       mapping: columnMapping(run),
-      protocol: protocolParameters(proto, a, cell),
+      protocol: { ...protocolParameters(proto, a, cell), ...eisParameters(run, proto, a) },
       cell: cellParameters(cell, a),
     });
   }
   return jobs;
+}
+
+/** The EIS settings: an eis protocol's own, or those of the protocol's `eis` companion; the run's circuit wins. */
+function eisParameters(run: Decl, proto: Decl, a: Analysis): Partial<RunJob['protocol']> {
+  const companion = proto.type?.name === 'eis' ? proto : (() => {
+    const name = value(proto.props, 'eis', 'ref')?.ref.name;
+    return name ? a.scope.protocol.get(name) : undefined;
+  })();
+  const own = run.props.get('circuit');
+  const from = own ? run : companion?.props.get('circuit') ? companion : undefined;
+  const entry = from?.props.get('circuit');
+  const circuit = entry?.value?.shape === 'string' ? entry.value.text : undefined;
+  return {
+    circuit,
+    circuitSpan: entry && from!.uri === a.file.uri ? { start: entry.prop.values[0]?.start ?? entry.prop.start, end: entry.prop.end } : undefined,
+    weighting: companion && value(companion.props, 'weighting', 'enum')?.word as RunJob['protocol']['weighting'],
+    rOhmFrom: companion && value(companion.props, 'r-ohm', 'enum')?.word as RunJob['protocol']['rOhmFrom'],
+    drtLambda: companion && value(companion.props, 'drt-lambda', 'number')?.n,
+  };
 }
 
 function columnMapping(run: Decl): RunJob['mapping'] {

@@ -37,11 +37,23 @@ export function summarize(r: RunResult): ResultLine[] {
     }
   }
   if (r.contact) {
-    const ok = r.contact.spectra.filter((s) => s.result.ok);
+    const ok = r.contact.spectra.filter((s) => s.rOhm);
     if (ok.length) {
-      const first = ok[0].result, last = ok[ok.length - 1].result;
-      const rf = first.ok ? first.rOhm : undefined, rl = last.ok ? last.rOhm : undefined;
-      out.push({ label: 'R_ohm', text: ok.length > 1 ? `${fmtEstimate(rf)} → ${fmtEstimate(rl)} (${ok.length} spectra)` : fmtEstimate(rf), derivation: first.derivation });
+      const first = ok[0], last = ok[ok.length - 1];
+      const ohm = (s: typeof first) => `${formatNumber(s.rOhm!.value)} Ω`;
+      const how = first.rOhm!.method === 'fit' ? 'series R of the fitted circuit' : 'high-frequency intercept';
+      out.push({ label: 'R_ohm', text: (ok.length > 1 ? `${ohm(first)} → ${ohm(last)} (${ok.length} spectra)` : ohm(first)) + `, ${how}`,
+        derivation: first.rOhm!.method === 'fit' && first.fit?.ok ? first.fit.derivation : first.result.derivation });
+    }
+    const fits = r.contact.spectra.filter((s) => s.fit?.ok);
+    if (fits.length) {
+      const f = fits[fits.length - 1].fit!;
+      if (f.ok) out.push({ label: 'fit', text: `${f.circuit} on ${fits[fits.length - 1].file}: ${f.parameters.map((p) => `${p.name} ${fmtEstimate(p.value, 3)}`).join(', ')}${f.rCt ? `; R_ct ${fmtEstimate(f.rCt, 4)}` : ''}${f.converged ? '' : ' (not converged)'}`, derivation: f.derivation });
+    }
+    const drts = r.contact.spectra.filter((s) => s.drt?.ok);
+    if (drts.length) {
+      const d = drts[drts.length - 1].drt!;
+      if (d.ok) out.push({ label: 'DRT', text: `${d.peaks.map((p) => `τ ${formatNumber(p.tau.value, 3)} s (${fmtEstimate(p.resistance, 3)})`).join(', ') || 'no peak'}; R_pol ${fmtEstimate(d.polarisation, 4)}`, derivation: d.derivation });
     }
     const ret = r.contact.retention;
     if (ret?.ok) out.push({ label: 'contact', text: `${formatNumber(ret.final.value * 100, 3)} % retained`, derivation: ret.derivation });

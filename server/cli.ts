@@ -1,6 +1,8 @@
 // The command line: the same engine as the language server, without LSP.
 //   cellspec check <files>     problems as file:line:col: severity code: message (data included)
 //   cellspec analyze <spec>    every computed result; --json for the documented JSON document
+//   cellspec report <spec> -o report.html   the preview page as one self-contained HTML file
+import * as fs from 'fs';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
 import { analyze, Analysis } from './engine/analysis';
@@ -9,16 +11,21 @@ import { Workspace } from './engine/workspace';
 import { fileUri, nodeFileSystem } from './nodeFileSystem';
 import { dataDiagnostics } from './results/diagnostics';
 import { executeJobs, RunResult } from './results/execute';
-import { buildJobs } from './results/jobs';
+import { buildJobs, RunJob } from './results/jobs';
+import { buildPreviewModel } from './results/preview';
 import { buildReport } from './results/report';
 import { summarize } from './results/summaries';
+import { reportHtml } from '../webview/html';
 
 const USAGE = `usage: cellspec check [--no-plausibility] [--no-data] [--json] <file.cellspec>...
        cellspec analyze [--no-plausibility] [--json] [--points] <file.cellspec>
+       cellspec report [--no-plausibility] <file.cellspec> -o <report.html>
   check    check the files (and the data files their runs name) and print the problems as
            file:line:col: severity code: message
   analyze  read the runs' data files, compute every result and print it; --json prints the
            JSON document described by docs/analyze.schema.json (--points adds the plot series)
+  report   analyse like analyze and write the preview (charts, results, predictions, problems)
+           as one self-contained HTML file that opens offline in any browser; writes nothing else
 exit codes: 0 no errors, 1 errors found (in the spec or its data), 2 usage error or unreadable file`;
 
 type Out = (s: string) => void;
@@ -27,28 +34,40 @@ const stdout: Out = (s) => process.stdout.write(s + '\n');
 const FLAGS: Record<string, string[]> = {
   check: ['--json', '--no-plausibility', '--no-data'],
   analyze: ['--json', '--no-plausibility', '--points'],
+  report: ['--no-plausibility'],
 };
 
 export async function main(argv: string[], out: Out = stdout): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...args] = argv;
   if (command === '--help' || command === '-h' || command === 'help') { out(USAGE); return 0; }
   if (!FLAGS[command]) { out(USAGE); return 2; }
+  // report takes a value: -o <file> (or --output <file>); take it out before the flags are read.
+  let output: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (command === 'report' && (args[i] === '-o' || args[i] === '--output')) {
+      if (output !== undefined || i + 1 >= args.length) { out(USAGE); return 2; }
+      output = args[++i];
+    } else rest.push(args[i]);
+  }
   const flags = new Set(rest.filter((a) => a.startsWith('--')));
   const unknown = [...flags].filter((f) => !FLAGS[command].includes(f));
   if (unknown.length) { out(`unknown option ${unknown.join(', ')}\n${USAGE}`); return 2; }
   const files = rest.filter((a) => !a.startsWith('--'));
-  if (!files.length || (command === 'analyze' && files.length !== 1)) { out(USAGE); return 2; }
+  if (!files.length || (command !== 'check' && files.length !== 1)) { out(USAGE); return 2; }
+  if (command === 'report' && !output) { out(`report needs an output file: -o <report.html>\n${USAGE}`); return 2; }
   const ws = new Workspace(nodeFileSystem);
   const options = { plausibility: !flags.has('--no-plausibility') };
+  if (command === 'report') return reportCommand(ws, files[0], output!, options, out);
   return command === 'check' ? check(ws, files, flags, options, out) : analyzeCommand(ws, files[0], flags, options, out);
 }
 
 /** Engine diagnostics plus, unless turned off, the problems of the runs' data files. */
-async function withData(a: Analysis, data: boolean): Promise<{ diagnostics: Diagnostic[]; runs: RunResult[] }> {
-  if (!data) return { diagnostics: a.diagnostics, runs: [] };
+async function withData(a: Analysis, data: boolean): Promise<{ diagnostics: Diagnostic[]; jobs: RunJob[]; runs: RunResult[] }> {
+  if (!data) return { diagnostics: a.diagnostics, jobs: [], runs: [] };
   const jobs = buildJobs(a, path.dirname(URI.parse(a.file.uri).fsPath));
   const runs = await executeJobs(jobs);
-  return { diagnostics: [...a.diagnostics, ...runs.flatMap((r, i) => dataDiagnostics(jobs[i], r))], runs };
+  return { diagnostics: [...a.diagnostics, ...runs.flatMap((r, i) => dataDiagnostics(jobs[i], r))], jobs, runs };
 }
 
 async function check(ws: Workspace, files: string[], flags: Set<string>, options: { plausibility: boolean }, out: Out): Promise<number> {
@@ -96,6 +115,52 @@ async function analyzeCommand(ws: Workspace, file: string, flags: Set<string>, o
     for (const m of r.plan) out(`  plan: ${m}`);
   }
   out(`${runs.length} run${runs.length === 1 ? '' : 's'} with data analysed: ${errors} error${errors === 1 ? '' : 's'}`);
+  return errors ? 1 : 0;
+}
+
+/** The same path, symlinks and case-insensitive file systems included, when the file exists. */
+function sameFile(a: string, b: string): boolean {
+  if (path.resolve(a) === path.resolve(b)) return true;
+  try {
+    const x = fs.statSync(a), y = fs.statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** The page bundle next to the CLI (dist/), or in dist/ when run from the compiled tests (out/server/). */
+function pageAssets(): { script: string; css: string } | undefined {
+  for (const dir of [__dirname, path.join(__dirname, '..', '..', 'dist')]) {
+    try {
+      return { script: fs.readFileSync(path.join(dir, 'webview.js'), 'utf8'), css: fs.readFileSync(path.join(dir, 'webview.css'), 'utf8') };
+    } catch {
+      // try the next place
+    }
+  }
+  return undefined;
+}
+
+async function reportCommand(ws: Workspace, file: string, output: string, options: { plausibility: boolean }, out: Out): Promise<number> {
+  if (sameFile(output, file) || /\.cellspec$/i.test(output)) { out(`${output}: error: refusing to overwrite a spec with the report; name an .html file`); return 2; }
+  const a = analyze(ws, fileUri(file), options);
+  if (!a) { out(`${file}: error: cannot read the file`); return 2; }
+  const assets = pageAssets();
+  if (!assets) { out('error: the preview page (dist/webview.js, dist/webview.css) is missing; run npm run build'); return 2; }
+  const { diagnostics, jobs, runs } = await withData(a, true);
+  const model = buildPreviewModel({ analysis: a, version: 0, diagnostics, jobs, results: runs, dataPending: false });
+  try {
+    fs.writeFileSync(output, reportHtml(model, assets));
+  } catch (e) {
+    out(`${output}: error: cannot write the report (${(e as NodeJS.ErrnoException).code ?? e})`);
+    return 2;
+  }
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  for (const d of [...diagnostics].sort((x, y) => x.start - y.start).filter((x) => x.severity === 'error')) {
+    const p = a.file.lines.position(d.start);
+    out(`${file}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
+  }
+  out(`${output}: ${model.charts.length} chart${model.charts.length === 1 ? '' : 's'}, ${model.results.length} result${model.results.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}`);
   return errors ? 1 : 0;
 }
 

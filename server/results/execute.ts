@@ -9,7 +9,7 @@ import {
   detectShort, ohmicResistance, OhmicResult, rateTable, RateResult, sandFit, SandResult, ShortResult, StrippingResult,
 } from '../analyses';
 import { concentration } from '../engine/physics';
-import { computeDrt, DrtResult, fitCircuit, FitResult, linKK, LinKKResult } from '../analyses/eis';
+import { computeDrt, DrtResult, fitCircuit, FitResult, impedance, linKK, LinKKResult, parseCircuit } from '../analyses/eis';
 import { readDataFile } from '../readers';
 import { column, DataError, DataTable, FormatId } from '../readers/types';
 import { RunJob } from './jobs';
@@ -37,6 +37,8 @@ export interface SpectrumResult {
   drt?: DrtResult;
   /** The R_ohm used for contact retention and how it was found. */
   rOhm?: { value: number; method: 'intercept' | 'fit' };
+  /** Bode data of the spectrum and, with a fit, of the fitted model at the same frequencies. */
+  bode?: { frequency: number[]; modulus: number[]; phase: number[]; fitModulus?: number[]; fitPhase?: number[] };
 }
 
 export interface RunResult {
@@ -260,9 +262,25 @@ function analyseSpectrum(l: Loaded, p: RunJob['protocol'], capacity?: number): S
     s.linkk = linKK(spectrum);
     s.drt = computeDrt({ ...spectrum, lambda: p.drtLambda });
   }
+  s.bode = bode(spectrum, s.fit);
   if (p.rOhmFrom === 'fit' && s.fit?.ok && s.fit.converged) s.rOhm = { value: s.fit.rOhm.value, method: 'fit' };
   else if (s.result.ok) s.rOhm = { value: s.result.rOhm.value, method: 'intercept' };
   return s;
+}
+
+/** |Z| and phase (degrees) of the data, and of the fitted circuit at the measured frequencies. */
+function bode(z: { frequency: Float64Array; zReal: Float64Array; zImag: Float64Array }, fit?: FitResult): SpectrumResult['bode'] {
+  const frequency = Array.from(z.frequency);
+  const modulus = frequency.map((_, i) => Math.hypot(z.zReal[i], z.zImag[i]));
+  const phase = frequency.map((_, i) => (Math.atan2(z.zImag[i], z.zReal[i]) * 180) / Math.PI);
+  const out: SpectrumResult['bode'] = { frequency, modulus, phase };
+  const parsed = fit?.ok ? parseCircuit(fit.circuit) : undefined;
+  if (fit?.ok && parsed?.ok) {
+    const model = impedance(parsed.circuit, fit.parameters.map((p) => p.value.value), frequency.map((f) => 2 * Math.PI * f));
+    out.fitModulus = model.map((c) => Math.hypot(c.re, c.im));
+    out.fitPhase = model.map((c) => (Math.atan2(c.im, c.re) * 180) / Math.PI);
+  }
+  return out;
 }
 
 function nearest(list: number[], x: number | undefined): number | undefined {

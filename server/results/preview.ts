@@ -110,6 +110,37 @@ export function buildPreviewModel(input: PreviewInput): PreviewModel {
       series, line, derivation: 'Spectra as measured; -Im(Z) upwards.' });
   }
 
+  // EIS fits: for each run, its last fitted spectrum as Nyquist and Bode with the fit, residuals, DRT.
+  for (const { r, line } of runs) {
+    const fitted = r.contact?.spectra.filter((s) => s.fit?.ok) ?? [];
+    const s = fitted[fitted.length - 1];
+    if (!s || !s.fit?.ok) continue;
+    const f = s.fit;
+    const name = s.file.replace(/^.*\//, '');
+    const nyq = [convert(find(f.points, 'spectrum'), name, 'point', 1, 1), convert(f.points.find((p) => p.name.startsWith('fit ')), `fit ${f.circuit}`, 'line', 1, 1)].filter((x): x is ChartSeries => !!x);
+    const params = f.parameters.map((p) => `${p.name} = ${fmtEstimate(p.value, 4)}`).join(', ');
+    charts.push({ id: `fit-nyquist-${r.run}`, kind: 'nyquist', title: `Fit ${f.circuit}: ${r.cell}, ${name}`, x: { title: 'Re(Z)', unit: 'Ω', zero: true }, y: { title: '-Im(Z)', unit: 'Ω', zero: true },
+      series: nyq, notes: [params, `RMSE ${fmtEstimate(f.rmse, 3)}; ${f.converged ? 'converged' : 'not converged'}`], line, derivation: f.derivation });
+    const b = s.bode;
+    if (b) {
+      const pts = (y: number[]) => b.frequency.map((x, i) => [x, y[i]] as [number, number]);
+      charts.push({ id: `bode-${r.run}`, kind: 'bode', title: `Bode |Z|: ${r.cell}, ${name}`, x: { title: 'frequency', unit: 'Hz', scale: 'log' }, y: { title: '|Z|', unit: 'Ω', scale: 'log' },
+        series: [{ name, mark: 'point', points: pts(b.modulus) }, ...(b.fitModulus ? [{ name: `fit ${f.circuit}`, mark: 'line' as const, points: pts(b.fitModulus) }] : [])], line, derivation: '|Z| of the data, and of the fitted circuit at the measured frequencies.' });
+      charts.push({ id: `bode-phase-${r.run}`, kind: 'bode', title: `Bode phase: ${r.cell}, ${name}`, x: { title: 'frequency', unit: 'Hz', scale: 'log' }, y: { title: 'phase', unit: '°' },
+        series: [{ name, mark: 'point', points: pts(b.phase) }, ...(b.fitPhase ? [{ name: `fit ${f.circuit}`, mark: 'line' as const, points: pts(b.fitPhase) }] : [])], line, derivation: 'Phase of Z in degrees, data and fitted circuit.' });
+    }
+    const res = ['residual Re (relative to |Z|)', 'residual Im (relative to |Z|)'].map((n) => convert(find(f.points, n), n.replace(' (relative to |Z|)', ''), 'point', 1, 100)).filter((x): x is ChartSeries => !!x);
+    if (res.length) charts.push({ id: `residuals-${r.run}`, kind: 'residuals', title: `Fit residuals: ${r.cell}, ${name}`, x: { title: 'frequency', unit: 'Hz', scale: 'log' }, y: { title: 'residual', unit: '% of |Z|' },
+      series: res, notes: s.linkk?.ok ? [`Lin-KK: ${s.linkk.passed ? 'passed' : 'failed (' + s.linkk.flags.join(', ') + ')'}, ${s.linkk.elements} RC elements, RMS ${formatNumber(s.linkk.rms.value * 100, 3)} %`] : [], line, derivation: '(Z − Z_fit)/|Z| for the real and imaginary parts.' });
+    const d = s.drt?.ok ? s.drt : undefined;
+    if (d) {
+      const g = convert(find(d.points, 'DRT γ(τ)'), 'γ(τ)', 'line', 1, 1);
+      if (g) charts.push({ id: `drt-${r.run}`, kind: 'drt', title: `DRT: ${r.cell}, ${name}`, x: { title: 'τ', unit: 's', scale: 'log' }, y: { title: 'γ', unit: 'Ω' },
+        series: [g], marks: d.peaks.map((p) => ({ x: p.tau.value, y: p.gamma, label: `τ ${formatNumber(p.tau.value, 3)} s, ${fmtEstimate(p.resistance, 3)}` })),
+        notes: [`λ = ${formatNumber(d.lambda, 3)} (${d.lambdaMethod === 'gcv' ? 'cross-validation' : 'set in the spec'}); R∞ ${fmtEstimate(d.rInf, 4)}; R_pol ${fmtEstimate(d.polarisation, 4)}`], line, derivation: d.derivation });
+    }
+  }
+
   // Cycling: discharge capacity and CE against cycle number, cells compared; rate capability.
   const cyc = runs.filter((x) => (x.r.type === 'cycling') && x.r.cycling?.ok);
   if (cyc.length) {

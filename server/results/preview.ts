@@ -106,8 +106,17 @@ export function buildPreviewModel(input: PreviewInput): PreviewModel {
       const conv = s.result.ok ? convert(find(s.result.points, 'spectrum'), s.file.replace(/^.*\//, ''), 'point', 1, 1) : undefined;
       return conv ? [conv] : [];
     });
+    // The fit of the last fitted spectrum is drawn over the data.
+    const fitted = r.contact!.spectra.filter((s) => s.fit?.ok);
+    const last = fitted[fitted.length - 1]?.fit;
+    const notes: string[] = [];
+    if (last?.ok) {
+      const fitLine = convert(last.points.find((p) => p.name.startsWith('fit ')), `fit ${last.circuit} (${fitted[fitted.length - 1].file.replace(/^.*\//, '')})`, 'line', 1, 1);
+      if (fitLine) series.push(fitLine);
+      notes.push(last.parameters.map((p) => `${p.name} = ${fmtEstimate(p.value, 4)}`).join(', '), `RMSE ${fmtEstimate(last.rmse, 3)}; ${last.converged ? 'converged' : 'not converged'}`);
+    }
     if (series.length) charts.push({ id: `nyquist-${r.run}`, kind: 'nyquist', title: `Nyquist: ${r.run}`, x: { title: 'Re(Z)', unit: 'Ω', zero: true }, y: { title: '-Im(Z)', unit: 'Ω', zero: true },
-      series, line, derivation: 'Spectra as measured; -Im(Z) upwards.' });
+      series, notes, line, derivation: last?.ok ? `Spectra as measured, -Im(Z) upwards; ${last.derivation}` : 'Spectra as measured; -Im(Z) upwards.' });
   }
 
   // EIS fits: for each run, its last fitted spectrum as Nyquist and Bode with the fit, residuals, DRT.
@@ -117,10 +126,6 @@ export function buildPreviewModel(input: PreviewInput): PreviewModel {
     if (!s || !s.fit?.ok) continue;
     const f = s.fit;
     const name = s.file.replace(/^.*\//, '');
-    const nyq = [convert(find(f.points, 'spectrum'), name, 'point', 1, 1), convert(f.points.find((p) => p.name.startsWith('fit ')), `fit ${f.circuit}`, 'line', 1, 1)].filter((x): x is ChartSeries => !!x);
-    const params = f.parameters.map((p) => `${p.name} = ${fmtEstimate(p.value, 4)}`).join(', ');
-    charts.push({ id: `fit-nyquist-${r.run}`, kind: 'nyquist', title: `Fit ${f.circuit}: ${r.cell}, ${name}`, x: { title: 'Re(Z)', unit: 'Ω', zero: true }, y: { title: '-Im(Z)', unit: 'Ω', zero: true },
-      series: nyq, notes: [params, `RMSE ${fmtEstimate(f.rmse, 3)}; ${f.converged ? 'converged' : 'not converged'}`], line, derivation: f.derivation });
     const b = s.bode;
     if (b) {
       const pts = (y: number[]) => b.frequency.map((x, i) => [x, y[i]] as [number, number]);

@@ -1,8 +1,10 @@
-// VS Code side: starts the language server over IPC and restarts it on request. All language
-// knowledge is in the server; this file only wires it into the editor.
+// VS Code side: starts the language server over IPC, restarts it on request and opens the
+// analysis preview (preview.ts). All language knowledge is in the server; this file only wires
+// it into the editor.
 import * as path from 'path';
-import { commands, ConfigurationTarget, ExtensionContext, window, workspace } from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { commands, ConfigurationTarget, ExtensionContext, Uri, window, workspace } from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { PreviewManager } from './preview';
 
 let client: LanguageClient | undefined;
 
@@ -16,11 +18,27 @@ export async function activate(context: ExtensionContext) {
     documentSelector: [{ scheme: 'file', language: 'cellspec' }, { scheme: 'untitled', language: 'cellspec' }],
     synchronize: { configurationSection: 'cellspec' },
     outputChannelName: 'cellspec',
+    // Restricted mode: the server reads no data files until told the workspace is trusted.
+    // A function, so that a restart after trust was granted starts trusted.
+    initializationOptions: () => ({ trusted: workspace.isTrusted }),
   };
-  client = new LanguageClient('cellspec', 'cellspec language server', serverOptions, clientOptions);
+  const lc = new LanguageClient('cellspec', 'cellspec language server', serverOptions, clientOptions);
+  client = lc;
+  const started = lc.start();
+
+  // Registered before the server is up: a preview restored after a window reload activates the
+  // extension and waits for the server here.
+  const previews = new PreviewManager(context, async () => { await started; return lc; });
   context.subscriptions.push(
+    lc.onNotification('cellspec/previewChanged', (p: { uri?: unknown }) => { if (typeof p?.uri === 'string') previews.dataChanged(p.uri); }),
+    lc.onDidChangeState((e) => { if (e.newState === State.Running) previews.refreshAll(); }),
+    workspace.onDidGrantWorkspaceTrust(() => {
+      if (lc.isRunning()) void lc.sendNotification('cellspec/trusted');
+    }),
+    commands.registerCommand('cellspec.openPreviewToSide', (target?: Uri | string) => previews.open(target)),
+    commands.registerCommand('cellspec.togglePreviewLock', () => previews.toggleLock()),
     commands.registerCommand('cellspec.restartServer', async () => {
-      await client?.restart();
+      await lc.restart();
       window.setStatusBarMessage('cellspec: language server restarted', 3000);
     }),
     commands.registerCommand('cellspec.showDerivedValues', async () => {
@@ -30,7 +48,7 @@ export async function activate(context: ExtensionContext) {
       window.setStatusBarMessage('cellspec: derived values are shown as inlay hints', 3000);
     }),
   );
-  await client.start();
+  await started;
 }
 
 export async function deactivate() {

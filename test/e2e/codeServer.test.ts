@@ -1,0 +1,437 @@
+// The whole extension in a real VS Code: code-server (installed by scripts/install-code-server.sh)
+// with the packaged .vsix, driven by Debian's Chromium through playwright-core, on a copy of
+// examples/ as the workspace. What a person would do: open the example study, read its problems,
+// hover a derived value, open the preview, see its charts, edit the spec and watch the preview
+// follow, click a chart to get back to its run, export the results, lock the preview, reload the
+// window, open the preview from a code lens; and in restricted mode, see no data until the folder
+// is trusted. Screenshots go to test-artifacts/ (failure-*.png and code-server.log on a failure).
+import { strict as assert } from 'assert';
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { BrowserContext, chromium, Frame, Page } from 'playwright-core';
+
+// The page-side callbacks of frame.evaluate run in the browser; the tests compile without the DOM library.
+declare const document: any;
+declare const window: any;
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CODE_SERVER = path.join(ROOT, '.code-server', 'node_modules', '.bin', 'code-server');
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+
+/** Polls `probe` until it returns a value (not undefined/false) or `ms` have passed. */
+async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined | false> | T | undefined | false, every = 250): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Ends a process group we started (code-server and its server and extension host children). */
+async function killGroup(child: ChildProcess | undefined) {
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
+  const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5000));
+  if (await Promise.race([exited.then(() => 'exited' as const), timer]) === 'timeout') {
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+    await exited;
+  }
+}
+
+/** One code-server with the packaged extension and one Chromium page on it. */
+let tmp = '';
+let workspaceDir = '';
+let server: ChildProcess | undefined;
+let serverLog = '';
+let context: BrowserContext | undefined;
+let page: Page;
+
+async function shot(name: string) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+/**
+ * Starts code-server on a copy of examples/ with the .vsix of this build installed, and opens it
+ * in Chromium. `restricted`: VS Code asks whether to trust the folder, and the answer is no.
+ */
+async function startSession({ restricted = false } = {}) {
+  if (!fs.existsSync(CODE_SERVER)) throw new Error(`code-server is not installed: run bash scripts/install-code-server.sh (looked for ${CODE_SERVER})`);
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run bash scripts/install-system-deps.sh`);
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview.js'))) throw new Error('dist/ is not built: run npm run build');
+
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-e2e-'));
+  serverLog = '';
+  workspaceDir = path.join(tmp, 'workspace');
+  fs.cpSync(path.join(ROOT, 'examples'), path.join(workspaceDir, 'examples'), { recursive: true });
+  const userData = path.join(tmp, 'user-data');
+  const extensions = path.join(tmp, 'extensions');
+  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+  // A quiet, predictable window: no welcome page, tips, update checks or gallery look-ups.
+  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'workbench.enableExperiments': false,
+    'workbench.colorTheme': 'Default Dark Modern',
+    'extensions.ignoreRecommendations': true,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'security.workspace.trust.enabled': restricted,
+    'security.workspace.trust.startupPrompt': 'always',
+    'editor.minimap.enabled': false,
+    'chat.commandCenter.enabled': false,
+  }, null, 2));
+
+  // The .vsix of this build, packaged the way users get it (only what .vscodeignore lets in).
+  const vsix = path.join(tmp, 'cellspec.vsix');
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies',
+    '--no-rewrite-relative-links', '-o', vsix], { cwd: ROOT, stdio: 'pipe' });
+  const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'config'), XDG_DATA_HOME: path.join(tmp, 'data') };
+  const dirs = ['--user-data-dir', userData, '--extensions-dir', extensions];
+  const installed = execFileSync(CODE_SERVER, [...dirs, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 60_000 });
+  assert.match(installed, /successfully installed/);
+
+  const port = await freePort();
+  server = spawn(CODE_SERVER, [...dirs, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry',
+    '--disable-update-check', ...(restricted ? [] : ['--disable-workspace-trust']), workspaceDir],
+  { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout!.on('data', (d) => { serverLog += d; });
+  server.stderr!.on('data', (d) => { serverLog += d; });
+  await until('code-server to listen', 60_000, () => {
+    if (server!.exitCode !== null) throw new Error(`code-server exited: ${serverLog}`);
+    return serverLog.includes('HTTP server listening');
+  });
+
+  context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1600, height: 1000 },
+  });
+  page = context.pages()[0] ?? await context.newPage();
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspaceDir)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+}
+
+async function stopSession() {
+  await context?.close().catch(() => undefined);
+  context = undefined;
+  await killGroup(server);
+  server = undefined;
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  tmp = '';
+}
+
+/**
+ * Mocha hooks: a session per block; when a test fails, a screenshot and the server's log, and the
+ * block's later tests are skipped (each builds on the one before; mocha's bail would stop every
+ * other test file too).
+ */
+function session(opts: { restricted?: boolean } = {}) {
+  let broken = false;
+  before(async function () {
+    this.timeout(180_000);
+    await startSession(opts);
+  });
+  beforeEach(function () {
+    if (broken) this.skip();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || !context) return;
+    broken = true;
+    await shot(`failure-${this.currentTest.title.replace(/[^\w]+/g, '-').slice(0, 60)}`).catch(() => undefined);
+    fs.writeFileSync(path.join(ARTIFACTS, 'code-server.log'), serverLog);
+  });
+  after(async function () {
+    this.timeout(30_000);
+    await stopSession();
+  });
+}
+
+/** Opens the quick input with a key, pressing it again if a busy window dropped the key. */
+async function quickInput(key: string) {
+  const input = page.locator('.quick-input-widget input');
+  await until(`the quick input (${key})`, 20_000, async () => {
+    if (await input.isVisible()) return true;
+    await page.keyboard.press(key);
+    return input.waitFor({ state: 'visible', timeout: 4_000 }).then(() => true, () => false);
+  }, 0);
+  return input;
+}
+
+/** Runs a command from the palette by its title, as a person would. */
+async function runCommand(title: string) {
+  const input = await quickInput('F1');
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** Focuses the spec's editor (an open webview keeps the keyboard focus otherwise). */
+async function focusEditor() {
+  await page.locator('.tabs-container .tab', { hasText: 'study.cellspec' }).first().click();
+  await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+}
+
+/** Puts the cursor at a 1-based line and column with Go to Line. */
+async function goTo(line: number, column: number) {
+  await focusEditor();
+  const input = await quickInput('Control+G');
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+  await until(`the cursor at ${line}:${column}`, 10_000, () => page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).count().then((n) => n > 0));
+}
+
+/** The page inside the preview's webview (VS Code nests it in two iframes). */
+async function previewFrame(): Promise<Frame> {
+  return until('the preview page', 60_000, async () => {
+    for (const f of page.frames()) {
+      if (f === page.mainFrame() || f.isDetached()) continue;
+      if (await f.locator('body[data-state="ready"] h1.title').count().catch(() => 0)) return f;
+    }
+    return undefined;
+  }, 500);
+}
+
+/** Opens a file of the workspace with Quick Open in the editor group that has the focus. */
+async function quickOpen(name: string) {
+  const input = await quickInput('Control+P');
+  await input.fill(name);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+  await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ timeout: 30_000 });
+}
+
+/** The title of the preview's tab. */
+const previewTab = (title: string | RegExp) => page.locator('.tabs-container .tab', { hasText: title }).first();
+
+/** The preview has drawn the charts of the current version, data included. */
+const chartsDrawn = (frame: Frame, min = 5) => until('the charts', 60_000, () => frame.evaluate((n: number) =>
+  !document.body.classList.contains('data-pending') && document.body.dataset.state === 'ready'
+  && document.querySelectorAll('.chart-card svg').length >= n, min), 500);
+
+const studyText = () => fs.readFileSync(path.join(workspaceDir, 'examples', 'study.cellspec'), 'utf8');
+
+describe('VS Code end to end (code-server + Chromium)', function () {
+  this.timeout(120_000);
+  session();
+
+  it('opens the example study with the language server running', async () => {
+    await quickOpen('study.cellspec');
+    await page.locator('.view-lines', { hasText: 'Mitigating Li void formation' }).first().waitFor({ timeout: 30_000 });
+    // The language is ours (status bar) and the server has drawn its derived values as inlay hints.
+    await page.locator('.statusbar-item', { hasText: /^cellspec$/ }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.view-lines', { hasText: 'area 0.6362 cm²' }).first().waitFor({ timeout: 60_000 });
+    await shot('1-editor');
+  });
+
+  it('lists the study\'s problems in the Problems panel', async () => {
+    await focusEditor();
+    await runCommand('View: Focus Problems');
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    // The above-ccd warnings come from the spec; plan-mismatch from its data (read in the worker).
+    const text = await until('above-ccd and data warnings in the Problems panel', 60_000, async () => {
+      const all = (await rows.allInnerTexts()).join('\n');
+      return /above the known CCD/.test(all) && /above-ccd/.test(all) && /plan-mismatch/.test(all) ? all : undefined;
+    });
+    assert.match(text, /planned current 2 mA\/cm² is above the known CCD of Li \(0\.8 mA\/cm²\)/);
+    await shot('2-problems');
+  });
+
+  it('hovers a derived value: the area of the 9 mm disc', async () => {
+    const lines = studyText().split('\n');
+    const line = lines.findIndex((l) => /^\s*diameter 9 mm/.test(l)) + 1;
+    assert.ok(line > 0, 'the study has a diameter line');
+    await goTo(line, lines[line - 1].indexOf('9') + 1);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover-content').first();
+    const text = await until('the hover', 20_000, async () => {
+      const t = (await hover.innerText().catch(() => '')).replace(/\s+/g, ' ');
+      return /area/.test(t) ? t : undefined;
+    });
+    assert.match(text, /area = 0\.6362 cm²/);
+    await shot('3-hover');
+    await page.keyboard.press('Escape');
+  });
+
+  it('opens the preview beside the editor and draws the charts', async () => {
+    await focusEditor();
+    await runCommand('cellspec: Open Preview to the Side');
+    await page.locator('.tabs-container .tab', { hasText: 'Preview study.cellspec' }).first().waitFor({ timeout: 30_000 });
+    const frame = await previewFrame();
+    // Data results arrive after the spec's model: wait for the charts of every run with data.
+    const counts = await until('charts drawn as SVG', 60_000, async () => {
+      const c = await frame.evaluate(() => ({
+        pending: document.body.classList.contains('data-pending'),
+        charts: document.querySelectorAll('.charts svg').length,
+        marks: document.querySelectorAll('.charts svg [class*="mark-"] path, .charts svg [class*="mark-"] line').length,
+        title: document.querySelector('h1.title')?.textContent ?? '',
+      }));
+      return !c.pending && c.charts >= 5 && c.marks >= 20 ? c : undefined;
+    }, 500);
+    assert.match(counts.title, /Mitigating Li void formation/);
+    // The editor kept the focus: the preview opened beside it, not over it.
+    assert.equal(await page.locator('.editor-group-container').count() >= 2, true, 'two editor groups');
+    await shot('4-preview');
+  });
+
+  it('follows edits in place: a new title, no page reload', async () => {
+    const frame = await previewFrame();
+    const before = await frame.evaluate(() => {
+      (window as unknown as { e2eMarker?: number }).e2eMarker = 42;
+      return Number(document.body.dataset.version);
+    });
+    const lines = studyText().split('\n');
+    const line = lines.findIndex((l) => l.startsWith('study "')) + 1;
+    await goTo(line, 'study "'.length + 1);
+    await page.keyboard.type('Edited: ');
+    const after = await until('the preview to show the edit', 20_000, () => frame.evaluate(() => {
+      const t = document.querySelector('h1.title')?.textContent ?? '';
+      return t.startsWith('Edited: ') ? { version: Number(document.body.dataset.version), marker: (window as unknown as { e2eMarker?: number }).e2eMarker } : undefined;
+    }));
+    assert.ok(after.version > before, `version ${after.version} after ${before}`);
+    assert.equal(after.marker, 42, 'the page was updated, not reloaded');
+    await shot('5-edited');
+    await page.keyboard.press('Control+Z');
+    await until('the preview to show the undo', 20_000, () => frame.evaluate(() =>
+      !(document.querySelector('h1.title')?.textContent ?? '').startsWith('Edited: ')));
+    await chartsDrawn(frame);
+  });
+
+  it('reveals a chart\'s run in the editor when the chart is clicked', async () => {
+    const frame = await previewFrame();
+    // The edit above started a new data analysis: wait for its charts.
+    await chartsDrawn(frame, 2);
+    const card = frame.locator('.chart-card').nth(1);
+    const line = Number(await card.getAttribute('data-line'));
+    assert.ok(line > 1, `the chart names its line (${line})`);
+    await card.locator('.chart').click({ position: { x: 10, y: 10 } });
+    await until(`the cursor on line ${line}`, 20_000, () => page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${line}, Col 1$`) }).count().then((n) => n > 0));
+    await shot('6-revealed');
+  });
+
+  it('saves the results as CSV only where the user chose', async () => {
+    const frame = await previewFrame();
+    const target = path.join(workspaceDir, 'examples', 'e2e-results.csv');
+    await frame.locator('vscode-button[data-export="csv"]').click();
+    // VS Code's own save dialog (in the browser: a path in the quick input).
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await until('the suggested file name', 10_000, async () => /study-results\.csv$/.test(await input.inputValue()));
+    await input.fill(target);
+    await page.keyboard.press('Enter');
+    const csv = await until('the CSV file', 20_000, () => fs.existsSync(target) && fs.readFileSync(target, 'utf8'));
+    assert.match(csv.split('\n')[0], /run/i);
+    assert.ok(csv.split('\n').length > 10, 'a row per result');
+  });
+
+  it('follows the active spec unless locked', async () => {
+    await focusEditor();
+    await quickOpen('materials.cellspec');
+    await previewTab('Preview materials.cellspec').waitFor({ timeout: 20_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'study.cellspec' }).first().click();
+    await previewTab('Preview study.cellspec').waitFor({ timeout: 20_000 });
+    await focusEditor();
+    await runCommand('cellspec: Toggle Preview Lock');
+    await previewTab('[Locked] Preview study.cellspec').waitFor({ timeout: 20_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'materials.cellspec' }).first().click();
+    await page.waitForTimeout(1000);
+    assert.equal(await previewTab('[Locked] Preview study.cellspec').count(), 1, 'the locked preview stays on the study');
+    await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+    await runCommand('cellspec: Toggle Preview Lock');
+    await previewTab('Preview materials.cellspec').waitFor({ timeout: 20_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'study.cellspec' }).first().click();
+    await previewTab('Preview study.cellspec').waitFor({ timeout: 20_000 });
+    await until('the preview of the study', 20_000, async () => /^study\.cellspec/.test(await (await previewFrame()).locator('.subtitle').innerText()));
+  });
+
+  it('comes back after a window reload (serializer and page state)', async () => {
+    await page.reload();
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    // The panel is back (it shows the spec of the editor VS Code made active: it follows it).
+    await previewTab(/Preview (study|materials)\.cellspec/).waitFor({ timeout: 60_000 });
+    await previewFrame();
+    await page.locator('.tabs-container .tab', { hasText: 'study.cellspec' }).first().click();
+    await previewTab('Preview study.cellspec').waitFor({ timeout: 20_000 });
+    await chartsDrawn(await previewFrame());
+  });
+
+  it('opens the preview from the code lens on a run', async () => {
+    const tab = previewTab('Preview study.cellspec');
+    await tab.hover();
+    await tab.locator('.codicon-close').click();
+    await tab.waitFor({ state: 'detached', timeout: 20_000 });
+    await focusEditor();
+    const lines = studyText().split('\n');
+    const run = lines.findIndex((l) => l.startsWith('run ')) + 1;
+    await goTo(run, 1);
+    await page.locator('.codelens-decoration a', { hasText: 'Open Preview to the Side' }).first().click();
+    await previewTab('Preview study.cellspec').waitFor({ timeout: 30_000 });
+    await chartsDrawn(await previewFrame());
+  });
+});
+
+describe('VS Code end to end: restricted mode', function () {
+  this.timeout(120_000);
+  session({ restricted: true });
+
+  it('reads no data files until the folder is trusted', async () => {
+    // VS Code asks at once; "No" opens the folder in restricted mode.
+    await page.locator('.monaco-dialog-box a.monaco-button', { hasText: /No, I don.t trust/ }).click({ timeout: 60_000 });
+    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 20_000 });
+    await quickOpen('study.cellspec');
+    await page.locator('.view-lines', { hasText: 'area 0.6362 cm²' }).first().waitFor({ timeout: 60_000 });
+    await focusEditor();
+    await runCommand('cellspec: Open Preview to the Side');
+    const frame = await previewFrame();
+    // The plan's predictions, no data results; and nothing pending that will never come.
+    const restricted = await until('the preview of the plan alone', 30_000, () => frame.evaluate(() => {
+      const predictions = document.querySelectorAll('[data-section="predictions"] tbody tr').length;
+      return predictions > 0 ? {
+        pending: document.body.classList.contains('data-pending'),
+        charts: document.querySelectorAll('.chart-card').length,
+        predictions,
+      } : undefined;
+    }));
+    assert.deepEqual({ pending: restricted.pending, charts: restricted.charts }, { pending: false, charts: 0 });
+    await shot('7-restricted');
+
+    // Trusting the folder (client → server cellspec/trusted) brings the data results.
+    await focusEditor();
+    await runCommand('Workspaces: Manage Workspace Trust');
+    await page.locator('.workspace-trust-editor a.monaco-button', { hasText: /^Trust$/ }).first().click({ timeout: 20_000 });
+    await chartsDrawn(frame);
+  });
+});

@@ -97,7 +97,7 @@ export async function executeJobs(jobs: RunJob[], signal: AbortSignal = new Abor
   return out;
 }
 
-interface Loaded { file: string; pattern: number; table: DataTable }
+interface Loaded { file: string; abs: string; stamp: string; pattern: number; table: DataTable }
 
 export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunResult> {
   const result: RunResult = {
@@ -125,7 +125,7 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
           result.issues.push({ pattern: p, file: rel, line: 0, message: 'the file has no data rows', severity: 'error' });
           continue;
         }
-        (isEis ? eis : dc).push({ file: rel, pattern: p, table });
+        (isEis ? eis : dc).push({ file: rel, abs: file, stamp: `${bytes}:${table.rows}:${fs.statSync(file).mtimeMs}`, pattern: p, table });
       } catch (e) {
         if (signal.aborted) return result;
         const err = e as Error;
@@ -254,7 +254,21 @@ function analyse(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
  * The intercept always; with a circuit, the fit (R_ohm from its series resistance when the spec
  * says `r-ohm fit` and the fit converged), the Lin-KK check and the DRT.
  */
+// Fits and DRTs cost milliseconds each and a study has dozens of spectra: keep them while the
+// file and the settings are unchanged, so an edit elsewhere in the spec does not refit everything.
+const spectra = new Map<string, SpectrumResult>();
+
 function analyseSpectrum(l: Loaded, p: RunJob['protocol'], capacity?: number): SpectrumResult {
+  const key = JSON.stringify([l.abs, l.stamp, capacity, p.circuit, p.weighting, p.rOhmFrom, p.drtLambda]);
+  const hit = spectra.get(key);
+  if (hit) return hit;
+  const s = analyseSpectrumUncached(l, p, capacity);
+  if (spectra.size > 5000) spectra.clear();
+  spectra.set(key, s);
+  return s;
+}
+
+function analyseSpectrumUncached(l: Loaded, p: RunJob['protocol'], capacity?: number): SpectrumResult {
   const spectrum = { frequency: column(l.table, 'frequency')!.values, zReal: column(l.table, 'zReal')!.values, zImag: column(l.table, 'zImag')?.values ?? new Float64Array(l.table.rows) };
   const s: SpectrumResult = { file: l.file, capacity, result: ohmicResistance(spectrum) };
   if (p.circuit) {

@@ -1,6 +1,6 @@
 // The preview's model: charts compared across cells like the study's figures, the results table,
 // the plan's predictions. Everything is computed here, in the field's units; the page only draws.
-import { PlotSeries } from '../analyses';
+import { decimate, PlotSeries } from '../analyses';
 import { Analysis } from '../engine/analysis';
 import { Diagnostic } from '../engine/syntax';
 import { formatNumber } from '../engine/units';
@@ -19,10 +19,17 @@ export interface PreviewInput {
   dataPending: boolean;
 }
 
-/** A series of an analysis, converted to display units (x scaled by xf, y by yf). */
+/**
+ * Points per series the page gets: a chart card is ~600 px wide, so more points only cost drawing
+ * time (each line point is also a hover target). Min/max per bucket keeps spikes and shorts.
+ */
+const MAX_LINE_POINTS = 400, MAX_POINT_MARKS = 1500;
+
+/** A series of an analysis, converted to display units (x scaled by xf, y by yf) and decimated. */
 function convert(p: PlotSeries | undefined, name: string, mark: 'line' | 'point', xf = displayOf(p?.xUnit ?? '').factor, yf = displayOf(p?.yUnit ?? '').factor): ChartSeries | undefined {
   if (!p || !p.x.length) return undefined;
-  return { name, mark, points: p.x.map((x, i) => [x * xf, p.y[i] * yf] as [number, number]) };
+  const d = decimate(p.x, p.y, mark === 'line' ? MAX_LINE_POINTS : MAX_POINT_MARKS);
+  return { name, mark, points: d.x.map((x, i) => [x * xf, d.y[i] * yf] as [number, number]) };
 }
 
 const find = (points: PlotSeries[] | undefined, name: string) => points?.find((p) => p.name === name);

@@ -199,6 +199,7 @@ export function fromEngine(decls: EngineDecl[], tree: SyntaxTree): BDecl[] {
       case 'cathode': return { kind: 'cathode', material: v.ref.name, props: props(v.props, false) };
       case 'columns': return raw(text.slice(p.prop.start, p.prop.end));
       case 'number': return raw(String(v.n));
+      case 'assignments': case 'bounds': return raw(text.slice(vals[0].start, p.prop.end));
     }
   };
   const props = (m: PropMap, comments = true): BProp[] =>

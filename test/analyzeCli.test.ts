@@ -152,3 +152,25 @@ describe('a run with a column mapping', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('a circuit with fixed and bounded parameters', function () {
+  this.timeout(60000);
+  it('holds the fixed ones and says so in the results', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-fix-'));
+    fs.cpSync('examples', dir, { recursive: true });
+    const spec = path.join(dir, 'study.cellspec');
+    const text = fs.readFileSync(spec, 'utf8').replace('circuit "L0-R0-p(R1,CPE1)-W1"', 'circuit "L0-R0-p(R1,CPE1)-W1"\n  fix CPE1_1 = 0.9\n  bound R0 0 .. 100');
+    assert.notEqual(text, fs.readFileSync(spec, 'utf8'));
+    fs.writeFileSync(spec, text);
+    const r = run(['analyze', '--json', 'study.cellspec'], dir);
+    assert.equal(r.status, 0, r.out.slice(0, 2000) + r.err);
+    const spectra = JSON.parse(r.out).runs.find((x: Json) => x.run === 'strip-0p5 on half-Li').results.contact.spectra;
+    const params = spectra[spectra.length - 1].fit.parameters;
+    const alpha = params.find((p: Json) => p.name === 'CPE1_1');
+    assert.equal(alpha.fixed, true);
+    assert.equal(alpha.value.value, 0.9);
+    const r0 = params.find((p: Json) => p.name === 'R0');
+    assert.ok(r0.value.value > 0 && r0.value.value < 100 && Math.abs(r0.value.value - 31.2) < 0.5, JSON.stringify(r0));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -221,3 +221,21 @@ describe('circuits in the spec', () => {
     assert.deepEqual(analyzeText(text).diagnostics, []);
   });
 });
+
+describe('fixed and bounded circuit parameters', () => {
+  const base = 'protocol e eis { amplitude 10 mV; frequencies 1 MHz .. 0.1 Hz; circuit "R0-p(R1,CPE1)"; ';
+  it('accepts parameters of the circuit', () => {
+    assert.deepEqual(analyzeText(base + 'fix CPE1_1 = 0.9; bound R1 0 .. 1000, R0 0 .. 50 }\n').diagnostics, []);
+  });
+  it('names a parameter the circuit does not have, with a did-you-mean', () => {
+    const text = base + 'fix CPE1_2 = 0.9; bound R2 0 .. 1000 }\n';
+    const d = analyzeText(text).diagnostics.filter((x) => x.code === 'unknown-parameter');
+    assert.deepEqual(d.map((x) => text.slice(x.start, x.end)), ['CPE1_2', 'R2']);
+    assert.match(d[0].message, /Did you mean 'CPE1_\d'/);
+  });
+  it('rejects bounds in the wrong order and units on parameters', () => {
+    const d = analyzeText(base + 'bound R1 1000 .. 0; fix R0 = 5 Ω }\n').diagnostics;
+    assert.ok(d.some((x) => x.code === 'invalid-value' && /lower bound/.test(x.message)));
+    assert.ok(d.some((x) => x.code === 'syntax' && /without a unit/.test(x.message)));
+  });
+});

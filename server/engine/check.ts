@@ -3,7 +3,7 @@
 import type { AnalyzeOptions, Reference, Scope } from './analysis';
 import { cellFacts, cRateCurrents, enumValue, headerSpan, quantity, value } from './compute';
 import { sandTime } from './physics';
-import { parseCircuit } from '../analyses/eis/circuit';
+import { parameterNames, parseCircuit } from '../analyses/eis/circuit';
 import { Span } from './lexer';
 import { Decl, PropMap, Quantity } from './model';
 import { BLOCKS, blockKey, PropSpec } from './schema';
@@ -98,7 +98,21 @@ function checkCircuit(d: Decl, file: ParsedFile, report: Report) {
   if (!e || e.value?.shape !== 'string') return;
   const tok = e.prop.values[0];
   const parsed = parseCircuit(e.value.text);
-  if (parsed.ok) return;
+  if (parsed.ok) {
+    // Fixed and bounded parameters must be parameters of this circuit.
+    const names = parameterNames(parsed.circuit).map((p) => p.name);
+    for (const key of ['fix', 'bound']) {
+      const v = d.props.get(key)?.value;
+      if (!v || (v.shape !== 'assignments' && v.shape !== 'bounds')) continue;
+      for (const item of v.items) {
+        if (names.includes(item.name)) continue;
+        const guess = closest(item.name, names);
+        report(item, 'error', 'unknown-parameter', `'${item.name}' is not a parameter of ${e.value.text}` + (guess ? `. Did you mean '${guess}'?` : `; its parameters are ${names.join(', ')}`),
+          guess ? { fixes: [{ title: `Change to '${guess}'`, start: item.start, end: item.end, newText: guess }] } : {});
+      }
+    }
+    return;
+  }
   // Offsets are in the unescaped text; circuit strings have no escapes in practice, so +1 for the quote.
   const raw = file.text.slice(tok.start + 1, tok.end - 1) === e.value.text;
   for (const err of parsed.errors.slice(0, 5)) {

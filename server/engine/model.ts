@@ -34,7 +34,9 @@ export type Value =
   | { shape: 'oneC'; q: Quantity }
   | { shape: 'cathode'; ref: Ref; props: PropMap }
   | { shape: 'columns'; props: PropMap }
-  | { shape: 'number'; n: number };
+  | { shape: 'number'; n: number }
+  | { shape: 'assignments'; items: (Ref & { n: number })[] }
+  | { shape: 'bounds'; items: (Ref & { lo: number; hi: number })[] };
 
 export interface PropEntry { prop: Property; spec: PropSpec; value?: Value }
 export type PropMap = Map<string, PropEntry>;
@@ -358,6 +360,42 @@ function readValue(prop: Property, spec: PropSpec, err: Report): Value | undefin
       if (t.unit) { err(t.unit, 'syntax', `the ${key} is a plain number, without a unit`); return undefined; }
       if (!(t.num! > 0)) { err(t, 'invalid-value', `the ${key} must be positive`); return undefined; }
       return c.done(`the ${key}`) ? { shape: 'number', n: t.num! } : undefined;
+    }
+    case 'assignments':
+    case 'bounds': {
+      const items: (Ref & { n: number; lo: number; hi: number })[] = [];
+      const number = (): number | undefined => {
+        const t = c.take();
+        if (!t || t.kind !== 'number') { if (t) c.i--; return c.fail(`expected a number, e.g. ${spec.example}`); }
+        if (t.unit) { err(t.unit, 'syntax', 'circuit parameters are plain numbers in SI units (Ω, F, H), without a unit'); return undefined; }
+        return t.num!;
+      };
+      for (;;) {
+        const t = c.take();
+        if (!t || t.kind !== 'name') { if (t) c.i--; return c.fail(`expected a parameter name, e.g. ${spec.example}`); }
+        let n = NaN, lo = NaN, hi = NaN;
+        if (spec.shape === 'assignments') {
+          if (!c.isPunct('=')) return c.fail(`expected '=' after '${t.text}', e.g. ${spec.example}`);
+          c.take();
+          const v = number();
+          if (v === undefined) return undefined;
+          n = v;
+        } else {
+          const a = number();
+          if (a === undefined) return undefined;
+          if (!c.isPunct('..')) return c.fail(`expected '..' between the bounds, e.g. ${spec.example}`);
+          c.take();
+          const b = number();
+          if (b === undefined) return undefined;
+          if (!(a < b)) { err({ start: t.start, end: c.toks[c.i - 1].end }, 'invalid-value', 'the lower bound must be below the upper bound'); return undefined; }
+          lo = a; hi = b;
+        }
+        items.push({ name: t.text, start: t.start, end: t.end, n, lo, hi });
+        if (!c.isPunct(',')) break;
+        c.take();
+      }
+      if (!c.done(`the ${key}`)) return undefined;
+      return spec.shape === 'assignments' ? { shape: 'assignments', items } : { shape: 'bounds', items };
     }
     case 'columns': {
       if (!c.done(`'${key}'`)) return undefined;

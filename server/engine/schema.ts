@@ -19,7 +19,9 @@ export type Shape =
   | 'oneC'          // 1C = 180 mAh/g
   | 'cathode'       // NCM9 { loading ...; active ...; capacity ... }
   | 'columns'       // { time "Zeit/s"; voltage "U/V" }
-  | 'number';       // 1e-3 (a plain number, for parameters without a unit)
+  | 'number'        // 1e-3 (a plain number, for parameters without a unit)
+  | 'assignments'   // CPE1_1 = 0.9, L0 = 2e-7
+  | 'bounds';       // R1 0 .. 1000, CPE1_1 0.5 .. 1
 
 export type RefKind = 'material' | 'composite' | 'layer' | 'cell' | 'protocol' | 'eis-protocol' | 'group';
 
@@ -61,6 +63,8 @@ const environment: PropSpec[] = [
 const window: PropSpec = { key: 'window', shape: 'range', dim: DIM.voltage, unit: 'V', doc: 'Voltage window of the cycling, lower .. upper.', example: 'window 2.8 V .. 4.3 V' };
 const oneC: PropSpec = { key: '1C', shape: 'oneC', dim: DIM.specificCapacity, unit: 'mAh/g', doc: 'The specific capacity that defines 1C; C-rate currents are rate × this × active mass. Defaults to the cathode\'s capacity.', example: '1C = 180 mAh/g' };
 const circuit: PropSpec = { key: 'circuit', shape: 'string', doc: 'Equivalent circuit fitted to each spectrum, in impedance.py syntax: "-" series, p(a,b) parallel; elements R, C, L, CPE, W, Wo, Ws numbered (R0, CPE1).', example: 'circuit "R0-p(R1,CPE1)-W1"' };
+const fix: PropSpec = { key: 'fix', shape: 'assignments', doc: 'Circuit parameters held at a value during the fit, by impedance.py name, in SI units (Ω, F, H; CPE1_1 is α).', example: 'fix CPE1_1 = 0.9' };
+const bound: PropSpec = { key: 'bound', shape: 'bounds', doc: 'Bounds of circuit parameters during the fit, by impedance.py name, in SI units.', example: 'bound R1 0 .. 1000, CPE1_1 0.5 .. 1' };
 const eisRef: PropSpec = { key: 'eis', shape: 'ref', refKind: 'eis-protocol', doc: 'An eis protocol measured during this one, on its own schedule.', example: 'eis eis-10mV' };
 
 export const BLOCKS: Record<string, PropSpec[]> = {
@@ -130,6 +134,8 @@ export const BLOCKS: Record<string, PropSpec[]> = {
     { key: 'points-per-decade', shape: 'count', doc: 'Frequencies measured per decade.', example: 'points-per-decade 10' },
     { key: 'every', shape: 'every', doc: 'When a spectrum is taken during the host protocol: every N cycles, or every X mAh/cm² stripped.', example: 'every 10 cycles' },
     circuit,
+    fix,
+    bound,
     { key: 'weighting', shape: 'enum', words: ['unit', 'modulus', 'proportional'], doc: 'Weighting of the complex least-squares fit: unit, modulus (1/|Z|) or proportional (1/|Z|²).', example: 'weighting modulus' },
     { key: 'r-ohm', shape: 'enum', words: ['intercept', 'fit'], doc: 'Where R_ohm for contact retention comes from: the high-frequency intercept of the real axis (default), or the series resistance of the fitted circuit.', example: 'r-ohm fit' },
     { key: 'drt-lambda', shape: 'number', doc: 'Regularisation parameter λ of the DRT; chosen by generalised cross-validation when absent.', example: 'drt-lambda 1e-3' },
@@ -139,6 +145,8 @@ export const BLOCKS: Record<string, PropSpec[]> = {
     { key: 'format', shape: 'enum', words: DATA_FORMATS, doc: 'Instrument format of the data files; auto-detected when absent.', example: 'format biologic-mpt' },
     { key: 'note', shape: 'string', doc: 'A free note.', example: 'note "..."' },
     { ...circuit, doc: circuit.doc + ' Overrides the circuit of the eis protocol for this run.' },
+    fix,
+    bound,
     { key: 'columns', shape: 'columns', doc: 'Which column of the data files holds what, for files whose column names are not recognised: a name as in the file, with a unit in parentheses when the name has none.', example: 'columns { time "Zeit (s)"; voltage "U (V)"; current "I (mA)" }' },
   ],
   columns: COLUMN_KINDS.map((k): PropSpec => ({ key: k, shape: 'string', doc: `The column that holds the ${k.replace('-', ' ')}.`, example: `${k} "${k === 'time' ? 'Time (s)' : k === 'voltage' ? 'Voltage (V)' : k === 'current' ? 'Current (mA)' : k}"` })),

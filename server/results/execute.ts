@@ -259,7 +259,7 @@ function analyse(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
 const spectra = new Map<string, SpectrumResult>();
 
 function analyseSpectrum(l: Loaded, p: RunJob['protocol'], capacity?: number): SpectrumResult {
-  const key = JSON.stringify([l.abs, l.stamp, capacity, p.circuit, p.weighting, p.rOhmFrom, p.drtLambda]);
+  const key = JSON.stringify([l.abs, l.stamp, capacity, p.circuit, p.weighting, p.rOhmFrom, p.drtLambda, p.fixed, p.bounds]);
   const hit = spectra.get(key);
   if (hit) return hit;
   const s = analyseSpectrumUncached(l, p, capacity);
@@ -272,7 +272,7 @@ function analyseSpectrumUncached(l: Loaded, p: RunJob['protocol'], capacity?: nu
   const spectrum = { frequency: column(l.table, 'frequency')!.values, zReal: column(l.table, 'zReal')!.values, zImag: column(l.table, 'zImag')?.values ?? new Float64Array(l.table.rows) };
   const s: SpectrumResult = { file: l.file, capacity, result: ohmicResistance(spectrum) };
   if (p.circuit) {
-    s.fit = fitCircuit({ circuit: p.circuit, ...spectrum, weighting: p.weighting });
+    s.fit = fitCircuit({ circuit: p.circuit, ...spectrum, weighting: p.weighting, fixed: p.fixed, bounds: p.bounds });
     s.linkk = linKK(spectrum);
     s.drt = computeDrt({ ...spectrum, lambda: p.drtLambda });
   }

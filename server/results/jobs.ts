@@ -44,6 +44,9 @@ export interface RunJob {
     circuit?: string;
     /** Where that circuit is written, when it is in this file (hover and hints show the fit there). */
     circuitSpan?: Span;
+    /** Parameters held fixed and bounds, by impedance.py name (the same declaration as the circuit). */
+    fixed?: Record<string, number>;
+    bounds?: Record<string, [number, number]>;
     weighting?: 'unit' | 'modulus' | 'proportional';
     /** ... where R_ohm for contact retention comes from, and the DRT's λ (GCV when absent). */
     rOhmFrom?: 'intercept' | 'fit';
@@ -95,8 +98,12 @@ function eisParameters(run: Decl, proto: Decl, a: Analysis): Partial<RunJob['pro
   const from = own ? run : companion?.props.get('circuit') ? companion : undefined;
   const entry = from?.props.get('circuit');
   const circuit = entry?.value?.shape === 'string' ? entry.value.text : undefined;
+  const fixedV = from && value(from.props, 'fix', 'assignments');
+  const boundsV = from && value(from.props, 'bound', 'bounds');
   return {
     circuit,
+    fixed: fixedV ? Object.fromEntries(fixedV.items.map((i) => [i.name, i.n])) : undefined,
+    bounds: boundsV ? Object.fromEntries(boundsV.items.map((i) => [i.name, [i.lo, i.hi] as [number, number]])) : undefined,
     circuitSpan: entry && from!.uri === a.file.uri ? { start: entry.prop.values[0]?.start ?? entry.prop.start, end: entry.prop.end } : undefined,
     weighting: companion && value(companion.props, 'weighting', 'enum')?.word as RunJob['protocol']['weighting'],
     rOhmFrom: companion && value(companion.props, 'r-ohm', 'enum')?.word as RunJob['protocol']['rOhmFrom'],

@@ -1,6 +1,7 @@
 // Analyses on synthetic traces generated here from known parameters (test/helpers/traces.ts), and
 // domain.md's figures recomputed: each test states the tolerance it holds the analysis to.
 import { strict as assert } from 'assert';
+import { allFinite, close, fails, ok } from './helpers/results';
 import { compareCurrent, compareCycleCount, compareWindow } from '../server/analyses/planCheck';
 import { detectShort } from '../server/analyses/ccd';
 import { contactRetention, ohmicResistance } from '../server/analyses/contact';
@@ -16,39 +17,6 @@ import {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/** Asserts success, that no estimate is NaN or infinite, and narrows. */
-function ok<T>(r: Result<T>): Success<T> {
-  assert.ok(r.ok, `expected a result, got error: ${r.ok ? '' : r.error}`);
-  allFinite(r);
-  return r as Success<T>;
-}
-
-/** Asserts failure with a message matching `pattern`, and that no value is presented. */
-function fails<T>(r: Result<T>, pattern: RegExp): Failure {
-  assert.equal(r.ok, false, `expected an error, got ${JSON.stringify(r).slice(0, 300)}`);
-  const f = r as Failure;
-  assert.match(f.error, pattern);
-  assert.deepEqual(Object.keys(f).sort(), ['derivation', 'error', 'ok', 'points', 'warnings']);
-  return f;
-}
-
-function close(actual: number, expected: number, rel: number, what = ''): void {
-  assert.ok(Number.isFinite(actual), `${what}: ${actual} is not finite`);
-  const err = Math.abs(actual - expected) / Math.abs(expected);
-  assert.ok(err <= rel, `${what}: expected ${expected} within ${rel * 100} %, got ${actual} (${(err * 100).toFixed(4)} % off)`);
-}
-
-/** No estimate anywhere in the result is NaN or infinite. */
-function allFinite(node: unknown, path = 'result'): void {
-  if (node === null || typeof node !== 'object') return;
-  const o = node as Record<string, unknown>;
-  if (typeof o.value === 'number' && typeof o.unit === 'string') {
-    assert.ok(Number.isFinite(o.value), `${path}.value is ${o.value}`);
-    if (o.stderr !== undefined) assert.ok(Number.isFinite(o.stderr as number), `${path}.stderr is ${o.stderr}`);
-  }
-  for (const [k, v] of Object.entries(o)) allFinite(v, `${path}.${k}`);
-}
 
 // domain.md figures in SI.
 const MAH_PER_CM2 = 3.6 / 1e-4;      // C/m² per mAh/cm²

@@ -4,45 +4,15 @@
 // the impedance generated here: 70 points from 1 MHz down, 10 per decade. Each test states the
 // tolerance it holds the analysis to and prints what it reached.
 import { strict as assert } from 'assert';
+import { allFinite, close, fails, ok } from './helpers/results';
 import { Failure, Result, Success } from '../server/analyses/common';
 import { DrtInput, DrtValues, computeDrt, drtInternals } from '../server/analyses/eis/drt';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-function ok<T>(r: Result<T>): Success<T> {
-  assert.ok(r.ok, `expected a result, got error: ${r.ok ? '' : r.error}`);
-  allFinite(r);
-  return r as Success<T>;
-}
-
-function fails<T>(r: Result<T>, pattern: RegExp): Failure {
-  assert.equal(r.ok, false, `expected an error, got ${JSON.stringify(r).slice(0, 300)}`);
-  const f = r as Failure;
-  assert.match(f.error, pattern);
-  assert.deepEqual(Object.keys(f).sort(), ['derivation', 'error', 'ok', 'points', 'warnings']);
-  return f;
-}
-
 function relErr(actual: number, expected: number): number {
   return Math.abs(actual - expected) / Math.abs(expected);
-}
-
-function close(actual: number, expected: number, rel: number, what = ''): void {
-  assert.ok(Number.isFinite(actual), `${what}: ${actual} is not finite`);
-  const err = relErr(actual, expected);
-  assert.ok(err <= rel, `${what}: expected ${expected} within ${rel * 100} %, got ${actual} (${(err * 100).toFixed(4)} % off)`);
-}
-
-function allFinite(node: unknown, path = 'result'): void {
-  if (node === null || typeof node !== 'object') return;
-  const o = node as Record<string, unknown>;
-  if (typeof o.value === 'number' && typeof o.unit === 'string') {
-    assert.ok(Number.isFinite(o.value), `${path}.value is ${o.value}`);
-    if (o.stderr !== undefined) assert.ok(Number.isFinite(o.stderr as number), `${path}.stderr is ${o.stderr}`);
-  }
-  if (Array.isArray(o)) { o.forEach((v, k) => { if (typeof v === 'number') assert.ok(Number.isFinite(v), `${path}[${k}] is ${v}`); else allFinite(v, `${path}[${k}]`); }); return; }
-  for (const [k, v] of Object.entries(o)) allFinite(v, `${path}.${k}`);
 }
 
 function log(line: string): void {

@@ -3,6 +3,7 @@
 // from closed forms (independently of server/analyses/eis/circuit.ts) with seeded noise, and bad
 // input. Each test states the tolerance it holds the analysis to.
 import { strict as assert } from 'assert';
+import { allFinite, close, fails, ok } from './helpers/results';
 import * as path from 'path';
 import { Failure, Result, Success } from '../server/analyses/common';
 import {
@@ -14,35 +15,6 @@ import { gaussian } from './helpers/traces';
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-function ok<T>(r: Result<T>): Success<T> {
-  assert.ok(r.ok, `expected a result, got error: ${r.ok ? '' : r.error}`);
-  allFinite(r);
-  return r as Success<T>;
-}
-
-function fails<T>(r: Result<T>, pattern: RegExp): Failure {
-  assert.equal(r.ok, false, `expected an error, got ${JSON.stringify(r).slice(0, 300)}`);
-  const f = r as Failure;
-  assert.match(f.error, pattern);
-  assert.deepEqual(Object.keys(f).sort(), ['derivation', 'error', 'ok', 'points', 'warnings']);
-  return f;
-}
-
-function allFinite(node: unknown, p = 'result'): void {
-  if (node === null || typeof node !== 'object') return;
-  const o = node as Record<string, unknown>;
-  if (typeof o.value === 'number' && typeof o.unit === 'string') {
-    assert.ok(Number.isFinite(o.value), `${p}.value is ${o.value}`);
-    if (o.stderr !== undefined) assert.ok(Number.isFinite(o.stderr as number), `${p}.stderr is ${o.stderr}`);
-  }
-  for (const [k, v] of Object.entries(o)) allFinite(v, `${p}.${k}`);
-}
-
-function close(actual: number, expected: number, rel: number, what = ''): void {
-  assert.ok(Number.isFinite(actual), `${what}: ${actual} is not finite`);
-  const err = Math.abs(actual - expected) / Math.abs(expected);
-  assert.ok(err <= rel, `${what}: expected ${expected} within ${rel * 100} %, got ${actual} (${(err * 100).toFixed(3)} % off)`);
-}
 
 const values = (r: Success<FitValues>): number[] => r.parameters.map((p) => p.value.value);
 const param = (r: Success<FitValues>, name: string) => r.parameters.find((p) => p.name === name)!;

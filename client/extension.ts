@@ -31,7 +31,12 @@ export async function activate(context: ExtensionContext) {
   const previews = new PreviewManager(context, async () => { await started; return lc; });
   context.subscriptions.push(
     lc.onNotification('cellspec/previewChanged', (p: { uri?: unknown }) => { if (typeof p?.uri === 'string') previews.dataChanged(p.uri); }),
-    lc.onDidChangeState((e) => { if (e.newState === State.Running) previews.refreshAll(); }),
+    lc.onDidChangeState((e) => {
+      if (e.newState !== State.Running) return;
+      // Trust granted while the server was starting would otherwise be lost.
+      if (workspace.isTrusted) void lc.sendNotification('cellspec/trusted');
+      previews.refreshAll();
+    }),
     workspace.onDidGrantWorkspaceTrust(() => {
       if (lc.isRunning()) void lc.sendNotification('cellspec/trusted');
     }),

@@ -161,7 +161,12 @@ function schedule(uri: string, delay = DEBOUNCE_MS) {
 }
 
 function validate(uri: string) {
-  void settingsReady.then(() => { publishDiagnostics(uri); scheduleData(uri); });
+  void settingsReady.then(() => {
+    publishDiagnostics(uri);
+    scheduleData(uri);
+    // Its model may have changed without its own text changing (an imported file was edited).
+    void connection.sendNotification('cellspec/previewChanged', { uri, version: documents.get(uri)?.version });
+  });
 }
 
 // Data files are read and analysed in a worker, after the spec's own diagnostics are out; the
@@ -174,21 +179,22 @@ function scheduleData(uri: string, delay = DATA_DEBOUNCE_MS) {
   clearTimeout(dataTimers.get(uri));
   dataTimers.set(uri, setTimeout(() => { dataTimers.delete(uri); void runData(uri); }, delay));
 }
-const runData = guard('data', Promise.resolve(), async (uri: string) => {
+const runData = (uri: string) => runDataUnguarded(uri).catch((e: Error) => connection.console.error(`cellspec: data failed: ${e.stack ?? e}`));
+async function runDataUnguarded(uri: string) {
   const doc = documents.get(uri);
   const a = analysisOf(uri);
   if (!doc || !a || !uri.startsWith('file:') || !trusted) return;
   const jobs = buildJobs(a, path.dirname(URI.parse(uri).fsPath));
   if (!jobs.length) { if (dataState.delete(uri)) publishDiagnostics(uri); return; }
   const version = doc.version;
-  const results = await dataPool.run(jobs);
+  const results = await dataPool.run(uri, jobs);
   if (!results || documents.get(uri)?.version !== version) return;
   dataState.set(uri, { version, jobs, results });
   publishDiagnostics(uri);
   // A preview of this document re-asks for its model.
   void connection.sendNotification('cellspec/previewChanged', { uri, version });
   if (canRefreshHints) connection.languages.inlayHint.refresh().catch(() => undefined);
-});
+}
 
 /** Data results of the document as it is now, if they are current. */
 function currentData(uri: string): DataState | undefined {
@@ -367,7 +373,7 @@ connection.onRequest('cellspec/previewModel', guard('previewModel', null, (p: { 
   if (!doc || !a) return null;
   const data = currentData(p.uri);
   const diagnostics = data ? [...a.diagnostics, ...data.jobs.flatMap((j, k) => dataDiagnostics(j, data.results[k]))] : a.diagnostics;
-  const pending = trusted && !data && buildJobs(a, path.dirname(URI.parse(p.uri).fsPath)).length > 0;
+  const pending = trusted && p.uri.startsWith('file:') && !data && buildJobs(a, path.dirname(URI.parse(p.uri).fsPath)).length > 0;
   return buildPreviewModel({ analysis: a, version: doc.version, diagnostics, jobs: data?.jobs, results: data?.results, dataPending: pending });
 }));
 

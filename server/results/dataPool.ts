@@ -1,4 +1,4 @@
-// The language server's side of the data worker: one worker, the latest request wins.
+// The language server's side of the data worker: one worker; per document, the latest request wins.
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -8,20 +8,27 @@ import { RunResult } from './execute';
 export class DataAnalysis {
   private worker?: Worker;
   private nextId = 1;
-  private pending = new Map<number, (r: RunResult[] | undefined) => void>();
+  private pending = new Map<number, { key: string; resolve: (r: RunResult[] | undefined) => void }>();
 
   constructor(private log: (message: string) => void) {}
 
-  /** Results of the jobs, or undefined when a newer request replaced this one. */
-  run(jobs: RunJob[]): Promise<RunResult[] | undefined> {
+  /** Results of the jobs, or undefined when a newer request for the same key (document) replaced this one. */
+  run(key: string, jobs: RunJob[]): Promise<RunResult[] | undefined> {
     const w = this.ensureWorker();
-    for (const resolve of this.pending.values()) resolve(undefined);
-    this.pending.clear();
+    for (const [id, p] of this.pending) {
+      if (p.key === key) { p.resolve(undefined); this.pending.delete(id); }
+    }
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      w.postMessage({ id, jobs });
+      this.pending.set(id, { key, resolve });
+      w.postMessage({ id, key, jobs });
     });
+  }
+
+  private failAll() {
+    for (const p of this.pending.values()) p.resolve(undefined);
+    this.pending.clear();
+    this.worker = undefined;
   }
 
   dispose() {
@@ -37,18 +44,18 @@ export class DataAnalysis {
     const w = new Worker(file);
     w.unref();
     w.on('message', (m: { id: number; results?: RunResult[]; error?: string }) => {
-      const resolve = this.pending.get(m.id);
-      if (!resolve) return;
+      const p = this.pending.get(m.id);
+      if (!p) return;
       this.pending.delete(m.id);
       if (m.error) this.log(`cellspec: data analysis failed: ${m.error}`);
-      resolve(m.results);
+      p.resolve(m.results);
     });
     w.on('error', (e) => {
       this.log(`cellspec: data worker crashed: ${e.stack ?? e}`);
-      for (const resolve of this.pending.values()) resolve(undefined);
-      this.pending.clear();
-      this.worker = undefined;
+      this.failAll();
     });
+    // A worker that ends without an error event must not keep requests waiting, nor be reused.
+    w.on('exit', () => { if (this.worker === w) this.failAll(); });
     this.worker = w;
     return w;
   }

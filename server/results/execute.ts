@@ -107,7 +107,11 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
   const dc: Loaded[] = [];
   const eis: Loaded[] = [];
   for (let p = 0; p < job.patterns.length; p++) {
-    const files = expand(job.baseDir, job.patterns[p].pattern);
+    let files = expand(job.baseDir, job.patterns[p].pattern);
+    if (files.length > MAX_FILES_PER_PATTERN) {
+      result.issues.push({ pattern: p, message: `"${job.patterns[p].pattern}" matches ${files.length} files; only the first ${MAX_FILES_PER_PATTERN} are read`, severity: 'warning' });
+      files = files.slice(0, MAX_FILES_PER_PATTERN);
+    }
     if (!files.length) {
       result.issues.push({ pattern: p, message: `no data file matches "${job.patterns[p].pattern}"`, severity: 'error' });
       continue;
@@ -137,11 +141,15 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
   return result;
 }
 
-/** A path or a glob, relative to the spec's folder, sorted naturally (eis-2 before eis-10). */
+/** More files than this from one pattern is a mistake in the pattern, not a data set. */
+const MAX_FILES_PER_PATTERN = 1000;
+
+/** A path or a glob, relative to the spec's folder (or absolute), sorted naturally (eis-2 before eis-10). */
 function expand(baseDir: string, pattern: string): string[] {
   const abs = path.resolve(baseDir, pattern);
   if (!fg.isDynamicPattern(pattern)) return fs.existsSync(abs) && fs.statSync(abs).isFile() ? [abs] : [];
-  const found = fg.sync(fg.convertPathToPattern(baseDir) + '/' + pattern.replace(/\\/g, '/'), { onlyFiles: true, dot: false, absolute: true });
+  const glob = path.isAbsolute(pattern) ? pattern.replace(/\\/g, '/') : fg.convertPathToPattern(baseDir) + '/' + pattern.replace(/\\/g, '/');
+  const found = fg.sync(glob, { onlyFiles: true, dot: false, absolute: true, deep: 8, suppressErrors: true });
   return found.sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
 }
 

@@ -89,7 +89,7 @@ export function buildPreviewModel(input: PreviewInput): PreviewModel {
     const v = convert(find(c.points, 'voltage'), r.cell, 'line', 1 / 3600, 1);
     if (!v) continue;
     const marks = c.shorted && c.time ? [{ x: c.time.value / 3600, y: 0, label: `short at ${fmtEstimate(c.currentDensity)}` }] : [];
-    charts.push({ id: `ccd-${r.cell}`, kind: 'ccd', title: `Critical current density: ${r.cell}`, x: { title: 'time', unit: 'h' }, y: { title: 'voltage', unit: 'V' },
+    charts.push({ id: `ccd-L${line}`, kind: 'ccd', title: `Critical current density: ${r.cell}`, x: { title: 'time', unit: 'h' }, y: { title: 'voltage', unit: 'V' },
       series: [v], marks, notes: [c.message], line, derivation: c.derivation });
   }
 
@@ -105,8 +105,9 @@ export function buildPreviewModel(input: PreviewInput): PreviewModel {
     }
     charts.push({ id: 'contact', kind: 'contact', title: 'Contact retention a = (R_first/R)²', x: { title: 'stripped capacity', unit: 'mAh/cm²' }, y: { title: 'contact retained', unit: '%' },
       series: retention, line: contact[0].line, derivation: contact[0].r.contact!.retention!.derivation });
-    charts.push({ id: 'rohm', kind: 'rohm', title: 'Ohmic resistance (high-frequency intercept)', x: { title: 'stripped capacity', unit: 'mAh/cm²' }, y: { title: 'R_ohm', unit: 'Ω' },
-      series: rohm, line: contact[0].line, derivation: 'R_ohm of each spectrum: the high-frequency intercept of the real axis.' });
+    const fromFit = contact.some(({ r }) => r.contact!.spectra.some((s) => s.rOhm?.method === 'fit'));
+    charts.push({ id: 'rohm', kind: 'rohm', title: `Ohmic resistance (${fromFit ? 'series R of the fitted circuit where it converged' : 'high-frequency intercept'})`, x: { title: 'stripped capacity', unit: 'mAh/cm²' }, y: { title: 'R_ohm', unit: 'Ω' },
+      series: rohm, line: contact[0].line, derivation: fromFit ? 'R_ohm of each spectrum: the series resistance of the fitted circuit (r-ohm fit), else the high-frequency intercept of the real axis.' : 'R_ohm of each spectrum: the high-frequency intercept of the real axis.' });
   }
   for (const { r, line } of runs.filter((x) => x.r.contact?.spectra.length)) {
     const series = r.contact!.spectra.flatMap((s) => {
@@ -122,7 +123,7 @@ export function buildPreviewModel(input: PreviewInput): PreviewModel {
       if (fitLine) series.push(fitLine);
       notes.push(last.parameters.map((p) => `${p.name} = ${fmtEstimate(p.value, 4)}`).join(', '), `RMSE ${fmtEstimate(last.rmse, 3)}; ${last.converged ? 'converged' : 'not converged'}`);
     }
-    if (series.length) charts.push({ id: `nyquist-${r.run}`, kind: 'nyquist', title: `Nyquist: ${r.run}`, x: { title: 'Re(Z)', unit: 'Ω', zero: true }, y: { title: '-Im(Z)', unit: 'Ω', zero: true },
+    if (series.length) charts.push({ id: `nyquist-L${line}`, kind: 'nyquist', title: `Nyquist: ${r.run}`, x: { title: 'Re(Z)', unit: 'Ω', zero: true }, y: { title: '-Im(Z)', unit: 'Ω', zero: true },
       series, notes, line, derivation: last?.ok ? `Spectra as measured, -Im(Z) upwards; ${last.derivation}` : 'Spectra as measured; -Im(Z) upwards.' });
   }
 
@@ -136,18 +137,18 @@ export function buildPreviewModel(input: PreviewInput): PreviewModel {
     const b = s.bode;
     if (b) {
       const pts = (y: number[]) => b.frequency.map((x, i) => [x, y[i]] as [number, number]);
-      charts.push({ id: `bode-${r.run}`, kind: 'bode', title: `Bode |Z|: ${r.cell}, ${name}`, x: { title: 'frequency', unit: 'Hz', scale: 'log' }, y: { title: '|Z|', unit: 'Ω', scale: 'log' },
+      charts.push({ id: `bode-L${line}`, kind: 'bode', title: `Bode |Z|: ${r.cell}, ${name}`, x: { title: 'frequency', unit: 'Hz', scale: 'log' }, y: { title: '|Z|', unit: 'Ω', scale: 'log' },
         series: [{ name, mark: 'point', points: pts(b.modulus) }, ...(b.fitModulus ? [{ name: `fit ${f.circuit}`, mark: 'line' as const, points: pts(b.fitModulus) }] : [])], line, derivation: '|Z| of the data, and of the fitted circuit at the measured frequencies.' });
-      charts.push({ id: `bode-phase-${r.run}`, kind: 'bode', title: `Bode phase: ${r.cell}, ${name}`, x: { title: 'frequency', unit: 'Hz', scale: 'log' }, y: { title: 'phase', unit: '°' },
+      charts.push({ id: `bode-phase-L${line}`, kind: 'bode', title: `Bode phase: ${r.cell}, ${name}`, x: { title: 'frequency', unit: 'Hz', scale: 'log' }, y: { title: 'phase', unit: '°' },
         series: [{ name, mark: 'point', points: pts(b.phase) }, ...(b.fitPhase ? [{ name: `fit ${f.circuit}`, mark: 'line' as const, points: pts(b.fitPhase) }] : [])], line, derivation: 'Phase of Z in degrees, data and fitted circuit.' });
     }
     const res = ['residual Re (relative to |Z|)', 'residual Im (relative to |Z|)'].map((n) => convert(find(f.points, n), n.replace(' (relative to |Z|)', ''), 'point', 1, 100)).filter((x): x is ChartSeries => !!x);
-    if (res.length) charts.push({ id: `residuals-${r.run}`, kind: 'residuals', title: `Fit residuals: ${r.cell}, ${name}`, x: { title: 'frequency', unit: 'Hz', scale: 'log' }, y: { title: 'residual', unit: '% of |Z|' },
+    if (res.length) charts.push({ id: `residuals-L${line}`, kind: 'residuals', title: `Fit residuals: ${r.cell}, ${name}`, x: { title: 'frequency', unit: 'Hz', scale: 'log' }, y: { title: 'residual', unit: '% of |Z|' },
       series: res, notes: s.linkk?.ok ? [`Lin-KK: ${s.linkk.passed ? 'passed' : 'failed (' + s.linkk.flags.join(', ') + ')'}, ${s.linkk.elements} RC elements, RMS ${formatNumber(s.linkk.rms.value * 100, 3)} %`] : [], line, derivation: '(Z − Z_fit)/|Z| for the real and imaginary parts.' });
     const d = s.drt?.ok ? s.drt : undefined;
     if (d) {
       const g = convert(find(d.points, 'DRT γ(τ)'), 'γ(τ)', 'line', 1, 1);
-      if (g) charts.push({ id: `drt-${r.run}`, kind: 'drt', title: `DRT: ${r.cell}, ${name}`, x: { title: 'τ', unit: 's', scale: 'log' }, y: { title: 'γ', unit: 'Ω' },
+      if (g) charts.push({ id: `drt-L${line}`, kind: 'drt', title: `DRT: ${r.cell}, ${name}`, x: { title: 'τ', unit: 's', scale: 'log' }, y: { title: 'γ', unit: 'Ω' },
         series: [g], marks: d.peaks.map((p) => ({ x: p.tau.value, y: p.gamma, label: `τ ${formatNumber(p.tau.value, 3)} s, ${fmtEstimate(p.resistance, 3)}` })),
         notes: [`λ = ${formatNumber(d.lambda, 3)} (${d.lambdaMethod === 'gcv' ? 'cross-validation' : 'set in the spec'}); R∞ ${fmtEstimate(d.rInf, 4)}; R_pol ${fmtEstimate(d.polarisation, 4)}`], line, derivation: d.derivation });
     }

@@ -1,0 +1,33 @@
+// The data worker: requests for different documents do not cancel each other; a newer request for
+// the same document replaces the older one.
+import { strict as assert } from 'assert';
+import * as path from 'path';
+import { URI } from 'vscode-uri';
+import { analyze } from '../server/engine/analysis';
+import { Workspace } from '../server/engine/workspace';
+import { nodeFileSystem } from '../server/nodeFileSystem';
+import { DataAnalysis } from '../server/results/dataPool';
+import { buildJobs } from '../server/results/jobs';
+
+describe('data worker', function () {
+  this.timeout(60000);
+  const spec = path.resolve('examples/study.cellspec');
+  const jobs = buildJobs(analyze(new Workspace(nodeFileSystem), URI.file(spec).toString())!, path.dirname(spec));
+  let pool: DataAnalysis;
+  beforeEach(() => { pool = new DataAnalysis((m) => { throw new Error(m); }); });
+  afterEach(() => pool.dispose());
+
+  it('analyses two documents at once', async () => {
+    const [a, b] = await Promise.all([pool.run('file:///a', jobs.slice(0, 3)), pool.run('file:///b', jobs.slice(3, 5))]);
+    assert.equal(a?.length, 3);
+    assert.equal(b?.length, 2);
+    assert.equal(a![0].ccd?.ok, true);
+  });
+
+  it('drops the older request of the same document', async () => {
+    const first = pool.run('file:///a', jobs);
+    const second = pool.run('file:///a', jobs.slice(0, 1));
+    assert.equal(await first, undefined);
+    assert.equal((await second)?.length, 1);
+  });
+});

@@ -9,7 +9,7 @@ import { analyze, Analysis } from './engine/analysis';
 import { Diagnostic } from './engine/syntax';
 import { Workspace } from './engine/workspace';
 import { fileUri, nodeFileSystem } from './nodeFileSystem';
-import { dataDiagnostics } from './results/diagnostics';
+import { withDataDiagnostics } from './results/diagnostics';
 import { executeJobs, RunResult } from './results/execute';
 import { buildJobs, RunJob } from './results/jobs';
 import { buildPreviewModel } from './results/preview';
@@ -67,7 +67,7 @@ async function withData(a: Analysis, data: boolean): Promise<{ diagnostics: Diag
   if (!data) return { diagnostics: a.diagnostics, jobs: [], runs: [] };
   const jobs = buildJobs(a, path.dirname(URI.parse(a.file.uri).fsPath));
   const runs = await executeJobs(jobs);
-  return { diagnostics: [...a.diagnostics, ...runs.flatMap((r, i) => dataDiagnostics(jobs[i], r))], jobs, runs };
+  return { diagnostics: withDataDiagnostics(a.diagnostics, jobs, runs), jobs, runs };
 }
 
 async function check(ws: Workspace, files: string[], flags: Set<string>, options: { plausibility: boolean }, out: Out): Promise<number> {

@@ -27,7 +27,7 @@ import { DocumentSymbol, documentSymbols } from './features/symbols';
 import { nodeFileSystem } from './nodeFileSystem';
 import { circuitHover, dataHints, dataHover, DataState } from './features/dataResults';
 import { DataAnalysis } from './results/dataPool';
-import { dataDiagnostics } from './results/diagnostics';
+import { withDataDiagnostics } from './results/diagnostics';
 import { buildJobs } from './results/jobs';
 import { buildPreviewModel } from './results/preview';
 
@@ -209,7 +209,7 @@ const publishDiagnostics = guard('diagnostics', undefined, (uri: string) => {
   if (!a) return;
   // A pasted blob can yield a diagnostic per line; past a point more of them help nobody.
   const data = currentData(uri);
-  const all = data ? [...a.diagnostics, ...data.jobs.flatMap((j, k) => dataDiagnostics(j, data.results[k]))] : a.diagnostics;
+  const all = withDataDiagnostics(a.diagnostics, data?.jobs, data?.results);
   const shown = all.slice(0, MAX_DIAGNOSTICS).map((d) => toLspDiagnostic(a, d));
   if (all.length > MAX_DIAGNOSTICS) {
     shown.push({ range: shown[MAX_DIAGNOSTICS - 1].range, severity: DiagnosticSeverity.Information, source: 'cellspec', code: 'too-many-problems',
@@ -372,7 +372,7 @@ connection.onRequest('cellspec/previewModel', guard('previewModel', null, (p: { 
   const a = analysisOf(p.uri);
   if (!doc || !a) return null;
   const data = currentData(p.uri);
-  const diagnostics = data ? [...a.diagnostics, ...data.jobs.flatMap((j, k) => dataDiagnostics(j, data.results[k]))] : a.diagnostics;
+  const diagnostics = withDataDiagnostics(a.diagnostics, data?.jobs, data?.results);
   const pending = trusted && p.uri.startsWith('file:') && !data && buildJobs(a, path.dirname(URI.parse(p.uri).fsPath)).length > 0;
   return buildPreviewModel({ analysis: a, version: doc.version, diagnostics, jobs: data?.jobs, results: data?.results, dataPending: pending });
 }));

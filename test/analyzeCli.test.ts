@@ -80,6 +80,19 @@ describe('cellspec analyze --json on the example study', function () {
     assert.ok(last.linkk.ok && last.linkk.passed, 'the synthesised spectra are Kramers-Kronig consistent');
   });
 
+  it('gives Bode data computed from the file: |Z| = √(Re² + Im²), phase = atan2(Im, Re)', () => {
+    const last = runNamed('strip-0p5 on half-Li').results.contact.spectra.at(-1);
+    // The first data row of that EC-Lab file, read here by hand: freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm.
+    const lines = fs.readFileSync(path.join('examples', last.file), 'latin1').split(/\r?\n/);
+    const header = lines.findIndex((l: string) => l.startsWith('freq/Hz'));
+    const [f, re, minusIm] = lines[header + 1].split('\t').map(Number);
+    const k = last.bode.frequency.findIndex((x: number) => Math.abs(x - f) <= 1e-9 * f);
+    assert.ok(k >= 0, `frequency ${f} not in the Bode data`);
+    assert.ok(Math.abs(last.bode.modulus[k] - Math.hypot(re, minusIm)) < 1e-9 * Math.hypot(re, minusIm));
+    assert.ok(Math.abs(last.bode.phase[k] - (Math.atan2(-minusIm, re) * 180) / Math.PI) < 1e-9);
+    assert.equal(last.bode.fitModulus.length, last.bode.frequency.length);
+  });
+
   it('gives the full-cell figures: 148.1 mAh/g, > 91 % after 100 cycles, mean CE 99.8 %; bare Li fails after 46 cycles', () => {
     const c = runNamed('cyc-0p3C on full-LNT10F').results.cycling;
     const ref = c.cycles[c.referenceCycle - 1];

@@ -34,6 +34,8 @@ export interface CellFacts {
   dEff?: { si: number; source: string };
   knownCcd?: { si: number; source: string };
   cathode?: { arealCapacity: number; specificCapacity: number; anchor: Span; text: string };
+  /** Active cathode mass, kg: loading · active fraction · area (with or without a known capacity). */
+  activeMass?: number;
 }
 
 const fq = formatQuantity;
@@ -103,6 +105,7 @@ function computeCellFacts(cell: Decl, scope: Scope): CellFacts {
     const mat = scope.layer.get(cat.ref.name);
     const loading = quantity(cat.props, 'loading'), active = quantity(cat.props, 'active');
     const cap = quantity(cat.props, 'capacity') ?? (mat && quantity(mat.props, 'capacity'));
+    if (loading && active && facts.area) facts.activeMass = loading.si * active.si * facts.area.si;
     if (loading && active && cap) {
       facts.cathode = {
         arealCapacity: phys.cathodeCapacity(loading.si, active.si, cap.si),

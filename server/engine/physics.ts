@@ -3,6 +3,9 @@
 /** Faraday constant, C/mol (domain.md). */
 export const FARADAY = 96485.332;
 
+/** Li metal (domain.md): 0.534 g/cm³ and 6.941 g/mol, in SI (kg/m³, kg/mol). */
+export const LITHIUM = { density: 534, molarMass: 6.941e-3 };
+
 /** Area of a disc of diameter d: π d²/4. */
 export function discArea(diameter: number): number {
   return (Math.PI * diameter * diameter) / 4;

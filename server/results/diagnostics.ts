@@ -27,3 +27,8 @@ export function dataDiagnostics(job: RunJob, r: RunResult): Diagnostic[] {
   for (const m of r.plan) out.push({ ...job.header, severity: 'warning', code: 'plan-mismatch', message: m });
   return out;
 }
+
+/** The spec's own diagnostics plus those of its runs' data (jobs and results index-aligned). */
+export function withDataDiagnostics(own: Diagnostic[], jobs: RunJob[] = [], results: RunResult[] = []): Diagnostic[] {
+  return jobs.length ? [...own, ...jobs.flatMap((j, k) => (results[k] ? dataDiagnostics(j, results[k]) : []))] : own;
+}

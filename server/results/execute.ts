@@ -8,7 +8,8 @@ import {
   ContactResult, contactRetention, compareCurrent, compareCycleCount, compareWindow, criticalStripping, cyclingSummary, CyclingResult,
   detectShort, ohmicResistance, OhmicResult, rateTable, RateResult, sandFit, SandResult, ShortResult, StrippingResult,
 } from '../analyses';
-import { concentration } from '../engine/physics';
+import { concentration, LITHIUM } from '../engine/physics';
+import { show } from './present';
 import { computeDrt, DrtResult, fitCircuit, FitResult, impedance, linKK, LinKKResult, parseCircuit } from '../analyses/eis';
 import { readDataFile } from '../readers';
 import { column, DataError, DataTable, FormatId } from '../readers/types';
@@ -59,14 +60,11 @@ export interface RunResult {
   plan: string[];
 }
 
-/** Li metal (domain.md), in SI: kg/m³ and kg/mol. */
-const LI_DENSITY = 534, LI_MOLAR_MASS = 6.941e-3;
-
 /** Tables already read, by path; valid while size and modification time are unchanged. */
 const cache = new Map<string, { size: number; mtimeMs: number; mapping: string; table: DataTable }>();
 const CACHE_ROWS = 20_000_000;
 
-async function readCached(file: string, format: FormatId | undefined, mapping: RunJob['mapping'], signal: AbortSignal): Promise<{ table: DataTable; bytes: number }> {
+async function readCached(file: string, format: FormatId | undefined, mapping: RunJob['mapping'], signal: AbortSignal): Promise<{ table: DataTable; bytes: number; mtimeMs: number }> {
   const st = fs.statSync(file);
   const key = mapping ? JSON.stringify(mapping) : '';
   const hit = cache.get(file);
@@ -74,7 +72,7 @@ async function readCached(file: string, format: FormatId | undefined, mapping: R
     // Keep recently used tables at the end of the map (insertion order is the eviction order).
     cache.delete(file);
     cache.set(file, hit);
-    return { table: hit.table, bytes: st.size };
+    return { table: hit.table, bytes: st.size, mtimeMs: st.mtimeMs };
   }
   const table = await readDataFile(file, { format, mapping, signal });
   cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, mapping: key, table });
@@ -85,7 +83,7 @@ async function readCached(file: string, format: FormatId | undefined, mapping: R
     rows -= e.table.rows;
     cache.delete(k);
   }
-  return { table, bytes: st.size };
+  return { table, bytes: st.size, mtimeMs: st.mtimeMs };
 }
 
 export async function executeJobs(jobs: RunJob[], signal: AbortSignal = new AbortController().signal): Promise<RunResult[]> {
@@ -120,7 +118,7 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
       if (signal.aborted) return result;
       const rel = path.relative(job.baseDir, file);
       try {
-        const { table, bytes } = await readCached(file, job.format, job.mapping, signal);
+        const { table, bytes, mtimeMs } = await readCached(file, job.format, job.mapping, signal);
         const isEis = !!column(table, 'frequency') && !!column(table, 'zReal');
         result.files.push({ path: rel, format: table.format, technique: table.technique, rows: table.rows, bytes, kind: isEis ? 'eis' : 'dc' });
         for (const prob of table.problems.slice(0, 20)) result.issues.push({ pattern: p, file: rel, line: prob.line, message: prob.message, severity: prob.severity === 'error' ? 'warning' : prob.severity });
@@ -129,7 +127,7 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
           result.issues.push({ pattern: p, file: rel, line: 0, message: 'the file has no data rows', severity: 'error' });
           continue;
         }
-        (isEis ? eis : dc).push({ file: rel, abs: file, stamp: `${bytes}:${table.rows}:${fs.statSync(file).mtimeMs}`, pattern: p, table });
+        (isEis ? eis : dc).push({ file: rel, abs: file, stamp: `${bytes}:${mtimeMs}`, pattern: p, table });
       } catch (e) {
         if (signal.aborted) return result;
         const err = e as Error;
@@ -198,7 +196,8 @@ function analyse(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
         const s = criticalStripping({ ...cols, area, cutoff: p.cutoff });
         result.stripping.push({ ...s, file: l.file });
         if (s.ok && s.reached && job.cell.inventory !== undefined && s.capacity.value > job.cell.inventory * 1.001) {
-          result.plan.push(`${l.file}: ${(s.capacity.value / 36000).toFixed(2)} mAh/cm² were stripped, more than the ${(job.cell.inventory / 36000).toFixed(2)} mAh/cm² of Li in the foil the spec gives ${job.cell.name}: check the foil thickness or the counter electrode`);
+          const areal = (si: number) => show({ value: si, unit: 'C/m²' }).value.toFixed(2);
+          result.plan.push(`${l.file}: ${areal(s.capacity.value)} mAh/cm² were stripped, more than the ${areal(job.cell.inventory)} mAh/cm² of Li in the foil the spec gives ${job.cell.name}: check the foil thickness or the counter electrode`);
         }
         const planned = p.type === 'strip' ? p.current : nearest(p.currents ?? [], s.ok ? s.currentDensity.value : undefined);
         if (planned !== undefined) {
@@ -209,7 +208,7 @@ function analyse(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
       if (p.type === 'sand') {
         const points = result.stripping.filter((s) => s.ok && s.reached).map((s) => ({ file: s.file, currentDensity: s.ok ? s.currentDensity.value : 0, t0: s.ok ? s.t0.value : 0, reached: true }));
         // Sand's c0 is the anode metal's density / molar mass; Li metal when the spec does not say.
-        const c0 = job.cell.c0 ?? concentration(LI_DENSITY, LI_MOLAR_MASS);
+        const c0 = job.cell.c0 ?? concentration(LITHIUM.density, LITHIUM.molarMass);
         if (job.cell.c0 === undefined) result.plan.push(`the anode of ${job.cell.name} has no density and molar mass: c0 of Li metal (0.534 g/cm³ / 6.941 g/mol) is used for D_eff`);
         result.sand = { measurements: points, fit: sandFit(points, c0) };
       }

@@ -145,13 +145,10 @@ function protocolParameters(p: Decl, a: Analysis, cell: Decl): RunJob['protocol'
 
 function cellParameters(cell: Decl, a: Analysis): RunJob['cell'] {
   const f = cellFacts(cell, a.scope);
-  const cathode = value(cell.props, 'cathode', 'cathode');
-  const loading = cathode && quantity(cathode.props, 'loading');
-  const active = cathode && quantity(cathode.props, 'active');
   return {
     name: cell.name!.name,
     area: f.area?.si,
-    activeMass: loading && active && f.area ? loading.si * active.si * f.area.si : undefined,
+    activeMass: f.activeMass,
     anode: f.interlayer?.name?.name ?? f.anode?.metal.name?.name,
     c0: f.c0,
     inventory: f.inventory,

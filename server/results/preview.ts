@@ -3,7 +3,7 @@
 import { decimate, PlotSeries } from '../analyses';
 import { Analysis } from '../engine/analysis';
 import { Diagnostic } from '../engine/syntax';
-import { formatNumber } from '../engine/units';
+import { formatNumber, formatQuantity } from '../engine/units';
 import type { ChartModel, ChartSeries, PreviewModel } from '../../webview/protocol';
 import { RunResult } from './execute';
 import { RunJob } from './jobs';
@@ -74,7 +74,7 @@ export function buildPreviewModel(input: PreviewInput): PreviewModel {
         const v = convert(find(s.points, 'voltage'), r.cell, 'line');
         if (v) series.push(v);
         const c = find(s.points, 'cutoff crossing');
-        if (c && s.reached) marks.push({ x: c.x[0] * displayOf(c.xUnit).factor, y: c.y[0], label: `${r.cell}: t0 ${formatNumber(s.t0.value / 3600)} h, ${fmtEstimate(s.capacity)}` });
+        if (c && s.reached) marks.push({ x: c.x[0] * displayOf(c.xUnit).factor, y: c.y[0], label: `${r.cell}: t0 ${formatQuantity(s.t0.value, 'h')}, ${fmtEstimate(s.capacity)}` });
       }
     }
     const cutoff = list[0].job.protocol.cutoff;

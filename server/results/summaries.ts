@@ -1,6 +1,6 @@
 // Run results in a line each, in the field's units: for hovers, inlay hints and the CLI's text.
 import { Estimate } from '../analyses';
-import { formatNumber } from '../engine/units';
+import { formatNumber, formatQuantity } from '../engine/units';
 import { RunResult } from './execute';
 import { show } from './present';
 
@@ -20,14 +20,14 @@ export function summarize(r: RunResult): ResultLine[] {
     const c = r.ccd;
     if (!c.ok) out.push({ label: 'CCD', text: `not computed: ${c.error}`, derivation: c.derivation });
     else if (c.shorted) {
-      out.push({ label: 'CCD', text: `${fmtEstimate(c.currentDensity)} (short at ${formatNumber((c.time?.value ?? 0) / 3600)} h; last passed ${c.lastPassed ? fmtEstimate(c.lastPassed.currentDensity) : 'none'})`, derivation: c.derivation });
+      out.push({ label: 'CCD', text: `${fmtEstimate(c.currentDensity)} (short at ${formatQuantity(c.time?.value ?? 0, 'h')}; last passed ${c.lastPassed ? fmtEstimate(c.lastPassed.currentDensity) : 'none'})`, derivation: c.derivation });
     } else out.push({ label: 'CCD', text: `no short within the data (≥ ${c.lastPassed ? fmtEstimate(c.lastPassed.currentDensity) : '?'})`, derivation: c.derivation });
   }
   for (const s of r.stripping ?? []) {
     if (r.type === 'sand') continue;
     if (!s.ok) { out.push({ label: 'stripping', text: `${s.file}: not computed: ${s.error}`, derivation: s.derivation }); continue; }
     const ge = s.reached ? '' : '≥ ';
-    out.push({ label: 'stripped', text: `${ge}${fmtEstimate(s.capacity)} in ${ge}${formatNumber(s.t0.value / 3600)} h${s.reached ? '' : ' (cutoff not reached)'}`, derivation: s.derivation });
+    out.push({ label: 'stripped', text: `${ge}${fmtEstimate(s.capacity)} in ${ge}${formatQuantity(s.t0.value, 'h')}${s.reached ? '' : ' (cutoff not reached)'}`, derivation: s.derivation });
   }
   if (r.sand) {
     const f = r.sand.fit;

@@ -167,6 +167,8 @@ const CHARGE_KINDS = new Set<ColumnKind>(['charge', 'chargeCapacity', 'discharge
 const DIM_OF: Record<ColumnKind, Dim> = {
   time: 'time', voltage: 'voltage', current: 'current', charge: 'charge', chargeCapacity: 'charge', dischargeCapacity: 'charge',
   cycle: 'none', step: 'none', frequency: 'frequency', zReal: 'resistance', zImag: 'resistance', temperature: 'temperature', other: 'none',
+  chargeEnergy: 'foreign', dischargeEnergy: 'foreign', power: 'foreign', dateTime: 'none', stepTime: 'time', index: 'none', halfCycle: 'none',
+  stepType: 'none', auxVoltage: 'voltage',
 };
 
 const KIND_OF_DIM: Partial<Record<Dim, ColumnKind>> = {
@@ -241,7 +243,9 @@ function impliedUnit(key: string): string | undefined {
 export const TYPICAL_NAME: Record<ColumnKind, string> = {
   time: 'time/s', voltage: 'Ewe/V', current: 'I/mA', charge: '(Q-Qo)/mA.h', chargeCapacity: 'Charge_Capacity',
   dischargeCapacity: 'Discharge_Capacity', cycle: 'cycle number', step: 'Ns', frequency: 'freq/Hz', zReal: 'Re(Z)/Ohm',
-  zImag: '-Im(Z)/Ohm', temperature: 'Temperature/°C', other: '',
+  zImag: '-Im(Z)/Ohm', temperature: 'Temperature/°C', chargeEnergy: 'Charge_Energy', dischargeEnergy: 'Discharge_Energy', power: 'P/W',
+  dateTime: 'Date_Time', stepTime: 'Step_Time', index: 'Data_Point', halfCycle: 'half cycle', stepType: 'Step Type', auxVoltage: 'V1',
+  other: '',
 };
 
 export interface ResolveContext {

@@ -14,11 +14,20 @@ export type ColumnKind =
   | 'zReal'       // Ω, Re(Z)
   | 'zImag'       // Ω, Im(Z): negative for a capacitive arc (readers flip "-Im(Z)" columns)
   | 'temperature' // K
+  | 'chargeEnergy' | 'dischargeEnergy' // J (W·s), cycler cumulative per-cycle columns
+  | 'power'       // W
+  | 'dateTime'    // s since 1970-01-01T00:00:00Z (absolute time of the point)
+  | 'stepTime'    // s since the start of the step
+  | 'index'       // data point number as the instrument counts it
+  | 'halfCycle'   // half-cycle index (EC-Lab)
+  | 'stepType'    // categorical: the column's `labels` name each code (rest, CC charge, ...)
+  | 'auxVoltage'  // V, an auxiliary voltage channel (Neware V1, Arbin Aux_Voltage)
   | 'other';
 
 export const SI_UNIT: Record<ColumnKind, string> = {
   time: 's', voltage: 'V', current: 'A', charge: 'A·s', chargeCapacity: 'A·s', dischargeCapacity: 'A·s', cycle: '', step: '',
-  frequency: 'Hz', zReal: 'Ω', zImag: 'Ω', temperature: 'K', other: '',
+  frequency: 'Hz', zReal: 'Ω', zImag: 'Ω', temperature: 'K', chargeEnergy: 'J', dischargeEnergy: 'J', power: 'W',
+  dateTime: 's', stepTime: 's', index: '', halfCycle: '', stepType: '', auxVoltage: 'V', other: '',
 };
 
 export interface Column {
@@ -28,13 +37,17 @@ export interface Column {
   /** The unit as written in the file (e.g. "mA"); values are converted to SI_UNIT[kind]. */
   sourceUnit: string;
   values: Float64Array;
+  /** For categorical columns (step types, modes): the name of each code that occurs. */
+  labels?: Record<number, string>;
 }
 
 export type FormatId =
-  | 'biologic-mpt' | 'csv' | 'arbin' | 'neware' | 'land' | 'maccor' | 'zplot' | 'gamry' | 'eis-csv';
+  | 'biologic-mpt' | 'csv' | 'arbin' | 'neware' | 'land' | 'maccor' | 'zplot' | 'gamry' | 'eis-csv'
+  // the instruments' own binary files
+  | 'biologic-mpr' | 'neware-nda' | 'neware-ndax' | 'arbin-res';
 
 export interface DataProblem {
-  /** 1-based line in the file (0 when it concerns the whole file). */
+  /** 1-based line in the file (0 when it concerns the whole file, or a binary file: the message then names the record or byte offset). */
   line: number;
   message: string;
   severity: 'error' | 'warning';
@@ -70,6 +83,8 @@ export interface ReadOptions {
   /** Refuse files larger than this (bytes). */
   maxBytes?: number;
   signal?: AbortSignal;
+  /** Files holding several tests or channels (Arbin .res): which one to read, by its id as the file names it. */
+  channel?: string;
 }
 
 export function column(t: DataTable, kind: ColumnKind): Column | undefined {

@@ -14,7 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { URI } from 'vscode-uri';
-import { analyze } from '../server/engine/analysis';
+import { analyzeSpec } from '../server/engine/specAnalysis';
 import { parse } from '../server/engine/parser';
 import { interpret } from '../server/engine/model';
 import { Workspace } from '../server/engine/workspace';
@@ -216,8 +216,8 @@ function engineBench(file: string, label: string) {
     return stats(xs)!;
   };
   // What the server does on each edit: a new version of the document, parsed and analysed.
-  const parseAndAnalyze = loop(() => { ws.setDocument(uri, text, version++); if (!analyze(ws, uri, { plausibility: true })) throw new Error(`engine: no analysis for ${file}`); });
-  const analyzeCachedParse = loop(() => analyze(ws, uri, { plausibility: true }));
+  const parseAndAnalyze = loop(() => { ws.setDocument(uri, text, version++); if (!analyzeSpec(ws, uri, { plausibility: true })) throw new Error(`engine: no analysis for ${file}`); });
+  const analyzeCachedParse = loop(() => analyzeSpec(ws, uri, { plausibility: true }));
   const parseAndInterpret = loop(() => interpret(parse(text), uri));
   return { document: label, lines: countLines(text), parseAndAnalyze, analyzeCachedParse, parseAndInterpret };
 }

@@ -12,8 +12,8 @@ import {
   WebviewPanel, WebviewPanelSerializer, window, workspace,
 } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { previewHtml } from '../webview/html';
-import { parseFromPage, PreviewModel, ToPage } from '../webview/protocol';
+import { previewHtml } from '../protocol/page';
+import { parseFromPage, PreviewModel, ToPage } from '../protocol/preview';
 
 export const VIEW_TYPE = 'cellspec.preview';
 const THROTTLE_MS = 300;

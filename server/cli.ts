@@ -5,17 +5,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
-import { analyze, Analysis } from './engine/analysis';
+import { analyzeSpec, SpecAnalysis } from './engine/specAnalysis';
 import { Diagnostic } from './engine/syntax';
 import { Workspace } from './engine/workspace';
 import { fileUri, nodeFileSystem } from './nodeFileSystem';
-import { withDataDiagnostics } from './results/diagnostics';
-import { executeJobs, RunResult } from './results/execute';
-import { buildJobs, RunJob } from './results/jobs';
-import { buildPreviewModel } from './results/preview';
 import { buildReport } from './results/report';
+import { RunOutcome, StudySession } from './results/study';
 import { summarize } from './results/summaries';
-import { reportHtml } from '../webview/html';
+import { reportHtml } from '../protocol/page';
 
 const USAGE = `usage: cellspec check [--no-plausibility] [--no-data] [--json] <file.cellspec>...
        cellspec analyze [--no-plausibility] [--json] [--points] <file.cellspec>
@@ -57,24 +54,26 @@ export async function main(argv: string[], out: Out = stdout): Promise<number> {
   if (!files.length || (command !== 'check' && files.length !== 1)) { out(USAGE); return 2; }
   if (command === 'report' && !output) { out(`report needs an output file: -o <report.html>\n${USAGE}`); return 2; }
   const ws = new Workspace(nodeFileSystem);
+  const study = new StudySession();
   const options = { plausibility: !flags.has('--no-plausibility') };
-  if (command === 'report') return reportCommand(ws, files[0], output!, options, out);
-  return command === 'check' ? check(ws, files, flags, options, out) : analyzeCommand(ws, files[0], flags, options, out);
+  if (command === 'report') return reportCommand(ws, study, files[0], output!, options, out);
+  return command === 'check' ? check(ws, study, files, flags, options, out) : analyzeCommand(ws, study, files[0], flags, options, out);
 }
+
+/** The CLI analyses each spec once, in process: version 0 of every document. */
+const VERSION = 0;
 
 /** Engine diagnostics plus, unless turned off, the problems of the runs' data files. */
-async function withData(a: Analysis, data: boolean): Promise<{ diagnostics: Diagnostic[]; jobs: RunJob[]; runs: RunResult[] }> {
-  if (!data) return { diagnostics: a.diagnostics, jobs: [], runs: [] };
-  const jobs = buildJobs(a, path.dirname(URI.parse(a.file.uri).fsPath));
-  const runs = await executeJobs(jobs);
-  return { diagnostics: withDataDiagnostics(a.diagnostics, jobs, runs), jobs, runs };
+async function withData(study: StudySession, a: SpecAnalysis, data: boolean): Promise<{ diagnostics: Diagnostic[]; outcomes: RunOutcome[] }> {
+  if (data) await study.refresh(a, VERSION);
+  return { diagnostics: study.diagnostics(a, VERSION), outcomes: study.outcomes(a.file.uri, VERSION) ?? [] };
 }
 
-async function check(ws: Workspace, files: string[], flags: Set<string>, options: { plausibility: boolean }, out: Out): Promise<number> {
+async function check(ws: Workspace, study: StudySession, files: string[], flags: Set<string>, options: { plausibility: boolean }, out: Out): Promise<number> {
   let errors = 0, warnings = 0, status = 0;
   const json: unknown[] = [];
   for (const f of files) {
-    const a = analyze(ws, fileUri(f), options);
+    const a = analyzeSpec(ws, fileUri(f), options);
     if (!a) {
       if (flags.has('--json')) json.push({ file: f, severity: 'error', code: 'unreadable', message: 'cannot read the file' });
       else out(`${f}: error: cannot read the file`);
@@ -82,7 +81,7 @@ async function check(ws: Workspace, files: string[], flags: Set<string>, options
       continue;
     }
     const rel = path.relative(process.cwd(), URI.parse(a.file.uri).fsPath) || f;
-    const { diagnostics } = await withData(a, !flags.has('--no-data'));
+    const { diagnostics } = await withData(study, a, !flags.has('--no-data'));
     for (const d of [...diagnostics].sort((x, y) => x.start - y.start)) {
       const p = a.file.lines.position(d.start);
       if (d.severity === 'error') errors++;
@@ -96,13 +95,14 @@ async function check(ws: Workspace, files: string[], flags: Set<string>, options
   return status || (errors ? 1 : 0);
 }
 
-async function analyzeCommand(ws: Workspace, file: string, flags: Set<string>, options: { plausibility: boolean }, out: Out): Promise<number> {
-  const a = analyze(ws, fileUri(file), options);
+async function analyzeCommand(ws: Workspace, study: StudySession, file: string, flags: Set<string>, options: { plausibility: boolean }, out: Out): Promise<number> {
+  const a = analyzeSpec(ws, fileUri(file), options);
   if (!a) { out(flags.has('--json') ? JSON.stringify({ error: `cannot read ${file}` }) : `${file}: error: cannot read the file`); return 2; }
-  const { diagnostics, runs } = await withData(a, true);
+  const { diagnostics, outcomes } = await withData(study, a, true);
+  const runs = outcomes.map((o) => o.result);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (flags.has('--json')) {
-    out(JSON.stringify(buildReport(a, diagnostics, runs, { points: flags.has('--points') }), null, 2));
+    out(JSON.stringify(buildReport(a, diagnostics, outcomes, { points: flags.has('--points') }), null, 2));
     return errors ? 1 : 0;
   }
   for (const d of [...diagnostics].sort((x, y) => x.start - y.start).filter((x) => x.severity === 'error')) {
@@ -141,14 +141,14 @@ function pageAssets(): { script: string; css: string } | undefined {
   return undefined;
 }
 
-async function reportCommand(ws: Workspace, file: string, output: string, options: { plausibility: boolean }, out: Out): Promise<number> {
+async function reportCommand(ws: Workspace, study: StudySession, file: string, output: string, options: { plausibility: boolean }, out: Out): Promise<number> {
   if (sameFile(output, file) || /\.cellspec$/i.test(output)) { out(`${output}: error: refusing to overwrite a spec with the report; name an .html file`); return 2; }
-  const a = analyze(ws, fileUri(file), options);
+  const a = analyzeSpec(ws, fileUri(file), options);
   if (!a) { out(`${file}: error: cannot read the file`); return 2; }
   const assets = pageAssets();
   if (!assets) { out('error: the preview page (dist/webview.js, dist/webview.css) is missing; run npm run build'); return 2; }
-  const { diagnostics, jobs, runs } = await withData(a, true);
-  const model = buildPreviewModel({ analysis: a, version: 0, diagnostics, jobs, results: runs, dataPending: false });
+  const { diagnostics } = await withData(study, a, true);
+  const model = study.previewModel(a, VERSION);
   try {
     fs.writeFileSync(output, reportHtml(model, assets));
   } catch (e) {

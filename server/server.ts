@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { analyze, Analysis } from './engine/analysis';
+import { analyzeSpec, SpecAnalysis } from './engine/specAnalysis';
 import { Span } from './engine/lexer';
 import { Diagnostic } from './engine/syntax';
 import { LineIndex } from './engine/text';
@@ -19,26 +19,22 @@ import { codeActions } from './features/codeActions';
 import { complete, CompletionKind } from './features/completion';
 import { foldingRanges } from './features/folding';
 import { format } from './features/format';
-import { hover } from './features/hover';
-import { inlayHints } from './features/inlayHints';
 import { definition, prepareRename, references, rename } from './features/navigation';
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from './features/semanticTokens';
 import { DocumentSymbol, documentSymbols } from './features/symbols';
 import { nodeFileSystem } from './nodeFileSystem';
-import { circuitHover, dataHints, dataHover, DataState } from './features/dataResults';
-import { DataAnalysis } from './results/dataPool';
-import { withDataDiagnostics } from './results/diagnostics';
-import { buildJobs } from './results/jobs';
-import { buildPreviewModel } from './results/preview';
+import { DataWorkerPool } from './results/dataPool';
+import { StudySession } from './results/study';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const ws = new Workspace(nodeFileSystem);
+const study = new StudySession(new DataWorkerPool((m) => connection.console.error(m)));
+/** The version the client last sent (data results belong to one version); -1 for a file not open. */
+const versionOf = (a: SpecAnalysis): number => documents.get(a.file.uri)?.version ?? -1;
 
 interface Settings { inlayHints: boolean; plausibility: boolean }
 let settings: Settings = { inlayHints: true, plausibility: true };
-/** In an untrusted workspace (VS Code's restricted mode) data files are not read. */
-let trusted = true;
 let canConfigure = false;
 let canRefreshHints = false;
 let canRefreshTokens = false;
@@ -47,9 +43,9 @@ let settingsLoaded!: () => void;
 const settingsReady = new Promise<void>((resolve) => (settingsLoaded = resolve));
 
 /** Analyses cached by URI; any edit or file change can affect importers, so all are dropped. */
-let analyses = new Map<string, Analysis | undefined>();
-function analysisOf(uri: string): Analysis | undefined {
-  if (!analyses.has(uri)) analyses.set(uri, analyze(ws, uri, { plausibility: settings.plausibility }));
+let analyses = new Map<string, SpecAnalysis | undefined>();
+function analysisOf(uri: string): SpecAnalysis | undefined {
+  if (!analyses.has(uri)) analyses.set(uri, analyzeSpec(ws, uri, { plausibility: settings.plausibility }));
   return analyses.get(uri);
 }
 function invalidate() { analyses = new Map(); }
@@ -84,7 +80,7 @@ connection.onInitialize((params): InitializeResult => {
   if (opts) {
     const { trusted: t, ...rest } = opts;
     settings = { ...settings, ...rest };
-    if (t === false) trusted = false;
+    if (t === false) study.setTrusted(false);
   }
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   // Known files let references and rename reach files that are not open.
@@ -170,9 +166,7 @@ function validate(uri: string) {
 }
 
 // Data files are read and analysed in a worker, after the spec's own diagnostics are out; the
-// results belong to one version of the document and are dropped when it changes.
-const dataPool = new DataAnalysis((m) => connection.console.error(m));
-const dataState = new Map<string, DataState & { version: number }>();
+// study session keeps the results of each document's version and answers for spec and data.
 const dataTimers = new Map<string, NodeJS.Timeout>();
 const DATA_DEBOUNCE_MS = 300;
 function scheduleData(uri: string, delay = DATA_DEBOUNCE_MS) {
@@ -183,23 +177,13 @@ const runData = (uri: string) => runDataUnguarded(uri).catch((e: Error) => conne
 async function runDataUnguarded(uri: string) {
   const doc = documents.get(uri);
   const a = analysisOf(uri);
-  if (!doc || !a || !uri.startsWith('file:') || !trusted) return;
-  const jobs = buildJobs(a, path.dirname(URI.parse(uri).fsPath));
-  if (!jobs.length) { if (dataState.delete(uri)) publishDiagnostics(uri); return; }
+  if (!doc || !a) return;
   const version = doc.version;
-  const results = await dataPool.run(uri, jobs);
-  if (!results || documents.get(uri)?.version !== version) return;
-  dataState.set(uri, { version, jobs, results });
+  if (!(await study.refresh(a, version)) || documents.get(uri)?.version !== version) return;
   publishDiagnostics(uri);
   // A preview of this document re-asks for its model.
   void connection.sendNotification('cellspec/previewChanged', { uri, version });
   if (canRefreshHints) connection.languages.inlayHint.refresh().catch(() => undefined);
-}
-
-/** Data results of the document as it is now, if they are current. */
-function currentData(uri: string): DataState | undefined {
-  const s = dataState.get(uri);
-  return s && s.version === documents.get(uri)?.version ? s : undefined;
 }
 
 const publishDiagnostics = guard('diagnostics', undefined, (uri: string) => {
@@ -208,8 +192,7 @@ const publishDiagnostics = guard('diagnostics', undefined, (uri: string) => {
   const a = analysisOf(uri);
   if (!a) return;
   // A pasted blob can yield a diagnostic per line; past a point more of them help nobody.
-  const data = currentData(uri);
-  const all = withDataDiagnostics(a.diagnostics, data?.jobs, data?.results);
+  const all = study.diagnostics(a, doc.version);
   const shown = all.slice(0, MAX_DIAGNOSTICS).map((d) => toLspDiagnostic(a, d));
   if (all.length > MAX_DIAGNOSTICS) {
     shown.push({ range: shown[MAX_DIAGNOSTICS - 1].range, severity: DiagnosticSeverity.Information, source: 'cellspec', code: 'too-many-problems',
@@ -220,7 +203,7 @@ const publishDiagnostics = guard('diagnostics', undefined, (uri: string) => {
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
 
-function toLspDiagnostic(a: Analysis, d: Diagnostic): LspDiagnostic {
+function toLspDiagnostic(a: SpecAnalysis, d: Diagnostic): LspDiagnostic {
   return {
     range: range(a.file.lines, d), severity: SEVERITY[d.severity], code: d.code, source: 'cellspec', message: d.message,
     relatedInformation: d.related?.flatMap((r) => {
@@ -243,7 +226,7 @@ documents.onDidChangeContent((e) => {
 });
 documents.onDidClose((e) => {
   ws.closeDocument(e.document.uri);
-  dataState.delete(e.document.uri);
+  study.forget(e.document.uri);
   invalidate();
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
@@ -255,7 +238,7 @@ connection.onDidChangeWatchedFiles((p) => {
   }
   if (!specs.length) {
     // A data file changed: analyse again (unchanged files come from the worker's cache).
-    documents.all().forEach((d) => { if (dataState.has(d.uri)) scheduleData(d.uri); });
+    documents.all().forEach((d) => { if (study.holds(d.uri)) scheduleData(d.uri); });
     return;
   }
   invalidate();
@@ -263,18 +246,15 @@ connection.onDidChangeWatchedFiles((p) => {
   refreshViews();
 });
 
-const withDoc = <R>(uri: string, pos: { line: number; character: number } | undefined, fallback: R, fn: (a: Analysis, offset: number) => R): R => {
+const withDoc = <R>(uri: string, pos: { line: number; character: number } | undefined, fallback: R, fn: (a: SpecAnalysis, offset: number) => R): R => {
   const a = analysisOf(uri);
   if (!a) return fallback;
   return fn(a, pos ? a.file.lines.offset(pos) : 0);
 };
 
 connection.onHover(guard('hover', null, (p) => withDoc(p.textDocument.uri, p.position, null, (a, o) => {
-  const h = hover(a, o);
-  const d = dataHover(currentData(a.file.uri), o) ?? circuitHover(currentData(a.file.uri), o);
-  const markdown = [h?.markdown, d?.markdown].filter(Boolean).join('\n\n---\n\n');
-  const span = h?.span ?? d?.span;
-  return markdown && span ? { contents: { kind: MarkupKind.Markdown, value: markdown }, range: range(a.file.lines, span) } : null;
+  const h = study.hover(a, versionOf(a), o);
+  return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: range(a.file.lines, h.span) } : null;
 })));
 
 const COMPLETION_KINDS: Record<CompletionKind, CompletionItemKind> = {
@@ -340,8 +320,7 @@ connection.onCodeAction(guard('codeAction', [], (p) => withDoc(p.textDocument.ur
 connection.languages.inlayHint.on(guard('inlayHint', [], (p) => withDoc(p.textDocument.uri, p.range.start, [] as InlayHint[], (a, start) => {
   if (!settings.inlayHints) return [];
   const end = a.file.lines.offset(p.range.end);
-  const hints = [...inlayHints(a, { start, end }), ...dataHints(currentData(a.file.uri)).filter((h) => start <= h.offset && h.offset <= end)];
-  return hints.sort((x, y) => x.offset - y.offset).map((h) => ({ position: a.file.lines.position(h.offset), label: h.label, tooltip: h.tooltip, paddingLeft: true }));
+  return study.hints(a, versionOf(a), { start, end }).map((h) => ({ position: a.file.lines.position(h.offset), label: h.label, tooltip: h.tooltip, paddingLeft: true }));
 })));
 connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (p) => withDoc(p.textDocument.uri, undefined, { data: [] as number[] }, (a) => {
   const b = new SemanticTokensBuilder();
@@ -355,7 +334,7 @@ connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (p)
 
 // The workspace became trusted: data files may be read now.
 connection.onNotification('cellspec/trusted', () => {
-  trusted = true;
+  study.setTrusted(true);
   documents.all().forEach((d) => scheduleData(d.uri, 0));
 });
 
@@ -370,14 +349,10 @@ connection.onCodeLens(guard('codeLens', [], (p) => withDoc(p.textDocument.uri, u
 connection.onRequest('cellspec/previewModel', guard('previewModel', null, (p: { uri: string }) => {
   const doc = documents.get(p.uri);
   const a = analysisOf(p.uri);
-  if (!doc || !a) return null;
-  const data = currentData(p.uri);
-  const diagnostics = withDataDiagnostics(a.diagnostics, data?.jobs, data?.results);
-  const pending = trusted && p.uri.startsWith('file:') && !data && buildJobs(a, path.dirname(URI.parse(p.uri).fsPath)).length > 0;
-  return buildPreviewModel({ analysis: a, version: doc.version, diagnostics, jobs: data?.jobs, results: data?.results, dataPending: pending });
+  return doc && a ? study.previewModel(a, doc.version) : null;
 }));
 
-connection.onShutdown(() => dataPool.dispose());
+connection.onShutdown(() => study.dispose());
 process.on('uncaughtException', (e) => connection.console.error(`cellspec: uncaught ${e.stack ?? e}`));
 documents.listen(connection);
 connection.listen();

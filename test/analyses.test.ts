@@ -9,7 +9,7 @@ import { CyclingInput, cyclingSummary, rateTable } from '../server/analyses/cycl
 import { Failure, Result, Success, tTestP } from '../server/analyses/common';
 import { sandFit } from '../server/analyses/sand';
 import { criticalStripping } from '../server/analyses/stripping';
-import { FARADAY, concentration, discArea, foilInventory, sandTime } from '../server/engine/physics';
+import { FARADAY, concentration, discArea, foilInventory, sandTime } from '../server/domain/physics';
 import {
   CyclePlan, StaircaseOptions, StrippingTraceOptions, cyclingTrace, gaussian, spectrum, staircaseTrace,
   strippingCrossing, strippingTrace,

@@ -3,18 +3,18 @@
 import { strict as assert } from 'assert';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
-import { analyze } from '../server/engine/analysis';
+import { analyzeSpec } from '../server/engine/specAnalysis';
 import { Workspace } from '../server/engine/workspace';
 import { nodeFileSystem } from '../server/nodeFileSystem';
-import { DataAnalysis } from '../server/results/dataPool';
+import { DataWorkerPool } from '../server/results/dataPool';
 import { buildJobs } from '../server/results/jobs';
 
 describe('data worker', function () {
   this.timeout(60000);
   const spec = path.resolve('examples/study.cellspec');
-  const jobs = buildJobs(analyze(new Workspace(nodeFileSystem), URI.file(spec).toString())!, path.dirname(spec));
-  let pool: DataAnalysis;
-  beforeEach(() => { pool = new DataAnalysis((m) => { throw new Error(m); }); });
+  const jobs = buildJobs(analyzeSpec(new Workspace(nodeFileSystem), URI.file(spec).toString())!, path.dirname(spec));
+  let pool: DataWorkerPool;
+  beforeEach(() => { pool = new DataWorkerPool((m) => { throw new Error(m); }); });
   afterEach(() => pool.dispose());
 
   it('analyses two documents at once', async () => {

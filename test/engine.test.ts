@@ -4,7 +4,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { analyze, Analysis } from '../server/engine/analysis';
+import { analyzeSpec, SpecAnalysis } from '../server/engine/specAnalysis';
 import { Derived } from '../server/engine/compute';
 import { parse } from '../server/engine/parser';
 import { Diagnostic } from '../server/engine/syntax';
@@ -35,17 +35,17 @@ const STUDY_TEXT = fs.readFileSync(path.join(EXAMPLES, 'study.cellspec'), 'utf8'
 const MATERIALS_TEXT = fs.readFileSync(path.join(EXAMPLES, 'materials.cellspec'), 'utf8');
 
 /** Analyses a marked document (with lib.cellspec beside it unless told otherwise). */
-function run(src: string, files: Record<string, string> = FILES, plausibility = true): { m: Marked; a: Analysis } {
+function run(src: string, files: Record<string, string> = FILES, plausibility = true): { m: Marked; a: SpecAnalysis } {
   const m = marked(src);
   return { m, a: analyzeText(m.text, files, { plausibility }) };
 }
 
-function list(a: Analysis): string {
+function list(a: SpecAnalysis): string {
   return a.diagnostics.map((d) => '\n  ' + show(d, a.file.text)).join('') || ' (none)';
 }
 
 /** The one diagnostic with `code`; fails if there are none or several. */
-function one(a: Analysis, code: string): Diagnostic {
+function one(a: SpecAnalysis, code: string): Diagnostic {
   const ds = a.diagnostics.filter((d) => d.code === code);
   assert.equal(ds.length, 1, `expected exactly one '${code}' diagnostic, got:${list(a)}`);
   return ds[0];
@@ -60,7 +60,7 @@ function assertRange(d: Diagnostic, r: { start: number; end: number }, text: str
  * The diagnostic with `code` exists once, has `severity`, covers exactly the ⟦ ⟧ range and its
  * message matches every pattern.
  */
-function expectDiag(src: string, code: string, severity: Diagnostic['severity'], patterns: RegExp[], files: Record<string, string> = FILES): { d: Diagnostic; m: Marked; a: Analysis } {
+function expectDiag(src: string, code: string, severity: Diagnostic['severity'], patterns: RegExp[], files: Record<string, string> = FILES): { d: Diagnostic; m: Marked; a: SpecAnalysis } {
   const { m, a } = run(src, files);
   const d = one(a, code);
   assert.equal(d.severity, severity, `severity of ${show(d)}`);
@@ -78,7 +78,7 @@ function expectFix(d: Diagnostic, newText: string) {
   assert.match(d.message, new RegExp(`Did you mean '${newText.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'\\?`));
 }
 
-function assertRangesInside(a: Analysis) {
+function assertRangesInside(a: SpecAnalysis) {
   const n = a.file.text.length;
   for (const d of a.diagnostics) {
     assert.ok(0 <= d.start && d.start <= d.end && d.end <= n, `diagnostic outside the text (length ${n}): ${show(d)}`);
@@ -95,13 +95,13 @@ function r4(x: number): string {
   return String(Number(x.toPrecision(4)));
 }
 
-function derived(a: Analysis, key: string, owner: string): Derived {
+function derived(a: SpecAnalysis, key: string, owner: string): Derived {
   const ds = a.derived.filter((d) => d.key === key && d.owner === owner);
   assert.equal(ds.length, 1, `expected one derived '${key}' for '${owner}', got ${JSON.stringify(a.derived.map((d) => `${d.key}@${d.owner}`))}`);
   return ds[0];
 }
 
-function errors(a: Analysis): Diagnostic[] {
+function errors(a: SpecAnalysis): Diagnostic[] {
   return a.diagnostics.filter((d) => d.severity === 'error');
 }
 
@@ -493,7 +493,7 @@ describe('engine recovery: one typo, one diagnostic', () => {
   const key = (d: Diagnostic) => `${d.severity} ${d.code}: ${d.message}`;
 
   /** The diagnostics `text` has beyond those of the unchanged example. */
-  function added(text: string): { a: Analysis; extra: Diagnostic[] } {
+  function added(text: string): { a: SpecAnalysis; extra: Diagnostic[] } {
     const a = analyzeText(text, examples);
     const pool = baseline.diagnostics.map(key);
     const extra: Diagnostic[] = [];
@@ -588,7 +588,7 @@ describe('engine recovery: one typo, one diagnostic', () => {
   it('a composite without a name is reported, not thrown', () => {
     for (const header of ['composite', 'composite "LNT10F"', 'composite 10']) {
       const text = IMPORT + `${header} {\n  carbon GMWNT : FG = 10 : 1\n  binder PVDF\n  ratio carbon : binder = 10 : 1\n  thickness 15 µm\n}\n`;
-      let a: Analysis | undefined;
+      let a: SpecAnalysis | undefined;
       // Derived values are part of the analysis (hovers, hints, preview), even when computed lazily.
       assert.doesNotThrow(() => { a = analyzeText(text, FILES); assert.ok(Array.isArray(a.derived)); }, `analysing '${header} { ... }' and reading its derived values`);
       assert.ok(a!.diagnostics.some((d) => d.code === 'syntax' && /expected a name after 'composite'/.test(d.message)), list(a!));
@@ -823,7 +823,7 @@ describe('engine on the examples', () => {
   const ws = new Workspace(nodeFileSystem);
   for (const name of ['study.cellspec', 'materials.cellspec']) {
     it(`examples/${name} has no errors`, () => {
-      const a = analyze(ws, fileUri(path.join(EXAMPLES, name)));
+      const a = analyzeSpec(ws, fileUri(path.join(EXAMPLES, name)));
       assert.ok(a, 'the file is read');
       assert.deepEqual(errors(a).map((d) => show(d, a.file.text)), []);
       assertRangesInside(a);
@@ -831,7 +831,7 @@ describe('engine on the examples', () => {
   }
 
   it('examples/study.cellspec sees the materials of its import and reproduces the reference figures', () => {
-    const a = analyze(ws, fileUri(path.join(EXAMPLES, 'study.cellspec')))!;
+    const a = analyzeSpec(ws, fileUri(path.join(EXAMPLES, 'study.cellspec')))!;
     assert.equal(a.scope.files.length, 2);
     assert.ok(a.references.length > 0 && a.references.every((r) => r.target), 'every reference resolves');
     assert.equal(derived(a, 'cell.area', 'sym-Li').text, '0.6362 cm²');

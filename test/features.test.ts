@@ -10,7 +10,7 @@ import { inlayHints } from '../server/features/inlayHints';
 import { definition, references, rename } from '../server/features/navigation';
 import { semanticTokens } from '../server/features/semanticTokens';
 import { documentSymbols } from '../server/features/symbols';
-import { analyze } from '../server/engine/analysis';
+import { analyzeSpec } from '../server/engine/specAnalysis';
 import { parse } from '../server/engine/parser';
 import { MATERIALS } from './helpers/library';
 import { analyzeText, memoryWorkspace, MAIN_URI } from './helpers/memoryWorkspace';
@@ -130,7 +130,7 @@ describe('navigation', () => {
   it('goes to a definition in an imported file and finds references across files', () => {
     const { ws } = memoryWorkspace({ 'lib.cellspec': lib, [MAIN_URI]: main });
     ws.addKnownFile('file:///w/lib.cellspec');
-    const a = analyze(ws, MAIN_URI)!;
+    const a = analyzeSpec(ws, MAIN_URI)!;
     const offset = main.indexOf('Li 50');
     const def = definition(a, offset)!;
     assert.equal(def.uri, 'file:///w/lib.cellspec');
@@ -143,7 +143,7 @@ describe('navigation', () => {
   it('renames in every file, and refuses invalid or taken names', () => {
     const { ws } = memoryWorkspace({ 'lib.cellspec': lib, [MAIN_URI]: main });
     ws.addKnownFile('file:///w/lib.cellspec');
-    const a = analyze(ws, MAIN_URI)!;
+    const a = analyzeSpec(ws, MAIN_URI)!;
     const offset = main.indexOf('LPSC');
     const r = rename(ws, a, offset, 'Li6PS5Cl');
     assert.equal(r.error, undefined);

@@ -1,6 +1,6 @@
 // Fuzzing the engine (parse + analysis) with fast-check: random text of every kind, mutated
 // examples, and hostile inputs (10 MB lines, deep nesting, broken strings, lone surrogates, NUL,
-// CR-only line endings). The engine must never throw, must return an Analysis whose diagnostics
+// CR-only line endings). The engine must never throw, must return an SpecAnalysis whose diagnostics
 // lie inside the text, and must finish each case within 5 s.
 //
 // Hostile inputs run in a worker thread that is terminated at the time limit, so a hang fails
@@ -12,7 +12,7 @@ import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
-import { Analysis } from '../server/engine/analysis';
+import { SpecAnalysis } from '../server/engine/specAnalysis';
 import { parse } from '../server/engine/parser';
 import { Diagnostic } from '../server/engine/syntax';
 import { analyzeText, MAIN_URI } from './helpers/memoryWorkspace';
@@ -49,7 +49,7 @@ function outside(ds: Diagnostic[], n: number): string[] {
  * an invariant fails. Each engine call is timed on its own against the limit; `phase` is told
  * before each call starts.
  */
-function checkEngine(text: string, files: Record<string, string> = FILES, phase: (what: string) => void = () => {}): { ms: number; analysis: Analysis } {
+function checkEngine(text: string, files: Record<string, string> = FILES, phase: (what: string) => void = () => {}): { ms: number; analysis: SpecAnalysis } {
   const bad: string[] = [];
   const timed = <T>(what: string, f: () => T): { value: T; ms: number } => {
     phase(what);
@@ -65,7 +65,7 @@ function checkEngine(text: string, files: Record<string, string> = FILES, phase:
     bad.push(...outside(tree.diagnostics, text.length));
   }
   const { value: a, ms } = timed('analyze', () => analyzeText(text, files));
-  assert.ok(a && Array.isArray(a.diagnostics) && a.file.text === text, 'analyze returns an Analysis of the text');
+  assert.ok(a && Array.isArray(a.diagnostics) && a.file.text === text, 'analyze returns an SpecAnalysis of the text');
   // Derived values may be computed on first use; they are part of the analysis all the same.
   const { value: derived } = timed('derived values', () => a.derived);
   assert.ok(Array.isArray(derived), 'the analysis has derived values');

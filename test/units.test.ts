@@ -1,7 +1,6 @@
 import { strict as assert } from 'assert';
-import {
-  Dim, DIM, Unit, convert, dimName, formatNumber, formatQuantity, fromSI, isUnit, parseUnit, sameDim, toSI, unitsFor,
-} from '../server/engine/units';
+import { Dim, DIM, Unit, convert, dimName, fromSI, isUnit, parseUnit, sameDim, toSI, unitsFor } from '../server/domain/units';
+import { formatNumber, formatQuantity } from '../server/domain/format';
 
 // Expected dimensions written out by hand: [length, mass, time, current, temperature, amount, c-rate].
 const LENGTH: Dim = [1, 0, 0, 0, 0, 0, 0];

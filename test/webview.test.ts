@@ -12,15 +12,12 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { URI } from 'vscode-uri';
-import { analyze } from '../server/engine/analysis';
+import { analyzeSpec } from '../server/engine/specAnalysis';
 import { Workspace } from '../server/engine/workspace';
 import { fileUri, nodeFileSystem } from '../server/nodeFileSystem';
-import { dataDiagnostics } from '../server/results/diagnostics';
-import { executeJobs } from '../server/results/execute';
-import { buildJobs } from '../server/results/jobs';
-import { buildPreviewModel } from '../server/results/preview';
-import { previewCsp, previewHtml, reportCsp, reportHtml } from '../webview/html';
-import { ChartModel, parseFromPage, PreviewModel } from '../webview/protocol';
+import { StudySession } from '../server/results/study';
+import { previewCsp, previewHtml, reportCsp, reportHtml } from '../protocol/page';
+import { ChartModel, parseFromPage, PreviewModel } from '../protocol/preview';
 import { Browser, launchChromium, serve, watch, Watch } from './helpers/browser';
 
 // Callbacks given to page.evaluate and $eval run in the page; these are the page's globals
@@ -36,12 +33,11 @@ const STUDY = 'examples/study.cellspec';
 /** The model the language server would send for the example study, data analysed. */
 async function studyModel(): Promise<PreviewModel> {
   const ws = new Workspace(nodeFileSystem);
-  const a = analyze(ws, fileUri(path.resolve(STUDY)), { plausibility: true });
+  const a = analyzeSpec(ws, fileUri(path.resolve(STUDY)), { plausibility: true });
   assert.ok(a, 'the example study is readable');
-  const jobs = buildJobs(a, path.dirname(URI.parse(a.file.uri).fsPath));
-  const results = await executeJobs(jobs);
-  const diagnostics = [...a.diagnostics, ...results.flatMap((r, i) => dataDiagnostics(jobs[i], r))];
-  return buildPreviewModel({ analysis: a, version: 1, diagnostics, jobs, results, dataPending: false });
+  const study = new StudySession();
+  await study.refresh(a, 1);
+  return study.previewModel(a, 1);
 }
 
 /** The colour themes as VS Code applies them: a body class and --vscode-* variables on <html>. */

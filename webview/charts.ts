@@ -5,7 +5,7 @@ import embed, { Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
 import type { TopLevelSpec } from 'vega-lite';
 import { el } from './dom';
-import type { Axis, ChartModel } from './protocol';
+import type { Axis, ChartModel } from '../protocol/preview';
 import { Theme, themeKey } from './theme';
 
 export interface ChartActions {

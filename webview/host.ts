@@ -1,6 +1,6 @@
 // Where the page runs: a VS Code webview (messages to the extension, state kept by VS Code) or a
 // report opened from disk (the model embedded in the page, exports downloaded as files).
-import { FromPage, parseToPage, PreviewModel } from './protocol';
+import { FromPage, parseToPage, PreviewModel } from '../protocol/preview';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

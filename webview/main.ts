@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import { Charts } from './charts';
 import { el } from './dom';
 import { createHost, ExportFormat, PageState } from './host';
-import { parseToPage, PreviewModel } from './protocol';
+import { parseToPage, PreviewModel } from '../protocol/preview';
 import { predictionsTable, problemsTable, resultsCsv, resultsJson, resultsTable } from './tables';
 import { readTheme, Theme, ThemeKind, themeKey } from './theme';
 

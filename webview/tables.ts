@@ -1,7 +1,7 @@
 // The results table, the predictions table and the problems list. Rows carry their spec line:
 // a click (or Enter) reveals it. Everything the model holds is shown as text.
 import { el } from './dom';
-import type { PredictionRow, PreviewModel, ResultRow } from './protocol';
+import type { PredictionRow, PreviewModel, ResultRow } from '../protocol/preview';
 
 type Reveal = (line: number) => void;
 

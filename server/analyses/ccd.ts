@@ -1,8 +1,9 @@
 // Critical current density (domain.md, CCD protocol): a staircase of charge/discharge cycles of a
 // symmetric Li|SSE|Li cell at increasing |current density|; the CCD is the current density of the
 // step in which the voltage collapses toward 0 V (a short circuit, often with noisy drops).
+import { formatNumber } from '../domain/format';
 import {
-  Estimate, PlotSeries, Result, Samples, absolute, checkNumber, cleanColumns, decimate, est, failure, fmt, guarded,
+  Estimate, PlotSeries, Result, Samples, absolute, checkNumber, cleanColumns, decimate, est, failure, guarded,
   median, restThreshold, series,
 } from './common';
 
@@ -118,7 +119,7 @@ function run(input: ShortInput): ShortResult {
   if (raw.length === 0) return failure('no current plateaus found', warnings);
   for (let k = 1; k < raw.length; k++) {
     if (raw[k].level < raw[k - 1].level * (1 - tol)) {
-      warnings.push(`The current density does not increase at step ${k} (${fmt(raw[k - 1].level)} → ${fmt(raw[k].level)} A/m²): a CCD staircase ramps up.`);
+      warnings.push(`The current density does not increase at step ${k} (${formatNumber(raw[k - 1].level)} → ${formatNumber(raw[k].level)} A/m²): a CCD staircase ramps up.`);
       break;
     }
   }
@@ -173,7 +174,7 @@ function run(input: ShortInput): ShortResult {
       worstCollapsedShare: worst,
     });
     if (k === 0 && early < 1e-4) {
-      warnings.push(`The first step's polarisation is only ${fmt(early * 1e3)} mV: the cell may be shorted from the start.`);
+      warnings.push(`The first step's polarisation is only ${formatNumber(early * 1e3)} mV: the cell may be shorted from the start.`);
     }
     prevPol = pol;
   }
@@ -202,7 +203,7 @@ function run(input: ShortInput): ShortResult {
   }
   for (const s of steps) {
     if (s.plannedCurrentDensity !== undefined && Math.abs(s.currentDensity.value - s.plannedCurrentDensity) > 0.05 * s.plannedCurrentDensity) {
-      warnings.push(`Step ${s.index} runs at ${fmt(s.currentDensity.value)} A/m², not the planned ${fmt(s.plannedCurrentDensity)} A/m².`);
+      warnings.push(`Step ${s.index} runs at ${formatNumber(s.currentDensity.value)} A/m², not the planned ${formatNumber(s.plannedCurrentDensity)} A/m².`);
     }
   }
 
@@ -217,7 +218,7 @@ function run(input: ShortInput): ShortResult {
   if (shortStep < 0) {
     return {
       ok: true, shorted: false, message: 'no short within the data', steps, lastPassed: passed,
-      derivation: `${steps.length} steps found by ${plan ? 'matching |I|/area to the planned densities' : 'plateaus of |I|'}; no step showed ${criterion}: no short within the data (last step ${fmt(steps[steps.length - 1].currentDensity.value)} A/m²).`,
+      derivation: `${steps.length} steps found by ${plan ? 'matching |I|/area to the planned densities' : 'plateaus of |I|'}; no step showed ${criterion}: no short within the data (last step ${formatNumber(steps[steps.length - 1].currentDensity.value)} A/m²).`,
       warnings, points: plot,
     };
   }
@@ -225,9 +226,9 @@ function run(input: ShortInput): ShortResult {
   plot.push(series('short', 'markers', 's', 'V', { x: [shortTime], y: [0] }));
   return {
     ok: true, shorted: true,
-    message: `short at step ${shortStep} (${fmt(s.currentDensity.value)} A/m²) at ${fmt(shortTime)} s`,
+    message: `short at step ${shortStep} (${formatNumber(s.currentDensity.value)} A/m²) at ${formatNumber(shortTime)} s`,
     steps, shortStep, currentDensity: s.currentDensity, time: est(shortTime, 's'), lastPassed: passed,
-    derivation: `${steps.length} steps found by ${plan ? 'matching |I|/area to the planned densities' : 'plateaus of |I|'}; step ${shortStep} (${fmt(s.currentDensity.value)} A/m², reference polarisation ${fmt(s.reference.value * 1e3)} mV) is the first with ${criterion}, from ${fmt(shortTime)} s.`,
+    derivation: `${steps.length} steps found by ${plan ? 'matching |I|/area to the planned densities' : 'plateaus of |I|'}; step ${shortStep} (${formatNumber(s.currentDensity.value)} A/m², reference polarisation ${formatNumber(s.reference.value * 1e3)} mV) is the first with ${criterion}, from ${formatNumber(shortTime)} s.`,
     warnings, points: plot,
   };
 }

@@ -316,10 +316,3 @@ export function series(name: string, kind: PlotSeries['kind'], xUnit: string, yU
   return { name, kind, xUnit, yUnit, x: xy.x, y: xy.y };
 }
 
-/** A number for messages: 4 significant digits. */
-export function fmt(v: number, digits = 4): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e6 ? String(Number(v.toPrecision(digits))) : v.toExponential(digits - 1);
-}

@@ -1,6 +1,7 @@
 // Ohmic resistance from EIS (the high-frequency intercept of the real axis) and contact retention
 // from it (domain.md eq. 2): a = S_active / S_initial = (R_SSE / R'_SSE)².
-import { Estimate, Result, Samples, cleanColumns, est, failure, fmt, guarded, series } from './common';
+import { formatNumber } from '../domain/format';
+import { Estimate, Result, Samples, cleanColumns, est, failure, guarded, series } from './common';
 
 export interface SpectrumInput {
   frequency: Samples; // Hz
@@ -55,16 +56,16 @@ function runOhmic(input: SpectrumInput): OhmicResult {
     for (let k = 1; k < n; k++) {
       if (y[k] >= 0 && (k + 1 >= n || y[k + 1] >= 0)) {
         const r = re[k - 1] + ((0 - y[k - 1]) * (re[k] - re[k - 1])) / (y[k] - y[k - 1]);
-        return done(r, 'crossing', `-Im(Z) changes sign between ${fmt(f[k - 1])} Hz and ${fmt(f[k])} Hz; Re(Z) interpolated linearly to -Im(Z) = 0 gives ${fmt(r)} Ω (the inductive points above ${fmt(f[k - 1])} Hz are ignored).`);
+        return done(r, 'crossing', `-Im(Z) changes sign between ${formatNumber(f[k - 1])} Hz and ${formatNumber(f[k])} Hz; Re(Z) interpolated linearly to -Im(Z) = 0 gives ${formatNumber(r)} Ω (the inductive points above ${formatNumber(f[k - 1])} Hz are ignored).`);
       }
     }
     // Inductive throughout: the point closest to the axis is the best guess.
     let best = 0;
     for (let k = 1; k < n; k++) if (Math.abs(y[k]) < Math.abs(y[best])) best = k;
     warnings.push('-Im(Z) is inductive (negative) at every frequency: no intercept with the real axis; Re(Z) at the point nearest the axis is reported.');
-    return done(re[best], 'highest-frequency', `No sign change of -Im(Z); Re(Z) = ${fmt(re[best])} Ω at ${fmt(f[best])} Hz, the point nearest the real axis.`);
+    return done(re[best], 'highest-frequency', `No sign change of -Im(Z); Re(Z) = ${formatNumber(re[best])} Ω at ${formatNumber(f[best])} Hz, the point nearest the real axis.`);
   }
-  if (y[0] === 0) return done(re[0], 'crossing', `-Im(Z) is zero at the highest frequency ${fmt(f[0])} Hz: Re(Z) = ${fmt(re[0])} Ω there.`);
+  if (y[0] === 0) return done(re[0], 'crossing', `-Im(Z) is zero at the highest frequency ${formatNumber(f[0])} Hz: Re(Z) = ${formatNumber(re[0])} Ω there.`);
 
   // Capacitive from the first point: extrapolate the first arc to the axis.
   let top = 0;
@@ -77,12 +78,12 @@ function runOhmic(input: SpectrumInput): OhmicResult {
       const r = circle.xc - Math.sqrt(disc);
       const reMin = Math.min(...re.slice(0, m));
       if (r >= 0 && r <= reMin + 1e-9 * Math.abs(reMin)) {
-        return done(r, 'arc-extrapolation', `-Im(Z) stays capacitive up to ${fmt(f[0])} Hz, so the intercept was extrapolated: a circle fitted through the ${m} highest-frequency points (to the top of the first arc) meets the real axis at ${fmt(r)} Ω (Re(Z) at ${fmt(f[0])} Hz is ${fmt(re[0])} Ω).`);
+        return done(r, 'arc-extrapolation', `-Im(Z) stays capacitive up to ${formatNumber(f[0])} Hz, so the intercept was extrapolated: a circle fitted through the ${m} highest-frequency points (to the top of the first arc) meets the real axis at ${formatNumber(r)} Ω (Re(Z) at ${formatNumber(f[0])} Hz is ${formatNumber(re[0])} Ω).`);
       }
     }
   }
-  warnings.push(`The spectrum does not reach the real axis and the first arc could not be extrapolated: Re(Z) at the highest frequency (${fmt(f[0])} Hz) is reported, an upper bound of the ohmic resistance.`);
-  return done(re[0], 'highest-frequency', `Re(Z) = ${fmt(re[0])} Ω at the highest frequency ${fmt(f[0])} Hz, where -Im(Z) = ${fmt(y[0])} Ω is still capacitive.`);
+  warnings.push(`The spectrum does not reach the real axis and the first arc could not be extrapolated: Re(Z) at the highest frequency (${formatNumber(f[0])} Hz) is reported, an upper bound of the ohmic resistance.`);
+  return done(re[0], 'highest-frequency', `Re(Z) = ${formatNumber(re[0])} Ω at the highest frequency ${formatNumber(f[0])} Hz, where -Im(Z) = ${formatNumber(y[0])} Ω is still capacitive.`);
 }
 
 /** Algebraic (Kåsa) circle fit: least squares of x² + y² + D x + E y + F = 0. */
@@ -157,10 +158,10 @@ function runRetention(points: readonly ContactPoint[]): ContactResult {
   const r0 = sorted[0].rOhm;
   const rows = sorted.map((p) => ({ capacity: est(p.capacity, 'C/m²'), rOhm: est(p.rOhm, 'Ω'), retention: est((r0 / p.rOhm) ** 2, '') }));
   const last = rows[rows.length - 1];
-  if (last.retention.value > 1.05) warnings.push(`The resistance fell during stripping (${fmt(r0)} → ${fmt(last.rOhm.value)} Ω): a retention above 1 means better contact than at the start, which the model of eq. 2 does not expect.`);
+  if (last.retention.value > 1.05) warnings.push(`The resistance fell during stripping (${formatNumber(r0)} → ${formatNumber(last.rOhm.value)} Ω): a retention above 1 means better contact than at the start, which the model of eq. 2 does not expect.`);
   return {
     ok: true, series: rows, final: last.retention,
-    derivation: `a = (R_first/R)² with R_first = ${fmt(r0)} Ω at ${fmt(sorted[0].capacity)} C/m²; at ${fmt(last.capacity.value)} C/m², R = ${fmt(last.rOhm.value)} Ω gives a = ${fmt(last.retention.value)}.`,
+    derivation: `a = (R_first/R)² with R_first = ${formatNumber(r0)} Ω at ${formatNumber(sorted[0].capacity)} C/m²; at ${formatNumber(last.capacity.value)} C/m², R = ${formatNumber(last.rOhm.value)} Ω gives a = ${formatNumber(last.retention.value)}.`,
     warnings,
     points: [series('contact retention', 'line', 'C/m²', '', { x: rows.map((r) => r.capacity.value), y: rows.map((r) => r.retention.value) })],
   };

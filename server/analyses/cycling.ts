@@ -1,8 +1,9 @@
 // Galvanostatic cycling of full cells (domain.md: capacity bookkeeping, full-cell and rate
 // protocols): per-cycle capacities from the current, coulombic efficiency, retention against a
 // stated reference cycle, mean CE, failure (CE leaving its band, or a soft short during charge).
+import { formatNumber } from '../domain/format';
 import {
-  Estimate, PlotSeries, Result, Samples, checkNumber, cleanColumns, est, failure, fmt, guarded, median,
+  Estimate, PlotSeries, Result, Samples, checkNumber, cleanColumns, est, failure, guarded, median,
   meanEstimate, restThreshold, series, splitTrapezoid,
 } from './common';
 
@@ -207,7 +208,7 @@ function runCycling(input: CyclingInput): CyclingResult {
   // Precycles and the reference cycle.
   const precycles = Math.max(0, Math.floor(input.precycles ?? 0));
   if (input.precycles === undefined && m >= 2 && cycles[0].current.value < 0.5 * cycles[1].current.value) {
-    warnings.push(`Cycle 1 runs at a lower current (${fmt(cycles[0].current.value)} A) than cycle 2 (${fmt(cycles[1].current.value)} A): if it is a formation precycle, pass precycles: 1 so retention refers to cycle 2.`);
+    warnings.push(`Cycle 1 runs at a lower current (${formatNumber(cycles[0].current.value)} A) than cycle 2 (${formatNumber(cycles[1].current.value)} A): if it is a formation precycle, pass precycles: 1 so retention refers to cycle 2.`);
   }
   let ref = input.referenceCycle !== undefined ? Math.floor(input.referenceCycle) : precycles + 1;
   let refCycle: CycleResult | undefined = cycles[ref - 1];
@@ -246,10 +247,10 @@ function runCycling(input: CyclingInput): CyclingResult {
   const events: CyclingEvent[] = [];
   for (const x of cycles) {
     if (x.softShort) {
-      events.push({ cycle: x.cycle, kind: 'soft-short', time: x.softShort.time, detail: `the voltage fell ${fmt(x.softShort.drop * 1e3)} mV below its running maximum while charging at ${fmt(x.softShort.time)} s` });
+      events.push({ cycle: x.cycle, kind: 'soft-short', time: x.softShort.time, detail: `the voltage fell ${formatNumber(x.softShort.drop * 1e3)} mV below its running maximum while charging at ${formatNumber(x.softShort.time)} s` });
     }
     if (x.ce && x.cycle > precycles && (x.ce.value < ceLo || x.ce.value > ceHi)) {
-      events.push({ cycle: x.cycle, kind: 'ce-out-of-band', time: x.end, detail: `CE ${fmt(x.ce.value * 100)} % outside ${fmt(ceLo * 100)}–${fmt(ceHi * 100)} %` });
+      events.push({ cycle: x.cycle, kind: 'ce-out-of-band', time: x.end, detail: `CE ${formatNumber(x.ce.value * 100)} % outside ${formatNumber(ceLo * 100)}–${formatNumber(ceHi * 100)} %` });
     }
   }
   events.sort((a, b) => a.cycle - b.cycle || a.time - b.time);
@@ -265,7 +266,7 @@ function runCycling(input: CyclingInput): CyclingResult {
   return {
     ok: true, cycles, chargeSign: sign, precycles, referenceCycle: refCycle ? ref : undefined, meanCe, meanCeRange: range,
     finalRetention, failure: fail, events,
-    derivation: `${m} cycles split ${split}; capacities by trapezoids of the current, per ${fmt(activeMass)} kg active and ${fmt(area)} m²; CE = discharge/charge${refCycle ? `; retention vs cycle ${ref}${finalRetention ? ` = ${fmt(finalRetention.value * 100)} % at cycle ${lastComplete!.cycle}` : ''}` : ''}${meanCe ? `; mean CE ${fmt(meanCe.value * 100)} % over cycles ${range![0]}–${range![1]}` : ''}; ${fail ? `first failure at cycle ${fail.cycle}: ${fail.detail}` : 'no failure'}.`,
+    derivation: `${m} cycles split ${split}; capacities by trapezoids of the current, per ${formatNumber(activeMass)} kg active and ${formatNumber(area)} m²; CE = discharge/charge${refCycle ? `; retention vs cycle ${ref}${finalRetention ? ` = ${formatNumber(finalRetention.value * 100)} % at cycle ${lastComplete!.cycle}` : ''}` : ''}${meanCe ? `; mean CE ${formatNumber(meanCe.value * 100)} % over cycles ${range![0]}–${range![1]}` : ''}; ${fail ? `first failure at cycle ${fail.cycle}: ${fail.detail}` : 'no failure'}.`,
     warnings, points,
   };
 }
@@ -335,7 +336,7 @@ function runRate(summary: { cycles: readonly CycleResult[] }, segments: readonly
   }
   return {
     ok: true, rows, recovery,
-    derivation: `Mean ± SE of the discharge capacity of the complete cycles in each caller-given segment${recovery ? `; back at ${first.rate} C the cell recovers ${fmt(recovery.value * 100)} % of its first ${first.rate} C capacity` : ''}.`,
+    derivation: `Mean ± SE of the discharge capacity of the complete cycles in each caller-given segment${recovery ? `; back at ${first.rate} C the cell recovers ${formatNumber(recovery.value * 100)} % of its first ${first.rate} C capacity` : ''}.`,
     warnings,
     points: [series('discharge capacity by rate', 'markers', '', 'C/kg', { x: rows.map((r) => r.rate), y: rows.map((r) => r.discharge.perMass.value) })],
   };

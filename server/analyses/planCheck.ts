@@ -1,6 +1,7 @@
 // Plan against data: did the experiment run at the planned current, inside the planned voltage
 // window, for the planned number of cycles? Each check returns warnings for the editor.
-import { Estimate, Result, Samples, absolute, checkNumber, cleanColumns, est, failure, fmt, guarded, median, restThreshold } from './common';
+import { formatNumber } from '../domain/format';
+import { Estimate, Result, Samples, absolute, checkNumber, cleanColumns, est, failure, guarded, median, restThreshold } from './common';
 
 export interface PlanCheckValues {
   /** True when the data agree with the plan within the tolerance. */
@@ -31,11 +32,11 @@ export function compareCurrent(plannedDensity: number, area: number, current: Sa
     const within = Math.abs(rel) <= tolerance;
     const warnings = [...c.warnings];
     if (!within) {
-      warnings.push(`The data run at ${fmt(measured)} A/m² (median |I| ${fmt(measured * area)} A over ${fmt(area)} m²), ${fmt(Math.abs(rel) * 100, 3)} % ${rel > 0 ? 'above' : 'below'} the planned ${fmt(planned)} A/m² (tolerance ${fmt(tolerance * 100)} %): check the area or the programmed current.`);
+      warnings.push(`The data run at ${formatNumber(measured)} A/m² (median |I| ${formatNumber(measured * area)} A over ${formatNumber(area)} m²), ${formatNumber(Math.abs(rel) * 100, 3)} % ${rel > 0 ? 'above' : 'below'} the planned ${formatNumber(planned)} A/m² (tolerance ${formatNumber(tolerance * 100)} %): check the area or the programmed current.`);
     }
     return {
       ok: true, withinPlan: within, planned: est(planned, 'A/m²'), measured: est(measured, 'A/m²'),
-      derivation: `Median |I| of the ${flowing.length} current-carrying samples / area = ${fmt(measured)} A/m² against the planned ${fmt(planned)} A/m² (${rel >= 0 ? '+' : ''}${fmt(rel * 100, 3)} %).`,
+      derivation: `Median |I| of the ${flowing.length} current-carrying samples / area = ${formatNumber(measured)} A/m² against the planned ${formatNumber(planned)} A/m² (${rel >= 0 ? '+' : ''}${formatNumber(rel * 100, 3)} %).`,
       warnings, points: [],
     };
   });
@@ -68,13 +69,13 @@ export function compareWindow(window: readonly [number, number], voltage: Sample
       if (x < lo - tolerance || x > hi + tolerance) outside++;
     }
     const warnings = [...c.warnings];
-    if (vMin < lo - tolerance) warnings.push(`The voltage falls to ${fmt(vMin)} V, ${fmt((lo - vMin) * 1e3)} mV below the planned window ${fmt(lo)}–${fmt(hi)} V.`);
-    if (vMax > hi + tolerance) warnings.push(`The voltage rises to ${fmt(vMax)} V, ${fmt((vMax - hi) * 1e3)} mV above the planned window ${fmt(lo)}–${fmt(hi)} V.`);
+    if (vMin < lo - tolerance) warnings.push(`The voltage falls to ${formatNumber(vMin)} V, ${formatNumber((lo - vMin) * 1e3)} mV below the planned window ${formatNumber(lo)}–${formatNumber(hi)} V.`);
+    if (vMax > hi + tolerance) warnings.push(`The voltage rises to ${formatNumber(vMax)} V, ${formatNumber((vMax - hi) * 1e3)} mV above the planned window ${formatNumber(lo)}–${formatNumber(hi)} V.`);
     const within = outside === 0;
     return {
       ok: true, withinPlan: within, planned: est(hi - lo, 'V'), measured: est(vMax - vMin, 'V'),
       min: est(vMin, 'V'), max: est(vMax, 'V'), outside,
-      derivation: `The voltage spans ${fmt(vMin)}–${fmt(vMax)} V against the planned ${fmt(lo)}–${fmt(hi)} V; ${outside} of ${v.length} samples lie outside it by more than ${fmt(tolerance * 1e3)} mV.`,
+      derivation: `The voltage spans ${formatNumber(vMin)}–${formatNumber(vMax)} V against the planned ${formatNumber(lo)}–${formatNumber(hi)} V; ${outside} of ${v.length} samples lie outside it by more than ${formatNumber(tolerance * 1e3)} mV.`,
       warnings, points: [],
     };
   });

@@ -1,7 +1,8 @@
 // Sand's equation fit (domain.md eq. 1): 1/√t0 = 2 i / (c0 F √(π D_eff)), so t0^-1/2 is linear
 // in the current density through the origin, and D_eff = (2 / (c0 F √π · slope))².
-import { FARADAY } from '../engine/physics';
-import { Estimate, Result, est, failure, fmt, guarded, series, tTestP } from './common';
+import { formatNumber } from '../domain/format';
+import { FARADAY } from '../domain/physics';
+import { Estimate, Result, est, failure, guarded, series, tTestP } from './common';
 
 export interface SandPoint {
   currentDensity: number; // A/m²
@@ -105,15 +106,15 @@ function run(points: readonly SandPoint[], c0: number): SandResult {
     const p = tTestP(tStat, dof);
     interceptTest = { t: tStat, dof, p, significant: p < 0.05 };
     if (p < 0.05) {
-      warnings.push(`The intercept ${fmt(a)} ± ${fmt(seA)} s^-1/2 differs from zero (t = ${fmt(tStat, 3)} with ${dof} dof, p = ${fmt(p, 2)} < 0.05, two-sided Student t-test at 95 %): Sand's law predicts a line through the origin, so t0 carries an offset (an ohmic drop reaching the cutoff early, a rest or onset counted in t0, or a current-dependent mechanism). Compare D_eff from both fits.`);
+      warnings.push(`The intercept ${formatNumber(a)} ± ${formatNumber(seA)} s^-1/2 differs from zero (t = ${formatNumber(tStat, 3)} with ${dof} dof, p = ${formatNumber(p, 2)} < 0.05, two-sided Student t-test at 95 %): Sand's law predicts a line through the origin, so t0 carries an offset (an ohmic drop reaching the cutoff early, a rest or onset counted in t0, or a current-dependent mechanism). Compare D_eff from both fits.`);
     }
   }
 
   const xMax = Math.max(...x);
-  const dText = (l: SandLine) => l.dEff ? `${fmt(l.dEff.value)}${l.dEff.stderr !== undefined ? ` ± ${fmt(l.dEff.stderr)}` : ''} m²/s` : 'not defined';
+  const dText = (l: SandLine) => l.dEff ? `${formatNumber(l.dEff.value)}${l.dEff.stderr !== undefined ? ` ± ${formatNumber(l.dEff.stderr)}` : ''} m²/s` : 'not defined';
   return {
     ok: true, n, free, origin, interceptTest,
-    derivation: `Least squares of t0^-1/2 against i over ${n} points; D_eff = (2/(c0·F·√π·slope))² with c0 = ${fmt(c0)} mol/m³ and σ_D = 2·D·σ_slope/slope: free intercept ${dText(free)} (R² = ${fmt(free.r2.value, 5)}), through the origin ${dText(origin)}.`,
+    derivation: `Least squares of t0^-1/2 against i over ${n} points; D_eff = (2/(c0·F·√π·slope))² with c0 = ${formatNumber(c0)} mol/m³ and σ_D = 2·D·σ_slope/slope: free intercept ${dText(free)} (R² = ${formatNumber(free.r2.value, 5)}), through the origin ${dText(origin)}.`,
     warnings,
     points: [
       series('t0^-1/2', 'markers', 'A/m²', Y_UNIT, { x: [...x], y: [...y] }),

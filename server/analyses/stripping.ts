@@ -1,7 +1,8 @@
 // Critical stripping (delithiation) capacity: strip at constant current until the voltage reaches
 // the cutoff (domain.md: -0.4 V vs the LiIn counter electrode); t0 is the Sand depletion time.
+import { formatNumber } from '../domain/format';
 import {
-  Estimate, Result, Samples, absolute, checkNumber, cleanColumns, decimate, est, failure, fmt, guarded,
+  Estimate, Result, Samples, absolute, checkNumber, cleanColumns, decimate, est, failure, guarded,
   median, quantile, restThreshold, series,
 } from './common';
 
@@ -120,12 +121,12 @@ function run(input: StrippingInput): StrippingResult {
   // 2nd and 98th percentiles: a switching sample or two is not a varying current.
   const jMin = quantile(flowJ, 0.02), jMax = quantile(flowJ, 0.98);
   if (jMax - jMin > 0.1 * j) {
-    warnings.push(`The current density is not constant (${fmt(jMin)} to ${fmt(jMax)} A/m² around a median of ${fmt(j)} A/m²): Sand's equation assumes a constant current.`);
+    warnings.push(`The current density is not constant (${formatNumber(jMin)} to ${formatNumber(jMax)} A/m² around a median of ${formatNumber(j)} A/m²): Sand's equation assumes a constant current.`);
   }
   if (ignored.length > 0) {
-    warnings.push(`Ignored ${ignored.length} brief excursion${ignored.length > 1 ? 's' : ''} beyond the cutoff (first at ${fmt(ignored[0])} s) that lasted fewer than ${persistN} samples${persistT > 0 ? ` or ${fmt(persistT)} s` : ''}.`);
+    warnings.push(`Ignored ${ignored.length} brief excursion${ignored.length > 1 ? 's' : ''} beyond the cutoff (first at ${formatNumber(ignored[0])} s) that lasted fewer than ${persistN} samples${persistT > 0 ? ` or ${formatNumber(persistT)} s` : ''}.`);
   }
-  const held = `held beyond it for ≥ ${persistN} samples${persistT > 0 ? ` and ${fmt(persistT)} s` : ''} or to the end of the current`;
+  const held = `held beyond it for ≥ ${persistN} samples${persistT > 0 ? ` and ${formatNumber(persistT)} s` : ''} or to the end of the current`;
   const voltagePlot = series('voltage', 'line', 'C/m²', 'V', decimate(q, v, 4000, s, n));
 
   if (cross < 0) {
@@ -137,8 +138,8 @@ function run(input: StrippingInput): StrippingResult {
       ok: true, reached: false,
       t0: est(tEnd, 's'), capacity: est(qEnd, 'C/m²'), startTime: est(t[s], 's'), currentDensity: est(j, 'A/m²'),
       ignoredExcursions: ignored,
-      derivation: `The voltage never crossed ${fmt(cutoff)} V (${held}): at least ${fmt(qEnd)} C/m² stripped in ${fmt(tEnd)} s from the start of current at ${fmt(t[s])} s (trapezoids of |I|/area).`,
-      warnings: [...warnings, `The data ends before the cutoff: the capacity is a lower bound (≥ ${fmt(qEnd)} C/m²).`],
+      derivation: `The voltage never crossed ${formatNumber(cutoff)} V (${held}): at least ${formatNumber(qEnd)} C/m² stripped in ${formatNumber(tEnd)} s from the start of current at ${formatNumber(t[s])} s (trapezoids of |I|/area).`,
+      warnings: [...warnings, `The data ends before the cutoff: the capacity is a lower bound (≥ ${formatNumber(qEnd)} C/m²).`],
       points: [voltagePlot],
     };
   }
@@ -146,7 +147,7 @@ function run(input: StrippingInput): StrippingResult {
   let tc: number, qc: number;
   if (prev < 0) {
     tc = t[cross]; qc = q[cross];
-    warnings.push(`The voltage is already beyond the cutoff at the first current-carrying sample (${fmt(v[cross])} V at ${fmt(t[cross])} s).`);
+    warnings.push(`The voltage is already beyond the cutoff at the first current-carrying sample (${formatNumber(v[cross])} V at ${formatNumber(t[cross])} s).`);
   } else {
     const f = (cutoff - v[prev]) / (v[cross] - v[prev]);
     tc = t[prev] + f * (t[cross] - t[prev]);
@@ -157,7 +158,7 @@ function run(input: StrippingInput): StrippingResult {
     ok: true, reached: true,
     t0: est(t0, 's'), capacity: est(qc, 'C/m²'), crossingTime: est(tc, 's'), startTime: est(t[s], 's'),
     currentDensity: est(j, 'A/m²'), ignoredExcursions: ignored,
-    derivation: `The voltage first crossed ${fmt(cutoff)} V at ${fmt(tc)} s (interpolated between the samples around it; ${held}), t0 = ${fmt(t0)} s after current started at ${fmt(t[s])} s; capacity = ∫|I|dt/area by trapezoids = ${fmt(qc)} C/m².`,
+    derivation: `The voltage first crossed ${formatNumber(cutoff)} V at ${formatNumber(tc)} s (interpolated between the samples around it; ${held}), t0 = ${formatNumber(t0)} s after current started at ${formatNumber(t[s])} s; capacity = ∫|I|dt/area by trapezoids = ${formatNumber(qc)} C/m².`,
     warnings,
     points: [voltagePlot, series('cutoff crossing', 'markers', 'C/m²', 'V', { x: [qc], y: [cutoff] })],
   };

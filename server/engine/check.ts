@@ -1,20 +1,21 @@
 // Semantic checks on a resolved file: references, required properties, ratios, and the
 // plausibility ranges of domain.md (warnings, not hard limits).
-import type { AnalyzeOptions, Reference, Scope } from './analysis';
-import { cellFacts, cRateCurrents, enumValue, headerSpan, quantity, value } from './compute';
-import { sandTime } from './physics';
-import { parameterNames, parseCircuit } from '../analyses/eis/circuit';
+import type { SpecOptions, Reference, Scope } from './scope';
+import { cellFacts, cRateCurrents } from './compute';
+import { sandTime } from '../domain/physics';
+import { parameterNames, parseCircuit } from '../domain/circuit';
 import { Span } from './lexer';
-import { Decl, PropMap, Quantity } from './model';
+import { Decl, enumValue, headerSpan, PropMap, quantity, Quantity, value } from './model';
 import { BLOCKS, blockKey, PropSpec } from './schema';
 import { closest } from './suggest';
 import { Diagnostic } from './syntax';
-import { formatQuantity as fq, parseUnit, toSI, Unit } from './units';
+import { parseUnit, toSI, Unit } from '../domain/units';
+import { formatQuantity as fq } from '../domain/format';
 import { ParsedFile } from './workspace';
 
 type Severity = Diagnostic['severity'];
 
-export function check(file: ParsedFile, scope: Scope, refs: Reference[], out: Diagnostic[], options: AnalyzeOptions) {
+export function check(file: ParsedFile, scope: Scope, refs: Reference[], out: Diagnostic[], options: SpecOptions) {
   const report = (s: Span, severity: Severity, code: string, message: string, extra: Partial<Diagnostic> = {}) =>
     out.push({ start: s.start, end: Math.max(s.end, s.start + 1), severity, code, message, ...extra });
 

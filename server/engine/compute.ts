@@ -1,11 +1,11 @@
 // Derived values: what the plan implies (areas, Li inventory, currents, durations, Sand
 // predictions). Each carries the formula and the inputs it came from, for hovers and the preview.
 import { Span } from './lexer';
-import { Decl, PropMap, Quantity, tokensText, Value } from './model';
-import * as phys from './physics';
-import { formatNumber, formatQuantity } from './units';
+import { Decl, enumValue, headerSpan, PropMap, quantity, Quantity, tokensText, value, Value } from './model';
+import * as phys from '../domain/physics';
+import { formatNumber, formatQuantity } from '../domain/format';
 import { ParsedFile } from './workspace';
-import type { Scope } from './analysis';
+import type { Scope } from './scope';
 
 export interface Derived {
   /** Stable key, e.g. "cell.area", used by tests, the CLI's JSON and the preview. */
@@ -39,18 +39,6 @@ export interface CellFacts {
 }
 
 const fq = formatQuantity;
-
-export function quantity(props: PropMap, key: string): Quantity | undefined {
-  const v = props.get(key)?.value;
-  return v && (v.shape === 'quantity' || v.shape === 'tolerance' || v.shape === 'oneC') ? v.q : undefined;
-}
-export function value<S extends Value['shape']>(props: PropMap, key: string, shape: S): Extract<Value, { shape: S }> | undefined {
-  const v = props.get(key)?.value;
-  return v && v.shape === shape ? (v as Extract<Value, { shape: S }>) : undefined;
-}
-export function enumValue(props: PropMap, key: string): string | undefined {
-  return value(props, key, 'enum')?.word;
-}
 
 // Facts of a cell are asked for by the cell itself and by every run on it: once per analysis.
 const factsCache = new WeakMap<Scope, Map<Decl, CellFacts>>();
@@ -139,11 +127,6 @@ export function computeDerived(file: ParsedFile, scope: Scope): Derived[] {
       inputs: [`${timed.length} of ${runs.length} runs with a known duration`] });
   }
   return out;
-}
-
-export function headerSpan(d: Decl): Span {
-  const h = d.syntax.header;
-  return { start: d.syntax.keyword.start, end: h.length ? h[h.length - 1].end : d.syntax.keyword.end };
 }
 
 function studyDerived(d: Decl, push: (d: Derived) => void) {

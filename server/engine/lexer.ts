@@ -1,6 +1,6 @@
 // Turns source text into tokens. Never throws: bad characters and unterminated strings become
 // error tokens, so the parser can report them once and go on.
-import { isUnit } from './units';
+import { isUnit } from '../domain/units';
 
 export type TokenKind =
   | 'name' | 'string' | 'number' | 'punct' | 'newline' | 'comment' | 'error' | 'eof';

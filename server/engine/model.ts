@@ -5,7 +5,7 @@ import { Span, Token } from './lexer';
 import { BLOCKS, blockKey, CELL_KINDS, PROTOCOL_TYPES, PropSpec, propSpec } from './schema';
 import { closest } from './suggest';
 import { Block, Declaration, Diagnostic, Property, SyntaxTree } from './syntax';
-import { DIM, Dim, dimName, parseUnit, sameDim, toSI, Unit, unitsFor } from './units';
+import { DIM, Dim, dimName, parseUnit, sameDim, toSI, Unit, unitsFor } from '../domain/units';
 
 export interface Quantity extends Span {
   /** The number as written and its unit; `si` is the value in SI base units. */
@@ -482,4 +482,23 @@ export function spanOf(toks: Token[]): Span {
 /** The tokens of a property as the user wrote them, units included, single-spaced. */
 export function tokensText(toks: Token[]): string {
   return toks.map((t) => (t.unit ? `${t.text} ${t.unit.text}` : t.text)).join(' ').replace(/ ([,;])/g, '$1');
+}
+
+// Property accessors: the typed value of a property, when it has the shape asked for.
+export function quantity(props: PropMap, key: string): Quantity | undefined {
+  const v = props.get(key)?.value;
+  return v && (v.shape === 'quantity' || v.shape === 'tolerance' || v.shape === 'oneC') ? v.q : undefined;
+}
+export function value<S extends Value['shape']>(props: PropMap, key: string, shape: S): Extract<Value, { shape: S }> | undefined {
+  const v = props.get(key)?.value;
+  return v && v.shape === shape ? (v as Extract<Value, { shape: S }>) : undefined;
+}
+export function enumValue(props: PropMap, key: string): string | undefined {
+  return value(props, key, 'enum')?.word;
+}
+
+/** The declaration's keyword through its last header token (where run-level findings are reported). */
+export function headerSpan(d: Decl): Span {
+  const h = d.syntax.header;
+  return { start: d.syntax.keyword.start, end: h.length ? h[h.length - 1].end : d.syntax.keyword.end };
 }

@@ -1,5 +1,5 @@
 // What each block may contain: the single source for checking, completion and hover docs.
-import { Dim, DIM } from './units';
+import { Dim, DIM } from '../domain/units';
 
 export type Shape =
   | 'quantity'      // 5 MPa

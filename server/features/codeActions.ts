@@ -1,14 +1,15 @@
 // Code actions: the fixes diagnostics carry (did-you-mean, add unit, add missing property), and
 // "convert to <unit>" for the quantity under the cursor.
-import { Analysis } from '../engine/analysis';
+import { SpecAnalysis } from '../engine/specAnalysis';
 import { Span } from '../engine/lexer';
 import { Diagnostic } from '../engine/syntax';
-import { formatNumber, fromSI, parseUnit, toSI, unitsFor } from '../engine/units';
+import { fromSI, parseUnit, toSI, unitsFor } from '../domain/units';
+import { formatNumber } from '../domain/format';
 import { tokenAt } from './locate';
 
 export interface CodeAction { title: string; kind: 'quickfix' | 'refactor.rewrite'; diagnostic?: Diagnostic; edits: (Span & { newText: string })[]; preferred?: boolean }
 
-export function codeActions(a: Analysis, range: Span): CodeAction[] {
+export function codeActions(a: SpecAnalysis, range: Span): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of a.diagnostics) {
     if (d.end < range.start || d.start > range.end || !d.fixes) continue;

@@ -1,11 +1,11 @@
 // Completion: what is valid at the cursor: declaration keywords and block snippets at top level,
 // the properties a block still lacks, units of the property's dimension, names of the right kind.
-import { Analysis } from '../engine/analysis';
-import { enumValue } from '../engine/compute';
+import { SpecAnalysis } from '../engine/specAnalysis';
+import { enumValue } from '../engine/model';
 import { Token } from '../engine/lexer';
 import { BLOCKS, blockKey, CELL_KINDS, DECL_DOCS, MATERIAL_ROLES, PROTOCOL_TYPES, propSpec } from '../engine/schema';
 import { DECL_KEYWORDS } from '../engine/syntax';
-import { unitsFor } from '../engine/units';
+import { unitsFor } from '../domain/units';
 import { declAt } from './locate';
 
 export type CompletionKind = 'keyword' | 'property' | 'unit' | 'reference' | 'value' | 'snippet';
@@ -21,7 +21,7 @@ const SNIPPETS: Record<string, string> = {
   run: 'run ${1:protocol} on ${2:cell} {\n  data "${3:data/file.mpt}"\n}',
 };
 
-export function complete(a: Analysis, offset: number): CompletionItem[] {
+export function complete(a: SpecAnalysis, offset: number): CompletionItem[] {
   const text = a.file.text;
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
@@ -85,7 +85,7 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
   return [];
 }
 
-function names(a: Analysis, ns: 'layer' | 'cell' | 'protocol'): CompletionItem[] {
+function names(a: SpecAnalysis, ns: 'layer' | 'cell' | 'protocol'): CompletionItem[] {
   return [...a.scope[ns].values()].map((d) => ({
     label: d.name!.name,
     kind: 'reference' as const,

@@ -1,9 +1,9 @@
 // Folding ranges: blocks (up to the line before their '}') and runs of comment lines.
-import { Analysis } from '../engine/analysis';
+import { SpecAnalysis } from '../engine/specAnalysis';
 
 export interface FoldingRange { startLine: number; endLine: number; kind?: 'comment' | 'region' }
 
-export function foldingRanges(a: Analysis): FoldingRange[] {
+export function foldingRanges(a: SpecAnalysis): FoldingRange[] {
   const out: FoldingRange[] = [];
   const line = (o: number) => a.file.lines.position(o).line;
   const blocks = a.file.decls.flatMap((d) => [d.syntax.block, ...[...d.props.values()].map((e) => e.prop.block)]);

@@ -1,15 +1,17 @@
 // Hover: what a value means, its conversions, and how each derived value was computed.
-import { Analysis, baseName } from '../engine/analysis';
+import { SpecAnalysis } from '../engine/specAnalysis';
+import { baseName } from '../engine/scope';
 import { Derived } from '../engine/compute';
 import { Span } from '../engine/lexer';
 import { Decl, Quantity, tokensText, Value } from '../engine/model';
 import { DECL_DOCS, propSpec } from '../engine/schema';
-import { dimName, formatQuantity, parseUnit, toSI, unitsFor, Unit } from '../engine/units';
+import { dimName, parseUnit, toSI, unitsFor, Unit } from '../domain/units';
+import { formatQuantity } from '../domain/format';
 import { declAt, propertyAt, referenceAt, tokenAt } from './locate';
 
 export interface HoverResult { markdown: string; span: Span }
 
-export function hover(a: Analysis, offset: number): HoverResult | undefined {
+export function hover(a: SpecAnalysis, offset: number): HoverResult | undefined {
   const tok = tokenAt(a.file.tree.tokens, offset);
   if (!tok || tok.kind === 'comment' || tok.kind === 'eof') return undefined;
   const parts: string[] = [];

@@ -1,11 +1,11 @@
 // Inlay hints: the derived values, shown at the end of what they were derived from.
-import { Analysis } from '../engine/analysis';
+import { SpecAnalysis } from '../engine/specAnalysis';
 import { Span } from '../engine/lexer';
 
 export interface InlayHint { offset: number; label: string; tooltip: string }
 
 /** One hint per anchor, at its end, joining the values derived there. */
-export function inlayHints(a: Analysis, range?: Span): InlayHint[] {
+export function inlayHints(a: SpecAnalysis, range?: Span): InlayHint[] {
   const byAnchor = new Map<number, { label: string[]; tooltip: string[] }>();
   for (const d of a.derived) {
     if (range && (d.anchor.end < range.start || d.anchor.end > range.end)) continue;

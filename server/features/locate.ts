@@ -1,5 +1,6 @@
 // Finding what is under the cursor: the token, the declaration, the property.
-import { Analysis, Reference } from '../engine/analysis';
+import { SpecAnalysis } from '../engine/specAnalysis';
+import { Reference } from '../engine/scope';
 import { Token } from '../engine/lexer';
 import { Decl, PropEntry } from '../engine/model';
 import { blockKey } from '../engine/schema';
@@ -21,13 +22,13 @@ export function tokenAt(tokens: Token[], offset: number): Token | undefined {
   return undefined;
 }
 
-export function declAt(a: Analysis, offset: number): Decl | undefined {
+export function declAt(a: SpecAnalysis, offset: number): Decl | undefined {
   return a.file.decls.find((d) => d.syntax.start <= offset && offset <= d.syntax.end);
 }
 
 export interface PropertyHit { decl: Decl; entry: PropEntry; blockKey: string; nested?: PropEntry }
 
-export function propertyAt(a: Analysis, offset: number): PropertyHit | undefined {
+export function propertyAt(a: SpecAnalysis, offset: number): PropertyHit | undefined {
   const decl = declAt(a, offset);
   if (!decl) return undefined;
   const key = blockKey(decl.keyword, decl.type?.name);
@@ -43,11 +44,11 @@ export function propertyAt(a: Analysis, offset: number): PropertyHit | undefined
   return undefined;
 }
 
-export function referenceAt(a: Analysis, offset: number): Reference | undefined {
+export function referenceAt(a: SpecAnalysis, offset: number): Reference | undefined {
   return a.references.find((r) => r.start <= offset && offset <= r.end);
 }
 
 /** A declaration whose own name is under the cursor. */
-export function declNameAt(a: Analysis, offset: number): Decl | undefined {
+export function declNameAt(a: SpecAnalysis, offset: number): Decl | undefined {
   return a.file.decls.find((d) => d.keyword !== 'run' && d.name && d.name.start <= offset && offset <= d.name.end);
 }

@@ -1,5 +1,6 @@
 // Go to definition, find references and rename, across every .cellspec file the workspace knows.
-import { analyze, Analysis, namespaceOf } from '../engine/analysis';
+import { analyzeSpec, SpecAnalysis } from '../engine/specAnalysis';
+import { namespaceOf } from '../engine/scope';
 import { Span } from '../engine/lexer';
 import { Decl } from '../engine/model';
 import { Workspace } from '../engine/workspace';
@@ -8,19 +9,19 @@ import { declNameAt, referenceAt } from './locate';
 export interface Location extends Span { uri: string }
 
 /** The declaration under the cursor, whether at its name or at a use of it. */
-export function targetAt(a: Analysis, offset: number): Decl | undefined {
+export function targetAt(a: SpecAnalysis, offset: number): Decl | undefined {
   return referenceAt(a, offset)?.target ?? declNameAt(a, offset);
 }
 
-export function definition(a: Analysis, offset: number): Location | undefined {
+export function definition(a: SpecAnalysis, offset: number): Location | undefined {
   const d = referenceAt(a, offset)?.target;
   return d?.name ? { uri: d.uri, start: d.name.start, end: d.name.end } : undefined;
 }
 
 /** How to get the analysis of another file (the server passes its cache). */
-export type AnalysisOf = (uri: string) => Analysis | undefined;
+export type AnalysisOf = (uri: string) => SpecAnalysis | undefined;
 
-export function references(ws: Workspace, a: Analysis, offset: number, includeDeclaration = true, analysisOf: AnalysisOf = (u) => analyze(ws, u)): Location[] {
+export function references(ws: Workspace, a: SpecAnalysis, offset: number, includeDeclaration = true, analysisOf: AnalysisOf = (u) => analyzeSpec(ws, u)): Location[] {
   const target = targetAt(a, offset);
   if (!target?.name) return [];
   const out: Location[] = includeDeclaration ? [{ uri: target.uri, start: target.name.start, end: target.name.end }] : [];
@@ -37,7 +38,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 export interface RenameResult { edits: (Location & { newText: string })[]; error?: string }
 
-export function rename(ws: Workspace, a: Analysis, offset: number, newName: string, analysisOf?: AnalysisOf): RenameResult {
+export function rename(ws: Workspace, a: SpecAnalysis, offset: number, newName: string, analysisOf?: AnalysisOf): RenameResult {
   if (!NAME.test(newName) || newName.endsWith('-')) return { edits: [], error: `'${newName}' is not a valid name: use letters, digits, '_' and '-', starting with a letter` };
   const target = targetAt(a, offset);
   if (!target) return { edits: [], error: 'nothing to rename here' };
@@ -47,7 +48,7 @@ export function rename(ws: Workspace, a: Analysis, offset: number, newName: stri
   return { edits: references(ws, a, offset, true, analysisOf).map((l) => ({ ...l, newText: newName })) };
 }
 
-export function prepareRename(a: Analysis, offset: number): Span | undefined {
+export function prepareRename(a: SpecAnalysis, offset: number): Span | undefined {
   const r = referenceAt(a, offset);
   if (r?.target) return r;
   return declNameAt(a, offset)?.name;

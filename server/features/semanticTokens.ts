@@ -1,6 +1,6 @@
 // Semantic tokens: colours that need the resolved model (a name is a material, a cell or a
 // protocol), which the TextMate grammar cannot know.
-import { Analysis } from '../engine/analysis';
+import { SpecAnalysis } from '../engine/specAnalysis';
 import { Decl } from '../engine/model';
 import { DECL_KEYWORDS } from '../engine/syntax';
 
@@ -15,7 +15,7 @@ function typeOf(d: Decl | undefined): TokenType | undefined {
   return d.keyword === 'cell' ? 'class' : d.keyword === 'protocol' ? 'function' : 'type';
 }
 
-export function semanticTokens(a: Analysis): SemanticToken[] {
+export function semanticTokens(a: SpecAnalysis): SemanticToken[] {
   const out: SemanticToken[] = [];
   const keywords = new Set<number>(a.file.decls.map((d) => d.syntax.keyword.start));
   const names = new Map<number, SemanticToken>();

@@ -1,5 +1,5 @@
 // Document symbols (the outline): one per declaration, its properties as children.
-import { Analysis } from '../engine/analysis';
+import { SpecAnalysis } from '../engine/specAnalysis';
 import { Span } from '../engine/lexer';
 import { tokensText } from '../engine/model';
 
@@ -8,7 +8,7 @@ export interface DocumentSymbol { name: string; detail: string; kind: SymbolKind
 
 const KINDS: Record<string, SymbolKind> = { import: 'module', study: 'namespace', material: 'constant', composite: 'struct', cell: 'class', protocol: 'function', run: 'event' };
 
-export function documentSymbols(a: Analysis): DocumentSymbol[] {
+export function documentSymbols(a: SpecAnalysis): DocumentSymbol[] {
   return a.file.decls.map((d) => {
     const name = d.name?.name ?? d.title ?? d.importPath?.text ?? d.keyword;
     const selection = d.name ?? d.importPath ?? d.syntax.keyword;

@@ -1,11 +1,12 @@
-// The language server's side of the data worker: one worker; per document, the latest request wins.
+// The language server's side of the data worker: one worker thread; per document, the latest request wins.
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { RunJob } from './jobs';
 import { RunResult } from './execute';
+import type { DataRunner } from './study';
 
-export class DataAnalysis {
+export class DataWorkerPool implements DataRunner {
   private worker?: Worker;
   private nextId = 1;
   private pending = new Map<number, { key: string; resolve: (r: RunResult[] | undefined) => void }>();

@@ -1,13 +1,12 @@
 // Data findings as diagnostics on the spec: file problems on the data reference that named the
 // file (with the file's own line), analysis failures and plan mismatches on the run.
 import { Diagnostic } from '../engine/syntax';
-import { RunResult } from './execute';
-import { RunJob } from './jobs';
+import type { RunOutcome } from './study';
 
-export function dataDiagnostics(job: RunJob, r: RunResult): Diagnostic[] {
+export function dataDiagnostics({ job, result: r }: RunOutcome): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const i of r.issues) {
-    const at = job.patterns[i.pattern] ?? job.patterns[0];
+    const at = i.at;
     // Readers often name the line in their message already ("line 4, column 2 ..."): say it once.
     const where = i.file ? `${i.file}${i.line && !/^line \d/.test(i.message) ? `:${i.line}` : ''}: ` : '';
     out.push({ start: at.start, end: at.end, severity: i.severity, code: i.severity === 'error' ? 'data-error' : 'data-warning', message: where + i.message });
@@ -26,9 +25,4 @@ export function dataDiagnostics(job: RunJob, r: RunResult): Diagnostic[] {
   }
   for (const m of r.plan) out.push({ ...job.header, severity: 'warning', code: 'plan-mismatch', message: m });
   return out;
-}
-
-/** The spec's own diagnostics plus those of its runs' data (jobs and results index-aligned). */
-export function withDataDiagnostics(own: Diagnostic[], jobs: RunJob[] = [], results: RunResult[] = []): Diagnostic[] {
-  return jobs.length ? [...own, ...jobs.flatMap((j, k) => (results[k] ? dataDiagnostics(j, results[k]) : []))] : own;
 }

@@ -8,18 +8,19 @@ import {
   ContactResult, contactRetention, compareCurrent, compareCycleCount, compareWindow, criticalStripping, cyclingSummary, CyclingResult,
   detectShort, ohmicResistance, OhmicResult, rateTable, RateResult, sandFit, SandResult, ShortResult, StrippingResult,
 } from '../analyses';
-import { concentration, LITHIUM } from '../engine/physics';
+import { concentration, LITHIUM } from '../domain/physics';
 import { show } from './present';
 import { computeDrt, DrtResult, fitCircuit, FitResult, impedance, linKK, LinKKResult, parseCircuit } from '../analyses/eis';
 import { readDataFile } from '../readers';
 import { column, DataError, DataTable, FormatId } from '../readers/types';
+import { Span } from '../engine/lexer';
 import { RunJob } from './jobs';
 
 export interface FileSummary { path: string; format: FormatId; technique?: string; rows: number; bytes: number; kind: 'dc' | 'eis' }
 
 export interface DataIssue {
-  /** Index of the spec's data pattern the problem belongs to. */
-  pattern: number;
+  /** The spec's data reference the problem belongs to (the file's own line is in `line`). */
+  at: Span;
   file?: string;
   line?: number;
   message: string;
@@ -95,7 +96,7 @@ export async function executeJobs(jobs: RunJob[], signal: AbortSignal = new Abor
   return out;
 }
 
-interface Loaded { file: string; abs: string; stamp: string; pattern: number; table: DataTable }
+interface Loaded { file: string; abs: string; stamp: string; at: Span; table: DataTable }
 
 export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunResult> {
   const result: RunResult = {
@@ -104,14 +105,15 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
   };
   const dc: Loaded[] = [];
   const eis: Loaded[] = [];
-  for (let p = 0; p < job.patterns.length; p++) {
-    let files = expand(job.baseDir, job.patterns[p].pattern);
+  for (const pattern of job.patterns) {
+    const at: Span = { start: pattern.start, end: pattern.end };
+    let files = expand(job.baseDir, pattern.pattern);
     if (files.length > MAX_FILES_PER_PATTERN) {
-      result.issues.push({ pattern: p, message: `"${job.patterns[p].pattern}" matches ${files.length} files; only the first ${MAX_FILES_PER_PATTERN} are read`, severity: 'warning' });
+      result.issues.push({ at, message: `"${pattern.pattern}" matches ${files.length} files; only the first ${MAX_FILES_PER_PATTERN} are read`, severity: 'warning' });
       files = files.slice(0, MAX_FILES_PER_PATTERN);
     }
     if (!files.length) {
-      result.issues.push({ pattern: p, message: `no data file matches "${job.patterns[p].pattern}"`, severity: 'error' });
+      result.issues.push({ at, message: `no data file matches "${pattern.pattern}"`, severity: 'error' });
       continue;
     }
     for (const file of files) {
@@ -121,21 +123,21 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
         const { table, bytes, mtimeMs } = await readCached(file, job.format, job.mapping, signal);
         const isEis = !!column(table, 'frequency') && !!column(table, 'zReal');
         result.files.push({ path: rel, format: table.format, technique: table.technique, rows: table.rows, bytes, kind: isEis ? 'eis' : 'dc' });
-        for (const prob of table.problems.slice(0, 20)) result.issues.push({ pattern: p, file: rel, line: prob.line, message: prob.message, severity: prob.severity === 'error' ? 'warning' : prob.severity });
-        if (table.problems.length > 20) result.issues.push({ pattern: p, file: rel, message: `${table.problems.length - 20} more problems in this file`, severity: 'warning' });
+        for (const prob of table.problems.slice(0, 20)) result.issues.push({ at, file: rel, line: prob.line, message: prob.message, severity: prob.severity === 'error' ? 'warning' : prob.severity });
+        if (table.problems.length > 20) result.issues.push({ at, file: rel, message: `${table.problems.length - 20} more problems in this file`, severity: 'warning' });
         if (!table.rows) {
-          result.issues.push({ pattern: p, file: rel, line: 0, message: 'the file has no data rows', severity: 'error' });
+          result.issues.push({ at, file: rel, line: 0, message: 'the file has no data rows', severity: 'error' });
           continue;
         }
-        (isEis ? eis : dc).push({ file: rel, abs: file, stamp: `${bytes}:${mtimeMs}`, pattern: p, table });
+        (isEis ? eis : dc).push({ file: rel, abs: file, stamp: `${bytes}:${mtimeMs}`, at, table });
       } catch (e) {
         if (signal.aborted) return result;
         const err = e as Error;
-        result.issues.push({ pattern: p, file: rel, line: e instanceof DataError ? e.line : undefined, message: e instanceof DataError ? e.message : `cannot read the file: ${err.message}`, severity: 'error' });
+        result.issues.push({ at, file: rel, line: e instanceof DataError ? e.line : undefined, message: e instanceof DataError ? e.message : `cannot read the file: ${err.message}`, severity: 'error' });
       }
     }
   }
-  analyse(job, result, dc, eis);
+  analyseRunData(job, result, dc, eis);
   return result;
 }
 
@@ -154,7 +156,7 @@ function expand(baseDir: string, pattern: string): string[] {
 function need(l: Loaded, kinds: ('time' | 'voltage' | 'current')[], result: RunResult, purpose: string): { time: Float64Array; voltage: Float64Array; current: Float64Array } | undefined {
   const missing = kinds.filter((k) => !column(l.table, k));
   if (missing.length) {
-    result.issues.push({ pattern: l.pattern, file: l.file, line: 0, severity: 'error',
+    result.issues.push({ at: l.at, file: l.file, line: 0, severity: 'error',
       message: `${purpose} needs ${missing.join(', ')} columns; the file has ${l.table.columns.map((c) => c.name).join(', ') || 'none'}` });
     return undefined;
   }
@@ -162,14 +164,15 @@ function need(l: Loaded, kinds: ('time' | 'voltage' | 'current')[], result: RunR
 }
 
 function wrongKind(list: Loaded[], result: RunResult, what: string) {
-  for (const l of list) result.issues.push({ pattern: l.pattern, file: l.file, line: 0, severity: 'error', message: `this is ${what === 'EIS' ? 'an EIS spectrum' : 'DC data'}; a ${result.type} run does not use it here` });
+  for (const l of list) result.issues.push({ at: l.at, file: l.file, line: 0, severity: 'error', message: `this is ${what === 'EIS' ? 'an EIS spectrum' : 'DC data'}; a ${result.type} run does not use it here` });
 }
 
-function analyse(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
+/** The data analysis the run's protocol calls for, on the files that were read. */
+function analyseRunData(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
   const area = job.cell.area;
   const p = job.protocol;
   if (area === undefined) {
-    if (dc.length) result.issues.push({ pattern: dc[0].pattern, message: `the cell ${job.cell.name} has no area: currents cannot be turned into current densities`, severity: 'error' });
+    if (dc.length) result.issues.push({ at: dc[0].at, message: `the cell ${job.cell.name} has no area: currents cannot be turned into current densities`, severity: 'error' });
     return;
   }
   switch (p.type) {
@@ -188,7 +191,7 @@ function analyse(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
     case 'sand': {
       result.stripping = [];
       if (!dc.length && eis.length) {
-        result.issues.push({ pattern: eis[0].pattern, file: eis[0].file, line: 0, severity: 'error', message: `only EIS spectra were given: a ${p.type} run needs the DC stripping trace (time, voltage, current)` });
+        result.issues.push({ at: eis[0].at, file: eis[0].file, line: 0, severity: 'error', message: `only EIS spectra were given: a ${p.type} run needs the DC stripping trace (time, voltage, current)` });
       }
       for (const l of dc) {
         const cols = need(l, ['time', 'voltage', 'current'], result, 'the stripping analysis');
@@ -228,7 +231,7 @@ function analyse(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
       const cols = l && need(l, ['time', 'voltage', 'current'], result, 'the cycling analysis');
       if (!cols) break;
       if (job.cell.activeMass === undefined) {
-        result.issues.push({ pattern: l.pattern, message: `the cell ${job.cell.name} has no cathode loading: capacities per gram cannot be computed`, severity: 'error' });
+        result.issues.push({ at: l.at, message: `the cell ${job.cell.name} has no cathode loading: capacities per gram cannot be computed`, severity: 'error' });
         break;
       }
       const summary = cyclingSummary({ ...cols, cycle: column(l.table, 'cycle')?.values, activeMass: job.cell.activeMass, area, precycles: p.type === 'cycling' ? p.precycles ?? 0 : 0 });

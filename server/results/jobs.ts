@@ -1,9 +1,9 @@
 // From a checked spec to data jobs: for each run with data, everything the analysis of its files
 // needs, in SI units, as plain JSON (it crosses to a worker thread). Reads no files.
-import { Analysis } from '../engine/analysis';
-import { cellFacts, cRateCurrents, quantity, value } from '../engine/compute';
+import { SpecAnalysis } from '../engine/specAnalysis';
+import { cellFacts, cRateCurrents } from '../engine/compute';
 import { Span } from '../engine/lexer';
-import { Decl } from '../engine/model';
+import { Decl, quantity, value } from '../engine/model';
 import { ColumnKind, FormatId } from '../readers/types';
 
 export interface DataPattern extends Span {
@@ -64,7 +64,7 @@ export interface RunJob {
   };
 }
 
-export function buildJobs(a: Analysis, baseDir: string): RunJob[] {
+export function buildJobs(a: SpecAnalysis, baseDir: string): RunJob[] {
   const jobs: RunJob[] = [];
   for (const run of a.file.decls) {
     if (run.keyword !== 'run') continue;
@@ -89,7 +89,7 @@ export function buildJobs(a: Analysis, baseDir: string): RunJob[] {
 }
 
 /** The EIS settings: an eis protocol's own, or those of the protocol's `eis` companion; the run's circuit wins. */
-function eisParameters(run: Decl, proto: Decl, a: Analysis): Partial<RunJob['protocol']> {
+function eisParameters(run: Decl, proto: Decl, a: SpecAnalysis): Partial<RunJob['protocol']> {
   const companion = proto.type?.name === 'eis' ? proto : (() => {
     const name = value(proto.props, 'eis', 'ref')?.ref.name;
     return name ? a.scope.protocol.get(name) : undefined;
@@ -121,7 +121,7 @@ function columnMapping(run: Decl): RunJob['mapping'] {
   return out;
 }
 
-function protocolParameters(p: Decl, a: Analysis, cell: Decl): RunJob['protocol'] {
+function protocolParameters(p: Decl, a: SpecAnalysis, cell: Decl): RunJob['protocol'] {
   const q = (k: string) => quantity(p.props, k)?.si;
   const window = value(p.props, 'window', 'range');
   const eisName = value(p.props, 'eis', 'ref')?.ref.name;
@@ -143,7 +143,7 @@ function protocolParameters(p: Decl, a: Analysis, cell: Decl): RunJob['protocol'
   };
 }
 
-function cellParameters(cell: Decl, a: Analysis): RunJob['cell'] {
+function cellParameters(cell: Decl, a: SpecAnalysis): RunJob['cell'] {
   const f = cellFacts(cell, a.scope);
   return {
     name: cell.name!.name,

@@ -1,7 +1,7 @@
 // Analyses work in SI; people read the field's units. One table says which unit each SI unit is
 // shown in (stable: the CLI's JSON, hovers and the preview use it); the factors come from the
 // units module, so they are computed, not typed in.
-import { convert, parseUnit, Unit } from '../engine/units';
+import { convert, parseUnit, Unit } from '../domain/units';
 
 export interface Shown { value: number; unit: string; stderr?: number }
 

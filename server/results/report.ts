@@ -3,10 +3,10 @@
 // docs/analyze.schema.json (keys are stable).
 import * as path from 'path';
 import { URI } from 'vscode-uri';
-import { Analysis } from '../engine/analysis';
+import { SpecAnalysis } from '../engine/specAnalysis';
 import { Diagnostic } from '../engine/syntax';
-import { fromSI, parseUnit } from '../engine/units';
-import { RunResult } from './execute';
+import { fromSI, parseUnit } from '../domain/units';
+import type { RunOutcome } from './study';
 import { show } from './present';
 import { summarize } from './summaries';
 
@@ -14,7 +14,8 @@ export const SCHEMA_VERSION = 1;
 
 export interface ReportOptions { points?: boolean; cwd?: string }
 
-export function buildReport(a: Analysis, diagnostics: Diagnostic[], runs: RunResult[], options: ReportOptions = {}) {
+export function buildReport(a: SpecAnalysis, diagnostics: Diagnostic[], outcomes: RunOutcome[], options: ReportOptions = {}) {
+  const runs = outcomes.map((o) => o.result);
   const fsPath = URI.parse(a.file.uri).fsPath;
   const rel = path.relative(options.cwd ?? process.cwd(), fsPath) || fsPath;
   return {
@@ -31,7 +32,7 @@ export function buildReport(a: Analysis, diagnostics: Diagnostic[], runs: RunRes
     }),
     runs: runs.map((r) => ({
       run: r.run, protocol: r.protocol, type: r.type, cell: r.cell, anode: r.anode,
-      files: r.files, issues: r.issues.map(({ pattern: _p, ...i }) => i), plan: r.plan,
+      files: r.files, issues: r.issues.map(({ at: _at, ...i }) => i), plan: r.plan,
       summary: summarize(r).map(({ label, text }) => ({ label, text })),
       results: present({ ccd: r.ccd, stripping: r.stripping, sand: r.sand, contact: r.contact, cycling: r.cycling, rate: r.rate }, !!options.points),
     })),

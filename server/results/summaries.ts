@@ -1,6 +1,6 @@
 // Run results in a line each, in the field's units: for hovers, inlay hints and the CLI's text.
 import { Estimate } from '../analyses';
-import { formatNumber, formatQuantity } from '../engine/units';
+import { formatNumber, formatQuantity } from '../domain/format';
 import { RunResult } from './execute';
 import { show } from './present';
 

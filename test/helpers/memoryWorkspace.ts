@@ -1,6 +1,7 @@
 // In-memory files for engine tests: a FileSystem over a map of uri -> text, a one-call
 // analysis of file:///w/main.cellspec, and ⟦ ⟧ markers that name the range a test expects.
-import { Analysis, AnalyzeOptions, analyze } from '../../server/engine/analysis';
+import { SpecAnalysis, analyzeSpec } from '../../server/engine/specAnalysis';
+import { SpecOptions } from '../../server/engine/scope';
 import { Diagnostic } from '../../server/engine/syntax';
 import { FileSystem, Workspace } from '../../server/engine/workspace';
 
@@ -31,9 +32,9 @@ export function memoryWorkspace(files: Record<string, string> = {}): { fs: Memor
  * Analyses `text` as file:///w/main.cellspec, with `extraFiles` (name or uri -> text) beside it.
  * Throws if the engine returns no analysis, so tests can use the result directly.
  */
-export function analyzeText(text: string, extraFiles: Record<string, string> = {}, options: AnalyzeOptions = {}): Analysis {
+export function analyzeText(text: string, extraFiles: Record<string, string> = {}, options: SpecOptions = {}): SpecAnalysis {
   const { ws } = memoryWorkspace({ ...extraFiles, [MAIN_URI]: text });
-  const a = analyze(ws, MAIN_URI, options);
+  const a = analyzeSpec(ws, MAIN_URI, options);
   if (!a) throw new Error('analyze returned undefined for ' + MAIN_URI);
   return a;
 }

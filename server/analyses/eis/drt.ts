@@ -35,7 +35,8 @@
 //   as prominent above the valleys to their neighbours; each peak's resistance is the exact
 //   integral (erf) of the expansion between the minima of γ that separate it from its neighbours
 //   (the outer peaks to ±∞), so the resistances add up to the polarisation.
-import { Estimate, PlotSeries, Result, Samples, cleanColumns, est, failure, fmt, guarded, series } from '../common';
+import { formatNumber } from '../../domain/format';
+import { Estimate, PlotSeries, Result, Samples, cleanColumns, est, failure, guarded, series } from '../common';
 
 export interface DrtInput {
   frequency: Samples; // Hz
@@ -412,8 +413,8 @@ function chooseLambda(p: Problem, criterion: 'mgcv' | 'gcv', warnings: string[])
   const top = finite.length > 0 ? Math.max(...finite) : NaN;
   if (!(top > 0) || !Number.isFinite(grid[best]) || grid[best] >= top * (1 - 1e-9)) {
     const lambda = 10 ** ((GCV_LOG_MIN + GCV_LOG_MAX) / 2);
-    warnings.push(`GCV cannot choose λ (its score is flat over ${fmt(10 ** GCV_LOG_MIN)} … ${fmt(10 ** GCV_LOG_MAX)}: the spectrum has no relaxation the model resolves); λ = ${fmt(lambda)}, the middle of the range, was used.`);
-    return { lambda, note: `GCV flat; λ = ${fmt(lambda)} (middle of the search range)` };
+    warnings.push(`GCV cannot choose λ (its score is flat over ${formatNumber(10 ** GCV_LOG_MIN)} … ${formatNumber(10 ** GCV_LOG_MAX)}: the spectrum has no relaxation the model resolves); λ = ${formatNumber(lambda)}, the middle of the range, was used.`);
+    return { lambda, note: `GCV flat; λ = ${formatNumber(lambda)} (middle of the search range)` };
   }
   // Golden section on log10 λ between the grid neighbours of the minimum.
   let lo = GCV_LOG_MIN + Math.max(0, best - 1) / GCV_PER_DECADE;
@@ -428,10 +429,10 @@ function chooseLambda(p: Problem, criterion: 'mgcv' | 'gcv', warnings: string[])
   let t = (lo + hi) / 2;
   if (!(score(10 ** t) <= grid[best])) t = GCV_LOG_MIN + best / GCV_PER_DECADE;
   const lambda = 10 ** t;
-  if (best === 0) warnings.push(`GCV has its minimum at the smallest λ searched (${fmt(10 ** GCV_LOG_MIN)}): the data are nearly noise-free, and γ may carry small spurious features; pass lambda to regularise more.`);
-  if (best === steps) warnings.push(`GCV has its minimum at the largest λ searched (${fmt(10 ** GCV_LOG_MAX)}): γ is heavily smoothed, and close peaks may be merged.`);
+  if (best === 0) warnings.push(`GCV has its minimum at the smallest λ searched (${formatNumber(10 ** GCV_LOG_MIN)}): the data are nearly noise-free, and γ may carry small spurious features; pass lambda to regularise more.`);
+  if (best === steps) warnings.push(`GCV has its minimum at the largest λ searched (${formatNumber(10 ** GCV_LOG_MAX)}): γ is heavily smoothed, and close peaks may be merged.`);
   const name = criterion === 'gcv' ? 'GCV' : `modified GCV (ρ = ${rho})`;
-  return { lambda, note: `λ = ${fmt(lambda)} by ${name} (${steps + 1} values over ${fmt(10 ** GCV_LOG_MIN)} … ${fmt(10 ** GCV_LOG_MAX)}, refined by golden section)` };
+  return { lambda, note: `λ = ${formatNumber(lambda)} by ${name} (${steps + 1} values over ${formatNumber(10 ** GCV_LOG_MIN)} … ${formatNumber(10 ** GCV_LOG_MAX)}, refined by golden section)` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -900,8 +901,8 @@ function runDrt(input: DrtInput): DrtResult {
   }
   if (!(zMax > 0)) return failure('the impedance is zero at every frequency', warnings);
   const decades = Math.log10(spec.f[0] / spec.f[n - 1]);
-  if (decades < 2) warnings.push(`The spectrum spans only ${fmt(decades, 3)} decades of frequency: the DRT resolves processes only within it, and its ends are unreliable.`);
-  if (n / decades < 4) warnings.push(`Only ${fmt(n / decades, 2)} points per decade: the DRT is coarse (pyDRTtools expects about 10).`);
+  if (decades < 2) warnings.push(`The spectrum spans only ${formatNumber(decades, 3)} decades of frequency: the DRT resolves processes only within it, and its ends are unreliable.`);
+  if (n / decades < 4) warnings.push(`Only ${formatNumber(n / decades, 2)} points per decade: the DRT is coarse (pyDRTtools expects about 10).`);
   const flatIm = imMax <= 1e-12 * zMax;
   if (flatIm) warnings.push('The imaginary part is zero at every frequency: the spectrum has no relaxation, so γ is zero and R∞ is the mean of Re(Z).');
   if (inductive > 0) {
@@ -910,12 +911,12 @@ function runDrt(input: DrtInput): DrtResult {
     else warnings.push(`Im(Z) is positive (inductive) at ${inductive} frequenc${inductive > 1 ? 'ies' : 'y'}, and no inductance is fitted (inductance: false): the DRT cannot represent them, and they add to the residuals.`);
   }
 
-  if (opt.coeff > 0.75) warnings.push(`rbf.fwhmCoefficient ${fmt(opt.coeff)} makes each RBF narrower than ${fmt(1 / opt.coeff, 2)} grid steps: γ ripples between the centres, and a peak may split (pyDRTtools uses 0.5).`);
+  if (opt.coeff > 0.75) warnings.push(`rbf.fwhmCoefficient ${formatNumber(opt.coeff)} makes each RBF narrower than ${formatNumber(1 / opt.coeff, 2)} grid steps: γ ripples between the centres, and a peak may split (pyDRTtools uses 0.5).`);
   const p = buildProblem(spec, opt);
   let lambda: number, lambdaNote: string;
   if (opt.lambda !== undefined) {
     lambda = opt.lambda;
-    lambdaNote = `λ = ${fmt(lambda)} as given`;
+    lambdaNote = `λ = ${formatNumber(lambda)} as given`;
   } else if (flatIm) {
     lambda = 1e-3;
     lambdaNote = 'no relaxation to resolve (Im Z = 0), so γ = 0 and λ (0.001) is not used';
@@ -1009,7 +1010,7 @@ function runDrt(input: DrtInput): DrtResult {
     sumAbs += Math.hypot(spec.re[i], spec.im[i]);
   }
   const relRmse = rmse / (sumAbs / n);
-  if (relRmse > 0.05) warnings.push(`The DRT model leaves residuals of ${fmt(relRmse * 100, 2)} % of the mean |Z|: the spectrum may not be Kramers–Kronig consistent (drift, non-linearity) or holds features outside the model (e.g. an open diffusion or blocking tail).`);
+  if (relRmse > 0.05) warnings.push(`The DRT model leaves residuals of ${formatNumber(relRmse * 100, 2)} % of the mean |Z|: the spectrum may not be Kramers–Kronig consistent (drift, non-linearity) or holds features outside the model (e.g. an open diffusion or blocking tail).`);
 
   const points: PlotSeries[] = [
     series('DRT γ(τ)', 'line', 's', 'Ω', { x: Array.from(yGrid, Math.exp), y: Array.from(gamma) }),
@@ -1018,12 +1019,12 @@ function runDrt(input: DrtInput): DrtResult {
   ];
   if (peaks.length > 0) points.push(series('DRT peaks', 'markers', 's', 'Ω', { x: peaks.map((q) => q.tau.value), y: peaks.map((q) => q.gamma) }));
 
-  const peakText = peaks.length === 0 ? 'no peak' : `${peaks.length} peak${peaks.length > 1 ? 's' : ''} (${peaks.map((q) => `τ = ${fmt(q.tau.value)} s, ${fmt(q.frequency)} Hz, ${fmt(q.resistance.value)} Ω`).join('; ')})`;
+  const peakText = peaks.length === 0 ? 'no peak' : `${peaks.length} peak${peaks.length > 1 ? 's' : ''} (${peaks.map((q) => `τ = ${formatNumber(q.tau.value)} s, ${formatNumber(q.frequency)} Hz, ${formatNumber(q.resistance.value)} Ω`).join('; ')})`;
   const derivation =
-    `Tikhonov DRT on ${p.nb} Gaussian RBFs in ln τ (spacing ${fmt(p.spacing, 3)}, FWHM coefficient ${opt.coeff}) from ${fmt(Math.exp(p.centres[0]))} to ${fmt(Math.exp(p.centres[p.nb - 1]))} s, ` +
+    `Tikhonov DRT on ${p.nb} Gaussian RBFs in ln τ (spacing ${formatNumber(p.spacing, 3)}, FWHM coefficient ${opt.coeff}) from ${formatNumber(Math.exp(p.centres[0]))} to ${formatNumber(Math.exp(p.centres[p.nb - 1]))} s, ` +
     `${n} frequencies (real and imaginary parts, unweighted), R∞${opt.inductance ? ' and a series L' : ''} as extra unknowns, ${opt.derivative === 1 ? 'first' : 'second'}-derivative penalty; ${lambdaNote}; ` +
-    `non-negative solution by Lawson–Hanson NNLS: R∞ = ${fmt(rInf.value)} Ω${inductance ? `, L = ${fmt(inductance.value)} H` : ''}, polarisation ∫γ d ln τ = ${fmt(polarisation.value)} Ω, ${peakText} (peaks above ${fmt(opt.peakThreshold * 100)} % of the maximum; areas between the separating minima); ` +
-    `RMS residual ${fmt(rmse)} Ω. Standard errors: noise propagation on the active set combined with the change at ${LAMBDA_STEP}·λ; τ at least the grid step ${fmt(hGrid, 3)} in ln τ.`;
+    `non-negative solution by Lawson–Hanson NNLS: R∞ = ${formatNumber(rInf.value)} Ω${inductance ? `, L = ${formatNumber(inductance.value)} H` : ''}, polarisation ∫γ d ln τ = ${formatNumber(polarisation.value)} Ω, ${peakText} (peaks above ${formatNumber(opt.peakThreshold * 100)} % of the maximum; areas between the separating minima); ` +
+    `RMS residual ${formatNumber(rmse)} Ω. Standard errors: noise propagation on the active set combined with the change at ${LAMBDA_STEP}·λ; τ at least the grid step ${formatNumber(hGrid, 3)} in ln τ.`;
 
   return {
     ok: true,

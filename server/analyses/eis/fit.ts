@@ -15,8 +15,10 @@
 // to 0.01 % of |Z| at every frequency: the data cannot tell it from the bound. A fit that did not converge is still returned (ok: true) so the
 // preview can show what happened, but with `converged: false`, `status` saying why, a warning
 // first in the list, and no standard errors: callers must not present it as a fitted result.
-import { Estimate, Result, Samples, est, failure, fmt, guarded, series } from '../common';
-import { Circuit, CircuitNode, compileCircuit, parseCircuit } from './circuit';
+import { formatNumber } from '../../domain/format';
+import { Estimate, Result, Samples, est, failure, guarded, series } from '../common';
+import { Circuit, CircuitNode, parseCircuit } from '../../domain/circuit';
+import { compileCircuit } from './circuitModel';
 import { autoGuesses } from './guess';
 import { LMResult, inverseNormal, levenbergMarquardt } from './lm';
 import { prepareSpectrum } from './spectrum';
@@ -420,20 +422,20 @@ function runFit(spec: FitSpec): FitResult {
     lead.push(`The fit did not converge within ${maxIterations} iterations (${best.lm.reason}): the values are the last iterate, not an optimum, and carry no standard errors; do not report them as fitted.`);
   }
   if (keyAtBound.length > 0) {
-    const bound = (i: number): string => `${atBound[i] === 'lower' ? fmt(lo[i]) : Number.isFinite(hi[i]) ? fmt(hi[i]) : '∞'}${circuit.parameters[i].unit ? ' ' + circuit.parameters[i].unit : ''}`;
+    const bound = (i: number): string => `${atBound[i] === 'lower' ? formatNumber(lo[i]) : Number.isFinite(hi[i]) ? formatNumber(hi[i]) : '∞'}${circuit.parameters[i].unit ? ' ' + circuit.parameters[i].unit : ''}`;
     const list = keyAtBound.map((i) => held[i]
       ? `${circuit.parameters[i].name} is at its ${atBound[i]} bound (${bound(i)})`
-      : `${circuit.parameters[i].name} (${fmt(p[i])}${circuit.parameters[i].unit ? ' ' + circuit.parameters[i].unit : ''}) can move to its ${atBound[i]} bound (${bound(i)}) without changing the fit`);
+      : `${circuit.parameters[i].name} (${formatNumber(p[i])}${circuit.parameters[i].unit ? ' ' + circuit.parameters[i].unit : ''}) can move to its ${atBound[i]} bound (${bound(i)}) without changing the fit`);
     lead.push(`${list.join('; ')}: the data do not support ${keyAtBound.length > 1 ? 'these elements' : 'this element'} (or the bounds exclude the optimum), so the fit is reported as not converged; simplify the circuit or widen the bounds.`);
   }
   const alphaAtOne = free.filter((i) => atBound[i] && !isKey(i)).map((i) => circuit.parameters[i].name);
   if (alphaAtOne.length) warnings.push(`${alphaAtOne.join(', ')} reached 1 (an ideal capacitor); ${alphaAtOne.length > 1 ? 'they carry' : 'it carries'} no standard error.`);
-  if (converged && relRms > 0.05) warnings.push(`The fit leaves residuals of ${fmt(relRms * 100, 2)} % of |Z| (RMS): ${circuit.source} does not describe this spectrum well.`);
+  if (converged && relRms > 0.05) warnings.push(`The fit leaves residuals of ${formatNumber(relRms * 100, 2)} % of |Z| (RMS): ${circuit.source} does not describe this spectrum well.`);
   for (const i of covIdx) {
     const se = stderrOf(i);
     if (se !== undefined && se > Math.abs(p[i])) {
       const u = circuit.parameters[i].unit ? ` ${circuit.parameters[i].unit}` : '';
-      warnings.push(`${circuit.parameters[i].name} is poorly determined (${fmt(p[i])} ± ${fmt(se)}${u}: not significantly different from 0); the element may be unnecessary or the data may not reach its frequency range.`);
+      warnings.push(`${circuit.parameters[i].name} is poorly determined (${formatNumber(p[i])} ± ${formatNumber(se)}${u}: not significantly different from 0); the element may be unnecessary or the data may not reach its frequency range.`);
     }
   }
 
@@ -469,8 +471,8 @@ function runFit(spec: FitSpec): FitResult {
   const method = `complex nonlinear least squares (Re and Im together), Levenberg–Marquardt with box bounds (ln p for positive parameters, projection), ${weighting} weighting`;
   const chi2Unit = weighting === 'unit' ? 'Ω²' : '';
   const derivation = nFree === 0
-    ? `Every parameter of ${circuit.source} is fixed: the model was evaluated at ${N} points, χ² = ${fmt(ssr)}.`
-    : `${circuit.source} fitted to ${N} points (${fmt(prep.frequency[N - 1])}–${fmt(prep.frequency[0])} Hz) by ${method}, from ${startNote}; best χ² = ${fmt(ssr)}${chi2Unit ? ' ' + chi2Unit : ''}, RMSE ${fmt(rmse)} Ω (${fmt(relRms * 100, 2)} % of |Z|), ${status === 'converged' ? `converged after ${iterations} iterations` : status === 'at-bound' ? `stopped with a parameter at a bound after ${iterations} iterations` : `not converged after ${iterations} iterations`}; standard errors from σ²(JᵀJ)⁻¹ with σ² = χ²/(2N − p) = χ²/${dof}.`;
+    ? `Every parameter of ${circuit.source} is fixed: the model was evaluated at ${N} points, χ² = ${formatNumber(ssr)}.`
+    : `${circuit.source} fitted to ${N} points (${formatNumber(prep.frequency[N - 1])}–${formatNumber(prep.frequency[0])} Hz) by ${method}, from ${startNote}; best χ² = ${formatNumber(ssr)}${chi2Unit ? ' ' + chi2Unit : ''}, RMSE ${formatNumber(rmse)} Ω (${formatNumber(relRms * 100, 2)} % of |Z|), ${status === 'converged' ? `converged after ${iterations} iterations` : status === 'at-bound' ? `stopped with a parameter at a bound after ${iterations} iterations` : `not converged after ${iterations} iterations`}; standard errors from σ²(JᵀJ)⁻¹ with σ² = χ²/(2N − p) = χ²/${dof}.`;
 
   const values: FitValues = {
     circuit: circuit.source, parameters,

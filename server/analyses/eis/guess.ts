@@ -10,7 +10,7 @@
 // several other placements of the time constants (even spacing in either order, and a log-spaced
 // grid over the measured range), so the fit can start from each and keep the best.
 import { ohmicResistance } from '../contact';
-import { Circuit, CircuitNode } from './circuit';
+import { Circuit, CircuitNode } from '../../domain/circuit';
 
 export interface SpectrumData {
   /** Angular frequency, rad/s, highest first. */

@@ -1,14 +1,17 @@
-// EIS analyses: equivalent-circuit fitting in impedance.py's circuit syntax (circuit.ts, fit.ts,
+// EIS analyses: equivalent-circuit fitting in impedance.py's circuit syntax (the grammar in
+// ../../domain/circuit.ts, evaluation in circuitModel.ts, fit.ts,
 // with automatic starting values from guess.ts and the optimizer in lm.ts), the Lin-KK validity
 // test (linkk.ts), and the distribution of relaxation times (drt.ts, its own module). Pure
 // functions of SI numbers returning Result<T> like the other analyses (../common.ts).
 export type { Complex } from './complex';
 export { cabs, cadd, cdiv, cinv, cmul, complex, cscale, csqrt, csub, ctanh, jomegaPow } from './complex';
 export type {
-  Circuit, CircuitError, CircuitEvaluator, CircuitNode, CircuitParse, ElementNode, ElementType, ParallelNode,
+  Circuit, CircuitError, CircuitNode, CircuitParse, ElementNode, ElementType, ParallelNode,
   ParameterInfo, SeriesNode,
-} from './circuit';
-export { ELEMENT_PARAMETERS, compileCircuit, finiteWarburg, impedance, parameterNames, parseCircuit } from './circuit';
+} from '../../domain/circuit';
+export { ELEMENT_PARAMETERS, parameterNames, parseCircuit } from '../../domain/circuit';
+export type { CircuitEvaluator } from './circuitModel';
+export { compileCircuit, finiteWarburg, impedance } from './circuitModel';
 export type { FitResult, FitSpec, FitValues, FittedParameter, Weighting } from './fit';
 export { fitCircuit, highFrequencyLimit } from './fit';
 export type { LinKKResult, LinKKSpec, LinKKValues } from './linkk';

@@ -7,7 +7,8 @@
 // close to the best any M reaches (see below: with sharp arcs μ can dip early). The residuals
 // (Z − Z_fit)/|Z| should be small and scattered; a drifting cell (one that changed during the
 // sweep, which runs from fast to slow) leaves residuals that are large or trend at low frequency.
-import { Estimate, Result, Samples, est, failure, fmt, guarded, series } from '../common';
+import { formatNumber } from '../../domain/format';
+import { Estimate, Result, Samples, est, failure, guarded, series } from '../common';
 import { leastSquaresQR } from './lm';
 import { prepareSpectrum } from './spectrum';
 
@@ -182,13 +183,13 @@ function runLinKK(spec: LinKKSpec): LinKKResult {
   if (trend(resRe, lfRe) || trend(resIm, lfIm)) flags.push('low-frequency-trend');
   const passed = flags.length === 0;
   if (flags.includes('systematic')) {
-    warnings.push(`Lin-KK: ${over} of ${N} points deviate systematically by more than ${fmt(threshold * 100, 2)} % of |Z| from a Kramers–Kronig-compliant model (RMS ${fmt(rms * 100, 2)} %): the spectrum is not valid for a circuit fit (drift during the sweep, or non-linearity).`);
+    warnings.push(`Lin-KK: ${over} of ${N} points deviate systematically by more than ${formatNumber(threshold * 100, 2)} % of |Z| from a Kramers–Kronig-compliant model (RMS ${formatNumber(rms * 100, 2)} %): the spectrum is not valid for a circuit fit (drift during the sweep, or non-linearity).`);
   } else if (scatter > threshold) {
-    warnings.push(`Lin-KK: the residuals scatter by ${fmt(scatter * 100, 2)} % of |Z| from point to point: a noisy spectrum (not a Kramers–Kronig violation); parameters fitted to it carry large errors.`);
+    warnings.push(`Lin-KK: the residuals scatter by ${formatNumber(scatter * 100, 2)} % of |Z| from point to point: a noisy spectrum (not a Kramers–Kronig violation); parameters fitted to it carry large errors.`);
   }
   if (flags.includes('low-frequency-trend')) {
     const lf = prep.frequency[N - nLow];
-    warnings.push(`Lin-KK: the residuals trend below ${fmt(lf)} Hz (mean ${fmt(lfRe * 100, 2)} % in Re, ${fmt(lfIm * 100, 2)} % in Im over the lowest ${nLow} points): the cell probably changed during the slow end of the sweep (drift); do not fit the low-frequency part as if it were stationary.`);
+    warnings.push(`Lin-KK: the residuals trend below ${formatNumber(lf)} Hz (mean ${formatNumber(lfRe * 100, 2)} % in Re, ${formatNumber(lfIm * 100, 2)} % in Im over the lowest ${nLow} points): the cell probably changed during the slow end of the sweep (drift); do not fit the low-frequency part as if it were stationary.`);
   }
 
   const rSeries = est(x[0], 'Ω');
@@ -206,7 +207,7 @@ function runLinKK(spec: LinKKSpec): LinKKResult {
     rms: est(rms, ''), maxAbs: est(maxAbs, ''), scatter: est(scatter, ''),
     lowFrequencyMean: { real: lfRe, imag: lfIm },
     passed, flags, nPoints: N,
-    derivation: `Lin-KK (Schönleber 2014): ${M} RC elements with τ log-spaced over ${fmt(tMin)}–${fmt(tMax)} s plus R${useL ? ', L' : ''}${useC ? ', C' : ''}, linear least squares on Re and Im weighted by 1/|Z|; M is the first with μ ≤ ${c} (μ = ${fmt(mu, 3)}) whose residual RMS is within 1.2× (+0.02 %) of the best any M reaches. Residuals (Z − Z_fit)/|Z|: RMS ${fmt(rms * 100, 2)} %, largest ${fmt(maxAbs * 100, 2)} %; ${passed ? 'no systematic deviation' : `flagged: ${flags.join(', ')}`}.`,
+    derivation: `Lin-KK (Schönleber 2014): ${M} RC elements with τ log-spaced over ${formatNumber(tMin)}–${formatNumber(tMax)} s plus R${useL ? ', L' : ''}${useC ? ', C' : ''}, linear least squares on Re and Im weighted by 1/|Z|; M is the first with μ ≤ ${c} (μ = ${formatNumber(mu, 3)}) whose residual RMS is within 1.2× (+0.02 %) of the best any M reaches. Residuals (Z − Z_fit)/|Z|: RMS ${formatNumber(rms * 100, 2)} %, largest ${formatNumber(maxAbs * 100, 2)} %; ${passed ? 'no systematic deviation' : `flagged: ${flags.join(', ')}`}.`,
     warnings,
     points: [
       series('Lin-KK residual Re', 'markers', 'Hz', '', { x: freq, y: resRe }),

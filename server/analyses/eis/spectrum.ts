@@ -1,6 +1,7 @@
 // Input checks shared by the circuit fit and the Lin-KK test: one spectrum in SI (Hz, Ω, Ω with
 // Im(Z) negative for a capacitive arc), cleaned into arrays sorted from the highest frequency down.
-import { Samples, cleanColumns, fmt } from '../common';
+import { formatNumber } from '../../domain/format';
+import { Samples, cleanColumns } from '../common';
 
 export interface PreparedSpectrum {
   /** Hz, strictly decreasing. */
@@ -64,7 +65,7 @@ export function prepareSpectrum(frequency: Samples, zReal: Samples, zImag: Sampl
   let droppedInductive = 0;
   if (inductive.length > 0) {
     const fHi = Math.max(...inductive.map((k) => f[k])), fLo = Math.min(...inductive.map((k) => f[k]));
-    const where = fHi === fLo ? `at ${fmt(fHi)} Hz` : `between ${fmt(fLo)} and ${fmt(fHi)} Hz`;
+    const where = fHi === fLo ? `at ${formatNumber(fHi)} Hz` : `between ${formatNumber(fLo)} and ${formatNumber(fHi)} Hz`;
     if (o.dropInductive) {
       droppedInductive = inductive.length;
       const keep = new Set(inductive);

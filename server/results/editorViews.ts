@@ -1,22 +1,17 @@
-// Results of the runs' data in the editor: a hover section and an inlay hint on each run.
+// Results of the runs' data in the editor: a hover section and an inlay hint on each run, the
+// fitted circuit on hover over the circuit string.
+import { formatNumber } from '../domain/format';
 import { Span } from '../engine/lexer';
-import { RunResult } from '../results/execute';
-import { RunJob } from '../results/jobs';
-import { fmtEstimate, summarize } from '../results/summaries';
-import { formatNumber } from '../engine/units';
-import { InlayHint } from './inlayHints';
+import { InlayHint } from '../features/inlayHints';
+import { RunResult } from './execute';
+import type { RunOutcome } from './study';
+import { fmtEstimate, summarize } from './summaries';
 
-export interface DataState { jobs: RunJob[]; results: RunResult[] }
-
-function at(state: DataState, offset: number): { job: RunJob; result: RunResult } | undefined {
-  const k = state.jobs.findIndex((j) => j.header.start <= offset && offset <= j.header.end
-    || j.patterns.some((p) => p.start <= offset && offset <= p.end));
-  return k >= 0 && state.results[k] ? { job: state.jobs[k], result: state.results[k] } : undefined;
-}
+const within = (s: Span, offset: number) => s.start <= offset && offset <= s.end;
 
 /** Markdown for the run (or data reference) under the cursor. */
-export function dataHover(state: DataState | undefined, offset: number): { markdown: string; span: Span } | undefined {
-  const hit = state && at(state, offset);
+export function dataHover(outcomes: RunOutcome[], offset: number): { markdown: string; span: Span } | undefined {
+  const hit = outcomes.find(({ job }) => within(job.header, offset) || job.patterns.some((p) => within(p, offset)));
   if (!hit) return undefined;
   const { job, result } = hit;
   const lines = summarize(result);
@@ -28,17 +23,15 @@ export function dataHover(state: DataState | undefined, offset: number): { markd
 }
 
 /** One hint at the end of each run header with its main results; R_ohm and R_ct at each circuit. */
-export function dataHints(state: DataState | undefined): InlayHint[] {
-  if (!state) return [];
-  const runs = state.jobs.flatMap((job, k) => {
-    const r = state.results[k];
-    const lines = r ? summarize(r).filter((l) => l.label !== 'fit' && l.label !== 'DRT') : [];
+export function dataHints(outcomes: RunOutcome[]): InlayHint[] {
+  const runs = outcomes.flatMap(({ job, result: r }) => {
+    const lines = summarize(r).filter((l) => l.label !== 'fit' && l.label !== 'DRT');
     return lines.length ? [{ offset: job.header.end, label: '⟶ ' + lines.map((l) => `${l.label} ${l.text}`).join(' · '), tooltip: lines.map((l) => `${l.label}: ${l.derivation}`).join('\n') }] : [];
   });
   const circuits = new Map<number, string[]>();
-  state.jobs.forEach((job, k) => {
+  outcomes.forEach(({ job, result }) => {
     const at = job.protocol.circuitSpan;
-    const fit = lastFit(state.results[k]);
+    const fit = lastFit(result);
     if (!at || !fit) return;
     circuits.set(at.end, [...(circuits.get(at.end) ?? []), `${job.cell.name}: R_ohm ${fmtEstimate(fit.rOhm, 4)}${fit.rCt ? `, R_ct ${fmtEstimate(fit.rCt, 4)}` : ''}`]);
   });
@@ -53,10 +46,9 @@ function lastFit(r: RunResult | undefined) {
 }
 
 /** Hover on a circuit: the fitted parameters ± standard errors of each run's last spectrum. */
-export function circuitHover(state: DataState | undefined, offset: number): { markdown: string; span: Span } | undefined {
-  if (!state) return undefined;
-  const hits = state.jobs.map((job, k) => ({ job, fit: lastFit(state.results[k]), r: state.results[k] }))
-    .filter((x) => x.job.protocol.circuitSpan && x.job.protocol.circuitSpan.start <= offset && offset <= x.job.protocol.circuitSpan.end && x.fit);
+export function circuitHover(outcomes: RunOutcome[], offset: number): { markdown: string; span: Span } | undefined {
+  const hits = outcomes.map(({ job, result }) => ({ job, fit: lastFit(result), r: result }))
+    .filter((x) => x.job.protocol.circuitSpan && within(x.job.protocol.circuitSpan, offset) && x.fit);
   if (!hits.length) return undefined;
   const md = hits.map(({ job, fit, r }) => {
     const spectra = r!.contact!.spectra.filter((s) => s.fit?.ok);

@@ -1,31 +1,15 @@
-// Analysis of one file: its imports, the names it can see, every reference resolved, the
+// The spec analysis of one file (not the data analyses of server/analyses/): its imports, the names it can see, every reference resolved, the
 // checks and the derived values. The result is a plain object the features (hover, completion,
 // diagnostics, ...) read; nothing here knows about LSP.
 import { check } from './check';
 import { computeDerived, Derived } from './compute';
 import { Decl, Ref } from './model';
+import { baseName, namespaceOf, Namespace, Reference, Scope, SpecOptions } from './scope';
 import { Diagnostic } from './syntax';
 import { ParsedFile, resolveImport, Workspace } from './workspace';
 
-export type Namespace = 'layer' | 'cell' | 'protocol';
-
-export interface Reference extends Ref {
-  uri: string;
-  ns: Namespace;
-  target?: Decl;
-}
-
-export interface Scope {
-  /** Visible declarations by namespace and name; the first one wins. */
-  layer: Map<string, Decl>;
-  cell: Map<string, Decl>;
-  protocol: Map<string, Decl>;
-  study?: Decl;
-  /** Every file reached: this one and its imports, transitively. */
-  files: ParsedFile[];
-}
-
-export interface Analysis {
+/** A spec as the features see it: the file, what it can see, its problems and its derived values. */
+export interface SpecAnalysis {
   file: ParsedFile;
   scope: Scope;
   references: Reference[];
@@ -33,18 +17,7 @@ export interface Analysis {
   readonly derived: Derived[];
 }
 
-export interface AnalyzeOptions { plausibility?: boolean }
-
-export function namespaceOf(d: Decl): Namespace | undefined {
-  switch (d.keyword) {
-    case 'material': case 'composite': return 'layer';
-    case 'cell': return 'cell';
-    case 'protocol': return 'protocol';
-    default: return undefined;
-  }
-}
-
-export function analyze(ws: Workspace, uri: string, options: AnalyzeOptions = {}): Analysis | undefined {
+export function analyzeSpec(ws: Workspace, uri: string, options: SpecOptions = {}): SpecAnalysis | undefined {
   const file = ws.get(uri);
   if (!file) return undefined;
   const diagnostics: Diagnostic[] = [...file.diagnostics];
@@ -151,7 +124,3 @@ function collectReferences(file: ParsedFile, scope: Scope): Reference[] {
   return refs;
 }
 
-export function baseName(uri: string): string {
-  const last = uri.slice(uri.lastIndexOf('/') + 1);
-  try { return decodeURIComponent(last); } catch { return last; }
-}

@@ -3,7 +3,7 @@
 // locked down by a nonce CSP with no 'unsafe-eval' (vega runs on vega-interpreter) and no
 // 'unsafe-inline' (vega and Lit set styles through the CSSOM or constructable stylesheets, and the
 // tooltip's default <style> is turned off in favour of webview.css).
-import type { PreviewModel } from './protocol';
+import type { PreviewModel } from './preview';
 
 export interface PanelPage {
   /** webview.asWebviewUri of dist/webview.js and dist/webview.css. */

@@ -1,0 +1,118 @@
+// The front door of the data side. A study session owns the runner that reads and analyses the
+// runs' data files (a worker thread in the language server, in process for the CLI) and the
+// results of each document, stamped with the document version they belong to. It answers the
+// questions the edges ask, spec and data together: diagnostics, hover at an offset, hints in a
+// range, the preview model, and whether data results are still to come. The server, the CLI, the
+// report and the benchmark all go through it; nothing else zips jobs with results.
+import * as path from 'path';
+import { URI } from 'vscode-uri';
+import type { PreviewModel } from '../../protocol/preview';
+import { Span } from '../engine/lexer';
+import { SpecAnalysis } from '../engine/specAnalysis';
+import { Diagnostic } from '../engine/syntax';
+import { hover as specHover } from '../features/hover';
+import { InlayHint, inlayHints as specHints } from '../features/inlayHints';
+import { dataDiagnostics } from './diagnostics';
+import { circuitHover, dataHints, dataHover } from './editorViews';
+import { executeJobs, RunResult } from './execute';
+import { buildJobs, RunJob } from './jobs';
+import { buildPreviewModel } from './preview';
+
+/** A run's job and its result, always together. */
+export interface RunOutcome { job: RunJob; result: RunResult }
+
+/** Reads and analyses jobs; `undefined` when a newer request for the same key replaced this one. */
+export interface DataRunner {
+  run(key: string, jobs: RunJob[]): Promise<RunResult[] | undefined>;
+  dispose(): void;
+}
+
+/** Runs the jobs in this thread, one after another (the CLI, the report, tests). */
+export const inProcessRunner: DataRunner = { run: (_key, jobs) => executeJobs(jobs), dispose: () => undefined };
+
+export interface StudyOptions {
+  /** Whether data files may be read (VS Code's workspace trust); the plan is checked either way. */
+  trusted?: boolean;
+}
+
+interface DocumentData { version: number; outcomes: RunOutcome[] }
+
+export class StudySession {
+  private data = new Map<string, DocumentData>();
+  private trusted: boolean;
+
+  constructor(private runner: DataRunner = inProcessRunner, options: StudyOptions = {}) {
+    this.trusted = options.trusted ?? true;
+  }
+
+  setTrusted(trusted: boolean): void { this.trusted = trusted; }
+
+  /** The data jobs of a spec: its runs that name data files (none for untitled documents). */
+  jobsOf(a: SpecAnalysis): RunJob[] {
+    if (!a.file.uri.startsWith('file:')) return [];
+    return buildJobs(a, path.dirname(URI.parse(a.file.uri).fsPath));
+  }
+
+  /**
+   * Read and analyse the data of this version of the spec. Resolves to `false` when there was
+   * nothing to do, when the data may not be read, or when a newer request replaced this one.
+   */
+  async refresh(a: SpecAnalysis, version: number): Promise<boolean> {
+    const uri = a.file.uri;
+    if (!this.trusted) return false;
+    const jobs = this.jobsOf(a);
+    if (!jobs.length) return this.data.delete(uri);
+    const results = await this.runner.run(uri, jobs);
+    if (!results) return false;
+    this.data.set(uri, { version, outcomes: jobs.map((job, k) => ({ job, result: results[k] })).filter((o) => o.result) });
+    return true;
+  }
+
+  /** The data outcomes of this version of the document, if they are current. */
+  outcomes(uri: string, version: number): RunOutcome[] | undefined {
+    const d = this.data.get(uri);
+    return d && d.version === version ? d.outcomes : undefined;
+  }
+
+  /** Data results are still to come for this version (its runs name data files that may be read). */
+  pending(a: SpecAnalysis, version: number): boolean {
+    return this.trusted && !this.outcomes(a.file.uri, version) && this.jobsOf(a).length > 0;
+  }
+
+  /** The spec's diagnostics, then those of its runs' data. */
+  diagnostics(a: SpecAnalysis, version: number): Diagnostic[] {
+    const outcomes = this.outcomes(a.file.uri, version);
+    return outcomes?.length ? [...a.diagnostics, ...outcomes.flatMap(dataDiagnostics)] : a.diagnostics;
+  }
+
+  /** Hover at an offset: the spec's, then the data results of the run (or circuit) under it. */
+  hover(a: SpecAnalysis, version: number, offset: number): { markdown: string; span: Span } | undefined {
+    const outcomes = this.outcomes(a.file.uri, version) ?? [];
+    const own = specHover(a, offset);
+    const data = dataHover(outcomes, offset) ?? circuitHover(outcomes, offset);
+    const markdown = [own?.markdown, data?.markdown].filter(Boolean).join('\n\n---\n\n');
+    const span = own?.span ?? data?.span;
+    return markdown && span ? { markdown, span } : undefined;
+  }
+
+  /** Inlay hints in a range: derived values of the plan and the runs' results, in text order. */
+  hints(a: SpecAnalysis, version: number, range: Span): InlayHint[] {
+    const data = dataHints(this.outcomes(a.file.uri, version) ?? []).filter((h) => range.start <= h.offset && h.offset <= range.end);
+    return [...specHints(a, range), ...data].sort((x, y) => x.offset - y.offset);
+  }
+
+  /** Everything the preview draws for this version of the spec. */
+  previewModel(a: SpecAnalysis, version: number): PreviewModel {
+    return buildPreviewModel({
+      analysis: a, version, diagnostics: this.diagnostics(a, version), outcomes: this.outcomes(a.file.uri, version) ?? [], dataPending: this.pending(a, version),
+    });
+  }
+
+  /** The document was closed: its results are dropped. */
+  forget(uri: string): void { this.data.delete(uri); }
+
+  /** Whether any data results are held for the document (a data file change should refresh it). */
+  holds(uri: string): boolean { return this.data.has(uri); }
+
+  dispose(): void { this.runner.dispose(); }
+}

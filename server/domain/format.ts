@@ -1,6 +1,6 @@
 // The one number formatter: every number a person reads (hovers, hints, messages, derivations,
 // the preview, the CLI) is printed by these, so one value never shows two ways.
-import { fromSI, parseUnit } from './units';
+import { displayOf, fromSI, parseUnit } from './units';
 
 /**
  * Rounds to `significant` digits; plain notation for 1e-3 <= |x| < 1e6, else "9.62e-10".
@@ -22,3 +22,23 @@ export function formatQuantity(si: number, unitText: string): string {
   if ('error' in u) throw new Error(u.error);
   return `${formatNumber(fromSI(si, u))} ${u.canonical}`;
 }
+
+/** A value with its unit and, when known, its standard error (SI, as the analyses return them). */
+export interface Shown { value: number; unit: string; stderr?: number }
+
+/** An SI value in the unit the field reads it in (the display table of ./units). */
+export function inDisplayUnits(e: { value: number; unit: string; stderr?: number }): Shown {
+  const d = displayOf(e.unit);
+  const out: Shown = { value: e.value * d.factor, unit: d.unit };
+  if (e.stderr !== undefined) out.stderr = e.stderr * d.factor;
+  return out;
+}
+
+/** "9.62e-10 ± 1.2e-12 cm²/s": an SI estimate in its display unit, with its standard error. */
+export function formatEstimate(e: { value: number; unit: string; stderr?: number } | undefined, digits = 4): string {
+  if (!e) return '—';
+  const s = inDisplayUnits(e);
+  const unit = s.unit ? ' ' + s.unit : '';
+  return s.stderr !== undefined && s.stderr > 0 ? `${formatNumber(s.value, digits)} ± ${formatNumber(s.stderr, 2)}${unit}` : `${formatNumber(s.value, digits)}${unit}`;
+}
+

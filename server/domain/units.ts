@@ -1,5 +1,9 @@
 /**
- * Units and dimensional analysis for cellspec quantities.
+ * Units and dimensional analysis: the one unit vocabulary of the project.
+ *
+ * It knows its context. In a spec ('spec') "C" is the C-rate, the way the field writes rates
+ * (0.3 C). In data ('data': instrument column units and the analyses' SI units) "C" is the
+ * coulomb, as in "C/m²" or a column "Q/mC". Everything else is read the same in both.
  *
  * A unit text is a product of factors ("mA h", "mA·h", "mA*h", "mA.h"), optionally divided
  * ("mAh/cm²"; a/b/c = a/(b·c)). Each factor is a symbol, maybe with an SI prefix, maybe with an
@@ -148,7 +152,21 @@ sym(['°C', 'degC', '℃'], DIM.temperature, false, 0, 1, 273.15);
 sym(['%'], DIM.dimensionless, false, -2);
 sym(['wt%'], DIM.dimensionless, false, -2); // mass fraction
 sym(['ppm'], DIM.dimensionless, false, -6);
-sym(['C'], DIM.cRate, false); // C-rate, not coulomb
+sym(['C'], DIM.cRate, false); // C-rate, not coulomb (in a spec)
+
+/** In data, C is the coulomb (prefixable: mC, µC) and a few symbols only instruments write. */
+const DATA_SYMBOLS = new Map<string, Sym>();
+const coulomb: Sym = { canon: 'C', mant: 1, exp10: 0, dim: DIM.charge, prefixable: true };
+DATA_SYMBOLS.set('C', coulomb);
+// Plane angle (Phase(Z)/deg) and counts (Cyc#): dimensionless.
+for (const n of ['deg', '°']) DATA_SYMBOLS.set(n, { canon: '°', mant: Math.PI / 180, exp10: 0, dim: DIM.dimensionless, prefixable: false });
+DATA_SYMBOLS.set('#', { canon: '#', mant: 1, exp10: 0, dim: DIM.dimensionless, prefixable: false });
+
+export type UnitContext = 'spec' | 'data';
+
+function symbol(name: string, context: UnitContext): Sym | undefined {
+  return (context === 'data' ? DATA_SYMBOLS.get(name) : undefined) ?? SYMBOLS.get(name);
+}
 
 /** SI prefixes; u and Greek mu (U+03BC) are written for micro and shown as µ (U+00B5). */
 const PREFIXES: { [p: string]: [canon: string, exp10: number] } = {
@@ -171,7 +189,7 @@ interface Factor {
 /** Symbol with optional power: ^n, trailing (signed) digits, or superscripts. */
 const FACTOR = /^(.+?)(?:\^([+-]?\d+)|(-?\d+)|(⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))?$/;
 
-function parseFactor(atom: string): Factor | string {
+function parseFactor(atom: string, context: UnitContext): Factor | string {
   const m = FACTOR.exec(atom)!;
   const name = m[1];
   let power = 1;
@@ -182,10 +200,10 @@ function parseFactor(atom: string): Factor | string {
     power = (m[4].startsWith('⁻') ? -1 : 1) * Number(digits);
   }
   // Whole-name match first, so "m", "min", "mol", "Pa", "h", "d" keep their unprefixed reading.
-  const whole = SYMBOLS.get(name);
+  const whole = symbol(name, context);
   if (whole) return { prefix: '', sym: whole, power };
   const pre = PREFIXES[name[0]];
-  const rest = SYMBOLS.get(name.slice(1));
+  const rest = symbol(name.slice(1), context);
   if (pre && rest) {
     if (rest.prefixable) return { prefix: pre[0], sym: rest, power };
     if (rest.canon === 'C') return `unknown unit "${name}": coulomb is not supported ("C" alone is the C-rate)`;
@@ -198,18 +216,20 @@ function parseFactor(atom: string): Factor | string {
 const SEPARATOR = /(\s*[/·⋅*.]\s*|\s+)/;
 
 // Units are few and re-read constantly (every quantity, every formatted value): parse each once.
-const parsed = new Map<string, Unit | { error: string }>();
+const parsed: Record<UnitContext, Map<string, Unit | { error: string }>> = { spec: new Map(), data: new Map() };
 
-export function parseUnit(text: string): Unit | { error: string } {
-  let u = parsed.get(text);
+/** A unit as written in a spec (context 'spec', the default) or in data ('data': C is the coulomb). */
+export function parseUnit(text: string, context: UnitContext = 'spec'): Unit | { error: string } {
+  const cache = parsed[context];
+  let u = cache.get(text);
   if (!u) {
-    u = parseUnitUncached(text);
-    if (parsed.size < 10000 && text.length <= 40) parsed.set(text, u);
+    u = parseUnitUncached(text, context);
+    if (cache.size < 10000 && text.length <= 40) cache.set(text, u);
   }
   return u;
 }
 
-function parseUnitUncached(text: string): Unit | { error: string } {
+function parseUnitUncached(text: string, context: UnitContext): Unit | { error: string } {
   const s = text.trim();
   if (s === '') return { error: 'empty unit' };
   const parts = s.split(SEPARATOR);
@@ -222,7 +242,7 @@ function parseUnitUncached(text: string): Unit | { error: string } {
     if (atom === '') return { error: `missing unit factor in "${s}"` };
     // "1/h": a bare 1 is allowed only as the numerator of a quotient.
     if (atom === '1' && k === 0 && parts.length > 1 && parts[1].includes('/')) continue;
-    const f = parseFactor(atom);
+    const f = parseFactor(atom, context);
     if (typeof f === 'string') return { error: f };
     (inDen ? den : num).push(f);
   }
@@ -271,8 +291,8 @@ function canonicalText(num: Factor[], den: Factor[]): string {
   return den.length ? `${top}/${side(den)}` : top;
 }
 
-export function isUnit(text: string): boolean {
-  return !('error' in parseUnit(text));
+export function isUnit(text: string, context: UnitContext = 'spec'): boolean {
+  return !('error' in parseUnit(text, context));
 }
 
 export function sameDim(a: Dim, b: Dim): boolean {
@@ -312,3 +332,34 @@ export function convert(value: number, from: Unit, to: Unit): number {
 export function unitsFor(dim: Dim): string[] {
   return [...(BY_DIM.get(dimKey(dim))?.[1] ?? [])];
 }
+
+// How the field reads SI values: one table, used by hovers, hints, the CLI's JSON and the
+// preview (stable keys). The factors are computed from the vocabulary above, not typed in.
+const DISPLAY: Record<string, string> = {
+  'A/m²': 'mA/cm²',
+  'C/m²': 'mAh/cm²',
+  'm²/s': 'cm²/s',
+  'C': 'mAh',
+  'C/kg': 'mAh/g',
+  'A': 'mA',
+  'm²': 'cm²',
+  'kg': 'mg',
+};
+
+const displays = new Map<string, { unit: string; factor: number }>();
+
+/** The display unit of an SI unit (read in the data context: C is the coulomb) and its factor; itself when shown as is. */
+export function displayOf(siUnit: string): { unit: string; factor: number } {
+  let d = displays.get(siUnit);
+  if (!d) {
+    const from = parseUnit(siUnit, 'data');
+    const target = 'error' in from ? undefined : Object.keys(DISPLAY).find((k) => sameUnit(parseUnit(k, 'data'), from));
+    const to = target && parseUnit(DISPLAY[target], 'data');
+    d = to && !('error' in to) && !('error' in from) ? { unit: DISPLAY[target!], factor: convert(1, from, to) } : { unit: siUnit, factor: 1 };
+    displays.set(siUnit, d);
+  }
+  return d;
+}
+
+const sameUnit = (a: Unit | { error: string }, b: Unit): boolean => !('error' in a) && sameDim(a.dim, b.dim) && a.factor === b.factor && a.offset === b.offset;
+

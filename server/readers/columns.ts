@@ -1,6 +1,7 @@
 // What a column header means: its kind, the unit it is written in and the factor to SI.
 // Names come from EC-Lab (time/s, Ewe/V, -Im(Z)/Ohm), cyclers (Arbin Test_Time, Neware
 // Current(mA), LAND 电压/V, Maccor Amp-hr) and hand-made tables (Voltage (V), Time [h]).
+import { DIM, parseUnit, sameDim, Unit } from '../domain/units';
 import { ColumnKind, DataError, FormatId } from './types';
 
 /** How a cell is turned into a number. */
@@ -37,49 +38,31 @@ interface UnitInfo {
   parse?: CellParse;
 }
 
-const U = (dim: Dim, factor: number, extra: Partial<UnitInfo> = {}): UnitInfo => ({ dim, factor, ...extra });
+// Units come from the project's one vocabulary (domain/units.ts) read in the data context, where
+// "C" is the coulomb. What is particular to exports stays here: their spellings of the same units
+// (Ohms, secs, Amp-hr, deg C), the clock-time formats of durations, and whether a dimension is one
+// a column kind of ours takes ('foreign' units are known, so "name/unit" splits, but kind-less).
+const DURATIONS = new Set(['h:m:s', 'h:min:s', 'h:min:s.ms', 'hh:mm:ss', 'h:mm:ss', 'hh:mm:ss.sss', 'hh:mm:ss.ms', 'd-h:m:s', 'd.hh:mm:ss']);
 
-// Spellings seen in exports. Keys are matched as written first, then lower-cased (LOWER).
-const UNITS: Record<string, UnitInfo> = {
-  s: U('time', 1), sec: U('time', 1), secs: U('time', 1), second: U('time', 1), seconds: U('time', 1), S: U('foreign', 1),
-  ms: U('time', 1e-3), min: U('time', 60), mins: U('time', 60), minute: U('time', 60), minutes: U('time', 60),
-  h: U('time', 3600), hr: U('time', 3600), hrs: U('time', 3600), hour: U('time', 3600), hours: U('time', 3600),
-  d: U('time', 86400), day: U('time', 86400), days: U('time', 86400),
-  'h:m:s': U('time', 1, { parse: 'duration' }), 'h:min:s': U('time', 1, { parse: 'duration' }),
-  'h:min:s.ms': U('time', 1, { parse: 'duration' }), 'hh:mm:ss': U('time', 1, { parse: 'duration' }),
-  'h:mm:ss': U('time', 1, { parse: 'duration' }), 'hh:mm:ss.sss': U('time', 1, { parse: 'duration' }),
-  'hh:mm:ss.ms': U('time', 1, { parse: 'duration' }), 'd-h:m:s': U('time', 1, { parse: 'duration' }),
-  'd.hh:mm:ss': U('time', 1, { parse: 'duration' }),
-  V: U('voltage', 1), mV: U('voltage', 1e-3), 'µV': U('voltage', 1e-6), uV: U('voltage', 1e-6), kV: U('voltage', 1e3),
-  volt: U('voltage', 1), volts: U('voltage', 1),
-  A: U('current', 1), mA: U('current', 1e-3), 'µA': U('current', 1e-6), uA: U('current', 1e-6), nA: U('current', 1e-9),
-  amp: U('current', 1), amps: U('current', 1),
-  C: U('charge', 1), mC: U('charge', 1e-3), 'µC': U('charge', 1e-6), uC: U('charge', 1e-6),
-  'A.s': U('charge', 1), As: U('charge', 1),
-  'A.h': U('charge', 3600), Ah: U('charge', 3600), 'Amp-hr': U('charge', 3600),
-  'mA.h': U('charge', 3.6), mAh: U('charge', 3.6), 'µA.h': U('charge', 3.6e-3), 'µAh': U('charge', 3.6e-3),
-  'uA.h': U('charge', 3.6e-3), uAh: U('charge', 3.6e-3),
-  Hz: U('frequency', 1), kHz: U('frequency', 1e3), MHz: U('frequency', 1e6), mHz: U('frequency', 1e-3),
-  Ohm: U('resistance', 1), ohm: U('resistance', 1), Ohms: U('resistance', 1), ohms: U('resistance', 1), 'Ω': U('resistance', 1),
-  O: U('resistance', 1), mOhm: U('resistance', 1e-3), 'mΩ': U('resistance', 1e-3), kOhm: U('resistance', 1e3),
-  'kΩ': U('resistance', 1e3), MOhm: U('resistance', 1e6), 'MΩ': U('resistance', 1e6),
-  '°C': U('temperature', 1, { offset: 273.15 }), '℃': U('temperature', 1, { offset: 273.15 }), degC: U('temperature', 1, { offset: 273.15 }),
-  'deg C': U('temperature', 1, { offset: 273.15 }), K: U('temperature', 1),
-  '#': U('none', 1),
-  // recognised so that "name/unit" splits, but no kind of ours has them
-  deg: U('foreign', 1), '°': U('foreign', 1), W: U('foreign', 1), mW: U('foreign', 1), 'W.h': U('foreign', 1), Wh: U('foreign', 1),
-  mWh: U('foreign', 1), 'mW.h': U('foreign', 1), F: U('foreign', 1), mF: U('foreign', 1), 'µF': U('foreign', 1), uF: U('foreign', 1),
-  'Ohm-1': U('foreign', 1), '%': U('foreign', 1), 'mAh/g': U('foreign', 1), 'mA.h/g': U('foreign', 1), 'Ah/g': U('foreign', 1),
-  'mAh/cm2': U('foreign', 1), 'mAh/cm²': U('foreign', 1), 'mWh/g': U('foreign', 1), 'mAh/V': U('foreign', 1), 'mAh/V.g': U('foreign', 1),
-  'V/s': U('foreign', 1), 'mV/s': U('foreign', 1), 'mV/h': U('foreign', 1), 'V/h': U('foreign', 1),
-  'mA/cm2': U('foreign', 1), 'mA/cm²': U('foreign', 1), 'mA/g': U('foreign', 1), g: U('foreign', 1), mg: U('foreign', 1),
-  'cm2': U('foreign', 1), 'cm²': U('foreign', 1), 'µs': U('foreign', 1), bits: U('foreign', 1), 'mol/l': U('foreign', 1),
+/** Export spellings of units the vocabulary writes otherwise (matched lower-cased: they are words). */
+const SPELLINGS: Record<string, string> = {
+  sec: 's', secs: 's', second: 's', seconds: 's', min: 'min', mins: 'min', minute: 'min', minutes: 'min',
+  hr: 'h', hrs: 'h', hour: 'h', hours: 'h', day: 'd', days: 'd',
+  volt: 'V', volts: 'V', amp: 'A', amps: 'A', 'amp-hr': 'Ah', ohm: 'Ω', ohms: 'Ω', o: 'Ω', kohm: 'kΩ', mohm: 'mΩ',
+  hz: 'Hz', khz: 'kHz', degc: '°C', 'deg c': '°C',
 };
-const LOWER: Record<string, UnitInfo> = {};
-for (const [k, v] of Object.entries(UNITS)) if (!(k.toLowerCase() in LOWER)) LOWER[k.toLowerCase()] = v;
-// Case-insensitive spellings that would clash with the table above (MA vs mA): only words.
-const LOWER_WORDS = new Set(['sec', 'secs', 'second', 'seconds', 'min', 'mins', 'minute', 'minutes', 'hr', 'hrs', 'hour', 'hours', 'day', 'days',
-  'volt', 'volts', 'amp', 'amps', 'ohm', 'ohms', 'hz', 'khz', 'h:m:s', 'h:min:s', 'h:min:s.ms', 'hh:mm:ss', 'h:mm:ss', 'hh:mm:ss.sss', 'hh:mm:ss.ms', 'kohm', 'mohm', 'degc', 'deg c', 'amp-hr']);
+/** Spellings matched as written (case matters: MOhm is not mOhm). */
+const EXACT: Record<string, string> = { As: 'A·s', MOhm: 'MΩ', kOhm: 'kΩ', mOhm: 'mΩ', Ohms: 'Ω', Ohm: 'Ω' };
+/** Units no kind of ours takes and the vocabulary does not know. */
+const FOREIGN_WORDS = new Set(['bits', 'mol/l']);
+
+/** The dimensions column kinds take (the names are those of DIM). */
+const KIND_DIMS = (['time', 'voltage', 'current', 'charge', 'frequency', 'resistance', 'temperature'] as const).map((d) => [d, DIM[d]] as const);
+
+function columnDim(u: Unit, written: string): Dim {
+  if (written === '#') return 'none';
+  return KIND_DIMS.find(([, dim]) => sameDim(dim, u.dim))?.[0] ?? 'foreign';
+}
 
 function normUnit(u: string): string {
   return u.trim()
@@ -91,12 +74,14 @@ function normUnit(u: string): string {
 }
 
 export function unitInfo(unit: string): UnitInfo | undefined {
-  const u = normUnit(unit);
-  if (!u) return undefined;
-  if (UNITS[u]) return UNITS[u];
-  const l = u.toLowerCase();
-  if (LOWER_WORDS.has(l)) return LOWER[l];
-  return undefined;
+  const written = normUnit(unit);
+  if (!written) return undefined;
+  const lower = written.toLowerCase();
+  if (DURATIONS.has(lower)) return { dim: 'time', factor: 1, parse: 'duration' };
+  if (FOREIGN_WORDS.has(lower)) return { dim: 'foreign', factor: 1 };
+  const u = parseUnit(EXACT[written] ?? SPELLINGS[lower] ?? written, 'data');
+  if ('error' in u) return undefined;
+  return { dim: columnDim(u, written), factor: u.factor, offset: u.offset || undefined };
 }
 
 /**

@@ -1,11 +1,11 @@
 // Results of the runs' data in the editor: a hover section and an inlay hint on each run, the
 // fitted circuit on hover over the circuit string.
-import { formatNumber } from '../domain/format';
+import { formatNumber, formatEstimate } from '../domain/format';
 import { Span } from '../engine/lexer';
 import { InlayHint } from '../features/inlayHints';
 import { RunResult } from './execute';
 import type { RunOutcome } from './study';
-import { fmtEstimate, summarize } from './summaries';
+import { summarize } from './summaries';
 
 const within = (s: Span, offset: number) => s.start <= offset && offset <= s.end;
 
@@ -33,7 +33,7 @@ export function dataHints(outcomes: RunOutcome[]): InlayHint[] {
     const at = job.protocol.circuitSpan;
     const fit = lastFit(result);
     if (!at || !fit) return;
-    circuits.set(at.end, [...(circuits.get(at.end) ?? []), `${job.cell.name}: R_ohm ${fmtEstimate(fit.rOhm, 4)}${fit.rCt ? `, R_ct ${fmtEstimate(fit.rCt, 4)}` : ''}`]);
+    circuits.set(at.end, [...(circuits.get(at.end) ?? []), `${job.cell.name}: R_ohm ${formatEstimate(fit.rOhm, 4)}${fit.rCt ? `, R_ct ${formatEstimate(fit.rCt, 4)}` : ''}`]);
   });
   const fits = [...circuits].map(([offset, parts]) => ({ offset, label: '⟶ ' + parts.join(' · '), tooltip: 'From the fit of the last spectrum of each run: R_ohm is the series resistance, R_ct the sum of the resistances in parallel branches.' }));
   return [...runs, ...fits];
@@ -53,9 +53,9 @@ export function circuitHover(outcomes: RunOutcome[], offset: number): { markdown
   const md = hits.map(({ job, fit, r }) => {
     const spectra = r!.contact!.spectra.filter((s) => s.fit?.ok);
     const file = spectra[spectra.length - 1].file;
-    const rows = fit!.parameters.map((p) => `| ${p.name} | ${fmtEstimate(p.value, 4)} |${p.fixed ? ' fixed' : p.atBound ? ' at bound' : ''}`);
+    const rows = fit!.parameters.map((p) => `| ${p.name} | ${formatEstimate(p.value, 4)} |${p.fixed ? ' fixed' : p.atBound ? ' at bound' : ''}`);
     return [`**${fit!.circuit}** on ${job.run}, \`${file}\` (${spectra.length} spectra fitted)`, '', '| parameter | value ± standard error |', '|---|---|', ...rows, '',
-      `RMSE ${fmtEstimate(fit!.rmse, 3)}, χ² ${formatNumber(fit!.chi2.value, 3)}, ${fit!.converged ? 'converged' : '**not converged**'}; ${fit!.weighting} weighting`, '', `_${fit!.derivation}_`].join('\n');
+      `RMSE ${formatEstimate(fit!.rmse, 3)}, χ² ${formatNumber(fit!.chi2.value, 3)}, ${fit!.converged ? 'converged' : '**not converged**'}; ${fit!.weighting} weighting`, '', `_${fit!.derivation}_`].join('\n');
   });
   return { markdown: md.join('\n\n---\n\n'), span: hits[0].job.protocol.circuitSpan! };
 }

@@ -9,7 +9,7 @@ import {
   detectShort, ohmicResistance, OhmicResult, rateTable, RateResult, sandFit, SandResult, ShortResult, StrippingResult,
 } from '../analyses';
 import { concentration, LITHIUM } from '../domain/physics';
-import { show } from './present';
+import { inDisplayUnits } from '../domain/format';
 import { computeDrt, DrtResult, fitCircuit, FitResult, impedance, linKK, LinKKResult, parseCircuit } from '../analyses/eis';
 import { readDataFile } from '../readers';
 import { column, DataError, DataTable, FormatId } from '../readers/types';
@@ -199,7 +199,7 @@ function analyseRunData(job: RunJob, result: RunResult, dc: Loaded[], eis: Loade
         const s = criticalStripping({ ...cols, area, cutoff: p.cutoff });
         result.stripping.push({ ...s, file: l.file });
         if (s.ok && s.reached && job.cell.inventory !== undefined && s.capacity.value > job.cell.inventory * 1.001) {
-          const areal = (si: number) => show({ value: si, unit: 'C/m²' }).value.toFixed(2);
+          const areal = (si: number) => inDisplayUnits({ value: si, unit: 'C/m²' }).value.toFixed(2);
           result.plan.push(`${l.file}: ${areal(s.capacity.value)} mAh/cm² were stripped, more than the ${areal(job.cell.inventory)} mAh/cm² of Li in the foil the spec gives ${job.cell.name}: check the foil thickness or the counter electrode`);
         }
         const planned = p.type === 'strip' ? p.current : nearest(p.currents ?? [], s.ok ? s.currentDensity.value : undefined);

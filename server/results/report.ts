@@ -7,7 +7,7 @@ import { SpecAnalysis } from '../engine/specAnalysis';
 import { Diagnostic } from '../engine/syntax';
 import { fromSI, parseUnit } from '../domain/units';
 import type { RunOutcome } from './study';
-import { show } from './present';
+import { inDisplayUnits } from '../domain/format';
 import { summarize } from './summaries';
 
 export const SCHEMA_VERSION = 1;
@@ -49,13 +49,13 @@ function present(node: unknown, points: boolean): unknown {
   if (Array.isArray(node)) return node.map((x) => present(x, points));
   const o = node as Record<string, unknown>;
   if (typeof o.value === 'number' && typeof o.unit === 'string' && Object.keys(o).every((k) => k === 'value' || k === 'unit' || k === 'stderr')) {
-    return show(o as { value: number; unit: string; stderr?: number });
+    return inDisplayUnits(o as { value: number; unit: string; stderr?: number });
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) {
     if (v === undefined) continue;
     if (k === 'points' && !points) continue;
-    out[k] = typeof v === 'number' && KEY_UNITS[k] ? show({ value: v, unit: KEY_UNITS[k] }) : present(v, points);
+    out[k] = typeof v === 'number' && KEY_UNITS[k] ? inDisplayUnits({ value: v, unit: KEY_UNITS[k] }) : present(v, points);
   }
   return out;
 }

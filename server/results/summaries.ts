@@ -1,16 +1,6 @@
 // Run results in a line each, in the field's units: for hovers, inlay hints and the CLI's text.
-import { Estimate } from '../analyses';
-import { formatNumber, formatQuantity } from '../domain/format';
+import { formatNumber, formatQuantity, formatEstimate } from '../domain/format';
 import { RunResult } from './execute';
-import { show } from './present';
-
-/** "9.62e-10 ± 1.2e-12 cm²/s": a value in its display unit, with its standard error. */
-export function fmtEstimate(e: Estimate | undefined, digits = 4): string {
-  if (!e) return '—';
-  const s = show(e);
-  const unit = s.unit ? ' ' + s.unit : '';
-  return s.stderr !== undefined && s.stderr > 0 ? `${formatNumber(s.value, digits)} ± ${formatNumber(s.stderr, 2)}${unit}` : `${formatNumber(s.value, digits)}${unit}`;
-}
 
 export interface ResultLine { label: string; text: string; derivation: string }
 
@@ -20,20 +10,20 @@ export function summarize(r: RunResult): ResultLine[] {
     const c = r.ccd;
     if (!c.ok) out.push({ label: 'CCD', text: `not computed: ${c.error}`, derivation: c.derivation });
     else if (c.shorted) {
-      out.push({ label: 'CCD', text: `${fmtEstimate(c.currentDensity)} (short at ${formatQuantity(c.time?.value ?? 0, 'h')}; last passed ${c.lastPassed ? fmtEstimate(c.lastPassed.currentDensity) : 'none'})`, derivation: c.derivation });
-    } else out.push({ label: 'CCD', text: `no short within the data (≥ ${c.lastPassed ? fmtEstimate(c.lastPassed.currentDensity) : '?'})`, derivation: c.derivation });
+      out.push({ label: 'CCD', text: `${formatEstimate(c.currentDensity)} (short at ${formatQuantity(c.time?.value ?? 0, 'h')}; last passed ${c.lastPassed ? formatEstimate(c.lastPassed.currentDensity) : 'none'})`, derivation: c.derivation });
+    } else out.push({ label: 'CCD', text: `no short within the data (≥ ${c.lastPassed ? formatEstimate(c.lastPassed.currentDensity) : '?'})`, derivation: c.derivation });
   }
   for (const s of r.stripping ?? []) {
     if (r.type === 'sand') continue;
     if (!s.ok) { out.push({ label: 'stripping', text: `${s.file}: not computed: ${s.error}`, derivation: s.derivation }); continue; }
     const ge = s.reached ? '' : '≥ ';
-    out.push({ label: 'stripped', text: `${ge}${fmtEstimate(s.capacity)} in ${ge}${formatQuantity(s.t0.value, 'h')}${s.reached ? '' : ' (cutoff not reached)'}`, derivation: s.derivation });
+    out.push({ label: 'stripped', text: `${ge}${formatEstimate(s.capacity)} in ${ge}${formatQuantity(s.t0.value, 'h')}${s.reached ? '' : ' (cutoff not reached)'}`, derivation: s.derivation });
   }
   if (r.sand) {
     const f = r.sand.fit;
     if (!f.ok) out.push({ label: 'D_eff', text: `not computed: ${f.error}`, derivation: f.derivation });
     else {
-      out.push({ label: 'D_eff', text: `${fmtEstimate(f.free.dEff)} (R² ${formatNumber(f.free.r2.value, 4)}, ${f.n} currents); through origin ${fmtEstimate(f.origin.dEff)}`, derivation: f.derivation });
+      out.push({ label: 'D_eff', text: `${formatEstimate(f.free.dEff)} (R² ${formatNumber(f.free.r2.value, 4)}, ${f.n} currents); through origin ${formatEstimate(f.origin.dEff)}`, derivation: f.derivation });
     }
   }
   if (r.contact) {
@@ -48,12 +38,12 @@ export function summarize(r: RunResult): ResultLine[] {
     const fits = r.contact.spectra.filter((s) => s.fit?.ok);
     if (fits.length) {
       const f = fits[fits.length - 1].fit!;
-      if (f.ok) out.push({ label: 'fit', text: `${f.circuit} on ${fits[fits.length - 1].file}: ${f.parameters.map((p) => `${p.name} ${fmtEstimate(p.value, 3)}`).join(', ')}${f.rCt ? `; R_ct ${fmtEstimate(f.rCt, 4)}` : ''}${f.converged ? '' : ' (not converged)'}`, derivation: f.derivation });
+      if (f.ok) out.push({ label: 'fit', text: `${f.circuit} on ${fits[fits.length - 1].file}: ${f.parameters.map((p) => `${p.name} ${formatEstimate(p.value, 3)}`).join(', ')}${f.rCt ? `; R_ct ${formatEstimate(f.rCt, 4)}` : ''}${f.converged ? '' : ' (not converged)'}`, derivation: f.derivation });
     }
     const drts = r.contact.spectra.filter((s) => s.drt?.ok);
     if (drts.length) {
       const d = drts[drts.length - 1].drt!;
-      if (d.ok) out.push({ label: 'DRT', text: `${d.peaks.map((p) => `τ ${formatNumber(p.tau.value, 3)} s (${fmtEstimate(p.resistance, 3)})`).join(', ') || 'no peak'}; R_pol ${fmtEstimate(d.polarisation, 4)}`, derivation: d.derivation });
+      if (d.ok) out.push({ label: 'DRT', text: `${d.peaks.map((p) => `τ ${formatNumber(p.tau.value, 3)} s (${formatEstimate(p.resistance, 3)})`).join(', ') || 'no peak'}; R_pol ${formatEstimate(d.polarisation, 4)}`, derivation: d.derivation });
     }
     const ret = r.contact.retention;
     if (ret?.ok) out.push({ label: 'contact', text: `${formatNumber(ret.final.value * 100, 3)} % retained`, derivation: ret.derivation });
@@ -66,7 +56,7 @@ export function summarize(r: RunResult): ResultLine[] {
       const ref = c.referenceCycle ? c.cycles[c.referenceCycle - 1] : undefined;
       const last = complete[complete.length - 1];
       const parts = [`${complete.length} cycles`];
-      if (ref) parts.push(`discharge ${fmtEstimate(ref.discharge.perMass)} at cycle ${ref.cycle}`);
+      if (ref) parts.push(`discharge ${formatEstimate(ref.discharge.perMass)} at cycle ${ref.cycle}`);
       if (last && c.finalRetention) parts.push(`${formatNumber(c.finalRetention.value * 100, 3)} % at cycle ${last.cycle}`);
       if (c.meanCe) parts.push(`mean CE ${formatNumber(c.meanCe.value * 100, 4)} %`);
       if (c.failure) parts.push(`fails at cycle ${c.failure.cycle} (${c.failure.kind})`);
@@ -74,7 +64,7 @@ export function summarize(r: RunResult): ResultLine[] {
     }
   }
   if (r.rate?.ok) {
-    out.push({ label: 'rate', text: r.rate.rows.map((row) => `${formatNumber(row.rate)} C ${fmtEstimate(row.discharge.perMass, 4)}`).join(', '), derivation: r.rate.derivation });
+    out.push({ label: 'rate', text: r.rate.rows.map((row) => `${formatNumber(row.rate)} C ${formatEstimate(row.discharge.perMass, 4)}`).join(', '), derivation: r.rate.derivation });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // Full-cell charts: discharge capacity and CE against cycle number (cells compared), rate capability.
 import { formatNumber } from '../../domain/format';
 import type { ChartModel, ChartSeries } from '../../../protocol/preview';
-import { displayOf } from '../present';
+import { displayOf } from '../../domain/units';
 import { ChartRun, convert, find } from './series';
 
 export function cyclingCharts(runs: ChartRun[]): ChartModel[] {

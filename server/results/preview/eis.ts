@@ -1,9 +1,8 @@
 // Charts of impedance spectra: contact retention and R_ohm against stripped capacity (cells
 // compared), Nyquist per run, and for each run's last fitted spectrum Bode, residuals and DRT.
-import { formatNumber } from '../../domain/format';
+import { formatNumber, formatEstimate } from '../../domain/format';
 import type { ChartModel, ChartSeries } from '../../../protocol/preview';
-import { displayOf } from '../present';
-import { fmtEstimate } from '../summaries';
+import { displayOf } from '../../domain/units';
 import { ChartRun, convert, fileName, find } from './series';
 
 export function contactCharts(runs: ChartRun[]): ChartModel[] {
@@ -41,7 +40,7 @@ export function nyquistCharts(runs: ChartRun[]): ChartModel[] {
     if (last?.ok) {
       const fitLine = convert(last.points.find((p) => p.name.startsWith('fit ')), `fit ${last.circuit} (${fileName(fitted[fitted.length - 1].file)})`, 'line', 1, 1);
       if (fitLine) series.push(fitLine);
-      notes.push(last.parameters.map((p) => `${p.name} = ${fmtEstimate(p.value, 4)}`).join(', '), `RMSE ${fmtEstimate(last.rmse, 3)}; ${last.converged ? 'converged' : 'not converged'}`);
+      notes.push(last.parameters.map((p) => `${p.name} = ${formatEstimate(p.value, 4)}`).join(', '), `RMSE ${formatEstimate(last.rmse, 3)}; ${last.converged ? 'converged' : 'not converged'}`);
     }
     if (!series.length) return [];
     return [{
@@ -82,8 +81,8 @@ export function fitCharts(runs: ChartRun[]): ChartModel[] {
     const g = d && convert(find(d.points, 'DRT γ(τ)'), 'γ(τ)', 'line', 1, 1);
     if (d && g) {
       charts.push({ id: `drt-L${line}`, kind: 'drt', title: `DRT: ${r.cell}, ${name}`, x: { title: 'τ', unit: 's', scale: 'log' }, y: { title: 'γ', unit: 'Ω' },
-        series: [g], marks: d.peaks.map((p) => ({ x: p.tau.value, y: p.gamma, label: `τ ${formatNumber(p.tau.value, 3)} s, ${fmtEstimate(p.resistance, 3)}` })),
-        notes: [`λ = ${formatNumber(d.lambda, 3)} (${d.lambdaMethod === 'gcv' ? 'cross-validation' : 'set in the spec'}); R∞ ${fmtEstimate(d.rInf, 4)}; R_pol ${fmtEstimate(d.polarisation, 4)}`],
+        series: [g], marks: d.peaks.map((p) => ({ x: p.tau.value, y: p.gamma, label: `τ ${formatNumber(p.tau.value, 3)} s, ${formatEstimate(p.resistance, 3)}` })),
+        notes: [`λ = ${formatNumber(d.lambda, 3)} (${d.lambdaMethod === 'gcv' ? 'cross-validation' : 'set in the spec'}); R∞ ${formatEstimate(d.rInf, 4)}; R_pol ${formatEstimate(d.polarisation, 4)}`],
         line, derivation: d.derivation });
     }
   }

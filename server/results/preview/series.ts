@@ -1,7 +1,7 @@
 // Plot series in display units, cut to what a chart card can show.
 import { decimate, PlotSeries } from '../../analyses';
 import type { ChartModel, ChartSeries } from '../../../protocol/preview';
-import { displayOf } from '../present';
+import { displayOf } from '../../domain/units';
 import type { RunOutcome } from '../study';
 
 /** A run's outcome with the spec line of its header (the chart reveals it). */

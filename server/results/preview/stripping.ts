@@ -1,8 +1,7 @@
 // Charts of the stripping protocols: Sand's plot across anodes, stripping curves per protocol.
-import { formatNumber, formatQuantity } from '../../domain/format';
+import { formatNumber, formatQuantity, formatEstimate } from '../../domain/format';
 import type { ChartModel, ChartSeries } from '../../../protocol/preview';
-import { displayOf } from '../present';
-import { fmtEstimate } from '../summaries';
+import { displayOf } from '../../domain/units';
 import { byType, ChartRun, convert, find } from './series';
 
 /** t0^-1/2 against i with the fit, one series per anode (the study's D_eff figure). */
@@ -19,7 +18,7 @@ export function sandChart(runs: ChartRun[]): ChartModel[] {
     const line = convert(find(fit.points, 'free fit'), `${who} fit`, 'line');
     if (data) series.push(data);
     if (line) series.push(line);
-    notes.push(`${who}: D_eff = ${fmtEstimate(fit.free.dEff)} (R² ${formatNumber(fit.free.r2.value, 4)})`);
+    notes.push(`${who}: D_eff = ${formatEstimate(fit.free.dEff)} (R² ${formatNumber(fit.free.r2.value, 4)})`);
   }
   return [{
     id: 'sand', kind: 'sand', title: "Sand's plot: t0^-1/2 against current density", x: { title: 'current density', unit: 'mA/cm²' }, y: { title: 't0^-1/2', unit: 's^-1/2' },
@@ -41,7 +40,7 @@ export function strippingCharts(runs: ChartRun[]): ChartModel[] {
         const v = convert(find(s.points, 'voltage'), r.cell, 'line');
         if (v) series.push(v);
         const c = find(s.points, 'cutoff crossing');
-        if (c && s.reached) marks.push({ x: c.x[0] * displayOf(c.xUnit).factor, y: c.y[0], label: `${r.cell}: t0 ${formatQuantity(s.t0.value, 'h')}, ${fmtEstimate(s.capacity)}` });
+        if (c && s.reached) marks.push({ x: c.x[0] * displayOf(c.xUnit).factor, y: c.y[0], label: `${r.cell}: t0 ${formatQuantity(s.t0.value, 'h')}, ${formatEstimate(s.capacity)}` });
       }
     }
     const cutoff = list[0].job.protocol.cutoff;

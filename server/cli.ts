@@ -1,167 +1,147 @@
-// The command line: the same engine as the language server, without LSP.
+// The command line: the same engine as the language server, without LSP. One file per command in
+// cli/; this file reads the arguments, prints each command's help, and sets what may be read.
 //   cellspec check <files>     problems as file:line:col: severity code: message (data included)
 //   cellspec analyze <spec>    every computed result; --json for the documented JSON document
 //   cellspec report <spec> -o report.html   the preview page as one self-contained HTML file
-import * as fs from 'fs';
 import * as path from 'path';
-import { URI } from 'vscode-uri';
-import { analyzeSpec, SpecAnalysis } from './engine/specAnalysis';
-import { Diagnostic } from './engine/syntax';
+import { parseArgs, ParseArgsConfig } from 'util';
 import { Workspace } from './engine/workspace';
-import { fileUri, nodeFileSystem } from './nodeFileSystem';
-import { buildReport } from './results/report';
-import { RunOutcome, StudySession } from './results/study';
-import { summarize } from './results/summaries';
-import { reportHtml } from '../protocol/page';
+import { analyze } from './cli/analyze';
+import { check } from './cli/check';
+import { Context, Out } from './cli/context';
+import { report } from './cli/report';
+import { confinedFileSystem } from './nodeFileSystem';
+import { StudySession } from './results/study';
+import { makeRoots } from './roots';
 
-const USAGE = `usage: cellspec check [--no-plausibility] [--no-data] [--json] <file.cellspec>...
-       cellspec analyze [--no-plausibility] [--json] [--points] <file.cellspec>
-       cellspec report [--no-plausibility] <file.cellspec> -o <report.html>
-  check    check the files (and the data files their runs name) and print the problems as
-           file:line:col: severity code: message
-  analyze  read the runs' data files, compute every result and print it; --json prints the
-           JSON document described by docs/analyze.schema.json (--points adds the plot series)
-  report   analyse like analyze and write the preview (charts, results, predictions, problems)
-           as one self-contained HTML file that opens offline in any browser; writes nothing else
-exit codes: 0 no errors, 1 errors found (in the spec or its data), 2 usage error or unreadable file`;
+interface Command {
+  summary: string;
+  usage: string;
+  details: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  /** How many spec files it takes. */
+  specs: 'one' | 'many';
+  run(ctx: Context): Promise<number>;
+}
 
-type Out = (s: string) => void;
-const stdout: Out = (s) => process.stdout.write(s + '\n');
+const ROOT_OPTION = { root: { type: 'string', multiple: true } } as const;
+const ROOT_HELP = `  --root DIR         also read imports and data files under DIR (repeatable); by default only
+                     the folder of each spec given and its subfolders are read`;
+const EXIT_CODES = 'exit codes: 0 no errors, 1 errors found (in the spec or its data), 2 usage error or unreadable file';
 
-const FLAGS: Record<string, string[]> = {
-  check: ['--json', '--no-plausibility', '--no-data'],
-  analyze: ['--json', '--no-plausibility', '--points'],
-  report: ['--no-plausibility'],
+const COMMANDS: Record<string, Command> = {
+  check: {
+    summary: 'check specs and the data files their runs name',
+    usage: 'cellspec check [--json] [--no-data] [--no-plausibility] [--root DIR]... <file.cellspec>...',
+    details: `Prints every problem as file:line:col: severity code: message, then a count.
+  --json             the problems as one JSON array
+  --no-data          check the plans only; read no data file
+  --no-plausibility  no warnings about implausible values (pressures, thicknesses, ...)
+${ROOT_HELP}`,
+    options: { json: { type: 'boolean' }, 'no-data': { type: 'boolean' }, 'no-plausibility': { type: 'boolean' }, ...ROOT_OPTION },
+    specs: 'many',
+    run: check,
+  },
+  analyze: {
+    summary: "read the runs' data files and print every computed result",
+    usage: 'cellspec analyze [--json] [--points] [--no-plausibility] [--root DIR]... <file.cellspec>',
+    details: `Prints each run's results with their units, the errors and warnings of the spec and its data.
+  --json             the JSON document described by docs/analyze.schema.json
+  --points           with --json: the plotted series too
+  --no-plausibility  no warnings about implausible values
+${ROOT_HELP}`,
+    options: { json: { type: 'boolean' }, points: { type: 'boolean' }, 'no-plausibility': { type: 'boolean' }, ...ROOT_OPTION },
+    specs: 'one',
+    run: analyze,
+  },
+  report: {
+    summary: 'write the preview (charts, results, predictions, problems) as one HTML file',
+    usage: 'cellspec report [--no-plausibility] [--root DIR]... <file.cellspec> -o <report.html>',
+    details: `Analyses like analyze and writes one self-contained HTML file that opens offline in any
+browser; writes nothing else.
+  -o, --output FILE  the HTML file to write (required; never a .cellspec file)
+  --no-plausibility  no warnings about implausible values
+${ROOT_HELP}`,
+    options: { output: { type: 'string', short: 'o' }, 'no-plausibility': { type: 'boolean' }, ...ROOT_OPTION },
+    specs: 'one',
+    run: report,
+  },
 };
 
+function overview(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'usage: cellspec <command> [options] <file.cellspec>...',
+    '',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    "cellspec <command> --help prints a command's options.",
+    EXIT_CODES,
+  ].join('\n');
+}
+
+const help = (c: Command): string => `usage: ${c.usage}\n${c.details}\n${EXIT_CODES}`;
+
+/** Stdout closed early (`cellspec analyze --json | head`): stop quietly, as Unix tools do. */
+let pipeClosed = false;
+function guardStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    pipeClosed = true;
+    // 128 + SIGPIPE, the status a tool killed by the closed pipe has.
+    process.exit(141);
+  });
+}
+const stdout: Out = (s) => { if (!pipeClosed) process.stdout.write(s + '\n'); };
+
 export async function main(argv: string[], out: Out = stdout): Promise<number> {
-  const [command, ...args] = argv;
-  if (command === '--help' || command === '-h' || command === 'help') { out(USAGE); return 0; }
-  if (!FLAGS[command]) { out(USAGE); return 2; }
-  // report takes a value: -o <file> (or --output <file>); take it out before the flags are read.
-  let output: string | undefined;
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (command === 'report' && (args[i] === '-o' || args[i] === '--output')) {
-      if (output !== undefined || i + 1 >= args.length) { out(USAGE); return 2; }
-      output = args[++i];
-    } else rest.push(args[i]);
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? COMMANDS[args[0]] : undefined;
+    out(topic ? help(topic) : overview());
+    return name === undefined ? 2 : 0;
   }
-  const flags = new Set(rest.filter((a) => a.startsWith('--')));
-  const unknown = [...flags].filter((f) => !FLAGS[command].includes(f));
-  if (unknown.length) { out(`unknown option ${unknown.join(', ')}\n${USAGE}`); return 2; }
-  const files = rest.filter((a) => !a.startsWith('--'));
-  if (!files.length || (command !== 'check' && files.length !== 1)) { out(USAGE); return 2; }
-  if (command === 'report' && !output) { out(`report needs an output file: -o <report.html>\n${USAGE}`); return 2; }
-  const ws = new Workspace(nodeFileSystem);
-  const study = new StudySession();
-  const options = { plausibility: !flags.has('--no-plausibility') };
-  if (command === 'report') return reportCommand(ws, study, files[0], output!, options, out);
-  return command === 'check' ? check(ws, study, files, flags, options, out) : analyzeCommand(ws, study, files[0], flags, options, out);
-}
-
-/** The CLI analyses each spec once, in process: version 0 of every document. */
-const VERSION = 0;
-
-/** Engine diagnostics plus, unless turned off, the problems of the runs' data files. */
-async function withData(study: StudySession, a: SpecAnalysis, data: boolean): Promise<{ diagnostics: Diagnostic[]; outcomes: RunOutcome[] }> {
-  if (data) await study.refresh(a, VERSION);
-  return { diagnostics: study.diagnostics(a, VERSION), outcomes: study.outcomes(a.file.uri, VERSION) ?? [] };
-}
-
-async function check(ws: Workspace, study: StudySession, files: string[], flags: Set<string>, options: { plausibility: boolean }, out: Out): Promise<number> {
-  let errors = 0, warnings = 0, status = 0;
-  const json: unknown[] = [];
-  for (const f of files) {
-    const a = analyzeSpec(ws, fileUri(f), options);
-    if (!a) {
-      if (flags.has('--json')) json.push({ file: f, severity: 'error', code: 'unreadable', message: 'cannot read the file' });
-      else out(`${f}: error: cannot read the file`);
-      status = 2;
-      continue;
-    }
-    const rel = path.relative(process.cwd(), URI.parse(a.file.uri).fsPath) || f;
-    const { diagnostics } = await withData(study, a, !flags.has('--no-data'));
-    for (const d of [...diagnostics].sort((x, y) => x.start - y.start)) {
-      const p = a.file.lines.position(d.start);
-      if (d.severity === 'error') errors++;
-      if (d.severity === 'warning') warnings++;
-      if (flags.has('--json')) json.push({ file: rel, line: p.line + 1, column: p.character + 1, severity: d.severity, code: d.code, message: d.message });
-      else out(`${rel}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
-    }
-  }
-  if (flags.has('--json')) out(JSON.stringify(json, null, 2));
-  else out(`${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
-  return status || (errors ? 1 : 0);
-}
-
-async function analyzeCommand(ws: Workspace, study: StudySession, file: string, flags: Set<string>, options: { plausibility: boolean }, out: Out): Promise<number> {
-  const a = analyzeSpec(ws, fileUri(file), options);
-  if (!a) { out(flags.has('--json') ? JSON.stringify({ error: `cannot read ${file}` }) : `${file}: error: cannot read the file`); return 2; }
-  const { diagnostics, outcomes } = await withData(study, a, true);
-  const runs = outcomes.map((o) => o.result);
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  if (flags.has('--json')) {
-    out(JSON.stringify(buildReport(a, diagnostics, outcomes, { points: flags.has('--points') }), null, 2));
-    return errors ? 1 : 0;
-  }
-  for (const d of [...diagnostics].sort((x, y) => x.start - y.start).filter((x) => x.severity === 'error')) {
-    const p = a.file.lines.position(d.start);
-    out(`${file}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
-  }
-  for (const r of runs) {
-    out(`run ${r.run}  (${r.files.length} file${r.files.length === 1 ? '' : 's'})`);
-    for (const line of summarize(r)) out(`  ${line.label}: ${line.text}`);
-    for (const m of r.plan) out(`  plan: ${m}`);
-  }
-  out(`${runs.length} run${runs.length === 1 ? '' : 's'} with data analysed: ${errors} error${errors === 1 ? '' : 's'}`);
-  return errors ? 1 : 0;
-}
-
-/** The same path, symlinks and case-insensitive file systems included, when the file exists. */
-function sameFile(a: string, b: string): boolean {
-  if (path.resolve(a) === path.resolve(b)) return true;
+  const command = COMMANDS[name];
+  if (!command) { out(`unknown command '${name}'\n${overview()}`); return 2; }
+  if (args.includes('--help') || args.includes('-h')) { out(help(command)); return 0; }
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    const x = fs.statSync(a), y = fs.statSync(b);
-    return x.dev === y.dev && x.ino === y.ino;
-  } catch {
-    return false;
-  }
-}
-
-/** The page bundle next to the CLI (dist/), or in dist/ when run from the compiled tests (out/server/). */
-function pageAssets(): { script: string; css: string } | undefined {
-  for (const dir of [__dirname, path.join(__dirname, '..', '..', 'dist')]) {
-    try {
-      return { script: fs.readFileSync(path.join(dir, 'webview.js'), 'utf8'), css: fs.readFileSync(path.join(dir, 'webview.css'), 'utf8') };
-    } catch {
-      // try the next place
-    }
-  }
-  return undefined;
-}
-
-async function reportCommand(ws: Workspace, study: StudySession, file: string, output: string, options: { plausibility: boolean }, out: Out): Promise<number> {
-  if (sameFile(output, file) || /\.cellspec$/i.test(output)) { out(`${output}: error: refusing to overwrite a spec with the report; name an .html file`); return 2; }
-  const a = analyzeSpec(ws, fileUri(file), options);
-  if (!a) { out(`${file}: error: cannot read the file`); return 2; }
-  const assets = pageAssets();
-  if (!assets) { out('error: the preview page (dist/webview.js, dist/webview.css) is missing; run npm run build'); return 2; }
-  const { diagnostics } = await withData(study, a, true);
-  const model = study.previewModel(a, VERSION);
-  try {
-    fs.writeFileSync(output, reportHtml(model, assets));
+    parsed = parseArgs({ args, options: command.options, allowPositionals: true, strict: true });
   } catch (e) {
-    out(`${output}: error: cannot write the report (${(e as NodeJS.ErrnoException).code ?? e})`);
+    out(`${usageError(e as Error)}\n${help(command)}`);
     return 2;
   }
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  for (const d of [...diagnostics].sort((x, y) => x.start - y.start).filter((x) => x.severity === 'error')) {
-    const p = a.file.lines.position(d.start);
-    out(`${file}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
-  }
-  out(`${output}: ${model.charts.length} chart${model.charts.length === 1 ? '' : 's'}, ${model.results.length} result${model.results.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}`);
-  return errors ? 1 : 0;
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const positionals = parsed.positionals;
+  if (!positionals.length) { out(`${name} needs a spec file\n${help(command)}`); return 2; }
+  if (command.specs === 'one' && positionals.length > 1) { out(`${name} takes one spec file, not ${positionals.length}\n${help(command)}`); return 2; }
+  if (name === 'report' && !values.output) { out(`report needs an output file: -o <report.html>\n${help(command)}`); return 2; }
+  const extra = ((values.root as string[] | undefined) ?? []).map((r) => path.resolve(r));
+  const roots = makeRoots([...positionals.map((p) => path.dirname(path.resolve(p))), ...extra], 'pass --root DIR to allow another folder');
+  const ctx: Context = {
+    ws: new Workspace(confinedFileSystem(() => roots)),
+    study: new StudySession(undefined, { rootsFor: () => roots }),
+    flags: new Set(Object.entries(values).filter(([, v]) => v === true).map(([k]) => `--${k}`)),
+    values: { output: values.output as string | undefined, roots: extra },
+    positionals,
+    plausibility: values['no-plausibility'] !== true,
+    out,
+  };
+  return command.run(ctx);
 }
 
-if (require.main === module) void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+/** parseArgs' errors, said in this tool's words. */
+function usageError(e: Error): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const option = /'([^']+)'/.exec(e.message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${option ?? e.message}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') return `option ${option?.replace(/ <value>$/, '') ?? ''} needs a value`.replace(/\s+needs/, ' needs');
+  return e.message;
+}
+
+if (require.main === module) {
+  guardStdout();
+  void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}
+
+export { guardStdout };

@@ -1,8 +1,10 @@
-// The engine's FileSystem on Node: reads file: URIs from disk. Refuses huge files instead of
-// loading them (a .cellspec file is a text plan, never gigabytes).
+// The engine's FileSystem on Node: reads file: URIs from disk, only inside the allowed roots
+// (server/roots.ts) when it is given them. Refuses huge files instead of loading them (a .cellspec
+// file is a text plan, never gigabytes).
 import * as fs from 'fs';
 import { URI } from 'vscode-uri';
 import { FileSystem } from './engine/workspace';
+import { confine, outsideMessage, Roots } from './roots';
 
 const MAX_SPEC_BYTES = 64 * 1024 * 1024;
 
@@ -18,6 +20,19 @@ export const nodeFileSystem: FileSystem = {
     }
   },
 };
+
+/** Reads only files whose real path lies inside the roots; says why it refuses one. */
+export function confinedFileSystem(roots: () => Roots): FileSystem {
+  const denied = (uri: string): string | undefined => {
+    if (!uri.startsWith('file:')) return `only files on disk can be imported, not '${uri.replace(/:.*$/, ':')}' addresses`;
+    const at = confine(roots(), URI.parse(uri).fsPath);
+    return !at.ok && at.why === 'outside' ? outsideMessage(roots(), URI.parse(uri).fsPath) : undefined;
+  };
+  return {
+    readFile: (uri) => (denied(uri) ? undefined : nodeFileSystem.readFile(uri)),
+    denied,
+  };
+}
 
 export function fileUri(path: string): string {
   return URI.file(require('path').resolve(path)).toString();

@@ -22,19 +22,37 @@ import { format } from './features/format';
 import { definition, prepareRename, references, rename } from './features/navigation';
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from './features/semanticTokens';
 import { DocumentSymbol, documentSymbols } from './features/symbols';
-import { nodeFileSystem } from './nodeFileSystem';
+import { confinedFileSystem } from './nodeFileSystem';
+import { makeRoots, Roots } from './roots';
 import { DataWorkerPool } from './results/dataPool';
 import { StudySession } from './results/study';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const ws = new Workspace(nodeFileSystem);
-const study = new StudySession(new DataWorkerPool((m) => connection.console.error(m)));
+/** Workspace folders as paths; without any, the folders of the open documents stand in. */
+let workspaceFolders: string[] = [];
+/**
+ * What the server may read: the workspace folders, and in a trusted workspace the folders the
+ * setting cellspec.allowedRoots adds. Spec imports and data files outside them are refused.
+ */
+function currentRoots(): Roots {
+  const base = workspaceFolders.length ? workspaceFolders : documents.all().filter((d) => d.uri.startsWith('file:')).map((d) => path.dirname(URI.parse(d.uri).fsPath));
+  return makeRoots([...base, ...(trusted ? settings.allowedRoots : [])],
+    trusted ? 'add the folder to the setting cellspec.allowedRoots, or open it as a workspace folder' : 'in restricted mode only the workspace folders are read');
+}
+const ws = new Workspace(confinedFileSystem(currentRoots));
+const study = new StudySession(new DataWorkerPool((m) => connection.console.error(m)), { rootsFor: currentRoots });
 /** The version the client last sent (data results belong to one version); -1 for a file not open. */
 const versionOf = (a: SpecAnalysis): number => documents.get(a.file.uri)?.version ?? -1;
 
-interface Settings { inlayHints: boolean; plausibility: boolean }
-let settings: Settings = { inlayHints: true, plausibility: true };
+interface Settings { inlayHints: boolean; plausibility: boolean; allowedRoots: string[] }
+let settings: Settings = { inlayHints: true, plausibility: true, allowedRoots: [] };
+/**
+ * Workspace trust (VS Code's restricted mode reads no data file). A client says `trusted: true` or
+ * `false` in initializationOptions; a client that says nothing (Neovim, Helix, ...) started the
+ * server itself and is trusted; anything but a boolean is taken as untrusted, never as trusted.
+ */
+let trusted = true;
 let canConfigure = false;
 let canRefreshHints = false;
 let canRefreshTokens = false;
@@ -76,13 +94,18 @@ connection.onInitialize((params): InitializeResult => {
   canConfigure = !!params.capabilities.workspace?.configuration;
   canRefreshHints = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
   canRefreshTokens = !!params.capabilities.workspace?.semanticTokens?.refreshSupport;
-  const opts = params.initializationOptions as (Partial<Settings> & { trusted?: boolean }) | undefined;
-  if (opts) {
-    const { trusted: t, ...rest } = opts;
-    settings = { ...settings, ...rest };
-    if (t === false) study.setTrusted(false);
+  const opts = params.initializationOptions as Record<string, unknown> | undefined;
+  if (opts && typeof opts === 'object') {
+    if (typeof opts.inlayHints === 'boolean') settings.inlayHints = opts.inlayHints;
+    if (typeof opts.plausibility === 'boolean') settings.plausibility = opts.plausibility;
+    if ('trusted' in opts) {
+      trusted = opts.trusted === true;
+      if (typeof opts.trusted !== 'boolean') connection.console.warn(`cellspec: initializationOptions.trusted must be true or false, not ${JSON.stringify(opts.trusted)}: the workspace is treated as untrusted`);
+    }
   }
+  study.setTrusted(trusted);
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  workspaceFolders = folders.filter((f) => f.startsWith('file:')).map((f) => URI.parse(f).fsPath);
   // Known files let references and rename reach files that are not open.
   setImmediate(() => folders.forEach(scanFolder));
   return {
@@ -119,7 +142,11 @@ async function loadSettings() {
   if (!canConfigure) return;
   try {
     const c = await connection.workspace.getConfiguration('cellspec');
-    settings = { inlayHints: c?.inlayHints?.enabled !== false, plausibility: c?.diagnostics?.plausibility !== false };
+    const roots: unknown = c?.allowedRoots;
+    settings = {
+      inlayHints: c?.inlayHints?.enabled !== false, plausibility: c?.diagnostics?.plausibility !== false,
+      allowedRoots: Array.isArray(roots) ? roots.filter((r): r is string => typeof r === 'string' && path.isAbsolute(r)) : [],
+    };
   } catch { /* keep the defaults */ }
 }
 
@@ -334,7 +361,10 @@ connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (p)
 
 // The workspace became trusted: data files may be read now.
 connection.onNotification('cellspec/trusted', () => {
+  trusted = true;
   study.setTrusted(true);
+  invalidate();
+  documents.all().forEach((d) => schedule(d.uri, 0));
   documents.all().forEach((d) => scheduleData(d.uri, 0));
 });
 

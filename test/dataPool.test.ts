@@ -8,11 +8,12 @@ import { Workspace } from '../server/engine/workspace';
 import { nodeFileSystem } from '../server/nodeFileSystem';
 import { DataWorkerPool } from '../server/results/dataPool';
 import { buildJobs } from '../server/results/jobs';
+import { specFolderRoots } from '../server/results/study';
 
 describe('data worker', function () {
   this.timeout(60000);
   const spec = path.resolve('examples/study.cellspec');
-  const jobs = buildJobs(analyzeSpec(new Workspace(nodeFileSystem), URI.file(spec).toString())!, path.dirname(spec));
+  const jobs = buildJobs(analyzeSpec(new Workspace(nodeFileSystem), URI.file(spec).toString())!, path.dirname(spec), specFolderRoots(spec));
   let pool: DataWorkerPool;
   beforeEach(() => { pool = new DataWorkerPool((m) => { throw new Error(m); }); });
   afterEach(() => pool.dispose());

@@ -56,6 +56,12 @@ function collectImports(ws: Workspace, root: ParsedFile, diagnostics: Diagnostic
       }
       if (seen.has(target)) continue;
       const imported = ws.get(target);
+      const denied = imported ? undefined : ws.denied(target);
+      if (denied) {
+        // Nothing of the file is read or shown: not its names, not a line of it.
+        if (file === root || reportOn) diagnostics.push({ start: span.start, end: span.end, severity: 'error', code: 'import-outside-roots', message: `cannot import '${d.importPath.text}': ${denied}` });
+        continue;
+      }
       if (!imported) {
         if (file === root) diagnostics.push({ start: span.start, end: span.end, severity: 'error', code: 'import-not-found', message: `cannot find the imported file '${d.importPath.text}'` });
         else if (reportOn) diagnostics.push({ start: span.start, end: span.end, severity: 'error', code: 'import-not-found', message: `'${baseName(file.uri)}' imports '${d.importPath.text}', which cannot be found` });

@@ -9,6 +9,8 @@ import { LineIndex } from './text';
 /** File access, kept behind an interface so the engine runs in tests without a disk. */
 export interface FileSystem {
   readFile(uri: string): string | undefined;
+  /** Why a file may not be read at all (outside the allowed folders), if it may not. */
+  denied?(uri: string): string | undefined;
 }
 
 export interface ParsedFile {
@@ -54,6 +56,11 @@ export class Workspace {
   addKnownFile(uri: string) { this.known.add(uri); }
 
   knownFiles(): string[] { return [...this.known]; }
+
+  /** Why a file that is not open may not be read (the file system's rule), if it may not. */
+  denied(uri: string): string | undefined {
+    return this.open.has(uri) ? undefined : this.fs.denied?.(uri);
+  }
 
   get(uri: string): ParsedFile | undefined {
     const doc = this.open.get(uri);

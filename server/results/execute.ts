@@ -1,7 +1,6 @@
 // Runs the data jobs: finds each run's files, reads them (cached by path, size and modification
 // time), and hands their columns to the analysis the protocol calls for. File readers and analyses
 // do not know each other; this is the one place that connects them.
-import fg from 'fast-glob';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
@@ -14,6 +13,7 @@ import { computeDrt, DrtResult, fitCircuit, FitResult, impedance, linKK, LinKKRe
 import { readDataFile } from '../readers';
 import { column, DataError, DataTable, FormatId } from '../readers/types';
 import { Span } from '../engine/lexer';
+import { findDataFiles } from './findFiles';
 import { RunJob } from './jobs';
 
 export interface FileSummary { path: string; format: FormatId; technique?: string; rows: number; bytes: number; kind: 'dc' | 'eis' }
@@ -107,15 +107,9 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
   const eis: Loaded[] = [];
   for (const pattern of job.patterns) {
     const at: Span = { start: pattern.start, end: pattern.end };
-    let files = expand(job.baseDir, pattern.pattern);
-    if (files.length > MAX_FILES_PER_PATTERN) {
-      result.issues.push({ at, message: `"${pattern.pattern}" matches ${files.length} files; only the first ${MAX_FILES_PER_PATTERN} are read`, severity: 'warning' });
-      files = files.slice(0, MAX_FILES_PER_PATTERN);
-    }
-    if (!files.length) {
-      result.issues.push({ at, message: `no data file matches "${pattern.pattern}"`, severity: 'error' });
-      continue;
-    }
+    const found = await findDataFiles(job.baseDir, pattern.pattern, job.roots, signal);
+    for (const p of found.problems) result.issues.push({ at, message: p.message, severity: p.severity });
+    const files = found.files;
     for (const file of files) {
       if (signal.aborted) return result;
       const rel = path.relative(job.baseDir, file);
@@ -139,18 +133,6 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
   }
   analyseRunData(job, result, dc, eis);
   return result;
-}
-
-/** More files than this from one pattern is a mistake in the pattern, not a data set. */
-const MAX_FILES_PER_PATTERN = 1000;
-
-/** A path or a glob, relative to the spec's folder (or absolute), sorted naturally (eis-2 before eis-10). */
-function expand(baseDir: string, pattern: string): string[] {
-  const abs = path.resolve(baseDir, pattern);
-  if (!fg.isDynamicPattern(pattern)) return fs.existsSync(abs) && fs.statSync(abs).isFile() ? [abs] : [];
-  const glob = path.isAbsolute(pattern) ? pattern.replace(/\\/g, '/') : fg.convertPathToPattern(baseDir) + '/' + pattern.replace(/\\/g, '/');
-  const found = fg.sync(glob, { onlyFiles: true, dot: false, absolute: true, deep: 8, suppressErrors: true });
-  return found.sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
 }
 
 function need(l: Loaded, kinds: ('time' | 'voltage' | 'current')[], result: RunResult, purpose: string): { time: Float64Array; voltage: Float64Array; current: Float64Array } | undefined {

@@ -5,6 +5,7 @@ import { cellFacts, cRateCurrents } from '../engine/compute';
 import { Span } from '../engine/lexer';
 import { Decl, quantity, value } from '../engine/model';
 import { ColumnKind, FormatId } from '../readers/types';
+import type { Roots } from '../roots';
 
 export interface DataPattern extends Span {
   /** As written in the spec: a path or a glob, relative to the spec's folder. */
@@ -17,6 +18,8 @@ export interface RunJob {
   /** The run's header, where run-level findings are reported. */
   header: Span;
   baseDir: string;
+  /** The folders data files may be read from (after symlinks); see server/roots.ts. */
+  roots: Roots;
   patterns: DataPattern[];
   format?: FormatId;
   /** The run's `columns` block: column kind -> the column's name in the files. */
@@ -64,7 +67,7 @@ export interface RunJob {
   };
 }
 
-export function buildJobs(a: SpecAnalysis, baseDir: string): RunJob[] {
+export function buildJobs(a: SpecAnalysis, baseDir: string, roots: Roots): RunJob[] {
   const jobs: RunJob[] = [];
   for (const run of a.file.decls) {
     if (run.keyword !== 'run') continue;
@@ -78,6 +81,7 @@ export function buildJobs(a: SpecAnalysis, baseDir: string): RunJob[] {
       uri: a.file.uri,
       header: { start: run.syntax.keyword.start, end: run.name!.end },
       baseDir,
+      roots,
       patterns: data.items.map((d) => ({ pattern: d.text, start: d.start, end: d.end })),
       format: value(run.props, 'format', 'enum')?.word as FormatId | undefined,
       mapping: columnMapping(run),

@@ -17,6 +17,7 @@ import { circuitHover, dataHints, dataHover } from './editorViews';
 import { executeJobs, RunResult } from './execute';
 import { buildJobs, RunJob } from './jobs';
 import { buildPreviewModel } from './preview';
+import { makeRoots, Roots } from '../roots';
 
 /** A run's job and its result, always together. */
 export interface RunOutcome { job: RunJob; result: RunResult }
@@ -33,16 +34,23 @@ export const inProcessRunner: DataRunner = { run: (_key, jobs) => executeJobs(jo
 export interface StudyOptions {
   /** Whether data files may be read (VS Code's workspace trust); the plan is checked either way. */
   trusted?: boolean;
+  /** The folders a spec's data files may be read from; by default the spec's own folder. */
+  rootsFor?: (specPath: string) => Roots;
 }
+
+/** The CLI's rule without --root: a spec reads data from its own folder and below. */
+export const specFolderRoots = (specPath: string): Roots => makeRoots([path.dirname(specPath)], 'pass --root DIR to allow another folder');
 
 interface DocumentData { version: number; outcomes: RunOutcome[] }
 
 export class StudySession {
   private data = new Map<string, DocumentData>();
   private trusted: boolean;
+  private rootsFor: (specPath: string) => Roots;
 
   constructor(private runner: DataRunner = inProcessRunner, options: StudyOptions = {}) {
     this.trusted = options.trusted ?? true;
+    this.rootsFor = options.rootsFor ?? specFolderRoots;
   }
 
   setTrusted(trusted: boolean): void { this.trusted = trusted; }
@@ -50,7 +58,8 @@ export class StudySession {
   /** The data jobs of a spec: its runs that name data files (none for untitled documents). */
   jobsOf(a: SpecAnalysis): RunJob[] {
     if (!a.file.uri.startsWith('file:')) return [];
-    return buildJobs(a, path.dirname(URI.parse(a.file.uri).fsPath));
+    const specPath = URI.parse(a.file.uri).fsPath;
+    return buildJobs(a, path.dirname(specPath), this.rootsFor(specPath));
   }
 
   /**

@@ -29,17 +29,23 @@ import { StudySession } from './results/study';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-/** Workspace folders as paths; without any, the folders of the open documents stand in. */
+/** Workspace folders as paths. */
 let workspaceFolders: string[] = [];
 /**
- * What the server may read: the workspace folders, and in a trusted workspace the folders the
- * setting cellspec.allowedRoots adds. Spec imports and data files outside them are refused.
+ * What the server may read: the workspace folders and the folders of the documents the user opened,
+ * and in a trusted workspace the folders the setting cellspec.allowedRoots adds. Spec imports and
+ * data files outside them are refused.
  */
 function currentRoots(): Roots {
-  const base = workspaceFolders.length ? workspaceFolders : documents.all().filter((d) => d.uri.startsWith('file:')).map((d) => path.dirname(URI.parse(d.uri).fsPath));
-  return makeRoots([...base, ...(trusted ? settings.allowedRoots : [])],
-    trusted ? 'add the folder to the setting cellspec.allowedRoots, or open it as a workspace folder' : 'in restricted mode only the workspace folders are read');
+  const opened = documents.all().filter((d) => d.uri.startsWith('file:')).map((d) => path.dirname(URI.parse(d.uri).fsPath));
+  const folders = [...workspaceFolders, ...opened, ...(trusted ? settings.allowedRoots : [])];
+  const key = JSON.stringify([trusted, folders]);
+  if (rootsMemo?.key !== key) {
+    rootsMemo = { key, roots: makeRoots(folders, trusted ? 'add the folder to the setting cellspec.allowedRoots, or open it as a workspace folder' : 'in restricted mode only the workspace folders are read') };
+  }
+  return rootsMemo.roots;
 }
+let rootsMemo: { key: string; roots: Roots } | undefined;
 const ws = new Workspace(confinedFileSystem(currentRoots));
 const study = new StudySession(new DataWorkerPool((m) => connection.console.error(m)), { rootsFor: currentRoots });
 /** The version the client last sent (data results belong to one version); -1 for a file not open. */

@@ -738,15 +738,15 @@ describe('readers: bad input', () => {
     assert.match(d.message, /cycling analysis cannot use this file: it holds impedance \(EIS\) data \('freq\/Hz' at line 61\), technique PEIS/);
   });
 
-  it('binary garbage and EC-Lab .mpr binaries', async () => {
+  it('binary garbage, and an EC-Lab .mpr magic followed by garbage (named .mpt: content decides)', async () => {
     const p = tmpFile('data.mpt');
     writeBinary(p, 20000);
     const e = await dataError(p);
     assert.equal(e.line, 0);
-    assert.match(e.message, /^binary file, not a text export \(an EC-Lab \.mpr file/);
+    assert.match(e.message, /data module/);
     const q = tmpFile('noise.csv');
     writeBinary(q, 5000, 'x');
-    assert.match((await dataError(q)).message, /^binary file, not a text export$/);
+    assert.match((await dataError(q)).message, /^binary file, not a text export, nor a binary file of a known instrument/);
     const r = tmpFile('controls.txt');
     fs.writeFileSync(r, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i % 3 === 0 ? 0x01 : 0x41))));
     assert.match((await dataError(r)).message, /^binary file, not a text export/);

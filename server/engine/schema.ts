@@ -44,7 +44,7 @@ export const PROTOCOL_TYPES = ['ccd', 'strip', 'sand', 'cycling', 'rate', 'eis']
 export const COMPOSITE_GROUPS = ['carbon', 'binder', 'active', 'electrolyte', 'additive'] as const;
 /** Column kinds a run's `columns` block can map, as the readers name them. */
 export const COLUMN_KINDS = ['time', 'voltage', 'current', 'charge', 'cycle', 'step', 'frequency', 'z-real', 'z-imag', 'temperature'] as const;
-export const DATA_FORMATS = ['biologic-mpt', 'csv', 'arbin', 'neware', 'land', 'maccor', 'zplot', 'gamry'] as const;
+export const DATA_FORMATS = ['biologic-mpt', 'biologic-mpr', 'csv', 'arbin', 'arbin-res', 'neware', 'neware-nda', 'neware-ndax', 'land', 'maccor', 'zplot', 'gamry'] as const;
 
 const q = (key: string, dim: Dim, unit: string, doc: string, required = false): PropSpec =>
   ({ key, shape: 'quantity', dim, unit, doc, required, example: `${key} ${exampleValue(unit)} ${unit}` });
@@ -143,6 +143,7 @@ export const BLOCKS: Record<string, PropSpec[]> = {
   run: [
     { key: 'data', shape: 'strings', doc: 'Data files the run produced: paths or globs, relative to this spec.', example: 'data "data/run.mpt"' },
     { key: 'format', shape: 'enum', words: DATA_FORMATS, doc: 'Instrument format of the data files; auto-detected when absent.', example: 'format biologic-mpt' },
+    { key: 'channel', shape: 'string', doc: 'Which test of a data file that holds several (an Arbin .res): its Test_ID ("2"), its test name, or its channel index as "CH3". Without it the first test is read and a warning lists the others.', example: 'channel "2"' },
     { key: 'note', shape: 'string', doc: 'A free note.', example: 'note "..."' },
     { ...circuit, doc: circuit.doc + ' Overrides the circuit of the eis protocol for this run.' },
     fix,

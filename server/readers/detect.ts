@@ -38,6 +38,10 @@ export function maccorNames(names: string[]): boolean {
 }
 
 export function detectFormat(head: FileHead): Detection {
+  if (head.container === 'mpr') return { format: 'biologic-mpr', why: 'BIO-LOGIC MODULAR FILE' };
+  if (head.container === 'jet') return { format: 'arbin-res', why: 'Microsoft Access (Jet) database' };
+  if (head.container === 'nda') return { format: 'neware-nda', why: 'NEWARE' };
+  if (head.container === 'ndax') return { format: 'neware-ndax', why: 'zip with .ndc parts' };
   if (head.container === 'zip' || head.container === 'cfb') return { format: 'land', why: 'workbook (xlsx/xls)' };
   const lines = headLines(head);
   const firstIdx = lines.findIndex((l) => l.trim() !== '');

@@ -7,7 +7,11 @@ import { detectFormat } from './detect';
 import { readGamry, readZPlot } from './eis';
 import { readMaccor } from './maccor';
 import { readSpreadsheet } from './spreadsheet';
-import { readHead } from './text';
+import { readArbinRes } from './arbinRes';
+import { readMpr } from './mpr';
+import { readNda } from './neware/nda';
+import { readNdax } from './neware/ndax';
+import { FileHead, readHead } from './text';
 import { ColumnKind, DataError, DataTable, FormatId, ReadOptions } from './types';
 
 export * from './types';
@@ -36,8 +40,23 @@ export async function readDataFile(path: string, options: ReadOptions = {}): Pro
   }
 }
 
+/** The binary formats: read from the bytes, never as text. */
+const BINARY_READERS: Partial<Record<FormatId, (path: string, options: ReadOptions) => Promise<DataTable>>> = {
+  'biologic-mpr': readMpr,
+  'arbin-res': readArbinRes,
+  'neware-nda': readNda,
+  'neware-ndax': readNdax,
+};
+
 async function dispatch(path: string, options: ReadOptions): Promise<DataTable> {
+  const forced = options.format && BINARY_READERS[options.format];
+  if (forced) return forced(path, options);
   const head = await readHead(path, options);
+  const binary = binaryFormat(head.container);
+  if (binary) {
+    if (options.format) throw new DataError(path, 0, `this is ${BINARY_NAMES[binary]}, not a ${options.format} export`);
+    return BINARY_READERS[binary]!(path, options);
+  }
   if (head.container !== 'text') {
     if (options.format && !['land', 'neware', 'arbin'].includes(options.format)) {
       throw new DataError(path, 0, `this is a workbook (xlsx/xls), not a ${options.format} text export`);
@@ -57,6 +76,19 @@ async function dispatch(path: string, options: ReadOptions): Promise<DataTable> 
       return readDelimited(head, plan, { format, ...DELIMITED[format] }, options);
     }
   }
+}
+
+const BINARY_NAMES: Partial<Record<FormatId, string>> = {
+  'biologic-mpr': 'an EC-Lab .mpr binary file', 'arbin-res': 'an Arbin .res database (Microsoft Access)',
+  'neware-nda': 'a Neware .nda binary file', 'neware-ndax': 'a Neware .ndax archive',
+};
+
+const BINARY_CONTAINERS: Partial<Record<FileHead['container'], FormatId>> = {
+  mpr: 'biologic-mpr', jet: 'arbin-res', nda: 'neware-nda', ndax: 'neware-ndax',
+};
+
+function binaryFormat(container: FileHead['container']): FormatId | undefined {
+  return BINARY_CONTAINERS[container];
 }
 
 /**

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import { isUtf8 } from 'buffer';
 import { TextDecoder } from 'util';
+import { instrumentMagic, isNdaxHead } from './magic';
 import { DataError, ReadOptions } from './types';
 
 export const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
@@ -18,8 +19,12 @@ export type Encoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
 export interface FileHead {
   file: string;
   size: number;
-  /** What the bytes are: text, a zip container (xlsx) or an OLE2 compound file (xls). */
-  container: 'text' | 'zip' | 'cfb';
+  /**
+   * What the bytes are: text, a zip container (xlsx, Neware .ndax), an OLE2 compound file (xls),
+   * or an instrument's own binary file found by its magic bytes: EC-Lab .mpr, a Microsoft Access
+   * (Jet) database (Arbin .res), Neware .nda.
+   */
+  container: 'text' | 'zip' | 'cfb' | 'mpr' | 'jet' | 'nda' | 'ndax';
   encoding: Encoding;
   /** Bytes of the byte-order mark, skipped when streaming. */
   bom: number;
@@ -163,11 +168,13 @@ export async function readHead(file: string, options: ReadOptions = {}): Promise
   const complete = got >= size;
   const base = { file, size, bom: 0, complete };
   if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) {
-    return { ...base, container: 'zip', encoding: 'utf-8', text: '' };
+    return { ...base, container: isNdaxHead(b) ? 'ndax' : 'zip', encoding: 'utf-8', text: '' };
   }
   if (b.length >= 8 && b.readUInt32BE(0) === 0xd0cf11e0 && b.readUInt32BE(4) === 0xa1b11ae1) {
     return { ...base, container: 'cfb', encoding: 'utf-8', text: '' };
   }
+  const binary = instrumentMagic(b);
+  if (binary) return { ...base, container: binary, encoding: 'utf-8', text: '' };
   let encoding: Encoding;
   let bom = 0;
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) { encoding = 'utf-8'; bom = 3; }
@@ -216,11 +223,10 @@ function checkBinaryText(file: string, s: string): void {
   if (n > 0 && control > 0.1 * n) throw new DataError(file, 0, BINARY);
 }
 
-function binaryMessage(b: Uint8Array): string {
-  const start = Buffer.from(b.subarray(0, 32)).toString('latin1');
-  if (start.startsWith('BIO-LOGIC MODULAR FILE')) return `${BINARY} (an EC-Lab .mpr file: export it as text, .mpt, from EC-Lab)`;
-  return BINARY;
+function binaryMessage(_b: Uint8Array): string {
+  return `${BINARY}, nor a binary file of a known instrument (EC-Lab .mpr, Neware .nda/.ndax, Arbin .res)`;
 }
+
 
 export interface LineStats {
   lines: number;

@@ -22,6 +22,8 @@ export interface RunJob {
   roots: Roots;
   patterns: DataPattern[];
   format?: FormatId;
+  /** Which test of a file that holds several (Arbin .res), as the spec's `channel` says. */
+  channel?: string;
   /** The run's `columns` block: column kind -> the column's name in the files. */
   mapping?: Partial<Record<ColumnKind, string>>;
   protocol: {
@@ -84,6 +86,7 @@ export function buildJobs(a: SpecAnalysis, baseDir: string, roots: Roots): RunJo
       roots,
       patterns: data.items.map((d) => ({ pattern: d.text, start: d.start, end: d.end })),
       format: value(run.props, 'format', 'enum')?.word as FormatId | undefined,
+      channel: value(run.props, 'channel', 'string')?.text,
       mapping: columnMapping(run),
       protocol: { ...protocolParameters(proto, a, cell), ...eisParameters(run, proto, a) },
       cell: cellParameters(cell, a),

@@ -1,0 +1,16 @@
+// The data analysis of each protocol type, by the type's name in the spec. A new protocol: a
+// handler in this folder and one entry here.
+import { ccdRun } from './ccd';
+import { ProtocolHandler } from './common';
+import { cyclingRun } from './cycling';
+import { eisRun } from './eis';
+import { strippingRun } from './stripping';
+
+export const PROTOCOL_HANDLERS: Record<string, ProtocolHandler> = {
+  ccd: ccdRun,
+  strip: strippingRun,
+  sand: strippingRun,
+  cycling: cyclingRun,
+  rate: cyclingRun,
+  eis: eisRun,
+};

@@ -1,0 +1,55 @@
+// What the data side returns for a run: the files read, the problems found (each on the spec's data
+// reference), and the results of the analysis its protocol calls for. Plain data: it crosses from
+// the worker thread to the language server.
+import type { ContactResult, CyclingResult, OhmicResult, RateResult, SandResult, ShortResult, StrippingResult } from '../analyses';
+import type { DrtResult, FitResult, LinKKResult } from '../analyses/eis';
+import { Span } from '../engine/lexer';
+import type { DataTable, FormatId } from '../readers/types';
+
+export interface FileSummary { path: string; format: FormatId; technique?: string; rows: number; bytes: number; kind: 'dc' | 'eis' }
+
+export interface DataIssue {
+  /** The spec's data reference the problem belongs to (the file's own line is in `line`). */
+  at: Span;
+  file?: string;
+  line?: number;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/** One EIS spectrum: its high-frequency intercept, and with a circuit the fit, Lin-KK and DRT. */
+export interface SpectrumResult {
+  file: string;
+  /** Stripped capacity when the spectrum was taken (C/m²), from the EIS schedule. */
+  capacity?: number;
+  /** The high-frequency intercept of the real axis. */
+  result: OhmicResult;
+  fit?: FitResult;
+  linkk?: LinKKResult;
+  drt?: DrtResult;
+  /** The R_ohm used for contact retention and how it was found. */
+  rOhm?: { value: number; method: 'intercept' | 'fit' };
+  /** Bode data of the spectrum and, with a fit, of the fitted model at the same frequencies. */
+  bode?: { frequency: number[]; modulus: number[]; phase: number[]; fitModulus?: number[]; fitPhase?: number[] };
+}
+
+export interface RunResult {
+  run: string;
+  protocol: string;
+  type: string;
+  cell: string;
+  anode?: string;
+  files: FileSummary[];
+  issues: DataIssue[];
+  stripping?: (StrippingResult & { file: string })[];
+  sand?: { measurements: { file: string; currentDensity: number; t0: number; reached: boolean }[]; fit: SandResult };
+  ccd?: ShortResult & { file: string };
+  contact?: { spectra: SpectrumResult[]; retention?: ContactResult };
+  cycling?: CyclingResult & { file: string };
+  rate?: RateResult;
+  /** Plan against data: findings in words (current, window, cycle counts). */
+  plan: string[];
+}
+
+/** A data file that was read, on its way to the analysis. */
+export interface Loaded { file: string; abs: string; stamp: string; at: Span; table: DataTable }

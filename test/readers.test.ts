@@ -765,7 +765,44 @@ describe('readers: bad input', () => {
     const w = writeMptGcpl(p, 20000);
     const e = await dataError(p, { maxBytes: 100_000 });
     assert.equal(e.line, 0);
-    assert.match(e.message, new RegExp(`^file too large \\(${(w.bytes / 1e6).toFixed(2)} MB > 0\\.10 MB limit\\)$`));
+    assert.match(e.message, new RegExp(`^file too large: [\\d.]+ KiB \\(${w.bytes.toLocaleString('en')} bytes\\); files must be smaller than 97\\.7 KiB \\(100,000 bytes\\)$`));
+  });
+
+  it('a file of exactly the limit is refused: the limit is exclusive, and the message says so', async () => {
+    const p = tmpFile('exact.csv');
+    fs.writeFileSync(p, Buffer.alloc(4096, 0x31));
+    const e = await dataError(p, { maxBytes: 4096 });
+    assert.match(e.message, /^file too large: 4\.00 KiB \(4,096 bytes\); files must be smaller than 4\.00 KiB \(4,096 bytes\)$/);
+  });
+
+  it('a NUL byte far past the head is binary data at its line, not numbers', async () => {
+    const p = tmpFile('nul-late.csv');
+    const rows = ['time/s,Ewe/V,I/mA', ...Array.from({ length: 20000 }, (_, i) => `${i},3.1,0.5`)];
+    rows[15000] = '15000,3.1\u00000.5';
+    fs.writeFileSync(p, rows.join('\n') + '\n');
+    const e = await dataError(p);
+    assert.equal(e.line, 15001);
+    assert.match(e.message, /binary data \(a NUL byte\) in line 15001/);
+  });
+
+  it('a line of megabytes is refused at its line, without reading it again and again', async () => {
+    const p = tmpFile('long-line.csv');
+    fs.writeFileSync(p, 'time/s,Ewe/V,I/mA\n1,2,3\n' + '1,'.repeat(3 << 20) + '\n');
+    const e = await dataError(p);
+    assert.equal(e.line, 3);
+    assert.match(e.message, /line 3 is longer than 1 MiB without a line break/);
+  });
+
+  it('a workbook whose parts inflate past the limit is refused before it is inflated', async () => {
+    const { zipSync } = await import('fflate');
+    const zip = Buffer.from(zipSync({ '[Content_Types].xml': new TextEncoder().encode('<Types/>'), 'xl/worksheets/sheet1.xml': new Uint8Array(1000) }));
+    // Declare 600 MiB for the sheet in the central directory (what a zip bomb's directory says).
+    const cd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip.writeUInt32LE(600 * 2 ** 20, cd + 24);
+    const p = tmpFile('bomb.xlsx');
+    fs.writeFileSync(p, zip);
+    const e = await dataError(p);
+    assert.match(e.message, /the workbook inflates to 600 MiB .* more than the 512 MiB a workbook may hold/);
   });
 
   it('a cancelled read rejects with the AbortError, not a DataError', async () => {

@@ -115,9 +115,15 @@ export function parseCircuit(source: string): CircuitParse {
   return { ok: true, circuit: { source, root, elements, parameters } };
 }
 
+/** Real circuits nest p(...) a few levels deep; past this the string is not a circuit but an attack. */
+export const MAX_CIRCUIT_DEPTH = 64;
+
 class Parser {
   pos = 0;
   errors: CircuitError[] = [];
+  private depth = 0;
+  /** Set when parsing stopped at the depth limit: the errors of the unwinding levels are noise. */
+  private gaveUp = false;
   private names = new Map<string, number>();
   constructor(private src: string) {}
 
@@ -129,6 +135,7 @@ class Parser {
     return this.pos < this.src.length ? this.src[this.pos] : '';
   }
   private error(message: string, offset: number, length: number): void {
+    if (this.gaveUp) return;
     this.errors.push({ message, offset, length: Math.max(length, 0) });
   }
 
@@ -194,6 +201,21 @@ class Parser {
   }
 
   private parseParallel(start: number): CircuitNode | undefined {
+    if (this.depth >= MAX_CIRCUIT_DEPTH) {
+      this.error(`p(...) is nested more than ${MAX_CIRCUIT_DEPTH} levels deep here; no equivalent circuit needs that`, start, 2);
+      this.gaveUp = true;
+      this.pos = this.src.length; // the rest is not read: one error, not thousands
+      return undefined;
+    }
+    this.depth++;
+    try {
+      return this.parseParallelBody(start);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseParallelBody(start: number): CircuitNode | undefined {
     const open = this.pos; // at '('
     this.pos++;
     if (this.peek() === ')') {

@@ -1,6 +1,6 @@
 // The instruments' own binary files, recognised by their first bytes (never by the file's
 // extension), so a renamed file is still read by the right reader.
-import { leadingNames } from './neware/zip';
+import { leadingNames } from './zip';
 
 export function instrumentMagic(b: Uint8Array): 'mpr' | 'jet' | 'nda' | undefined {
   const start = Buffer.from(b.subarray(0, 22)).toString('latin1');

@@ -8,7 +8,10 @@ import { TextDecoder } from 'util';
 import { instrumentMagic, isNdaxHead } from './magic';
 import { DataError, ReadOptions } from './types';
 
+/** Files of this size or more are refused: no instrument export is that big, and Node strings cannot hold it. */
 export const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
+/** A data line is a row of numbers, a few kB at most; a line this long is not a table (or not text). */
+export const MAX_LINE_CHARS = 1 << 20;
 /** Bytes read for detection and planning (header block plus the first data rows). */
 export const HEAD_BYTES = 256 * 1024;
 const CHUNK_BYTES = 1 << 20;
@@ -34,8 +37,12 @@ export interface FileHead {
   complete: boolean;
 }
 
-function mb(bytes: number): string {
-  return (bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1);
+/** A size for messages: binary units, and the exact byte count when the rounded figures would look equal. */
+function size(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB'];
+  let v = bytes, k = 0;
+  while (v >= 1024 && k < units.length - 1) { v /= 1024; k++; }
+  return k === 0 ? `${bytes} bytes` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[k]} (${bytes.toLocaleString('en')} bytes)`;
 }
 
 /** fs errors become DataErrors: a file that cannot be read is a fatal problem of that file. */
@@ -59,7 +66,7 @@ export async function statFile(file: string, options: ReadOptions = {}): Promise
   }
   if (st.isDirectory()) throw new DataError(file, 0, 'cannot read the file: is a directory');
   const limit = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (st.size > limit) throw new DataError(file, 0, `file too large (${mb(st.size)} MB > ${mb(limit)} MB limit)`);
+  if (st.size >= limit) throw new DataError(file, 0, `file too large: ${size(st.size)}; files must be smaller than ${size(limit)}`);
   if (st.size === 0) throw new DataError(file, 0, 'empty file');
   return st.size;
 }
@@ -228,6 +235,14 @@ function binaryMessage(_b: Uint8Array): string {
 }
 
 
+/** Line breaks in s before index `end`. */
+function countBreaks(s: string, end: number, breakChar: string): number {
+  if (!breakChar) return 0;
+  let n = 0;
+  for (let i = s.indexOf(breakChar); i >= 0 && i < end; i = s.indexOf(breakChar, i + 1)) n++;
+  return n;
+}
+
 export interface LineStats {
   lines: number;
   /** The encoding used in the end (a UTF-8 guess may fall back to Windows-1252 mid-file). */
@@ -255,6 +270,15 @@ export async function forEachLine(
 
   const feed = (text: string, final: boolean): void => {
     if (stopped) return;
+    const nul = text.indexOf('\0');
+    if (nul >= 0) {
+      const at = lineNo + 1 + countBreaks(carry, carry.length, breakChar) + countBreaks(text, nul, breakChar);
+      throw new DataError(head.file, at, `binary data (a NUL byte) in line ${at}: the file is not a text export from there on`);
+    }
+    // A line is carried across chunks; one that never ends would be copied again with every chunk.
+    if (carry.length + text.length > MAX_LINE_CHARS && (breakChar ? text.indexOf(breakChar) < 0 : true)) {
+      throw new DataError(head.file, lineNo + 1, `line ${lineNo + 1} is longer than ${MAX_LINE_CHARS / 2 ** 20} MiB without a line break: not a table of numbers`);
+    }
     const s = carry.length ? carry + text : text;
     carry = '';
     if (!breakChar) {

@@ -14,7 +14,7 @@ import {
 } from './ndc';
 import { AuxSeries, Records, buildTable, celsiusToKelvin, identity, warn } from './records';
 import { RangeScale } from './scale';
-import { ZipEntry, extract, leadingNames, listZip } from './zip';
+import { ZipEntry, extract, leadingNames, listZip } from '../zip';
 
 const NOUN = 'the .ndax';
 

@@ -1,7 +1,7 @@
-// The zip container of an .ndax: the central directory when it is intact, else the local headers
-// read from the front (a file cut short loses its directory first). Parts are inflated with
-// fflate; a part that is cut or damaged yields the bytes before the damage and says so, and a
-// complete part is checked against its CRC-32.
+// Zip containers (Neware .ndax, xlsx workbooks): the central directory when it is intact, else the
+// local headers read from the front (a file cut short loses its directory first). Parts are
+// inflated with fflate; a part that is cut or damaged yields the bytes before the damage and says
+// so, and a complete part is checked against its CRC-32.
 import { Inflate, inflateSync } from 'fflate';
 
 export interface ZipEntry {

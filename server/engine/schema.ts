@@ -1,27 +1,30 @@
 // What each block may contain: the single source for checking, completion and hover docs.
 import { Dim, DIM } from '../domain/units';
 
-export type Shape =
-  | 'quantity'      // 5 MPa
-  | 'tolerance'     // 15 µm ± 0.5 µm
-  | 'range'         // 2.8 V .. 4.3 V
-  | 'list'          // 0.5, 1, 2 mA/cm²
-  | 'count'         // 100
-  | 'enum'          // metal
-  | 'ref'           // eis-10mV
-  | 'strings'       // "a.mpt", "b.mpt"
-  | 'string'        // "Li6PS5Cl"
-  | 'stack'         // Cu | Li 50 µm | LNT10F
-  | 'members'       // GMWNT : FG = 10 : 1
-  | 'countAtRate'   // 100 at 0.3 C
-  | 'every'         // 10 cycles | 1 mAh/cm²
-  | 'flag'          // stop on short
-  | 'oneC'          // 1C = 180 mAh/g
-  | 'cathode'       // NCM9 { loading ...; active ...; capacity ... }
-  | 'columns'       // { time "Zeit/s"; voltage "U/V" }
-  | 'number'        // 1e-3 (a plain number, for parameters without a unit)
-  | 'assignments'   // CPE1_1 = 0.9, L0 = 2e-7
-  | 'bounds';       // R1 0 .. 1000, CPE1_1 0.5 .. 1
+/** Every way a property's value can be written; `values/` has one reader for each. */
+export const SHAPES = [
+  'quantity',      // 5 MPa
+  'tolerance',     // 15 µm ± 0.5 µm
+  'range',         // 2.8 V .. 4.3 V
+  'list',          // 0.5, 1, 2 mA/cm²
+  'count',         // 100
+  'enum',          // metal
+  'ref',           // eis-10mV
+  'strings',       // "a.mpt", "b.mpt"
+  'string',        // "Li6PS5Cl"
+  'stack',         // Cu | Li 50 µm | LNT10F
+  'members',       // GMWNT : FG = 10 : 1
+  'countAtRate',   // 100 at 0.3 C
+  'every',         // 10 cycles | 1 mAh/cm²
+  'flag',          // stop on short
+  'oneC',          // 1C = 180 mAh/g
+  'cathode',       // NCM9 { loading ...; active ...; capacity ... }
+  'columns',       // { time "Zeit/s"; voltage "U/V" }
+  'number',        // 1e-3 (a plain number, for parameters without a unit)
+  'assignments',   // CPE1_1 = 0.9, L0 = 2e-7
+  'bounds',        // R1 0 .. 1000, CPE1_1 0.5 .. 1
+] as const;
+export type Shape = (typeof SHAPES)[number];
 
 export type RefKind = 'material' | 'composite' | 'layer' | 'cell' | 'protocol' | 'eis-protocol' | 'group';
 

@@ -9,8 +9,8 @@
 // sweep, which runs from fast to slow) leaves residuals that are large or trend at low frequency.
 import { formatNumber } from '../../domain/format';
 import { Estimate, Result, Samples, est, failure, guarded, series } from '../common';
-import { leastSquaresQR } from './lm';
-import { prepareSpectrum } from './spectrum';
+import { leastSquaresQR } from '../linalg';
+import { PreparedSpectrum, prepareSpectrum } from './spectrum';
 
 export interface LinKKSpec {
   frequency: Samples; // Hz
@@ -82,6 +82,38 @@ function runLinKK(spec: LinKKSpec): LinKKResult {
   const warnings = prep.warnings;
   const N = prep.frequency.length;
   if (N < 8) return failure(`${N} usable points: the Lin-KK test needs at least 8`, warnings);
+
+  const model = testModel(spec, prep, useL);
+  const fits = fitEveryM(model);
+  if (fits.length === 0) return failure('the Lin-KK model could not be solved (the spectrum is degenerate)', warnings);
+  const chosen = chooseM(fits, c, warnings);
+  const res = residualsOf(model, chosen);
+  const check = kkChecks(res, threshold);
+  warnChecks(prep.frequency, res, check, threshold, warnings);
+  return result(model, chosen, res, check, c, prep.frequency, warnings);
+}
+
+/** The weighted linear test model: R (, L) (, C) and RC elements, rows Re (k) and Im (N + k) each divided by |Z_k|. */
+interface TestModel {
+  N: number;
+  b: Float64Array;
+  /** The R, L and C columns (in that order, as used). */
+  fixedCols: Float64Array[];
+  extra: number;
+  useL: boolean;
+  useC: boolean;
+  /** Largest number of RC elements tried. */
+  mMax: number;
+  tMin: number;
+  tMax: number;
+  /** The column of an RC element of time constant τ. */
+  rcCol(tau: number): Float64Array;
+  /** M time constants log-spaced over tMin … tMax. */
+  taus(M: number): number[];
+}
+
+function testModel(spec: LinKKSpec, prep: PreparedSpectrum, useL: boolean): TestModel {
+  const N = prep.frequency.length;
   // A series capacitance when asked, or ('auto') when −Im(Z) rises over the three lowest frequencies.
   const useC = spec.capacitance === 'auto' || spec.capacitance === undefined
     ? -prep.im[N - 1] > -prep.im[N - 2] && -prep.im[N - 2] > -prep.im[N - 3] && -prep.im[N - 1] > 0
@@ -94,7 +126,6 @@ function runLinKK(spec: LinKKSpec): LinKKResult {
   const mMax = Math.max(1, Math.min(asked, N - 2, 2 * N - extra - 1));
   const tMin = 1 / w[0], tMax = 1 / w[N - 1];
 
-  // Weighted rows: k (Re) and N + k (Im), each divided by |Z_k|.
   const b = new Float64Array(2 * N);
   for (let k = 0; k < N; k++) { b[k] = zr[k] / mod[k]; b[N + k] = zi[k] / mod[k]; }
   const fixedCols: Float64Array[] = [];
@@ -112,14 +143,20 @@ function runLinKK(spec: LinKKSpec): LinKKResult {
     return col;
   };
   const taus = (M: number): number[] => (M === 1 ? [Math.sqrt(tMin * tMax)] : Array.from({ length: M }, (_, k) => tMin * (tMax / tMin) ** (k / (M - 1))));
+  return { N, b, fixedCols, extra, useL, useC, mMax, tMin, tMax, rcCol, taus };
+}
 
-  // Every M up to M_max: μ and the residual RMS of the weighted fit.
-  const fits: { M: number; mu: number; x: Float64Array; tau: number[]; rms: number }[] = [];
-  for (let M = 1; M <= mMax; M++) {
-    const tau = taus(M);
-    const cols = [...fixedCols, ...tau.map(rcCol)];
+interface MFit { M: number; mu: number; x: Float64Array; tau: number[]; rms: number }
+
+/** Every M up to M_max (until the RC columns become linearly dependent): μ and the residual RMS of the weighted fit. */
+function fitEveryM(model: TestModel): MFit[] {
+  const { N, b, fixedCols, extra } = model;
+  const fits: MFit[] = [];
+  for (let M = 1; M <= model.mMax; M++) {
+    const tau = model.taus(M);
+    const cols = [...fixedCols, ...tau.map(model.rcCol)];
     const x = leastSquaresQR(cols, b);
-    if (!x) break; // the RC columns have become linearly dependent
+    if (!x) break;
     let pos = 0, neg = 0;
     for (let k = 0; k < M; k++) { const r = x[extra + k]; if (r >= 0) pos += r; else neg -= r; }
     let sq = 0;
@@ -130,10 +167,15 @@ function runLinKK(spec: LinKKSpec): LinKKResult {
     }
     fits.push({ M, mu: pos > 0 ? 1 - neg / pos : -Infinity, x, tau, rms: Math.sqrt(sq / (2 * N)) });
   }
-  if (fits.length === 0) return failure('the Lin-KK model could not be solved (the spectrum is degenerate)', warnings);
-  // Schönleber's rule takes the first M with μ ≤ c. With sharp (Debye) arcs μ can dip below c
-  // while too few elements still miss the spectrum, so an M also needs a residual RMS within a
-  // factor 1.2 (plus 0.02 % of |Z|) of the best any M reaches.
+  return fits;
+}
+
+/**
+ * Schönleber's rule takes the first M with μ ≤ c. With sharp (Debye) arcs μ can dip below c
+ * while too few elements still miss the spectrum, so an M also needs a residual RMS within a
+ * factor 1.2 (plus 0.02 % of |Z|) of the best any M reaches.
+ */
+function chooseM(fits: MFit[], c: number, warnings: string[]): MFit {
   const best = Math.min(...fits.map((q) => q.rms));
   const adequate = (q: { rms: number }): boolean => q.rms <= 1.2 * best + 2e-4;
   let chosen = fits.find((q) => q.mu <= c && adequate(q));
@@ -141,28 +183,51 @@ function runLinKK(spec: LinKKSpec): LinKKResult {
     chosen = fits.find(adequate) ?? fits[fits.length - 1];
     warnings.push(`μ did not fall to ${c} with an adequate fit up to M = ${fits[fits.length - 1].M} RC elements; the test used M = ${chosen.M}.`);
   }
-  const { M, mu, x, tau } = chosen;
+  return chosen;
+}
 
-  // Residuals.
+interface Residuals { resRe: number[]; resIm: number[]; rms: number; maxAbs: number }
+
+/** (Z − Z_fit)/|Z| per point (the rows are already relative to |Z|). */
+function residualsOf(model: TestModel, chosen: MFit): Residuals {
+  const { N, b } = model;
+  const { x, tau } = chosen;
   const resRe: number[] = [], resIm: number[] = [];
   let sq = 0, maxAbs = 0;
-  const cols = [...fixedCols, ...tau.map(rcCol)];
+  const cols = [...model.fixedCols, ...tau.map(model.rcCol)];
   for (let k = 0; k < N; k++) {
     let fr = 0, fi = 0;
     for (let j = 0; j < cols.length; j++) { fr += cols[j][k] * x[j]; fi += cols[j][N + k] * x[j]; }
-    const dr = b[k] - fr, di = b[N + k] - fi; // already relative to |Z|
+    const dr = b[k] - fr, di = b[N + k] - fi;
     resRe.push(dr); resIm.push(di);
     sq += dr * dr + di * di;
     maxAbs = Math.max(maxAbs, Math.abs(dr), Math.abs(di));
   }
-  const rms = Math.sqrt(sq / (2 * N));
+  return { resRe, resIm, rms: Math.sqrt(sq / (2 * N)), maxAbs };
+}
 
-  // Checks. Systematic: more than a fifth of the points off by more than the threshold, and the
-  // residuals smooth rather than random (RMS above 1.3 × their point-to-point scatter; white
-  // noise gives a ratio near 1, so a merely noisy spectrum is warned about, not flagged). Trend: over the
-  // lowest-frequency third, the mean residual of Re or Im exceeds three standard errors of that
-  // mean (from the scatter of the high-frequency half) and either half the threshold, or a quarter
-  // of it with at least 80 % of those residuals of one sign.
+interface Checks {
+  flags: LinKKValues['flags'];
+  /** Points off by more than the threshold. */
+  over: number;
+  scatter: number;
+  /** The lowest-frequency points the trend is judged on, and the mean residuals there. */
+  nLow: number;
+  lfRe: number;
+  lfIm: number;
+}
+
+/**
+ * Systematic: more than a fifth of the points off by more than the threshold, and the residuals
+ * smooth rather than random (RMS above 1.3 × their point-to-point scatter; white noise gives a
+ * ratio near 1, so a merely noisy spectrum is warned about, not flagged). Trend: over the
+ * lowest-frequency third, the mean residual of Re or Im exceeds three standard errors of that
+ * mean (from the scatter of the high-frequency half) and either half the threshold, or a quarter
+ * of it with at least 80 % of those residuals of one sign.
+ */
+function kkChecks(res: Residuals, threshold: number): Checks {
+  const { resRe, resIm, rms } = res;
+  const N = resRe.length;
   const flags: LinKKValues['flags'] = [];
   const over = resRe.filter((v, k) => Math.max(Math.abs(v), Math.abs(resIm[k])) > threshold).length;
   // Point-to-point scatter (successive differences): white noise gives rms ≈ scatter, a
@@ -181,24 +246,36 @@ function runLinKK(spec: LinKKSpec): LinKKResult {
   const trend = (a: number[], m: number): boolean => Math.abs(m) > significant
     && (Math.abs(m) > threshold / 2 || (Math.abs(m) > threshold / 4 && coherent(a, m)));
   if (trend(resRe, lfRe) || trend(resIm, lfIm)) flags.push('low-frequency-trend');
-  const passed = flags.length === 0;
+  return { flags, over, scatter, nLow, lfRe, lfIm };
+}
+
+function warnChecks(frequency: Float64Array, res: Residuals, check: Checks, threshold: number, warnings: string[]): void {
+  const { flags, over, scatter, nLow, lfRe, lfIm } = check;
+  const N = frequency.length;
   if (flags.includes('systematic')) {
-    warnings.push(`Lin-KK: ${over} of ${N} points deviate systematically by more than ${formatNumber(threshold * 100, 2)} % of |Z| from a Kramers–Kronig-compliant model (RMS ${formatNumber(rms * 100, 2)} %): the spectrum is not valid for a circuit fit (drift during the sweep, or non-linearity).`);
+    warnings.push(`Lin-KK: ${over} of ${N} points deviate systematically by more than ${formatNumber(threshold * 100, 2)} % of |Z| from a Kramers–Kronig-compliant model (RMS ${formatNumber(res.rms * 100, 2)} %): the spectrum is not valid for a circuit fit (drift during the sweep, or non-linearity).`);
   } else if (scatter > threshold) {
     warnings.push(`Lin-KK: the residuals scatter by ${formatNumber(scatter * 100, 2)} % of |Z| from point to point: a noisy spectrum (not a Kramers–Kronig violation); parameters fitted to it carry large errors.`);
   }
   if (flags.includes('low-frequency-trend')) {
-    const lf = prep.frequency[N - nLow];
+    const lf = frequency[N - nLow];
     warnings.push(`Lin-KK: the residuals trend below ${formatNumber(lf)} Hz (mean ${formatNumber(lfRe * 100, 2)} % in Re, ${formatNumber(lfIm * 100, 2)} % in Im over the lowest ${nLow} points): the cell probably changed during the slow end of the sweep (drift); do not fit the low-frequency part as if it were stationary.`);
   }
+}
 
+function result(model: TestModel, chosen: MFit, res: Residuals, check: Checks, c: number, frequency: Float64Array, warnings: string[]): LinKKResult {
+  const { useL, useC, extra, tMin, tMax } = model;
+  const { M, mu, x, tau } = chosen;
+  const { resRe, resIm, rms, maxAbs } = res;
+  const { flags, scatter, lfRe, lfIm } = check;
+  const passed = flags.length === 0;
   const rSeries = est(x[0], 'Ω');
   let q = 1;
   const inductance = useL ? est(x[q++], 'H') : undefined;
   const invC = useC ? x[q++] : undefined;
   const capacitance = invC !== undefined && invC !== 0 ? est(1 / invC, 'F') : undefined;
   const resistances = Array.from(x.slice(extra));
-  const freq = Array.from(prep.frequency);
+  const freq = Array.from(frequency);
   return {
     ok: true,
     elements: M, mu, tau, resistances, rSeries,
@@ -206,7 +283,7 @@ function runLinKK(spec: LinKKSpec): LinKKResult {
     residuals: { frequency: freq, real: resRe, imag: resIm },
     rms: est(rms, ''), maxAbs: est(maxAbs, ''), scatter: est(scatter, ''),
     lowFrequencyMean: { real: lfRe, imag: lfIm },
-    passed, flags, nPoints: N,
+    passed, flags, nPoints: frequency.length,
     derivation: `Lin-KK (Schönleber 2014): ${M} RC elements with τ log-spaced over ${formatNumber(tMin)}–${formatNumber(tMax)} s plus R${useL ? ', L' : ''}${useC ? ', C' : ''}, linear least squares on Re and Im weighted by 1/|Z|; M is the first with μ ≤ ${c} (μ = ${formatNumber(mu, 3)}) whose residual RMS is within 1.2× (+0.02 %) of the best any M reaches. Residuals (Z − Z_fit)/|Z|: RMS ${formatNumber(rms * 100, 2)} %, largest ${formatNumber(maxAbs * 100, 2)} %; ${passed ? 'no systematic deviation' : `flagged: ${flags.join(', ')}`}.`,
     warnings,
     points: [

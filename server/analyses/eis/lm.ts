@@ -1,12 +1,14 @@
-// Levenberg–Marquardt for small bounded least-squares problems, and the dense linear algebra it
-// needs (Cholesky, Householder QR). No dependencies; n (parameters) is small, m (residuals) a few
-// hundred at most.
+// Levenberg–Marquardt for small bounded least-squares problems (the damped steps are solved by
+// the Cholesky factorisation of ../linalg). n (parameters) is small, m (residuals) a few hundred
+// at most.
 //
 // Bounds are handled by projection with an active set: a parameter sitting on a bound whose
 // gradient pushes it outwards is held for that iteration, the damped Gauss–Newton step is solved
 // for the others, and the new point is clipped to the box. Damping is Marquardt's, scaled by the
 // running maximum of the Jacobian's column norms (as MINPACK's lmder), so the method does not
-// depend on the parameters' units; μ is updated by Nielsen's rule.
+// depend on the parameters' units; μ is updated by Nielsen's rule. A damped matrix that is not
+// positive definite to working precision (../linalg/cholesky.ts) raises μ like a rejected step.
+import { solveSpd } from '../linalg';
 
 export interface LMProblem {
   /** Number of residuals. */
@@ -84,74 +86,22 @@ export function levenbergMarquardt(p: LMProblem, x0: ArrayLike<number>, options:
   for (let iter = 1; iter <= maxIter; iter++) {
     if (needJ) {
       evaluations += jacobian(p, x, r, J, tmp, xt);
-      for (let a = 0; a < n; a++) {
-        const ca = J[a];
-        let ga = 0;
-        for (let i = 0; i < m; i++) ga += ca[i] * r[i];
-        g[a] = ga;
-        for (let b = a; b < n; b++) {
-          const cb = J[b];
-          let s = 0;
-          for (let i = 0; i < m; i++) s += ca[i] * cb[i];
-          A[a * n + b] = s; A[b * n + a] = s;
-        }
-        d[a] = Math.max(d[a], Math.sqrt(A[a * n + a]));
-      }
+      normalMatrix(J, r, A, g, d);
       needJ = false;
     }
-    // Active set: on a bound with the descent direction (−g) pointing out of the box.
-    const free: number[] = [];
-    for (let j = 0; j < n; j++) {
-      const atLo = x[j] <= p.lower[j] && g[j] > 0, atHi = x[j] >= p.upper[j] && g[j] < 0;
-      if (!atLo && !atHi) free.push(j);
-    }
-    let gmax = 0;
-    for (const j of free) {
-      const cn = Math.sqrt(A[j * n + j]);
-      if (cn > 0) gmax = Math.max(gmax, Math.abs(g[j]) / (cn * Math.sqrt(F)));
-    }
-    if (free.length === 0 || gmax <= gtol) return done(iter - 1, true, 'gtol');
+    const free = freeParameters(p, x, g);
+    if (free.length === 0 || gradientCosine(A, g, free, F) <= gtol) return done(iter - 1, true, 'gtol');
 
     // Inner loop: raise μ until a step reduces the sum of squares.
-    const k = free.length;
-    const M = new Float64Array(k * k), rhs = new Float64Array(k);
     let accepted = false;
     for (let tries = 0; tries < 60 && !accepted; tries++) {
-      for (let a = 0; a < k; a++) {
-        const ja = free[a];
-        rhs[a] = -g[ja];
-        for (let b = 0; b < k; b++) M[a * k + b] = A[ja * n + free[b]];
-        const dd = Math.max(d[ja], 1e-300);
-        M[a * k + a] += mu * dd * dd;
-      }
-      const h = choleskySolve(M, rhs, k);
-      if (!h) { mu *= nu; nu *= 2; continue; }
-      step.fill(0);
-      for (let a = 0; a < k; a++) {
-        const j = free[a];
-        xNew[j] = Math.min(Math.max(x[j] + h[a], p.lower[j]), p.upper[j]);
-      }
-      for (let j = 0; j < n; j++) {
-        if (!free.includes(j)) xNew[j] = x[j];
-        step[j] = xNew[j] - x[j];
-      }
-      // Predicted reduction from the linear model along the (projected) step.
-      Js.fill(0);
-      for (let j = 0; j < n; j++) {
-        if (step[j] === 0) continue;
-        const c = J[j], s = step[j];
-        for (let i = 0; i < m; i++) Js[i] += c[i] * s;
-      }
-      let lin = 0;
-      for (let i = 0; i < m; i++) { const v = r[i] + Js[i]; lin += v * v; }
-      const pred = F - lin;
+      if (!dampedStep(p, x, A, g, d, free, mu, xNew, step)) { mu *= nu; nu *= 2; continue; }
+      const pred = F - linearModelSsr(J, r, step, Js);
       p.residuals(xNew, rNew);
       evaluations++;
       const Fnew = sumSq(rNew);
       const actual = F - Fnew;
-      let sn = 0, xn = 0;
-      for (let j = 0; j < n; j++) { sn += (d[j] * step[j]) ** 2; xn += (d[j] * x[j]) ** 2; }
-      sn = Math.sqrt(sn); xn = Math.sqrt(xn);
+      const { sn, xn } = scaledNorms(d, step, x);
       const rho = pred > 0 ? actual / pred : actual > 0 ? 1 : -1;
       if (actual > 0 && rho > 1e-4) {
         accepted = true;
@@ -175,118 +125,91 @@ export function levenbergMarquardt(p: LMProblem, x0: ArrayLike<number>, options:
   return done(maxIter, false, 'max-iterations');
 }
 
-// ---------------------------------------------------------------------------------------------
-// Linear algebra (row-major dense matrices)
-
-/** Solves M x = b for symmetric positive definite M (k×k); undefined if M is not. */
-export function choleskySolve(M: Float64Array, b: ArrayLike<number>, k: number): Float64Array | undefined {
-  const L = cholesky(M, k);
-  if (!L) return undefined;
-  const y = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let s = b[i];
-    for (let j = 0; j < i; j++) s -= L[i * k + j] * y[j];
-    y[i] = s / L[i * k + i];
+/** A ← JᵀJ, g ← Jᵀr; d ← the running maximum of the column norms (the damping scale). */
+function normalMatrix(J: Float64Array[], r: Float64Array, A: Float64Array, g: Float64Array, d: Float64Array): void {
+  const n = J.length, m = r.length;
+  for (let a = 0; a < n; a++) {
+    const ca = J[a];
+    let ga = 0;
+    for (let i = 0; i < m; i++) ga += ca[i] * r[i];
+    g[a] = ga;
+    for (let b = a; b < n; b++) {
+      const cb = J[b];
+      let s = 0;
+      for (let i = 0; i < m; i++) s += ca[i] * cb[i];
+      A[a * n + b] = s; A[b * n + a] = s;
+    }
+    d[a] = Math.max(d[a], Math.sqrt(A[a * n + a]));
   }
-  for (let i = k - 1; i >= 0; i--) {
-    let s = y[i];
-    for (let j = i + 1; j < k; j++) s -= L[j * k + i] * y[j];
-    y[i] = s / L[i * k + i];
-  }
-  return y;
 }
 
-function cholesky(M: Float64Array, k: number): Float64Array | undefined {
-  const L = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = M[i * k + j];
-      for (let q = 0; q < j; q++) s -= L[i * k + q] * L[j * k + q];
-      if (i === j) {
-        if (!(s > 0) || !Number.isFinite(s)) return undefined;
-        L[i * k + i] = Math.sqrt(s);
-      } else L[i * k + j] = s / L[j * k + j];
-    }
+/** The parameters not held: held is one on a bound with the descent direction (−g) pointing out of the box. */
+function freeParameters(p: LMProblem, x: Float64Array, g: Float64Array): number[] {
+  const free: number[] = [];
+  for (let j = 0; j < x.length; j++) {
+    const atLo = x[j] <= p.lower[j] && g[j] > 0, atHi = x[j] >= p.upper[j] && g[j] < 0;
+    if (!atLo && !atHi) free.push(j);
   }
-  return L;
+  return free;
+}
+
+/** The largest cosine between the residual vector and a free Jacobian column. */
+function gradientCosine(A: Float64Array, g: Float64Array, free: number[], F: number): number {
+  const n = g.length;
+  let gmax = 0;
+  for (const j of free) {
+    const cn = Math.sqrt(A[j * n + j]);
+    if (cn > 0) gmax = Math.max(gmax, Math.abs(g[j]) / (cn * Math.sqrt(F)));
+  }
+  return gmax;
 }
 
 /**
- * The inverse of JᵀJ for the columns of J (each of length m), computed on the column-normalised
- * matrix for conditioning. Undefined when JᵀJ is singular to working precision (a parameter the
- * data cannot determine, or two that trade off exactly).
+ * The step of damping μ, (A + μ diag(d)²) h = −g over the free parameters, projected into the box:
+ * xNew and step = xNew − x (0 for the held parameters). False if the damped matrix is not
+ * positive definite.
  */
-export function inverseNormal(cols: Float64Array[]): Float64Array | undefined {
-  const k = cols.length;
-  if (k === 0) return new Float64Array(0);
-  const norms = cols.map((c) => Math.sqrt(c.reduce((s, v) => s + v * v, 0)));
-  if (norms.some((v) => !(v > 0) || !Number.isFinite(v))) return undefined;
-  const N = new Float64Array(k * k);
+function dampedStep(p: LMProblem, x: Float64Array, A: Float64Array, g: Float64Array, d: Float64Array, free: number[], mu: number, xNew: Float64Array, step: Float64Array): boolean {
+  const n = x.length, k = free.length;
+  const M = new Float64Array(k * k), rhs = new Float64Array(k);
   for (let a = 0; a < k; a++) {
-    for (let b = a; b < k; b++) {
-      let s = 0;
-      const ca = cols[a], cb = cols[b];
-      for (let i = 0; i < ca.length; i++) s += ca[i] * cb[i];
-      s /= norms[a] * norms[b];
-      N[a * k + b] = s; N[b * k + a] = s;
-    }
+    const ja = free[a];
+    rhs[a] = -g[ja];
+    for (let b = 0; b < k; b++) M[a * k + b] = A[ja * n + free[b]];
+    const dd = Math.max(d[ja], 1e-300);
+    M[a * k + a] += mu * dd * dd;
   }
-  const L = cholesky(N, k);
-  if (!L) return undefined;
-  // Reciprocal condition estimate from the Cholesky diagonal: refuse near-singular matrices.
-  let dmin = Infinity, dmax = 0;
-  for (let i = 0; i < k; i++) { dmin = Math.min(dmin, L[i * k + i]); dmax = Math.max(dmax, L[i * k + i]); }
-  if ((dmin / dmax) ** 2 < 1e-14) return undefined;
-  const inv = new Float64Array(k * k);
-  const e = new Float64Array(k);
-  for (let c = 0; c < k; c++) {
-    e.fill(0); e[c] = 1;
-    const col = choleskySolve(N, e, k);
-    if (!col) return undefined;
-    for (let r2 = 0; r2 < k; r2++) inv[r2 * k + c] = col[r2] / (norms[r2] * norms[c]);
+  const h = solveSpd(M, rhs, k);
+  if (!h) return false;
+  step.fill(0);
+  for (let a = 0; a < k; a++) {
+    const j = free[a];
+    xNew[j] = Math.min(Math.max(x[j] + h[a], p.lower[j]), p.upper[j]);
   }
-  return inv;
+  for (let j = 0; j < n; j++) {
+    if (!free.includes(j)) xNew[j] = x[j];
+    step[j] = xNew[j] - x[j];
+  }
+  return true;
 }
 
-/**
- * Least squares min ‖A x − b‖ by Householder QR, A given as columns (each of length m, m ≥ k).
- * Columns are scaled to unit norm first. Returns undefined if A is rank-deficient.
- */
-export function leastSquaresQR(cols: Float64Array[], b: Float64Array): Float64Array | undefined {
-  const k = cols.length, m = b.length;
-  if (k === 0 || m < k) return undefined;
-  const norms = cols.map((c) => Math.sqrt(c.reduce((s, v) => s + v * v, 0)));
-  if (norms.some((v) => !(v > 0) || !Number.isFinite(v))) return undefined;
-  const R = cols.map((c, j) => Float64Array.from(c, (v) => v / norms[j]));
-  const y = Float64Array.from(b);
-  for (let j = 0; j < k; j++) {
-    const cj = R[j];
-    let alpha = 0;
-    for (let i = j; i < m; i++) alpha += cj[i] * cj[i];
-    alpha = Math.sqrt(alpha);
-    if (alpha < 1e-13) return undefined;
-    if (cj[j] > 0) alpha = -alpha;
-    // v = x − alpha e_j, stored in place; H = I − 2 v vᵀ / vᵀv
-    cj[j] -= alpha;
-    let vv = 0;
-    for (let i = j; i < m; i++) vv += cj[i] * cj[i];
-    const apply = (c: Float64Array): void => {
-      let s = 0;
-      for (let i = j; i < m; i++) s += cj[i] * c[i];
-      const f = (2 * s) / vv;
-      for (let i = j; i < m; i++) c[i] -= f * cj[i];
-    };
-    for (let q = j + 1; q < k; q++) apply(R[q]);
-    apply(y);
-    // Column j of R is now alpha at row j (the Householder vector is kept below; only R[j][j] is read back).
-    cj[j] = alpha;
+/** ‖r + J·step‖², the sum of squares the linear model predicts along the (projected) step; Js is scratch. */
+function linearModelSsr(J: Float64Array[], r: Float64Array, step: Float64Array, Js: Float64Array): number {
+  const m = r.length;
+  Js.fill(0);
+  for (let j = 0; j < step.length; j++) {
+    if (step[j] === 0) continue;
+    const c = J[j], s = step[j];
+    for (let i = 0; i < m; i++) Js[i] += c[i] * s;
   }
-  const x = new Float64Array(k);
-  for (let j = k - 1; j >= 0; j--) {
-    let s = y[j];
-    for (let q = j + 1; q < k; q++) s -= R[q][j] * x[q];
-    x[j] = s / R[j][j];
-  }
-  for (let j = 0; j < k; j++) x[j] /= norms[j];
-  return x;
+  let lin = 0;
+  for (let i = 0; i < m; i++) { const v = r[i] + Js[i]; lin += v * v; }
+  return lin;
+}
+
+/** ‖D·step‖ and ‖D·x‖ (D = diag(d)), for the step-size test. */
+function scaledNorms(d: Float64Array, step: Float64Array, x: Float64Array): { sn: number; xn: number } {
+  let sn = 0, xn = 0;
+  for (let j = 0; j < x.length; j++) { sn += (d[j] * step[j]) ** 2; xn += (d[j] * x[j]) ** 2; }
+  return { sn: Math.sqrt(sn), xn: Math.sqrt(xn) };
 }

@@ -1,0 +1,48 @@
+// Linear least squares by Householder QR: better conditioned than the normal equations (the
+// condition number of A enters once, not squared), for columns that are nearly dependent.
+
+/** Below this norm (of a unit column's part not yet reduced) a column counts as dependent. */
+const RANK_TOLERANCE = 1e-13;
+
+/**
+ * Least squares min ‖A x − b‖ by Householder QR, A given as columns (each of length m, m ≥ k).
+ * Columns are scaled to unit norm first. Returns undefined if A is rank-deficient.
+ */
+export function leastSquaresQR(cols: Float64Array[], b: Float64Array): Float64Array | undefined {
+  const k = cols.length, m = b.length;
+  if (k === 0 || m < k) return undefined;
+  const norms = cols.map((c) => Math.sqrt(c.reduce((s, v) => s + v * v, 0)));
+  if (norms.some((v) => !(v > 0) || !Number.isFinite(v))) return undefined;
+  const R = cols.map((c, j) => Float64Array.from(c, (v) => v / norms[j]));
+  const y = Float64Array.from(b);
+  for (let j = 0; j < k; j++) {
+    const cj = R[j];
+    let alpha = 0;
+    for (let i = j; i < m; i++) alpha += cj[i] * cj[i];
+    alpha = Math.sqrt(alpha);
+    if (alpha < RANK_TOLERANCE) return undefined;
+    if (cj[j] > 0) alpha = -alpha;
+    // v = x − alpha e_j, stored in place; H = I − 2 v vᵀ / vᵀv
+    cj[j] -= alpha;
+    let vv = 0;
+    for (let i = j; i < m; i++) vv += cj[i] * cj[i];
+    const apply = (c: Float64Array): void => {
+      let s = 0;
+      for (let i = j; i < m; i++) s += cj[i] * c[i];
+      const f = (2 * s) / vv;
+      for (let i = j; i < m; i++) c[i] -= f * cj[i];
+    };
+    for (let q = j + 1; q < k; q++) apply(R[q]);
+    apply(y);
+    // Column j of R is now alpha at row j (the Householder vector is kept below; only R[j][j] is read back).
+    cj[j] = alpha;
+  }
+  const x = new Float64Array(k);
+  for (let j = k - 1; j >= 0; j--) {
+    let s = y[j];
+    for (let q = j + 1; q < k; q++) s -= R[q][j] * x[q];
+    x[j] = s / R[j][j];
+  }
+  for (let j = 0; j < k; j++) x[j] /= norms[j];
+  return x;
+}

@@ -1,8 +1,8 @@
 // EIS analyses: equivalent-circuit fitting in impedance.py's circuit syntax (the grammar in
-// ../../domain/circuit.ts, evaluation in circuitModel.ts, fit.ts,
-// with automatic starting values from guess.ts and the optimizer in lm.ts), the Lin-KK validity
-// test (linkk.ts), and the distribution of relaxation times (drt.ts, its own module). Pure
-// functions of SI numbers returning Result<T> like the other analyses (../common.ts).
+// ../../domain/circuit.ts, evaluation in circuitModel.ts; fit.ts runs the stages in fit*.ts, with
+// starting values from guess.ts and the optimizer in lm.ts), the Lin-KK validity test (linkk.ts),
+// and the distribution of relaxation times (drt.ts and its drt*.ts stages). The linear algebra is
+// ../linalg/. Pure functions of SI numbers returning Result<T> like the other analyses (../common.ts).
 export type { Complex } from './complex';
 export { cabs, cadd, cdiv, cinv, cmul, complex, cscale, csqrt, csub, ctanh, jomegaPow } from './complex';
 export type {

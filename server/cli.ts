@@ -3,13 +3,16 @@
 //   cellspec check <files>     problems as file:line:col: severity code: message (data included)
 //   cellspec analyze <spec>    every computed result; --json for the documented JSON document
 //   cellspec report <spec> -o report.html   the preview page as one self-contained HTML file
+//   cellspec convert <files|folders>        instrument files as Battery Data Format CSV or Parquet
 import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
 import { Workspace } from './engine/workspace';
 import { analyze } from './cli/analyze';
 import { check } from './cli/check';
-import { Context, Out } from './cli/context';
+import { Context, Out, TextSink } from './cli/context';
+import { convert } from './cli/convert';
 import { report } from './cli/report';
+import { DATA_FORMATS } from './engine/schema';
 import { confinedFileSystem } from './nodeFileSystem';
 import { StudySession } from './results/study';
 import { makeRoots } from './roots';
@@ -19,8 +22,10 @@ interface Command {
   usage: string;
   details: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  /** How many spec files it takes. */
+  /** How many files it takes. */
   specs: 'one' | 'many';
+  /** What it takes, for messages ("a spec file"). */
+  operand?: string;
   run(ctx: Context): Promise<number>;
 }
 
@@ -66,6 +71,31 @@ ${ROOT_HELP}`,
     specs: 'one',
     run: report,
   },
+  convert: {
+    summary: 'write instrument files as Battery Data Format tables (CSV, or Parquet for an archive)',
+    usage: 'cellspec convert [--parquet] [-o OUT] [--format F] [--bdf-only] [--json] [--jobs N] [--root DIR]... <file|folder>...',
+    details: `Writes each data file as one table: a header row of Battery Data Format column names
+(test_time_second, voltage_volt, current_ampere, ...), values in the terms' units, one row per
+data point in file order; columns no term fits follow, named as the instrument names them.
+A folder is searched (subfolders too) for instrument files (.mpt .mpr .csv .txt .res .nda .ndax
+.xlsx .DTA .z, Maccor's numbered files). See docs/convert.md.
+  -o, --output OUT   one input: the file to write (standard output without -o, CSV only);
+                     several inputs or a folder: the folder to write into, each output named
+                     after its input (cell.mpr -> OUT/cell.mpr.csv, subfolders kept)
+  --parquet          write Parquet (.parquet) instead of CSV; needs -o
+  --format F         read every input as this format (${DATA_FORMATS.join(', ')})
+  --bdf-only         leave out the columns that are no Battery Data Format term
+  --json             one JSON line per file (input, output, rows, columns, problems) for scripts
+  --jobs N           convert N files at a time (default: one per core)
+  --root DIR         also follow symlinks in folders into DIR (repeatable)`,
+    options: {
+      output: { type: 'string', short: 'o' }, parquet: { type: 'boolean' }, format: { type: 'string' }, 'bdf-only': { type: 'boolean' },
+      json: { type: 'boolean' }, jobs: { type: 'string' }, ...ROOT_OPTION,
+    },
+    specs: 'many',
+    operand: 'a data file or folder',
+    run: convert,
+  },
 };
 
 function overview(): string {
@@ -93,8 +123,15 @@ function guardStdout(): void {
   });
 }
 const stdout: Out = (s) => { if (!pipeClosed) process.stdout.write(s + '\n'); };
+const stderr: Out = (s) => { process.stderr.write(s + '\n'); };
+/** Data on standard output, waiting for the pipe to drain (a million rows into `head` or a file). */
+const stdoutData: TextSink = (s) => new Promise((resolve) => {
+  if (pipeClosed || process.stdout.write(s)) resolve();
+  else process.stdout.once('drain', resolve);
+});
 
-export async function main(argv: string[], out: Out = stdout): Promise<number> {
+/** `out` prints messages; with the default, data goes to standard output and messages beside it to standard error. */
+export async function main(argv: string[], out: Out = stdout, io: { err?: Out; data?: TextSink } = {}): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? COMMANDS[args[0]] : undefined;
@@ -113,7 +150,8 @@ export async function main(argv: string[], out: Out = stdout): Promise<number> {
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const positionals = parsed.positionals;
-  if (!positionals.length) { out(`${name} needs a spec file\n${help(command)}`); return 2; }
+  const operand = command.operand ?? 'a spec file';
+  if (!positionals.length) { out(`${name} needs ${operand}\n${help(command)}`); return 2; }
   if (command.specs === 'one' && positionals.length > 1) { out(`${name} takes one spec file, not ${positionals.length}\n${help(command)}`); return 2; }
   if (name === 'report' && !values.output) { out(`report needs an output file: -o <report.html>\n${help(command)}`); return 2; }
   const extra = ((values.root as string[] | undefined) ?? []).map((r) => path.resolve(r));
@@ -122,10 +160,12 @@ export async function main(argv: string[], out: Out = stdout): Promise<number> {
     ws: new Workspace(confinedFileSystem(() => roots)),
     study: new StudySession(undefined, { rootsFor: () => roots }),
     flags: new Set(Object.entries(values).filter(([, v]) => v === true).map(([k]) => `--${k}`)),
-    values: { output: values.output as string | undefined, roots: extra },
+    values: { output: values.output as string | undefined, roots: extra, format: values.format as string | undefined, jobs: values.jobs as string | undefined },
     positionals,
     plausibility: values['no-plausibility'] !== true,
     out,
+    err: io.err ?? (out === stdout ? stderr : out),
+    data: io.data ?? (out === stdout ? stdoutData : async (s) => out(s.replace(/\n$/, ''))),
   };
   return command.run(ctx);
 }

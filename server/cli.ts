@@ -34,6 +34,18 @@ const ROOT_HELP = `  --root DIR         also read imports and data files under D
                      the folder of each spec given and its subfolders are read`;
 const EXIT_CODES = 'exit codes: 0 no errors, 1 errors found (in the spec or its data), 2 usage error or unreadable file';
 
+/** "a, b, c" over lines of at most `width` characters, each indented by `indent` spaces. */
+function wrapList(words: readonly string[], indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, w] of words.entries()) {
+    const word = i < words.length - 1 ? `${w},` : w;
+    if (line && indent + line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.map((l) => ' '.repeat(indent) + l).join('\n');
+}
+
 const COMMANDS: Record<string, Command> = {
   check: {
     summary: 'check specs and the data files their runs name',
@@ -83,7 +95,8 @@ A folder is searched (subfolders too) for instrument files (.mpt .mpr .csv .txt 
                      several inputs or a folder: the folder to write into, each output named
                      after its input (cell.mpr -> OUT/cell.mpr.csv, subfolders kept)
   --parquet          write Parquet (.parquet) instead of CSV; needs -o
-  --format F         read every input as this format (${DATA_FORMATS.join(', ')})
+  --format F         read every input as this format, one of the spec's format names:
+${wrapList(DATA_FORMATS, 21, 90)}
   --bdf-only         leave out the columns that are no Battery Data Format term
   --json             one JSON line per file (input, output, rows, columns, problems) for scripts
   --jobs N           convert N files at a time (default: one per core)

@@ -35,7 +35,15 @@ export function* csvChunks(t: BdfTable): Generator<string> {
 
 function cellWriter(c: OutColumn): (row: number) => string {
   const v = c.values;
-  if (c.type !== 'text') return (r) => formatCsvNumber(v[r]);
+  if (c.type !== 'text') {
+    // Rows come in order and runs of one value are common (a cycle, a step, a rest at 0 A).
+    let last = NaN, text = '';
+    return (r) => {
+      const x = v[r];
+      if (x !== last || text === '') { last = x; text = formatCsvNumber(x); }
+      return text;
+    };
+  }
   const labels = new Map<number, string>();
   for (const [code, label] of Object.entries(c.labels ?? {})) labels.set(Number(code), quoteCsv(label));
   return (r) => (v[r] !== v[r] ? '' : labels.get(v[r]) ?? String(v[r]));

@@ -55,10 +55,12 @@ export async function planConversion(args: string[], opts: PlanOptions): Promise
     } else if (st.isFile()) found.push({ input: arg, relative: path.basename(arg), fromFolder: false });
     else plan.problems.push({ file: arg, message: `${st.isFIFO() ? 'a named pipe (FIFO)' : 'not a regular file'}, not a data file` });
   }
-  const toFolder = !!opts.output && (found.length > 1 || folders > 0 || /[\\/]$/.test(opts.output) || statOf(opts.output)?.isDirectory() === true);
+  // Several inputs make several outputs, even when some of them cannot be read.
+  const several = args.length > 1 || folders > 0;
+  const toFolder = !!opts.output && (several || /[\\/]$/.test(opts.output) || statOf(opts.output)?.isDirectory() === true);
   if (!opts.output) {
     if (opts.extension === '.parquet') plan.usage = '--parquet writes binary files: name the output with -o FILE (one input) or -o FOLDER';
-    else if (found.length > 1 || folders > 0) plan.usage = 'several inputs (or a folder) make several tables: name an output folder with -o FOLDER';
+    else if (several) plan.usage = 'several inputs (or a folder) make several tables: name an output folder with -o FOLDER';
   } else if (toFolder && statOf(opts.output) && !statOf(opts.output)!.isDirectory()) {
     plan.usage = `-o ${opts.output}: several outputs need a folder, and this is a file`;
   }

@@ -10,6 +10,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/server.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/cli.ts'], outfile: 'dist/cli.js' }),
   build({ ...common, entryPoints: ['server/results/dataWorker.ts'], outfile: 'dist/dataWorker.js' }),
+  build({ ...common, entryPoints: ['server/convert/worker.ts'], outfile: 'dist/convertWorker.js' }),
   build({ ...page, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', format: 'iife' }),
   build({ ...page, entryPoints: ['webview/webview.css'], outfile: 'dist/webview.css' }),
 ]);

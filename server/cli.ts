@@ -3,13 +3,16 @@
 //   cellspec check <files>     problems as file:line:col: severity code: message (data included)
 //   cellspec analyze <spec>    every computed result; --json for the documented JSON document
 //   cellspec report <spec> -o report.html   the preview page as one self-contained HTML file
+//   cellspec convert <files|folders>        instrument files as Battery Data Format CSV or Parquet
 import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
 import { Workspace } from './engine/workspace';
 import { analyze } from './cli/analyze';
 import { check } from './cli/check';
-import { Context, Out } from './cli/context';
+import { Context, Out, TextSink } from './cli/context';
+import { convert } from './cli/convert';
 import { report } from './cli/report';
+import { DATA_FORMATS } from './engine/schema';
 import { confinedFileSystem } from './nodeFileSystem';
 import { StudySession } from './results/study';
 import { makeRoots } from './roots';
@@ -19,8 +22,10 @@ interface Command {
   usage: string;
   details: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  /** How many spec files it takes. */
+  /** How many files it takes. */
   specs: 'one' | 'many';
+  /** What it takes, for messages ("a spec file"). */
+  operand?: string;
   run(ctx: Context): Promise<number>;
 }
 
@@ -28,6 +33,18 @@ const ROOT_OPTION = { root: { type: 'string', multiple: true } } as const;
 const ROOT_HELP = `  --root DIR         also read imports and data files under DIR (repeatable); by default only
                      the folder of each spec given and its subfolders are read`;
 const EXIT_CODES = 'exit codes: 0 no errors, 1 errors found (in the spec or its data), 2 usage error or unreadable file';
+
+/** "a, b, c" over lines of at most `width` characters, each indented by `indent` spaces. */
+function wrapList(words: readonly string[], indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, w] of words.entries()) {
+    const word = i < words.length - 1 ? `${w},` : w;
+    if (line && indent + line.length + 1 + word.length > width) { lines.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.map((l) => ' '.repeat(indent) + l).join('\n');
+}
 
 const COMMANDS: Record<string, Command> = {
   check: {
@@ -66,6 +83,32 @@ ${ROOT_HELP}`,
     specs: 'one',
     run: report,
   },
+  convert: {
+    summary: 'write instrument files as Battery Data Format tables (CSV, or Parquet for an archive)',
+    usage: 'cellspec convert [--parquet] [-o OUT] [--format F] [--bdf-only] [--json] [--jobs N] [--root DIR]... <file|folder>...',
+    details: `Writes each data file as one table: a header row of Battery Data Format column names
+(test_time_second, voltage_volt, current_ampere, ...), values in the terms' units, one row per
+data point in file order; columns no term fits follow, named as the instrument names them.
+A folder is searched (subfolders too) for instrument files (.mpt .mpr .csv .txt .res .nda .ndax
+.xlsx .DTA .z, Maccor's numbered files). See docs/convert.md.
+  -o, --output OUT   one input: the file to write (standard output without -o, CSV only);
+                     several inputs or a folder: the folder to write into, each output named
+                     after its input (cell.mpr -> OUT/cell.mpr.csv, subfolders kept)
+  --parquet          write Parquet (.parquet) instead of CSV; needs -o
+  --format F         read every input as this format, one of the spec's format names:
+${wrapList(DATA_FORMATS, 21, 90)}
+  --bdf-only         leave out the columns that are no Battery Data Format term
+  --json             one JSON line per file (input, output, rows, columns, problems) for scripts
+  --jobs N           convert N files at a time (default: one per core)
+  --root DIR         also follow symlinks in folders into DIR (repeatable)`,
+    options: {
+      output: { type: 'string', short: 'o' }, parquet: { type: 'boolean' }, format: { type: 'string' }, 'bdf-only': { type: 'boolean' },
+      json: { type: 'boolean' }, jobs: { type: 'string' }, ...ROOT_OPTION,
+    },
+    specs: 'many',
+    operand: 'a data file or folder',
+    run: convert,
+  },
 };
 
 function overview(): string {
@@ -93,8 +136,15 @@ function guardStdout(): void {
   });
 }
 const stdout: Out = (s) => { if (!pipeClosed) process.stdout.write(s + '\n'); };
+const stderr: Out = (s) => { process.stderr.write(s + '\n'); };
+/** Data on standard output, waiting for the pipe to drain (a million rows into `head` or a file). */
+const stdoutData: TextSink = (s) => new Promise((resolve) => {
+  if (pipeClosed || process.stdout.write(s)) resolve();
+  else process.stdout.once('drain', resolve);
+});
 
-export async function main(argv: string[], out: Out = stdout): Promise<number> {
+/** `out` prints messages; with the default, data goes to standard output and messages beside it to standard error. */
+export async function main(argv: string[], out: Out = stdout, io: { err?: Out; data?: TextSink } = {}): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? COMMANDS[args[0]] : undefined;
@@ -113,7 +163,8 @@ export async function main(argv: string[], out: Out = stdout): Promise<number> {
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const positionals = parsed.positionals;
-  if (!positionals.length) { out(`${name} needs a spec file\n${help(command)}`); return 2; }
+  const operand = command.operand ?? 'a spec file';
+  if (!positionals.length) { out(`${name} needs ${operand}\n${help(command)}`); return 2; }
   if (command.specs === 'one' && positionals.length > 1) { out(`${name} takes one spec file, not ${positionals.length}\n${help(command)}`); return 2; }
   if (name === 'report' && !values.output) { out(`report needs an output file: -o <report.html>\n${help(command)}`); return 2; }
   const extra = ((values.root as string[] | undefined) ?? []).map((r) => path.resolve(r));
@@ -122,10 +173,12 @@ export async function main(argv: string[], out: Out = stdout): Promise<number> {
     ws: new Workspace(confinedFileSystem(() => roots)),
     study: new StudySession(undefined, { rootsFor: () => roots }),
     flags: new Set(Object.entries(values).filter(([, v]) => v === true).map(([k]) => `--${k}`)),
-    values: { output: values.output as string | undefined, roots: extra },
+    values: { output: values.output as string | undefined, roots: extra, format: values.format as string | undefined, jobs: values.jobs as string | undefined },
     positionals,
     plausibility: values['no-plausibility'] !== true,
     out,
+    err: io.err ?? (out === stdout ? stderr : out),
+    data: io.data ?? (out === stdout ? stdoutData : async (s) => out(s.replace(/\n$/, ''))),
   };
   return command.run(ctx);
 }

@@ -9,15 +9,22 @@ import { RunOutcome, StudySession } from '../results/study';
 
 export type Out = (s: string) => void;
 
+/** Text for standard output as data (a converted table): resolves when the pipe can take more. */
+export type TextSink = (chunk: string) => Promise<void>;
+
 export interface Context {
   ws: Workspace;
   study: StudySession;
   /** Boolean flags given (--json, --no-data, ...) and option values (--root, -o). */
   flags: Set<string>;
-  values: { output?: string; roots: string[]; format?: string };
+  values: { output?: string; roots: string[]; format?: string; jobs?: string };
   positionals: string[];
   plausibility: boolean;
   out: Out;
+  /** Messages while standard output carries data (standard error). */
+  err: Out;
+  /** Standard output as a byte stream, for data. */
+  data: TextSink;
 }
 
 /** The CLI analyses each spec once, in process: version 0 of every document. */

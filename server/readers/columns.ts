@@ -2,6 +2,7 @@
 // Names come from EC-Lab (time/s, Ewe/V, -Im(Z)/Ohm), cyclers (Arbin Test_Time, Neware
 // Current(mA), LAND 电压/V, Maccor Amp-hr) and hand-made tables (Voltage (V), Time [h]).
 import { DIM, parseUnit, sameDim, Unit } from '../domain/units';
+import { bdfTermNamed } from './bdfTerms';
 import { ColumnKind, DataError, FormatId } from './types';
 
 /** How a cell is turned into a number. */
@@ -172,8 +173,23 @@ function other(name: string, unit: string, parse: CellParse = 'number'): ColumnS
   return { name, kind: 'other', sourceUnit: unit, factor: 1, offset: 0, flipSign: false, parse, priority: 0 };
 }
 
+/** A Battery Data Format column (what `cellspec convert` writes): its term says kind and unit. */
+function bdfColumn(header: string): ColumnSpec | undefined {
+  const term = bdfTermNamed(header);
+  // step_type holds labels: the state rule below reads them.
+  if (!term || term.text) return undefined;
+  if (term.kind === 'other') return other(header, term.unit);
+  const info = term.unit ? unitInfo(term.unit) : undefined;
+  return {
+    name: header, kind: term.kind, sourceUnit: term.unit, factor: info?.factor ?? 1, offset: info?.offset ?? 0, flipSign: false,
+    parse: 'number', priority: term.readPriority,
+  };
+}
+
 /** The kind, unit and SI conversion of one column header. */
 export function classifyColumn(header: string, opts: ClassifyOptions = {}): ColumnSpec {
+  const bdf = bdfColumn(header);
+  if (bdf) return bdf;
   let { name, unit } = splitNameUnit(header);
   if (opts.unit !== undefined && opts.unit.trim() && !unit) unit = opts.unit.trim();
   const key = name.toLowerCase().replace(/\s+/g, ' ').trim();

@@ -1,5 +1,6 @@
 // Which reader a file needs, from its content (never from its extension): container magic bytes,
 // signature first lines, then the column names of a delimited table.
+import { bdfTermNamed } from './bdfTerms';
 import { DelimitedPlan, sniffDelimited, splitLine } from './delimited';
 import { FileHead, headLines, parseNumber } from './text';
 import { DataError, FormatId } from './types';
@@ -33,6 +34,10 @@ export function landNames(names: string[]): boolean {
   return has(names, /^(testtime|steptime|systime|spe ?cap|cycle-index|step-index|step-state|测试时间|步骤时间|系统时间)/i);
 }
 
+export function bdfNames(names: string[]): boolean {
+  return names.filter((n) => bdfTermNamed(n)).length >= 2;
+}
+
 export function maccorNames(names: string[]): boolean {
   return has(names, /^rec#$/i) && has(names, /^cyc#$/i);
 }
@@ -58,6 +63,8 @@ export function detectFormat(head: FileHead): Detection {
       `not a data file this reader knows: no table of numbers in the first ${lines.length} lines (starts '${first.slice(0, 50)}')`);
   }
   const names = plan.headerLine ? plan.names : [];
+  // What cellspec convert writes: its instrument columns (Step_Index, ...) must not make it an Arbin file.
+  if (bdfNames(names)) return { format: 'csv', plan, why: 'Battery Data Format columns' };
   if (/^Today's Date/i.test(first) || maccorNames(names)) return { format: 'maccor', plan, why: 'Maccor columns' };
   if (plan.headerLine === 1 && plan.sep === 9 && ecLabNames(names)) return { format: 'biologic-mpt', plan, why: 'EC-Lab column names' };
   if (arbinNames(names)) return { format: 'arbin', plan, why: 'Arbin columns' };

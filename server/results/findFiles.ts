@@ -66,9 +66,18 @@ function findOne(abs: string, pattern: string, roots: Roots): FoundFiles {
   return { files: [], problems: [{ message: `"${pattern}" is ${what}, not a data file`, severity: 'error' }] };
 }
 
-interface Walk { files: string[]; stoppedAtFolders: boolean; stoppedAtMatches: boolean; linksOut: number }
+export interface Walk { files: string[]; stoppedAtFolders: boolean; stoppedAtMatches: boolean; linksOut: number }
 
-async function walkBounded(root: string, maxDepth: number, match: (rel: string) => boolean, roots: Roots, signal?: AbortSignal): Promise<Walk> {
+/**
+ * The files under a folder (real path, inside the roots) whose path relative to it `match`es,
+ * walked like a glob's `**` (same folder and depth bounds; hidden entries and symlinked folders
+ * skipped) but with a caller's match limit: `cellspec convert` takes whole archives.
+ */
+export function walkFolder(folder: string, roots: Roots, match: (rel: string) => boolean, maxMatches: number, signal?: AbortSignal): Promise<Walk> {
+  return walkBounded(folder, LIMITS.depth + 1, match, roots, signal, maxMatches);
+}
+
+async function walkBounded(root: string, maxDepth: number, match: (rel: string) => boolean, roots: Roots, signal?: AbortSignal, maxMatches = LIMITS.matches): Promise<Walk> {
   const out: Walk = { files: [], stoppedAtFolders: false, stoppedAtMatches: false, linksOut: 0 };
   const queue: { dir: string; rel: string; depth: number }[] = [{ dir: root, rel: '', depth: 0 }];
   let visited = 0;
@@ -96,7 +105,7 @@ async function walkBounded(root: string, maxDepth: number, match: (rel: string) 
         if (!isInside(roots, target)) { out.linksOut++; continue; }
         try { if (!fs.statSync(target).isFile()) continue; } catch { continue; }
       } else if (!e.isFile()) continue;
-      if (out.files.length >= LIMITS.matches) { out.stoppedAtMatches = true; return out; }
+      if (out.files.length >= maxMatches) { out.stoppedAtMatches = true; return out; }
       out.files.push(full);
     }
   }

@@ -1,4 +1,4 @@
-// Editor features on in-memory documents; `|` marks the cursor, as in the situation each test checks.
+// Editor features on in-memory documents; `‸` marks the cursor (test/helpers/cursor.ts), as in the situation each test checks.
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import { codeActions } from '../server/features/codeActions';
@@ -12,21 +12,15 @@ import { semanticTokens } from '../server/features/semanticTokens';
 import { documentSymbols } from '../server/features/symbols';
 import { analyzeSpec } from '../server/engine/specAnalysis';
 import { parse } from '../server/engine/parser';
+import { cursorAt } from './helpers/cursor';
 import { MATERIALS } from './helpers/library';
 import { analyzeText, memoryWorkspace, MAIN_URI } from './helpers/memoryWorkspace';
 
 const LIB = MATERIALS;
 
-/** Splits a document at its `|` cursor marker. */
-function at(src: string): { text: string; offset: number } {
-  const offset = src.indexOf('|¦');
-  assert.ok(offset >= 0, 'test source needs a |¦ cursor marker');
-  return { text: src.slice(0, offset) + src.slice(offset + 2), offset };
-}
-
 describe('hover', () => {
   it('shows the derived area with its formula on a diameter', () => {
-    const { text, offset } = at(LIB + 'cell c symmetric {\n  diam|¦eter 9 mm\n  stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu\n}\n');
+    const { text, offset } = cursorAt(LIB + 'cell c symmetric {\n  diam‸eter 9 mm\n  stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu\n}\n');
     const h = hover(analyzeText(text), offset)!;
     assert.match(h.markdown, /\*\*diameter\*\* \(length\)/);
     assert.match(h.markdown, /\*\*area\*\* = 0\.6362 cm²/);
@@ -34,14 +28,14 @@ describe('hover', () => {
   });
 
   it('shows a quantity in other units of its dimension', () => {
-    const { text, offset } = at(LIB + 'cell c symmetric {\n  diameter 9| mm\n  stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu\n}\n'.replace('9|', '9|¦'));
+    const { text, offset } = cursorAt(LIB + 'cell c symmetric {\n  diameter 9‸ mm\n  stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu\n}\n');
     const h = hover(analyzeText(text), offset)!;
     assert.match(h.markdown, /9 mm — length/);
     assert.match(h.markdown, /0\.9 cm/);
   });
 
   it('shows the Li inventory on the foil layer and the referenced material', () => {
-    const { text, offset } = at(LIB + 'cell c symmetric {\n  diameter 9 mm\n  stack Cu | L|¦i 50 µm | LPSC 600 µm | Li 50 µm | Cu\n}\n');
+    const { text, offset } = cursorAt(LIB + 'cell c symmetric {\n  diameter 9 mm\n  stack Cu | L‸i 50 µm | LPSC 600 µm | Li 50 µm | Cu\n}\n');
     const h = hover(analyzeText(text), offset)!;
     assert.match(h.markdown, /`material Li`/);
     assert.match(h.markdown, /Li inventory\*\* = 10\.31 mAh\/cm²/);
@@ -50,44 +44,44 @@ describe('hover', () => {
 
 describe('completion', () => {
   it('offers declaration snippets at top level', () => {
-    const { text, offset } = at('|¦');
+    const { text, offset } = cursorAt('‸');
     const labels = complete(analyzeText(text), offset).map((c) => c.label);
     assert.deepEqual(labels.sort(), ['cell', 'composite', 'import', 'material', 'protocol', 'run', 'study']);
   });
 
   it('offers the properties a cell still lacks', () => {
-    const { text, offset } = at(LIB + 'cell c full {\n  diameter 9 mm\n  |¦\n}\n');
+    const { text, offset } = cursorAt(LIB + 'cell c full {\n  diameter 9 mm\n  ‸\n}\n');
     const labels = complete(analyzeText(text), offset).map((c) => c.label);
     assert.ok(labels.includes('stack') && labels.includes('cathode') && labels.includes('pressure'));
     assert.ok(!labels.includes('diameter'), 'diameter is already set');
   });
 
   it('offers units of the property\'s dimension after a number', () => {
-    const { text, offset } = at(LIB + 'study "s" {\n  pressure 5 |¦\n}\n');
+    const { text, offset } = cursorAt(LIB + 'study "s" {\n  pressure 5 ‸\n}\n');
     const labels = complete(analyzeText(text), offset).map((c) => c.label);
     assert.equal(labels[0], 'MPa');
     assert.ok(!labels.includes('mm'));
   });
 
   it('offers layer names in a stack and cathode materials in a cathode', () => {
-    const a = at(LIB + 'cell c full {\n  stack Cu | |¦\n}\n');
+    const a = cursorAt(LIB + 'cell c full {\n  stack Cu | ‸\n}\n');
     const layers = complete(analyzeText(a.text), a.offset).map((c) => c.label);
     assert.ok(layers.includes('Li') && layers.includes('LPSC') && layers.includes('NCM9'));
-    const b = at(LIB + 'cell c full {\n  cathode |¦\n}\n');
+    const b = cursorAt(LIB + 'cell c full {\n  cathode ‸\n}\n');
     assert.deepEqual(complete(analyzeText(b.text), b.offset).map((c) => c.label), ['NCM9']);
   });
 
   it('offers protocol types, protocols and cells in headers', () => {
-    const a = at('protocol p |¦');
+    const a = cursorAt('protocol p ‸');
     assert.ok(complete(analyzeText(a.text), a.offset).some((c) => c.label === 'sand'));
-    const b = at(LIB + 'cell c1 symmetric { diameter 9 mm; stack Li 50 µm | LPSC 600 µm | Li 50 µm }\nprotocol p1 ccd { start 0.1 mA/cm²; step 0.1 mA/cm²; half-cycle 0.5 h }\nrun p1 on |¦');
+    const b = cursorAt(LIB + 'cell c1 symmetric { diameter 9 mm; stack Li 50 µm | LPSC 600 µm | Li 50 µm }\nprotocol p1 ccd { start 0.1 mA/cm²; step 0.1 mA/cm²; half-cycle 0.5 h }\nrun p1 on ‸');
     assert.deepEqual(complete(analyzeText(b.text), b.offset).map((c) => c.label), ['c1']);
   });
 });
 
 describe('hover on shared units', () => {
   it('gives bare numbers of a list the unit written last', () => {
-    const { text, offset } = at('protocol s sand { currents 0.|¦5, 1 mA/cm²; cutoff -0.4 V }\n');
+    const { text, offset } = cursorAt('protocol s sand { currents 0.‸5, 1 mA/cm²; cutoff -0.4 V }\n');
     assert.match(hover(analyzeText(text), offset)!.markdown, /0\.5 mA\/cm² — current density/);
   });
 });
@@ -103,9 +97,8 @@ describe('code actions', () => {
   });
 
   it('converts the quantity under the cursor to another unit of its dimension', () => {
-    const text = 'study "s" { diameter 9 mm }\n';
-    const start = text.indexOf('9 mm');
-    const conv = codeActions(analyzeText(text), { start, end: start }).filter((c) => c.kind === 'refactor.rewrite');
+    const { text, offset } = cursorAt('study "s" { diameter ‸9 mm }\n');
+    const conv = codeActions(analyzeText(text), { start: offset, end: offset }).filter((c) => c.kind === 'refactor.rewrite');
     const cm = conv.find((c) => c.title === 'Convert to cm')!;
     assert.equal(cm.edits[0].newText, '0.9 cm');
     assert.equal(text.slice(cm.edits[0].start, cm.edits[0].end), '9 mm');
@@ -125,13 +118,13 @@ describe('inlay hints', () => {
 
 describe('navigation', () => {
   const lib = LIB;
-  const main = 'import "lib.cellspec"\ncell c symmetric { diameter 9 mm; stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu }\n';
+  const main = (stack: string) => cursorAt(`import "lib.cellspec"\ncell c symmetric { diameter 9 mm; stack ${stack} }\n`);
 
   it('goes to a definition in an imported file and finds references across files', () => {
-    const { ws } = memoryWorkspace({ 'lib.cellspec': lib, [MAIN_URI]: main });
+    const { text, offset } = main('Cu | ‸Li 50 µm | LPSC 600 µm | Li 50 µm | Cu');
+    const { ws } = memoryWorkspace({ 'lib.cellspec': lib, [MAIN_URI]: text });
     ws.addKnownFile('file:///w/lib.cellspec');
     const a = analyzeSpec(ws, MAIN_URI)!;
-    const offset = main.indexOf('Li 50');
     const def = definition(a, offset)!;
     assert.equal(def.uri, 'file:///w/lib.cellspec');
     assert.equal(lib.slice(def.start, def.end), 'Li');
@@ -141,10 +134,10 @@ describe('navigation', () => {
   });
 
   it('renames in every file, and refuses invalid or taken names', () => {
-    const { ws } = memoryWorkspace({ 'lib.cellspec': lib, [MAIN_URI]: main });
+    const { text, offset } = main('Cu | Li 50 µm | ‸LPSC 600 µm | Li 50 µm | Cu');
+    const { ws } = memoryWorkspace({ 'lib.cellspec': lib, [MAIN_URI]: text });
     ws.addKnownFile('file:///w/lib.cellspec');
     const a = analyzeSpec(ws, MAIN_URI)!;
-    const offset = main.indexOf('LPSC');
     const r = rename(ws, a, offset, 'Li6PS5Cl');
     assert.equal(r.error, undefined);
     assert.equal(r.edits.length, 2);

@@ -13,7 +13,8 @@ import type {
   CodeAction, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint, Location, MarkupContent,
   Position, PublishDiagnosticsParams, Range, SemanticTokens, TextEdit, WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
-import { applyEdits, fileUri, LspClient, offsetAt, positionAt, positionOf, repoRoot, SERVER_BIN, textIn } from './helpers/lspClient';
+import { cursorAt } from './helpers/cursor';
+import { applyEdits, fileUri, LspClient, offsetAt, positionAt, repoRoot, SERVER_BIN, textIn } from './helpers/lspClient';
 
 const ROOT = repoRoot();
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -214,10 +215,10 @@ describe('LSP e2e: the example workspace, read-only', function () {
 
     it('on a cell\'s own `diameter 9 mm` line shows the derived area 0.6362 cm² and its formula', async () => {
       const uri = fileUri(path.join(EXAMPLES, 'hover-own-diameter.cellspec')); // never written to disk
-      const text = 'import "materials.cellspec"\n\ncell own-d symmetric {\n  diameter 9 mm\n  stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu\n}\n';
+      const { text, offset } = cursorAt('import "materials.cellspec"\n\ncell own-d symmetric {\n  dia‸meter 9 mm\n  stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu\n}\n');
       await c.open(uri, text);
       try {
-        const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'diameter 9 mm', 3) });
+        const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: positionAt(text, offset) });
         const md = markdownOf(h);
         assert.match(md, /\*\*area\*\* = 0\.6362 cm²/, md);
         assert.match(md, /A = π d²\/4/, md);

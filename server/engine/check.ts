@@ -7,7 +7,7 @@ import { parameterNames, parseCircuit } from '../domain/circuit';
 import { Span } from './lexer';
 import { Decl, enumValue, headerSpan, PropMap, quantity, Quantity, value } from './model';
 import { BLOCKS, blockKey, PropSpec } from './schema';
-import { closest } from './suggest';
+import { closest, SuggestionBudget, suggestionBudget } from './suggest';
 import { Diagnostic } from './syntax';
 import { parseUnit, toSI, Unit } from '../domain/units';
 import { formatQuantity as fq } from '../domain/format';
@@ -19,12 +19,14 @@ export function check(file: ParsedFile, scope: Scope, refs: Reference[], out: Di
   const report = (s: Span, severity: Severity, code: string, message: string, extra: Partial<Diagnostic> = {}) =>
     out.push({ start: s.start, end: Math.max(s.end, s.start + 1), severity, code, message, ...extra });
 
-  checkReferences(refs, scope, report);
+  // Suggestions among names the input declares share one budget, so hostile input stays linear.
+  const budget = suggestionBudget();
+  checkReferences(refs, scope, report, budget);
   for (const d of file.decls) {
     checkRequired(d, scope, file, report);
     if (d.keyword === 'composite') checkComposite(d, scope, report);
     if (d.keyword === 'protocol') checkEisReference(d, scope, report);
-    checkCircuit(d, file, report);
+    checkCircuit(d, file, report, budget);
     if (d.keyword === 'cell') checkCell(d, scope, report);
     if (d.keyword === 'run') checkRun(d, scope, report, options.plausibility !== false);
     if (d.keyword === 'protocol' && (d.type?.name === 'cycling' || d.type?.name === 'rate')) checkWindow(d.props, report);
@@ -36,10 +38,22 @@ type Report = (s: Span, severity: Severity, code: string, message: string, extra
 
 const NS_WORDS: Record<Reference['ns'], string> = { layer: 'material or composite', cell: 'cell', protocol: 'protocol' };
 
-function checkReferences(refs: Reference[], scope: Scope, report: Report) {
+function checkReferences(refs: Reference[], scope: Scope, report: Report, budget: SuggestionBudget) {
+  // The names of each namespace are listed once, and each unknown name is looked up once.
+  const names = new Map<Reference['ns'], string[]>();
+  const guesses = new Map<string, string | undefined>();
+  const suggest = (r: Reference) => {
+    const key = r.ns + ' ' + r.name;
+    if (!guesses.has(key)) {
+      let candidates = names.get(r.ns);
+      if (!candidates) names.set(r.ns, (candidates = [...scope[r.ns].keys()]));
+      guesses.set(key, closest(r.name, candidates, budget));
+    }
+    return guesses.get(key);
+  };
   for (const r of refs) {
     if (r.target) continue;
-    const guess = closest(r.name, [...scope[r.ns].keys()]);
+    const guess = suggest(r);
     report(r, 'error', 'undefined-reference', `no ${NS_WORDS[r.ns]} named '${r.name}'` + (guess ? `. Did you mean '${guess}'?` : ''),
       guess ? { fixes: [{ title: `Change to '${guess}'`, start: r.start, end: r.end, newText: guess }] } : {});
   }
@@ -94,7 +108,7 @@ function checkRequired(d: Decl, scope: Scope, file: ParsedFile, report: Report) 
 }
 
 /** A circuit string is parsed here so its errors sit at their place inside the string. */
-function checkCircuit(d: Decl, file: ParsedFile, report: Report) {
+function checkCircuit(d: Decl, file: ParsedFile, report: Report, budget: SuggestionBudget) {
   const e = d.props.get('circuit');
   if (!e || e.value?.shape !== 'string') return;
   const tok = e.prop.values[0];
@@ -102,13 +116,15 @@ function checkCircuit(d: Decl, file: ParsedFile, report: Report) {
   if (parsed.ok) {
     // Fixed and bounded parameters must be parameters of this circuit.
     const names = parameterNames(parsed.circuit).map((p) => p.name);
+    const known = new Set(names);
+    let listed: string | undefined; // joined once: a circuit may have thousands of parameters
     for (const key of ['fix', 'bound']) {
       const v = d.props.get(key)?.value;
       if (!v || (v.shape !== 'assignments' && v.shape !== 'bounds')) continue;
       for (const item of v.items) {
-        if (names.includes(item.name)) continue;
-        const guess = closest(item.name, names);
-        report(item, 'error', 'unknown-parameter', `'${item.name}' is not a parameter of ${e.value.text}` + (guess ? `. Did you mean '${guess}'?` : `; its parameters are ${names.join(', ')}`),
+        if (known.has(item.name)) continue;
+        const guess = closest(item.name, names, budget);
+        report(item, 'error', 'unknown-parameter', `'${item.name}' is not a parameter of ${e.value.text}` + (guess ? `. Did you mean '${guess}'?` : `; its parameters are ${(listed ??= names.join(', '))}`),
           guess ? { fixes: [{ title: `Change to '${guess}'`, start: item.start, end: item.end, newText: guess }] } : {});
       }
     }
@@ -219,7 +235,8 @@ function checkRun(run: Decl, scope: Scope, report: Report, plausibility: boolean
     }
   }
   if (f.inventory !== undefined && f.c0 !== undefined && f.dEff && planned.length) {
-    const i = Math.min(...planned.map((q) => q.si));
+    // A loop, not Math.min(...): a list of a million currents would overflow the call stack.
+    const i = planned.reduce((lo, q) => Math.min(lo, q.si), Infinity);
     const t0 = sandTime(f.c0, f.dEff.si, i);
     if (i * t0 > f.inventory) {
       report(header, 'info', 'exceeds-inventory', `Sand's equation predicts ${fq(i * t0, 'mAh/cm²')} stripped at ${fq(i, 'mA/cm²')}, more than the foil's Li inventory ${fq(f.inventory, 'mAh/cm²')}: the foil runs out before Sand depletion`);

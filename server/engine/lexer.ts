@@ -79,10 +79,8 @@ export function tokenize(text: string): Token[] {
     const cp = text.codePointAt(i)!;
     i += cp > 0xffff ? 2 : 1;
     while (i < n && isJunk(text, i)) i += (text.codePointAt(i)! > 0xffff ? 2 : 1);
-    tokens.push({
-      kind: 'error', start, end: i, text: text.slice(start, i),
-      message: `unexpected character${i - start > 1 ? 's' : ''} '${truncate(text.slice(start, i))}'`,
-    });
+    const junk = text.slice(start, i);
+    tokens.push({ kind: 'error', start, end: i, text: junk, message: junkMessage(junk) });
   }
   tokens.push({ kind: 'eof', start: n, end: n, text: '' });
   return tokens;
@@ -99,26 +97,49 @@ function isDigitStart(text: string, i: number): boolean {
   return false;
 }
 
+const NOT_JUNK = /[\s"#{};,:=|±A-Za-z0-9_.\-+]/;
+const JUNK_LATIN1 = Array.from({ length: 256 }, (_, c) => !NOT_JUNK.test(String.fromCharCode(c)));
+
 function isJunk(text: string, i: number): boolean {
-  const c = text[i];
-  return !(/[\s"#{};,:=|±A-Za-z0-9_.\-+]/.test(c));
+  const c = text.charCodeAt(i);
+  return c < 256 ? JUNK_LATIN1[c] : !NOT_JUNK.test(text[i]);
+}
+
+// Random text has millions of short junk runs, mostly the same few: their messages are made once.
+const junkMessages = new Map<string, string>();
+
+function junkMessage(junk: string): string {
+  let m = junkMessages.get(junk);
+  if (m === undefined) {
+    m = `unexpected character${junk.length > 1 ? 's' : ''} '${truncate(junk)}'`;
+    if (junk.length <= 8 && junkMessages.size < 4096) junkMessages.set(junk, m);
+  }
+  return m;
 }
 
 function lexString(text: string, i: number, tokens: Token[]): number {
   const start = i;
+  // The value is built from slices between escapes, not character by character (a 10 MB string
+  // would otherwise be ten million concatenations).
   let value = '';
-  i++;
+  let run = ++i;
   while (i < text.length) {
     const c = text[i];
     if (c === '"') {
+      value += text.slice(run, i);
       tokens.push({ kind: 'string', start, end: i + 1, text: text.slice(start, i + 1), value });
       return i + 1;
     }
     if (c === '\n' || c === '\r') break;
-    if (c === '\\' && i + 1 < text.length && text[i + 1] !== '\n') { value += text[i + 1]; i += 2; continue; }
-    value += c;
+    if (c === '\\' && i + 1 < text.length && text[i + 1] !== '\n') {
+      value += text.slice(run, i) + text[i + 1];
+      i += 2;
+      run = i;
+      continue;
+    }
     i++;
   }
+  value += text.slice(run, i);
   tokens.push({
     kind: 'error', start, end: i, text: text.slice(start, i), value,
     message: 'unterminated string: add the closing \'"\' on the same line',

@@ -12,9 +12,9 @@ const MAX_DEPTH = 8;
 
 export function parse(text: string): SyntaxTree {
   const all = tokenize(text);
-  const comments: Token[] = [];
-  const tokens: Token[] = [];
-  for (const t of all) (t.kind === 'comment' ? comments : tokens).push(t);
+  const comments = all.filter((t) => t.kind === 'comment');
+  // Without comments the parser reads the token list itself, not a copy (hostile inputs have millions).
+  const tokens = comments.length ? all.filter((t) => t.kind !== 'comment') : all;
   const p = new Parser(text, tokens);
   const declarations = p.document();
   return { text, tokens: all, comments, declarations, diagnostics: p.diagnostics };

@@ -15,8 +15,9 @@ export interface Token extends Span {
   value?: string;
   /** number: the unit written after it, if any */
   unit?: Span & { text: string; known: boolean };
-  /** error tokens: what is wrong */
+  /** error tokens: what is wrong, and the diagnostic code when it is not a bad character */
   message?: string;
+  code?: string;
 }
 
 const SINGLE_PUNCT = new Set(['{', '}', ';', ',', ':', '=', '|', '±']);
@@ -38,17 +39,35 @@ const UNIT_CHARS = /[A-Za-zµμ°℃%Ω²³⁻¹^0-9/·*\-]+/y;
 const UNITISH = /[/²³^µμ°%Ω·]/;
 const MAX_UNIT_WORDS = 4;
 
+/**
+ * A spec line holds a declaration header or a few properties: hundreds of characters. Past this,
+ * a line is pasted data or an attack; it is read up to here and the rest of it is one error, so
+ * a 10 MB line costs what 64 KB do (VS Code stops tokenizing long lines for the same reason).
+ */
+export const MAX_LINE_CHARS = 65536;
+
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   const n = text.length;
+  let lineStart = 0;
   while (i < n) {
+    if (i - lineStart >= MAX_LINE_CHARS) {
+      const lf = text.indexOf('\n', i), cr = text.indexOf('\r', i);
+      const end = lf < 0 ? (cr < 0 ? n : cr) : cr < 0 ? lf : Math.min(lf, cr);
+      const length = end - lineStart;
+      tokens.push({ kind: 'error', start: i, end, text: '', code: 'line-too-long', message: `this line is ${length.toLocaleString('en')} characters long; only its first ${MAX_LINE_CHARS.toLocaleString('en')} are read (a spec line holds a declaration or a few properties)` });
+      i = end;
+      lineStart = end;
+      continue;
+    }
     const c = text[i];
     if (c === ' ' || c === '\t' || c === '\uFEFF') { i++; continue; }
     if (c === '\r' || c === '\n') {
       const start = i;
       i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
       tokens.push({ kind: 'newline', start, end: i, text: '\n' });
+      lineStart = i;
       continue;
     }
     if (c === '#') {

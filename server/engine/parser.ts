@@ -13,11 +13,15 @@ const MAX_DEPTH = 8;
 export function parse(text: string): SyntaxTree {
   const all = tokenize(text);
   const comments = all.filter((t) => t.kind === 'comment');
+  // The rest of an overlong line is reported once, whatever the parser is doing there, and not parsed.
+  const cut = all.filter((t) => t.code === 'line-too-long');
   // Without comments the parser reads the token list itself, not a copy (hostile inputs have millions).
-  const tokens = comments.length ? all.filter((t) => t.kind !== 'comment') : all;
+  const tokens = comments.length || cut.length ? all.filter((t) => t.kind !== 'comment' && t.code !== 'line-too-long') : all;
   const p = new Parser(text, tokens);
   const declarations = p.document();
-  return { text, tokens: all, comments, declarations, diagnostics: p.diagnostics };
+  const long: Diagnostic[] = cut.map((t) => ({ start: t.start, end: t.end, severity: 'error', code: 'line-too-long', message: t.message! }));
+  const diagnostics = long.length ? [...long, ...p.diagnostics].sort((a, b) => a.start - b.start) : p.diagnostics;
+  return { text, tokens: all, comments, declarations, diagnostics };
 }
 
 class Parser {

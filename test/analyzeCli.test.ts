@@ -119,7 +119,8 @@ describe('cellspec analyze --json on the example study', function () {
   });
 });
 
-describe('cellspec check with data', () => {
+describe('cellspec check with data', function () {
+  this.timeout(120000);
   it('reports a broken data file with its name and line and exits 1', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-check-data-'));
     fs.writeFileSync(path.join(dir, 'lib.cellspec'), fs.readFileSync('examples/materials.cellspec'));
@@ -138,7 +139,8 @@ describe('cellspec check with data', () => {
   });
 });
 
-describe('a run with a column mapping', () => {
+describe('a run with a column mapping', function () {
+  this.timeout(120000);
   it('reads a file whose column names are not recognised', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-mapping-'));
     fs.writeFileSync(path.join(dir, 'lib.cellspec'), fs.readFileSync('examples/materials.cellspec'));

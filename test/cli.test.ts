@@ -12,7 +12,9 @@ function run(args: string[], cwd = process.cwd()) {
   return { status: r.status, out: r.stdout + r.stderr };
 }
 
-describe('cellspec check', () => {
+describe('cellspec check', function () {
+  // Each test runs the CLI as a process; on a loaded machine one check of the study takes seconds.
+  this.timeout(120000);
   it('passes the example study with warnings only (exit 0)', () => {
     const r = run(['check', 'examples/study.cellspec', 'examples/materials.cellspec']);
     assert.equal(r.status, 0, r.out);

@@ -300,7 +300,7 @@ function runDerived(run: Decl, scope: Scope, owner: string, push: (d: Derived) =
       currents('current', [i]);
       const predicted = sand([i]);
       const times = [predicted, cap ? cap.si / i.si : undefined, inventoryBound([i])].filter((x): x is number => x !== undefined);
-      seconds = times.length ? Math.min(...times) : undefined;
+      seconds = times.length ? times.reduce((m, t) => Math.min(m, t), Infinity) : undefined;
       break;
     }
     case 'sand': {
@@ -311,7 +311,7 @@ function runDerived(run: Decl, scope: Scope, owner: string, push: (d: Derived) =
       // Each current runs until Sand depletion or until the foil is used up, whichever is first.
       const perCurrent = list.map((q) => [f.c0 !== undefined && f.dEff ? phys.sandTime(f.c0, f.dEff.si, q.si) : undefined, inventoryBound([q])]
         .filter((x): x is number => x !== undefined));
-      seconds = perCurrent.every((t) => t.length) ? perCurrent.reduce((s, t) => s + Math.min(...t), 0) : undefined;
+      seconds = perCurrent.every((t) => t.length) ? perCurrent.reduce((s, t) => s + t.reduce((m, x) => Math.min(m, x), Infinity), 0) : undefined;
       break;
     }
     case 'cycling':

@@ -39,6 +39,8 @@ export function analyzeSpec(ws: Workspace, uri: string, options: SpecOptions = {
 /** Depth-first over imports; reports missing files and cycles on the import in this file. */
 function collectImports(ws: Workspace, root: ParsedFile, diagnostics: Diagnostic[]): ParsedFile[] {
   const seen = new Map<string, ParsedFile>([[root.uri, root]]);
+  /** Imports of the root already reported as closing a cycle (a Set: thousands of self-imports stay linear). */
+  const cyclesReported = new Set<number>();
   const visit = (file: ParsedFile, stack: string[], reportOn?: Decl) => {
     for (const d of file.decls) {
       if (d.keyword !== 'import' || !d.importPath) continue;
@@ -48,7 +50,8 @@ function collectImports(ws: Workspace, root: ParsedFile, diagnostics: Diagnostic
       if (stack.includes(target)) {
         // Report once, in the root file, on its own import that leads into the cycle.
         const chain = [...stack.slice(stack.indexOf(target)), target].map(baseName).join(' → ');
-        if (!diagnostics.some((x) => x.code === 'import-cycle' && x.start === span.start)) {
+        if (!cyclesReported.has(span.start)) {
+          cyclesReported.add(span.start);
           diagnostics.push({ start: span.start, end: span.end, severity: 'error', code: 'import-cycle', message: `import cycle: ${chain}`,
             related: [{ uri: file.uri, start: d.syntax.start, end: d.syntax.end, message: 'the import that closes the cycle' }] });
         }

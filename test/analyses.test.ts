@@ -11,7 +11,7 @@ import { sandFit } from '../server/analyses/sand';
 import { criticalStripping } from '../server/analyses/stripping';
 import { FARADAY, concentration, discArea, foilInventory, sandTime } from '../server/domain/physics';
 import {
-  CyclePlan, StaircaseOptions, StrippingTraceOptions, cyclingTrace, gaussian, spectrum, staircaseTrace,
+  CyclePlan, SpectrumOptions, StaircaseOptions, StrippingTraceOptions, cyclingTrace, gaussian, noisySpectrum, spectrum, staircaseTrace,
   strippingCrossing, strippingTrace,
 } from './helpers/traces';
 
@@ -365,6 +365,58 @@ describe('analyses: ohmicResistance (EIS)', () => {
     const bent = ok(ohmicResistance({ frequency: [1e6, 6e5, 4e5, 2.5e5], zReal: [10, 10.1, 10.5, 11.5], zImag: [-0.5, -2, -3.5, -4.4] }));
     assert.equal(bent.method, 'highest-frequency');
     assert.equal(bent.rOhm.value, 10);
+  });
+
+  // Issue: the intercept of a noisy spectrum rested on three points; 5.2 Ω for an R_inf of 10 Ω, no warning.
+  // R0 = 10 Ω, a first arc of 30 Ω (τ = 0.3 µs, top at 0.5 MHz, α = 0.9), a second of 200 Ω; 1 MHz to
+  // 0.1 Hz, noise 1 % of |Z|.
+  const firstArcAtTheTop: SpectrumOptions = { r0: 10, arcs: [{ r: 30, c: 1e-8, alpha: 0.9 }, { r: 200, c: 5e-5 }], fHigh: 1e6, fLow: 0.1 };
+
+  it('a noisy spectrum: the intercept is fitted to the first arc and its error lies within its standard error', () => {
+    const r = ok(ohmicResistance(noisySpectrum(firstArcAtTheTop, 0.01, 16))); // 5.24 Ω before, no warning
+    assert.equal(r.method, 'arc-extrapolation');
+    assert.ok(r.rOhm.stderr !== undefined && r.rOhm.stderr > 0, 'a standard error');
+    assert.ok(Math.abs(r.rOhm.value - 10) <= 2 * r.rOhm.stderr, `${r.rOhm.value} ± ${r.rOhm.stderr} Ω for R_inf = 10 Ω`);
+    assert.ok(r.fitted! > 3, `${r.fitted} points fitted`);
+    assert.ok(r.warnings.some((w) => /poorly determined/.test(w)), 'a standard error of a fifth of the value is worth a warning');
+    // Noise-free, the same spectrum gives R_inf within 0.5 % and a small standard error.
+    const clean = ok(ohmicResistance(spectrum(firstArcAtTheTop)));
+    close(clean.rOhm.value, 10, 0.005, 'noise-free');
+  });
+
+  it('over 40 noise draws the stated standard error covers the error about as often as it should', () => {
+    const draws: [SpectrumOptions, number][] = [[firstArcAtTheTop, 0.01], [{ ...firstArcAtTheTop, arcs: [{ r: 30, c: 3e-8, alpha: 0.9 }, { r: 200, c: 5e-5 }] }, 0.02]];
+    for (const [o, noise] of draws) {
+      let covered = 0, bounds = 0;
+      for (let seed = 1; seed <= 40; seed++) {
+        const r = ok(ohmicResistance(noisySpectrum(o, noise, seed)));
+        if (r.bound === 'upper') { bounds++; assert.ok(r.warnings.some((w) => /upper bound/.test(w))); continue; }
+        assert.ok(r.rOhm.stderr !== undefined, `seed ${seed}: no standard error`);
+        if (Math.abs(r.rOhm.value - 10) <= 2 * r.rOhm.stderr) covered++;
+      }
+      assert.ok(covered >= 0.8 * (40 - bounds) && bounds <= 4, `${covered} of ${40 - bounds} within 2 SE, ${bounds} upper bounds (noise ${noise})`);
+    }
+  });
+
+  it('an inductive crossing: a local fit around the sign change, with a standard error that covers the error', () => {
+    const o = { r0: 10, arcs: [{ r: 20, c: 1e-6 }, { r: 200, c: 5e-5 }], inductance: 1e-6, fHigh: 1e6, fLow: 0.1 };
+    const truth = ok(ohmicResistance(spectrum(o))).rOhm.value; // the crossing of the noise-free spectrum
+    let covered = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = ok(ohmicResistance(noisySpectrum(o, 0.01, seed)));
+      assert.equal(r.method, 'crossing');
+      if (Math.abs(r.rOhm.value - truth) <= 2 * r.rOhm.stderr!) covered++;
+    }
+    assert.ok(covered >= 32, `${covered} of 40 within 2 SE`);
+  });
+
+  it('compares the intercept with the DRT\'s R∞ when given one', () => {
+    const z = spectrum({ r0: 15.2, arcs: [{ r: 20, c: 5e-8 }, { r: 200, c: 5e-5 }] });
+    assert.deepEqual(ok(ohmicResistance({ ...z, rInf: { value: 15.3, unit: 'Ω', stderr: 0.1 } })).warnings, []);
+    const off = ok(ohmicResistance({ ...z, rInf: { value: 12, unit: 'Ω', stderr: 0.1 } }));
+    assert.ok(off.warnings.some((w) => /DRT's R∞ \(12 ± 0\.1 Ω\) differ/.test(w)), off.warnings.join('\n'));
+    // An R∞ at the DRT's bound (0) says nothing.
+    assert.deepEqual(ok(ohmicResistance({ ...z, rInf: { value: 0, unit: 'Ω', stderr: 0 } })).warnings, []);
   });
 
   it('bad input', () => {

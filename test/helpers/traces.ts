@@ -264,3 +264,14 @@ export function cyclingTrace(o: CyclingTraceOptions): Trace & { cycle: number[] 
   });
   return tr;
 }
+
+/** A spectrum with Gaussian noise of σ = `relative` · |Z| on the real and imaginary parts alike. */
+export function noisySpectrum(o: SpectrumOptions, relative: number, seed: number): { frequency: number[]; zReal: number[]; zImag: number[] } {
+  const z = spectrum(o);
+  const g = gaussian(seed);
+  return {
+    frequency: z.frequency,
+    zReal: z.zReal.map((v, i) => v + relative * Math.hypot(v, z.zImag[i]) * g()),
+    zImag: z.zImag.map((v, i) => v + relative * Math.hypot(z.zReal[i], v) * g()),
+  };
+}

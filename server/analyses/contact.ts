@@ -182,23 +182,37 @@ function compareWithDrt(r: Estimate, rInf: Estimate, bound: 'upper' | undefined,
 export interface ContactPoint {
   capacity: number; // C/m² stripped when the spectrum was taken
   rOhm: number;     // Ω
+  /** Standard error of rOhm (Ω), propagated into the retention. */
+  stderr?: number;
+  /** rOhm is only an upper bound (a spectrum that does not reach the real axis). */
+  upperBound?: boolean;
+  /** What the point is, for warnings (its file). */
+  label?: string;
+}
+
+export interface ContactOptions {
+  /** How R_ohm was found, for the derivation ("the high-frequency intercept"). */
+  method?: string;
 }
 
 export interface ContactValues {
   /** Per point in order of capacity: a_i = (R_first / R_i)². */
-  series: { capacity: Estimate; rOhm: Estimate; retention: Estimate }[];
+  series: { capacity: Estimate; rOhm: Estimate; retention: Estimate; upperBound?: boolean }[];
   /** The retention at the last point (''). */
   final: Estimate;
 }
 
 export type ContactResult = Result<ContactValues>;
 
-/** Contact retention a = S_active/S_initial = (R_first/R_i)², with R_first at the lowest capacity. */
-export function contactRetention(points: readonly ContactPoint[]): ContactResult {
-  return guarded('contactRetention', () => runRetention(points));
+/**
+ * Contact retention a = S_active/S_initial = (R_first/R_i)², with R_first at the lowest capacity;
+ * standard errors by propagation, σ_a / a = 2 √((σ_first/R_first)² + (σ_i/R_i)²).
+ */
+export function contactRetention(points: readonly ContactPoint[], options: ContactOptions = {}): ContactResult {
+  return guarded('contactRetention', () => runRetention(points, options));
 }
 
-function runRetention(points: readonly ContactPoint[]): ContactResult {
+function runRetention(points: readonly ContactPoint[], options: ContactOptions): ContactResult {
   if (!Array.isArray(points)) return failure('points must be an array of { capacity, rOhm }');
   const warnings: string[] = [];
   const ok = points.filter((p) => Number.isFinite(p?.capacity) && Number.isFinite(p?.rOhm) && p.rOhm > 0);
@@ -206,14 +220,35 @@ function runRetention(points: readonly ContactPoint[]): ContactResult {
   if (ok.length < 2) return failure(`contact retention needs at least 2 points (before and after stripping); got ${ok.length} usable`, warnings);
   const sorted = [...ok].sort((a, b) => a.capacity - b.capacity);
   if (sorted.some((p, k) => p !== ok[k])) warnings.push('The points were not in order of stripped capacity; they were sorted, and the first is the one with the least capacity.');
-  const r0 = sorted[0].rOhm;
-  const rows = sorted.map((p) => ({ capacity: est(p.capacity, 'C/m²'), rOhm: est(p.rOhm, 'Ω'), retention: est((r0 / p.rOhm) ** 2, '') }));
+  const first = sorted[0];
+  const r0 = first.rOhm;
+  const rel0 = relative(first);
+  const rows = sorted.map((p, k) => {
+    const a = (r0 / p.rOhm) ** 2;
+    const rel = relative(p);
+    const se = k === 0 ? undefined : rel0 !== undefined && rel !== undefined ? 2 * a * Math.hypot(rel0, rel) : undefined;
+    return { capacity: est(p.capacity, 'C/m²'), rOhm: est(p.rOhm, 'Ω', p.stderr), retention: est(a, '', se), upperBound: p.upperBound || undefined };
+  });
+  boundWarnings(sorted, warnings);
   const last = rows[rows.length - 1];
   if (last.retention.value > 1.05) warnings.push(`The resistance fell during stripping (${formatNumber(r0)} → ${formatNumber(last.rOhm.value)} Ω): a retention above 1 means better contact than at the start, which the model of eq. 2 does not expect.`);
+  const how = options.method ? `, R_ohm from ${options.method}` : '';
   return {
     ok: true, series: rows, final: last.retention,
-    derivation: `a = (R_first/R)² with R_first = ${formatNumber(r0)} Ω at ${formatNumber(sorted[0].capacity)} C/m²; at ${formatNumber(last.capacity.value)} C/m², R = ${formatNumber(last.rOhm.value)} Ω gives a = ${formatNumber(last.retention.value)}.`,
+    derivation: `a = (R_first/R)²${how}, with R_first = ${formatNumber(r0)} Ω at ${formatNumber(first.capacity)} C/m²; at ${formatNumber(last.capacity.value)} C/m², R = ${formatNumber(last.rOhm.value)} Ω gives a = ${formatNumber(last.retention.value)}${last.retention.stderr !== undefined ? ` ± ${formatNumber(last.retention.stderr, 2)}` : ''}.`,
     warnings,
     points: [series('contact retention', 'line', 'C/m²', '', { x: rows.map((r) => r.capacity.value), y: rows.map((r) => r.retention.value) })],
   };
+}
+
+function relative(p: ContactPoint): number | undefined {
+  return p.stderr !== undefined && Number.isFinite(p.stderr) ? p.stderr / p.rOhm : undefined;
+}
+
+/** R_first too high overstates every a; a later R too high understates its own a. */
+function boundWarnings(sorted: readonly ContactPoint[], warnings: string[]): void {
+  const name = (p: ContactPoint) => p.label ?? `${formatNumber(p.capacity)} C/m²`;
+  const later = sorted.slice(1).filter((p) => p.upperBound).map(name);
+  if (sorted[0].upperBound) warnings.push(`R_first (${name(sorted[0])}) is only an upper bound (the spectrum does not reach the real axis): every retention here may be too high.`);
+  if (later.length) warnings.push(`R_ohm of ${later.join(', ')} is only an upper bound (the spectrum does not reach the real axis): the retention there is a lower bound.`);
 }

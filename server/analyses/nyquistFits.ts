@@ -39,24 +39,7 @@ export function circleIntercept(x: readonly number[], y: readonly number[]): Cir
   const u = x.map((v) => (v - mx) / scale), w = y.map((v) => (v - my) / scale);
   const start = kasa(u, w);
   if (!start) return undefined;
-  let c: number[] = start;
-  const ssrOf = (q: number[]) => u.reduce((s, _, i) => s + (Math.hypot(u[i] - q[0], w[i] - q[1]) - q[2]) ** 2, 0);
-  let ssr = ssrOf(c);
-  for (let iter = 0; iter < 50; iter++) {
-    const { jtj, jtd } = normalEquations(u, w, c);
-    const step = solve(jtj, jtd.map((v) => -v));
-    if (!step) break;
-    let t = 1, next = c, nextSsr = Infinity;
-    for (; t > 1e-6; t /= 2) {
-      next = c.map((v, k) => v + t * step[k]);
-      nextSsr = ssrOf(next);
-      if (nextSsr <= ssr) break;
-    }
-    if (!(nextSsr <= ssr)) break;
-    const moved = Math.hypot(...step.map((s) => t * s));
-    c = next; ssr = nextSsr;
-    if (moved < 1e-12) break;
-  }
+  const { c, ssr } = refineCircle(u, w, start);
   const [xc, yc, r] = [mx + c[0] * scale, my + c[1] * scale, Math.abs(c[2]) * scale];
   const disc = r * r - yc * yc;
   if (!(disc >= 0) || !(r > 0)) return undefined;
@@ -74,6 +57,28 @@ export function circleIntercept(x: readonly number[], y: readonly number[]): Cir
     }
   }
   return { value, stderr, n, xc, yc, r };
+}
+
+/** Gauss–Newton on the distances to the circle [xc, yc, r], with step halving; never worse than the start. */
+function refineCircle(u: number[], w: number[], start: number[]): { c: number[]; ssr: number } {
+  const ssrOf = (q: number[]) => u.reduce((s, _, i) => s + (Math.hypot(u[i] - q[0], w[i] - q[1]) - q[2]) ** 2, 0);
+  let c = start, ssr = ssrOf(c);
+  for (let iter = 0; iter < 50; iter++) {
+    const { jtj, jtd } = normalEquations(u, w, c);
+    const step = solve(jtj, jtd.map((v) => -v));
+    if (!step) break;
+    let t = 1, next = c, nextSsr = Infinity;
+    for (; t > 1e-6; t /= 2) {
+      next = c.map((v, k) => v + t * step[k]);
+      nextSsr = ssrOf(next);
+      if (nextSsr <= ssr) break;
+    }
+    if (!(nextSsr <= ssr)) break;
+    const moved = Math.hypot(...step.map((x) => t * x));
+    c = next; ssr = nextSsr;
+    if (moved < 1e-12) break;
+  }
+  return { c, ssr };
 }
 
 /** Algebraic (Kåsa) circle: least squares of x² + y² + D x + E y + F = 0; [xc, yc, r]. */

@@ -657,10 +657,10 @@ describe('readers: impedance columns and header-less spectra', () => {
     const imag: [string, number][] = [
       ['Imag', 1], ['Zimg', 1], ["Z''", 1], ["-Z''", -1], ['Z"', 1], ['-Z"', -1], ['Im(Z)', 1], ['-Im(Z)', -1], ['Zi', 1], ['-Zi', -1],
       ['Zimag', 1], ['Z_imag', 1], ['Z imag', 1], ['Imaginary', 1], ['Im Z', 1], ['-Imag', -1], ['Imag(Z)', 1], ['-Zimg', -1],
-      ['Zimg (Ohm)', 1], ["-Z'' (Ω)", -1], ["Z''/Ohm", 1], ['Im(Z) [Ohm]', 1], ["Z'' (kOhm)", 1e3], ['Z" (ohm)', 1],
+      ['Zimg (Ohm)', 1], ["-Z'' (Ω)", -1], ['Z″', 1], ['-Z″ (Ohm)', -1], ["Z''/Ohm", 1], ['Im(Z) [Ohm]', 1], ["Z'' (kOhm)", 1e3], ['Z" (ohm)', 1],
     ];
     const real: [string, number][] = [
-      ['Real', 1], ['Zreal', 1], ["Z'", 1], ['Re(Z)', 1], ['Zr', 1], ['Z_real', 1], ['Zre', 1], ['Real(Z)', 1], ['Re Z', 1], ["Z' (Ohm)", 1], ['Zreal (mOhm)', 1e-3],
+      ['Real', 1], ['Zreal', 1], ["Z'", 1], ['Z′', 1], ['Re(Z)', 1], ['Zr', 1], ['Z_real', 1], ['Zre', 1], ['Real(Z)', 1], ['Re Z', 1], ["Z' (Ohm)", 1], ['Zreal (mOhm)', 1e-3],
     ];
     for (const [h, factor] of imag) {
       const s = classifyColumn(h);

@@ -113,11 +113,11 @@ interface Rule {
 const r = (re: RegExp, kind: ColumnKind, priority: number, extra: Partial<Rule> = {}): Rule => ({ re, kind, priority, ...extra });
 
 // Spellings of Im(Z) and Re(Z) in impedance exports (EC-Lab, ZPlot Z''(b), Gamry Zimag, Zahner
-// Zimg, NOVA -Z'', hand-made Real/Imag), matched on the lower-cased name without its unit. A bare
+// Zimg, NOVA -Z'', hand-made Real/Imag, primes as ′ ″), matched on the lower-cased name without its unit. A bare
 // "Im" is Gamry's current, not Im(Z). A leading minus (-Z'', -Im(Z)) flips the sign.
 const OF_Z = String.raw`\s*\(\s*z\s*\)`;
-const IMAG = String.raw`im${OF_Z}|imag(inary)?(${OF_Z})?|im\s*z|z\s*''(\s*\(b\))?|z\s*"|z[ _]?i(m(ag(inary)?|g)?)?`;
-const REAL = String.raw`re${OF_Z}|real(${OF_Z})?|re\s*z|z\s*'(\s*\(a\))?|z[ _]?r(e(al)?)?`;
+const IMAG = String.raw`im${OF_Z}|imag(inary)?(${OF_Z})?|im\s*z|z\s*(''|″|′′)(\s*\(b\))?|z\s*"|z[ _]?i(m(ag(inary)?|g)?)?`;
+const REAL = String.raw`re${OF_Z}|real(${OF_Z})?|re\s*z|z\s*('|′)(\s*\(a\))?|z[ _]?r(e(al)?)?`;
 
 // Matched against the lower-cased name (unit removed, blanks collapsed); the first match wins.
 const RULES: Rule[] = [

@@ -73,7 +73,8 @@ function contactLines(c: ContactOutcome): ResultLine[] {
   }
   const ret = c.retention;
   if (ret?.ok) {
-    const low = ret.series[ret.series.length - 1].upperBound ? ' (a lower bound: R_ohm there is an upper bound)' : '';
+    const lastBound = ret.series[ret.series.length - 1].upperBound, firstBound = ret.series[0].upperBound;
+    const low = lastBound && !firstBound ? ' (a lower bound: R_ohm there is an upper bound)' : firstBound && !lastBound ? ' (perhaps too high: R_first is an upper bound)' : lastBound ? ' (uncertain: both R_first and R_last are upper bounds)' : '';
     out.push({ label: 'contact', text: `${formatNumber(ret.final.value * 100, 3)} % retained${low}`, derivation: ret.derivation });
   }
   return out;

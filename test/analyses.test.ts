@@ -5,13 +5,13 @@ import { allFinite, close, fails, ok } from './helpers/results';
 import { compareCurrent, compareCycleCount, compareWindow } from '../server/analyses/planCheck';
 import { detectShort } from '../server/analyses/ccd';
 import { contactRetention, ohmicResistance } from '../server/analyses/contact';
-import { CyclingInput, cyclingSummary, rateTable } from '../server/analyses/cycling';
+import { CyclingInput, CyclingValues, cyclingSummary, rateTable } from '../server/analyses/cycling';
 import { Failure, Result, Success, tTestP } from '../server/analyses/common';
 import { sandFit } from '../server/analyses/sand';
 import { criticalStripping } from '../server/analyses/stripping';
 import { FARADAY, concentration, discArea, foilInventory, sandTime } from '../server/domain/physics';
 import {
-  CyclePlan, StaircaseOptions, StrippingTraceOptions, cyclingTrace, gaussian, spectrum, staircaseTrace,
+  CyclePlan, SpectrumOptions, StaircaseOptions, StrippingTraceOptions, cyclingTrace, gaussian, noisySpectrum, spectrum, staircaseTrace,
   strippingCrossing, strippingTrace,
 } from './helpers/traces';
 
@@ -367,6 +367,58 @@ describe('analyses: ohmicResistance (EIS)', () => {
     assert.equal(bent.rOhm.value, 10);
   });
 
+  // Issue: the intercept of a noisy spectrum rested on three points; 5.2 Ω for an R_inf of 10 Ω, no warning.
+  // R0 = 10 Ω, a first arc of 30 Ω (τ = 0.3 µs, top at 0.5 MHz, α = 0.9), a second of 200 Ω; 1 MHz to
+  // 0.1 Hz, noise 1 % of |Z|.
+  const firstArcAtTheTop: SpectrumOptions = { r0: 10, arcs: [{ r: 30, c: 1e-8, alpha: 0.9 }, { r: 200, c: 5e-5 }], fHigh: 1e6, fLow: 0.1 };
+
+  it('a noisy spectrum: the intercept is fitted to the first arc and its error lies within its standard error', () => {
+    const r = ok(ohmicResistance(noisySpectrum(firstArcAtTheTop, 0.01, 16))); // 5.24 Ω before, no warning
+    assert.equal(r.method, 'arc-extrapolation');
+    assert.ok(r.rOhm.stderr !== undefined && r.rOhm.stderr > 0, 'a standard error');
+    assert.ok(Math.abs(r.rOhm.value - 10) <= 2 * r.rOhm.stderr, `${r.rOhm.value} ± ${r.rOhm.stderr} Ω for R_inf = 10 Ω`);
+    assert.ok(r.fitted! > 3, `${r.fitted} points fitted`);
+    assert.ok(r.warnings.some((w) => /poorly determined/.test(w)), 'a standard error of a fifth of the value is worth a warning');
+    // Noise-free, the same spectrum gives R_inf within 0.5 % and a small standard error.
+    const clean = ok(ohmicResistance(spectrum(firstArcAtTheTop)));
+    close(clean.rOhm.value, 10, 0.005, 'noise-free');
+  });
+
+  it('over 40 noise draws the stated standard error covers the error about as often as it should', () => {
+    const draws: [SpectrumOptions, number][] = [[firstArcAtTheTop, 0.01], [{ ...firstArcAtTheTop, arcs: [{ r: 30, c: 3e-8, alpha: 0.9 }, { r: 200, c: 5e-5 }] }, 0.02]];
+    for (const [o, noise] of draws) {
+      let covered = 0, bounds = 0;
+      for (let seed = 1; seed <= 40; seed++) {
+        const r = ok(ohmicResistance(noisySpectrum(o, noise, seed)));
+        if (r.bound === 'upper') { bounds++; assert.ok(r.warnings.some((w) => /upper bound/.test(w))); continue; }
+        assert.ok(r.rOhm.stderr !== undefined, `seed ${seed}: no standard error`);
+        if (Math.abs(r.rOhm.value - 10) <= 2 * r.rOhm.stderr) covered++;
+      }
+      assert.ok(covered >= 0.8 * (40 - bounds) && bounds <= 4, `${covered} of ${40 - bounds} within 2 SE, ${bounds} upper bounds (noise ${noise})`);
+    }
+  });
+
+  it('an inductive crossing: a local fit around the sign change, with a standard error that covers the error', () => {
+    const o = { r0: 10, arcs: [{ r: 20, c: 1e-6 }, { r: 200, c: 5e-5 }], inductance: 1e-6, fHigh: 1e6, fLow: 0.1 };
+    const truth = ok(ohmicResistance(spectrum(o))).rOhm.value; // the crossing of the noise-free spectrum
+    let covered = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = ok(ohmicResistance(noisySpectrum(o, 0.01, seed)));
+      assert.equal(r.method, 'crossing');
+      if (Math.abs(r.rOhm.value - truth) <= 2 * r.rOhm.stderr!) covered++;
+    }
+    assert.ok(covered >= 32, `${covered} of 40 within 2 SE`);
+  });
+
+  it('compares the intercept with the DRT\'s R∞ when given one', () => {
+    const z = spectrum({ r0: 15.2, arcs: [{ r: 20, c: 5e-8 }, { r: 200, c: 5e-5 }] });
+    assert.deepEqual(ok(ohmicResistance({ ...z, rInf: { value: 15.3, unit: 'Ω', stderr: 0.1 } })).warnings, []);
+    const off = ok(ohmicResistance({ ...z, rInf: { value: 12, unit: 'Ω', stderr: 0.1 } }));
+    assert.ok(off.warnings.some((w) => /DRT's R∞ \(12 ± 0\.1 Ω\) differ/.test(w)), off.warnings.join('\n'));
+    // An R∞ at the DRT's bound (0) says nothing.
+    assert.deepEqual(ok(ohmicResistance({ ...z, rInf: { value: 0, unit: 'Ω', stderr: 0 } })).warnings, []);
+  });
+
   it('bad input', () => {
     fails(ohmicResistance({ frequency: [], zReal: [], zImag: [] }), /empty/);
     fails(ohmicResistance({ frequency: [1, 2], zReal: [1], zImag: [1, 2] }), /same length/);
@@ -488,6 +540,64 @@ describe('analyses: cyclingSummary', () => {
       assert.equal(row.n, 5);
     });
     close(t.recovery!.value, 167.5 / 168.9, 0.005, 'recovery');
+  });
+
+  // Issue: unsampled gaps between half cycles biased the capacities by +0.3 %, and the file's own
+  // capacity counters were ignored. The goal: per-cycle capacity and CE within 0.2 % of the truth.
+  const within = (r: ReturnType<typeof ok<CyclingValues>>, p: CyclePlan[], rel: number, what: string) => {
+    assert.equal(r.cycles.length, p.length, what);
+    r.cycles.forEach((c, k) => {
+      close(c.charge.total.value, p[k].charge, rel, `${what}: charge of cycle ${k + 1}`);
+      close(c.discharge.total.value, p[k].discharge, rel, `${what}: discharge of cycle ${k + 1}`);
+      close(c.ce!.value, p[k].discharge / p[k].charge, rel, `${what}: CE of cycle ${k + 1}`);
+    });
+  };
+
+  it('unsampled rests between half cycles: no trapezoid across the gap where the current changes sign', () => {
+    const p = plans(10, (c) => (c === 1 ? 0.85 : 0.998));
+    // 60 s sampling; the 120 s rests are not logged, so a charge's last sample (+I) is followed by
+    // the discharge's first (-I) 120 s later: a trapezoid across adds I·30 s to both (+0.3 %).
+    const tr = cyclingTrace({ cycles: p, dt: 60, rest: 120, unloggedRest: true });
+    for (const cycle of [undefined, tr.cycle]) {
+      const r = ok(cyclingSummary(input(tr, { cycle })));
+      within(r, p, 0.002, cycle ? 'by the cycle column' : 'by the current sign');
+      within(r, p, 1e-9, 'exactly'); // nothing flowed in the gaps
+      assert.deepEqual(r.capacityFrom, { method: 'integral' });
+      assert.match(r.derivation, /not across the 19 unsampled gaps where the current changes/);
+    }
+  });
+
+  it('the file\'s capacity counter: (Q-Qo), Q charge/discharge, Charge_Capacity and Discharge_Capacity per cycle', () => {
+    const p = plans(8, (c) => (c === 1 ? 0.85 : 0.998));
+    // Each half cycle's first sample is logged 100 s after its current started (120 s sampling):
+    // the integral cannot know what flowed before it (-0.5 %); the counters can.
+    for (const unloggedRest of [false, true]) {
+      const tr = cyclingTrace({ cycles: p, dt: 120, lateStart: 100, unloggedRest });
+      const integral = ok(cyclingSummary(input(tr)));
+      assert.ok(Math.abs(integral.cycles[3].discharge.total.value / p[3].discharge - 1) > 0.002, 'the integral misses the unlogged start');
+      const counters: [string, CyclingInput['counter']][] = [
+        ['(Q-Qo)/mA.h', { name: '(Q-Qo)/mA.h', both: tr.counters.qMinusQo }],
+        ['Q charge/discharge/mA.h', { name: 'Q charge/discharge/mA.h', both: tr.counters.qHalf }],
+        ['Charge_Capacity / Discharge_Capacity', { name: 'Charge_Capacity / Discharge_Capacity', charge: tr.counters.chargeCapacity, discharge: tr.counters.dischargeCapacity }],
+      ];
+      for (const [name, counter] of counters) {
+        for (const cycle of [undefined, tr.cycle]) {
+          const r = ok(cyclingSummary(input(tr, { counter, cycle })));
+          within(r, p, 0.002, `${name}${unloggedRest ? ', unlogged rests' : ''}`);
+          assert.deepEqual(r.capacityFrom, { method: 'counter', column: name });
+          assert.match(r.derivation, new RegExp(`capacities from the file's counter ${name.replace(/[()/.]/g, '\\$&')}`));
+        }
+      }
+    }
+  });
+
+  it('a counter that disagrees with the current (a unit taken wrongly) is not used, and the result says so', () => {
+    const p = plans(4);
+    const tr = cyclingTrace({ cycles: p, dt: 60 });
+    const r = ok(cyclingSummary(input(tr, { counter: { name: 'Capacity', both: tr.counters.qMinusQo.map((q) => q / 3.6) } })));
+    assert.deepEqual(r.capacityFrom, { method: 'integral' });
+    assert.ok(r.warnings.some((w) => /Capacity gives 0\.278 times the charge of the current integral/.test(w)), r.warnings.join('\n'));
+    within(r, p, 1e-9, 'from the integral');
   });
 
   it('bad input', () => {

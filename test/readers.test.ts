@@ -6,6 +6,7 @@ import { classifyColumn, splitNameUnit } from '../server/readers/columns';
 import { DataError, DataTable, ReadOptions, column, describeDataError, readDataFile, requireColumns } from '../server/readers/index';
 import { parseDateTime, parseDuration, parseNumber } from '../server/readers/text';
 import { GCPL_COLUMNS, ecLabNumber, landRow, writeBinary, writeLandXlsx, writeMptGcpl, writeText, writeWorkbook } from './helpers/dataFiles';
+import { spectrum } from './helpers/traces';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'test', 'fixtures');
 const fixture = (name: string): string => path.join(FIXTURES, name);
@@ -632,6 +633,121 @@ describe('readers: generated files', () => {
     assert.ok(skipped, JSON.stringify(t.problems));
     assert.match(skipped.message, /not a data row \('Pause – Zelle geöffnet'\)/);
     assert.ok(t.problems.some((x) => /not UTF-8 from line/.test(x.message)));
+  });
+});
+
+// Issue: impedance columns that were not recognised (Im(Z) filled with zeros), header-less
+// spectra refused as DC data, ZPlot exports without their comment block.
+describe('readers: impedance columns and header-less spectra', () => {
+  // R0 = 10 Ω, R1 = 50 Ω ∥ 50 µF: Im(Z) < 0 at every frequency (capacitive).
+  const sweep = spectrum({ r0: 10, arcs: [{ r: 50, c: 5e-5 }], fHigh: 1e5, fLow: 0.1, perDecade: 5 });
+  const rows = (f: (k: number) => (string | number)[], sep: string) => sweep.frequency.map((_, k) => f(k).join(sep));
+  const modulus = (k: number) => Math.hypot(sweep.zReal[k], sweep.zImag[k]);
+  const phase = (k: number) => (Math.atan2(sweep.zImag[k], sweep.zReal[k]) * 180) / Math.PI;
+  function sameSpectrum(t: DataTable, what: string, rel = 1e-12): void {
+    assert.equal(t.rows, sweep.frequency.length, what);
+    sweep.frequency.forEach((f, k) => {
+      close(col(t, 'frequency').values[k], f, rel, `${what} f[${k}]`);
+      close(col(t, 'zReal').values[k], sweep.zReal[k], rel, `${what} Re[${k}]`);
+      close(col(t, 'zImag').values[k], sweep.zImag[k], rel, `${what} Im[${k}]`);
+    });
+  }
+
+  it('recognises the common spellings of Re(Z) and Im(Z), and their sign', () => {
+    const imag: [string, number][] = [
+      ['Imag', 1], ['Zimg', 1], ["Z''", 1], ["-Z''", -1], ['Z"', 1], ['-Z"', -1], ['Im(Z)', 1], ['-Im(Z)', -1], ['Zi', 1], ['-Zi', -1],
+      ['Zimag', 1], ['Z_imag', 1], ['Z imag', 1], ['Imaginary', 1], ['Im Z', 1], ['-Imag', -1], ['Imag(Z)', 1], ['-Zimg', -1],
+      ['Zimg (Ohm)', 1], ["-Z'' (Ω)", -1], ['Z″', 1], ['-Z″ (Ohm)', -1], ["Z''/Ohm", 1], ['Im(Z) [Ohm]', 1], ["Z'' (kOhm)", 1e3], ['Z" (ohm)', 1],
+    ];
+    const real: [string, number][] = [
+      ['Real', 1], ['Zreal', 1], ["Z'", 1], ['Z′', 1], ['Re(Z)', 1], ['Zr', 1], ['Z_real', 1], ['Zre', 1], ['Real(Z)', 1], ['Re Z', 1], ["Z' (Ohm)", 1], ['Zreal (mOhm)', 1e-3],
+    ];
+    for (const [h, factor] of imag) {
+      const s = classifyColumn(h);
+      assert.equal(s.kind, 'zImag', h);
+      close(s.factor, factor, 1e-12, h);
+      assert.equal(s.flipSign, factor < 0, h);
+    }
+    for (const [h, factor] of real) {
+      const s = classifyColumn(h);
+      assert.equal(s.kind, 'zReal', h);
+      close(s.factor, factor, 1e-12, h);
+    }
+    assert.equal(classifyColumn('Freq').kind, 'frequency');
+  });
+
+  it('a CSV with Freq, Real, Imag gives Im(Z) as written (it was filled with zeros)', async () => {
+    const p = tmpFile('freq-real-imag.csv');
+    writeText(p, ['Freq,Real,Imag', ...rows((k) => [sweep.frequency[k], sweep.zReal[k], sweep.zImag[k]], ',')]);
+    const t = await readDataFile(p);
+    sameSpectrum(t, 'Freq, Real, Imag');
+    assert.deepEqual(t.problems, []);
+  });
+
+  it('an export whose imaginary column is Zimg, written positive for the capacitive arc, gives Im(Z) < 0 and says so', async () => {
+    const p = tmpFile('zimg.txt');
+    writeText(p, ['Frequency (Hz)\tZreal (Ohm)\tZimg (Ohm)', ...rows((k) => [sweep.frequency[k], sweep.zReal[k], -sweep.zImag[k]], '\t')]);
+    const t = await readDataFile(p);
+    sameSpectrum(t, 'Zimg');
+    const w = t.problems.find((x) => /Zimg/.test(x.message));
+    assert.ok(w && w.severity === 'warning' && /read as −Im\(Z\)/.test(w.message), JSON.stringify(t.problems));
+  });
+
+  it('header-less spectra of 3 to 6 columns are told by their shape (Autolab without column names)', async () => {
+    // Autolab (NOVA) columns: Freq (Hz), Z' (Ω), -Z'' (Ω), Z (Ω), -Phase (°), Time (s).
+    const layouts: [string, (k: number) => number[], string][] = [
+      ['f, Re, -Im, |Z|, -phase, t', (k) => [sweep.frequency[k], sweep.zReal[k], -sweep.zImag[k], modulus(k), -phase(k), 10 * k + 1], '\t'],
+      ['f, Re, Im, |Z|, phase', (k) => [sweep.frequency[k], sweep.zReal[k], sweep.zImag[k], modulus(k), phase(k)], ';'],
+      ['f, Re, -Im, |Z|', (k) => [sweep.frequency[k], sweep.zReal[k], -sweep.zImag[k], modulus(k)], ','],
+      ['f, Re, -Im', (k) => [sweep.frequency[k], sweep.zReal[k], -sweep.zImag[k]], ' '],
+    ];
+    for (const [what, row, sep] of layouts) {
+      const p = tmpFile(`headerless-${row(0).length}.txt`);
+      writeText(p, rows((k) => row(k).map((x) => x.toPrecision(12)), sep));
+      const t = await readDataFile(p);
+      assert.equal(t.format, 'eis-csv', what);
+      sameSpectrum(t, what, 1e-11);
+      assert.equal(t.technique, 'EIS', what);
+    }
+    // Rising frequencies work as well.
+    const up = tmpFile('headerless-rising.txt');
+    writeText(up, [...rows((k) => [sweep.frequency[k], sweep.zReal[k], sweep.zImag[k], modulus(k)].map((x) => x.toPrecision(12)), '\t')].reverse());
+    const r = await readDataFile(up);
+    assert.equal(r.format, 'eis-csv');
+    close(col(r, 'zImag').values[0], sweep.zImag[sweep.zImag.length - 1], 1e-11, 'Im at the lowest frequency');
+  });
+
+  it('a header-less DC table of 4 to 6 columns is still not taken for a spectrum', async () => {
+    const p = tmpFile('headerless-dc.txt');
+    // t, V falling (a discharge), I, Q: the voltage falls but does not sweep decades.
+    writeText(p, Array.from({ length: 40 }, (_, k) => [k * 60, (4.2 - 0.03 * k).toFixed(4), -0.001, (-0.001 * k * 60).toFixed(4)].join('\t')));
+    const t = await readDataFile(p);
+    assert.equal(t.format, 'csv');
+    assert.equal(column(t, 'frequency'), undefined);
+  });
+
+  it('a ZPlot export without its comment block (tab- or comma-separated) is read, detected or forced', async () => {
+    const lines = fs.readFileSync(fixture('exampleDataZPlot.z'), 'latin1').split(/\r?\n/);
+    const columnLine = lines.findIndex((l) => /Freq\(Hz\)/.test(l));
+    const body = lines.slice(columnLine).filter((l) => l.trim());
+    const variants: [string, string[]][] = [
+      ['tab, End Comments', body],
+      ['comma, End Comments', body.map((l) => l.trim().split('\t').join(','))],
+      ['comma, no End Comments', body.filter((l) => !/End Comments/.test(l)).map((l) => l.trim().split('\t').join(','))],
+      ['blanks, End Comments', body.map((l) => l.trim().split('\t').join('   '))],
+    ];
+    for (const [what, text] of variants) {
+      const p = tmpFile('zplot-bare.z');
+      writeText(p, text);
+      for (const options of [{}, { format: 'zplot' as const }]) {
+        const t = await readDataFile(p, options);
+        assert.equal(t.format, 'zplot', `${what} ${JSON.stringify(options)}`);
+        assert.equal(t.rows, 21, what);
+        assert.equal(col(t, 'frequency').values[0], 3e5, what);
+        assert.equal(col(t, 'zReal').values[0], 147.77, what);
+        assert.equal(col(t, 'zImag').values[20], -137.13, what);
+      }
+    }
   });
 });
 

@@ -148,6 +148,7 @@ export const BLOCKS: Record<string, PropSpec[]> = {
     { key: 'format', shape: 'enum', words: DATA_FORMATS, doc: 'Instrument format of the data files; auto-detected when absent.', example: 'format biologic-mpt' },
     { key: 'channel', shape: 'string', doc: 'Which test of a data file that holds several (an Arbin .res): its Test_ID ("2"), its test name, or its channel index as "CH3". Without it the first test is read and a warning lists the others.', example: 'channel "2"' },
     { key: 'note', shape: 'string', doc: 'A free note.', example: 'note "..."' },
+    { key: 'stripped', shape: 'list', dim: DIM.arealCapacity, unit: 'mAh/cm²', doc: 'The capacity stripped when each of the run\'s EIS spectra was taken, one per spectrum in file-name order: places the spectra on the stripped capacity (contact retention) when the files do not say it. Overrides the files\' charge counters and the eis protocol\'s every.', example: 'stripped 0, 1, 2, 3 mAh/cm²' },
     { ...circuit, doc: circuit.doc + ' Overrides the circuit of the eis protocol for this run.' },
     fix,
     bound,

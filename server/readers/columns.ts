@@ -113,13 +113,20 @@ interface Rule {
 
 const r = (re: RegExp, kind: ColumnKind, priority: number, extra: Partial<Rule> = {}): Rule => ({ re, kind, priority, ...extra });
 
+// Spellings of Im(Z) and Re(Z) in impedance exports (EC-Lab, ZPlot Z''(b), Gamry Zimag, Zahner
+// Zimg, NOVA -Z'', hand-made Real/Imag, primes as ′ ″), matched on the lower-cased name without its unit. A bare
+// "Im" is Gamry's current, not Im(Z). A leading minus (-Z'', -Im(Z)) flips the sign.
+const OF_Z = String.raw`\s*\(\s*z\s*\)`;
+const IMAG = String.raw`im${OF_Z}|imag(inary)?(${OF_Z})?|im\s*z|z\s*(''|″|′′)(\s*\(b\))?|z\s*"|z[ _]?i(m(ag(inary)?|g)?)?`;
+const REAL = String.raw`re${OF_Z}|real(${OF_Z})?|re\s*z|z\s*('|′)(\s*\(a\))?|z[ _]?r(e(al)?)?`;
+
 // Matched against the lower-cased name (unit removed, blanks collapsed); the first match wins.
 const RULES: Rule[] = [
   r(/^\|.*\|$/, 'other', 0), // |Z|, |Ewe|, |I|: moduli of EIS
   r(/^(ece|<ece>|control(\/.*)?|polar|vm|vu|ach|sig|zsig|zmod|zphz|ierange|over|dq|dq\/dv|dv\/dq|half cycle|i range|ns changes|control changes|counter inc\.?|ox\/red|mode|error|dpt time|es)$/, 'other', 0),
-  r(/^-\s*(im\s*\(\s*z\s*\)|z''|z"|z''\s*\(b\)|z\s*''|zimag|z\s*imag|z_?im(ag)?|im\s*z|imz)$/, 'zImag', 3, { flip: true }),
-  r(/^(im\s*\(\s*z\s*\)|z''|z"|z''\s*\(b\)|zimag|z\s*imag|z_?im(ag)?|imz|imaginary)$/, 'zImag', 3),
-  r(/^(re\s*\(\s*z\s*\)|z'|z'\s*\(a\)|zreal|z\s*real|z_?re(al)?|rez|real)$/, 'zReal', 3),
+  r(new RegExp(`^-\\s*(${IMAG})$`), 'zImag', 3, { flip: true }),
+  r(new RegExp(`^(${IMAG})$`), 'zImag', 3),
+  r(new RegExp(`^(${REAL})$`), 'zReal', 3),
   r(/^(freq|frequency|f|频率)$/, 'frequency', 3),
   r(/^(test[ _-]?time|total[ _-]?time|elapsed[ _-]?time|run[ _-]?time|test|测试时间|总时间|累计时间)$/, 'time', 3),
   r(/^(time|t|zeit|时间)$/, 'time', 2),

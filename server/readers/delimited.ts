@@ -229,7 +229,7 @@ export async function readDelimited(head: FileHead, plan: DelimitedPlan, how: De
   let mapping = options.mapping;
   if (!plan.headerLine && how.positional) {
     const positional: Partial<Record<ColumnKind, string>> = {};
-    how.positional.forEach((k, i) => { if (i < plan.names.length) positional[k] = plan.names[i]; });
+    how.positional.forEach((k, i) => { if (k !== 'other' && i < plan.names.length) positional[k] = plan.names[i]; });
     mapping = { ...positional, ...(options.mapping ?? {}) };
   }
   const units = plan.units ?? (!plan.headerLine && how.positional ? how.positional.map((k) => (k === 'frequency' ? 'Hz' : k === 'zReal' || k === 'zImag' ? 'Ohm' : '')) : undefined);

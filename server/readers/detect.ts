@@ -2,8 +2,9 @@
 // signature first lines, then the column names of a delimited table.
 import { bdfTermNamed } from './bdfTerms';
 import { DelimitedPlan, sniffDelimited, splitLine } from './delimited';
+import { zplotColumnLine } from './eis';
 import { FileHead, headLines, parseNumber } from './text';
-import { DataError, FormatId } from './types';
+import { ColumnKind, DataError, FormatId } from './types';
 
 export interface Detection {
   format: FormatId;
@@ -11,6 +12,8 @@ export interface Detection {
   plan?: DelimitedPlan;
   /** A short reason, for logs and tests. */
   why: string;
+  /** The kind of each column of a header-less table, told by its shape (impedance spectra). */
+  columns?: ColumnKind[];
 }
 
 const has = (names: string[], re: RegExp): boolean => names.some((n) => re.test(n.trim()));
@@ -56,6 +59,8 @@ export function detectFormat(head: FileHead): Detection {
   if (/^ZPLOT2? ASCII/i.test(first)) return { format: 'zplot', why: 'ZPLOT ASCII' };
   if (first === 'EXPLAIN' && lines.some((l) => /^TAG\t/.test(l))) return { format: 'gamry', why: 'Gamry EXPLAIN/TAG' };
   if (/^MACCOR/i.test(first)) return { format: 'maccor', why: 'MACCOR title' };
+  // A ZPlot table whose comment block was left out: its column line, perhaps "End Comments", rows.
+  if (lines.slice(firstIdx, firstIdx + 40).some((l) => zplotColumnLine(l, true))) return { format: 'zplot', why: 'ZPlot column names without the comment block' };
 
   const plan = sniffDelimited(head);
   if (!plan) {
@@ -70,20 +75,47 @@ export function detectFormat(head: FileHead): Detection {
   if (arbinNames(names)) return { format: 'arbin', plan, why: 'Arbin columns' };
   if (newareNames(names)) return { format: 'neware', plan, why: 'Neware columns' };
   if (landNames(names)) return { format: 'land', plan, why: 'LAND columns' };
-  if (!plan.headerLine && plan.fields === 3 && frequencyLike(firstColumn(lines, plan))) {
-    return { format: 'eis-csv', plan, why: 'three numeric columns, no header, the first a frequency sweep' };
-  }
+  const columns = plan.headerLine ? undefined : spectrumByShape(numericColumns(lines, plan));
+  if (columns) return { format: 'eis-csv', plan, columns, why: `${plan.fields} numeric columns, no header, shaped like an impedance spectrum` };
   return { format: 'csv', plan, why: plan.headerLine ? 'delimited table with a header' : 'delimited table without a header' };
 }
 
-function firstColumn(lines: string[], plan: DelimitedPlan): number[] {
-  const out: number[] = [];
+/** The numbers of the first data rows, by column (rows with as many numbers as the plan's fields). */
+function numericColumns(lines: string[], plan: DelimitedPlan): number[][] {
+  const out: number[][] = Array.from({ length: plan.fields }, () => []);
   for (const line of lines.slice(plan.dataLine - 1, plan.dataLine + 199)) {
-    const cell = splitLine(line, plan.sep, plan.quoted)[0] ?? '';
-    const v = parseNumber(cell, 0, cell.length, plan.decimalComma);
-    if (v === v) out.push(v);
+    const cells = splitLine(line, plan.sep, plan.quoted).filter((c) => c.trim() !== '');
+    if (cells.length !== plan.fields) continue;
+    const values = cells.map((c) => parseNumber(c, 0, c.length, plan.decimalComma));
+    if (values.some((v) => v !== v)) continue;
+    values.forEach((v, k) => out[k].push(v));
   }
   return out;
+}
+
+/**
+ * The kinds of a header-less table's columns when it is an impedance spectrum of 3 to 6 columns
+ * (f, Re, Im as pyDRTtools and impedance.py write it; NOVA's f, Z', -Z'', |Z|, -phase, time): a
+ * frequency sweep, Re(Z) positive in the next column, Im(Z) (either sign: see impedanceSign.ts)
+ * after it. A three-column table must start with the sweep; a wider one may start with another
+ * column (an index) and its sweep must span a decade, so a falling voltage is not taken for one.
+ */
+export function spectrumByShape(cols: number[][]): ColumnKind[] | undefined {
+  const n = cols.length;
+  if (n < 3 || n > 6) return undefined;
+  for (let f = 0; f + 2 < n && (n > 3 || f === 0); f++) {
+    const freq = cols[f], re = cols[f + 1], im = cols[f + 2];
+    if (!frequencyLike(freq) || (n > 3 && decades(freq) < 1)) continue;
+    if (re.filter((v) => v > 0).length < 0.95 * re.length || im.every((v) => v === 0)) continue;
+    const kinds: ColumnKind[] = cols.map(() => 'other');
+    kinds[f] = 'frequency'; kinds[f + 1] = 'zReal'; kinds[f + 2] = 'zImag';
+    return kinds;
+  }
+  return undefined;
+}
+
+function decades(f: number[]): number {
+  return Math.log10(Math.max(...f) / Math.min(...f));
 }
 
 /**

@@ -2,37 +2,36 @@
 // (.DTA). Header-less f, Re, Im triples (comma- or blank-separated) go through delimited.ts.
 import { resolveColumns } from './columns';
 import { FileHead, forEachLine } from './text';
-import { TableBuilder, makeTable } from './table';
+import { TableBuilder, WHITESPACE, makeTable } from './table';
 import { DataError, DataTable, ReadOptions } from './types';
 
 /**
  * ZPlot: "ZPLOT2 ASCII", indented "Key: value" lines, the column line (Freq(Hz), Ampl, Bias,
- * Time(Sec), Z'(a), Z''(b), ...) just above "End Comments", then tab-separated rows. Z'' is
- * written with its sign (negative for a capacitive arc).
+ * Time(Sec), Z'(a), Z''(b), ...) just above "End Comments", then the rows. Z'' is written with its
+ * sign (negative for a capacitive arc). The columns are tab-separated in ZPlot's own files and
+ * comma- or blank-separated in some exports; the comment block may be missing altogether, leaving
+ * the column line (and perhaps "End Comments") above the rows.
  */
 export async function readZPlot(head: FileHead, options: ReadOptions): Promise<DataTable> {
   const file = head.file;
   const meta: Record<string, string> = {};
-  let names: string[] | undefined;
+  let layout: ColumnLine | undefined;
   let columnLine = 0;
   let inData = false;
   let builder: TableBuilder | undefined;
   const start = (no: number): void => {
-    if (!names) throw new DataError(file, no, 'the ZPlot header has no column line (Freq(Hz), Z\'(a), Z\'\'(b), …) before the data');
-    const specs = resolveColumns(names, { file, columnLine, format: 'zplot', mapping: options.mapping });
-    builder = new TableBuilder(specs, { file, columnLine, sep: 9, decimalComma: true });
+    if (!layout) throw new DataError(file, no, 'the ZPlot header has no column line (Freq(Hz), Z\'(a), Z\'\'(b), …) before the data');
+    const specs = resolveColumns(layout.names, { file, columnLine, format: 'zplot', mapping: options.mapping });
+    builder = new TableBuilder(specs, { file, columnLine, sep: layout.sep, decimalComma: layout.sep !== 44 });
     inData = true;
   };
   await forEachLine(head, options, (line, no) => {
     if (inData) { builder!.addLine(line, no); return; }
     const t = line.trim();
     if (/^End Comments/i.test(t)) { start(no); return; }
-    if (line.includes('\t')) {
-      const cells = t.split('\t').map((s) => s.trim());
-      if (cells.some((c) => /freq/i.test(c))) { names = cells; columnLine = no; return; }
-      if (names && /^[-+]?[\d.]/.test(t)) { start(no); builder!.addLine(line, no); }
-      return;
-    }
+    const names = zplotColumnLine(t, false);
+    if (names) { layout = names; columnLine = no; return; }
+    if (layout && /^[-+]?[\d.]/.test(t)) { start(no); builder!.addLine(line, no); return; }
     const m = /^([^:]{1,40}):\s*(.*)$/.exec(t);
     if (m && !(m[1].trim() in meta)) meta[m[1].trim()] = m[2].trim();
   });
@@ -44,6 +43,25 @@ export async function readZPlot(head: FileHead, options: ReadOptions): Promise<D
   const type = meta['Experiment Type'] ?? '';
   const technique = /control voltage/i.test(type) ? 'PEIS' : /control current/i.test(type) ? 'GEIS' : type || 'EIS';
   return makeTable(file, 'zplot', built, meta, technique);
+}
+
+/** The names of a column line and the separator its rows use. */
+export interface ColumnLine { names: string[]; sep: number }
+
+/**
+ * A ZPlot column line: a frequency and an impedance column among at least three names, separated
+ * by tabs, commas, semicolons or blanks ("vs Freq-Initial: 300000" in the comment block is not
+ * one). `strict` asks for ZPlot's own spellings (Freq(Hz) and Z'(a) or Z''(b)), to tell a ZPlot
+ * table without its comment block from other files.
+ */
+export function zplotColumnLine(line: string, strict: boolean): ColumnLine | undefined {
+  const t = line.trim();
+  const sep = t.includes('\t') ? 9 : t.includes(',') ? 44 : t.includes(';') ? 59 : WHITESPACE;
+  const names = (sep === WHITESPACE ? t.split(/\s+/) : t.split(String.fromCharCode(sep))).map((x) => x.trim());
+  if (names.length < 3) return undefined;
+  const frequency = strict ? /^freq\(hz\)$/i : /^freq/i;
+  const impedance = strict ? /^z'{1,2}\([ab]\)$/i : /^(-?z'{1,2}|-?z"|z\(|zre|zim)/i;
+  return names.some((n) => frequency.test(n)) && names.some((n) => impedance.test(n)) ? { names, sep } : undefined;
 }
 
 /**

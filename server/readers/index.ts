@@ -3,8 +3,9 @@
 import { readBiologic } from './biologic';
 import { TYPICAL_NAME } from './columns';
 import { DelimitedFormat, readDelimited, sniffDelimited } from './delimited';
-import { detectFormat } from './detect';
+import { Detection, detectFormat } from './detect';
 import { readGamry, readZPlot } from './eis';
+import { orientImaginary } from './impedanceSign';
 import { readMaccor } from './maccor';
 import { readSpreadsheet } from './spreadsheet';
 import { readArbinRes } from './arbinRes';
@@ -32,7 +33,9 @@ const DELIMITED: Partial<Record<FormatId, Omit<DelimitedFormat, 'format'>>> = {
  */
 export async function readDataFile(path: string, options: ReadOptions = {}): Promise<DataTable> {
   try {
-    return await dispatch(path, options);
+    const table = await dispatch(path, options);
+    orientImaginary(table);
+    return table;
   } catch (e) {
     if (e instanceof DataError || options.signal?.aborted) throw e;
     // Anything else is a bug of ours, but the caller is promised DataErrors for bad content.
@@ -63,7 +66,7 @@ async function dispatch(path: string, options: ReadOptions): Promise<DataTable> 
     }
     return readSpreadsheet(head, options, options.format);
   }
-  const detected = options.format ? { format: options.format, plan: undefined } : detectFormat(head);
+  const detected: Partial<Detection> & { format: FormatId } = options.format ? { format: options.format } : detectFormat(head);
   const format = detected.format;
   switch (format) {
     case 'biologic-mpt': return readBiologic(head, options);
@@ -73,7 +76,8 @@ async function dispatch(path: string, options: ReadOptions): Promise<DataTable> 
     default: {
       const plan = detected.plan ?? sniffDelimited(head);
       if (!plan) throw new DataError(path, 1, `no ${format} table (a column line followed by rows of numbers) found in the first lines`);
-      return readDelimited(head, plan, { format, ...DELIMITED[format] }, options);
+      const positional = detected.columns ? { positional: detected.columns } : {};
+      return readDelimited(head, plan, { format, ...DELIMITED[format], ...positional }, options);
     }
   }
 }

@@ -3,7 +3,8 @@
 // know each other; this is the one place that connects them.
 import * as path from 'path';
 import { Span } from '../engine/lexer';
-import { column, DataError } from '../readers/types';
+import { requireColumns } from '../readers';
+import { ColumnKind, column, DataError } from '../readers/types';
 import { findDataFiles } from './findFiles';
 import { RunJob } from './jobs';
 import { PROTOCOL_HANDLERS } from './protocols';
@@ -11,6 +12,9 @@ import type { Loaded, RunResult } from './runResult';
 import { readCached } from './tableCache';
 
 export type { DataIssue, FileSummary, RunResult, SpectrumResult } from './runResult';
+
+/** Any of these columns makes a file an impedance spectrum, which then needs all three. */
+const IMPEDANCE: ColumnKind[] = ['frequency', 'zReal', 'zImag'];
 
 export async function executeJobs(jobs: RunJob[], signal: AbortSignal = new AbortController().signal): Promise<RunResult[]> {
   const out: RunResult[] = [];
@@ -38,7 +42,7 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
       const rel = path.relative(job.baseDir, file);
       try {
         const { table, bytes, mtimeMs } = await readCached(file, job, signal);
-        const isEis = !!column(table, 'frequency') && !!column(table, 'zReal');
+        const isEis = IMPEDANCE.some((k) => column(table, k));
         result.files.push({ path: rel, format: table.format, technique: table.technique, rows: table.rows, bytes, kind: isEis ? 'eis' : 'dc' });
         for (const prob of table.problems.slice(0, 20)) result.issues.push({ at, file: rel, line: prob.line, message: prob.message, severity: prob.severity === 'error' ? 'warning' : prob.severity });
         if (table.problems.length > 20) result.issues.push({ at, file: rel, message: `${table.problems.length - 20} more problems in this file`, severity: 'warning' });
@@ -46,6 +50,8 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
           result.issues.push({ at, file: rel, line: 0, message: 'the file has no data rows', severity: 'error' });
           continue;
         }
+        // A spectrum with a column missing is an error, never zeros in its place.
+        if (isEis) requireColumns(table, IMPEDANCE, 'the impedance analysis');
         (isEis ? eis : dc).push({ file: rel, abs: file, stamp: `${bytes}:${mtimeMs}`, at, table });
       } catch (e) {
         if (signal.aborted) return result;
@@ -61,8 +67,8 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
 /** The data analysis the run's protocol calls for, on the files that were read. */
 function analyseRunData(job: RunJob, result: RunResult, dc: Loaded[], eis: Loaded[]) {
   const area = job.cell.area;
-  if (area === undefined) {
-    if (dc.length) result.issues.push({ at: dc[0].at, message: `the cell ${job.cell.name} has no area: currents cannot be turned into current densities`, severity: 'error' });
+  if (area === undefined && dc.length) {
+    result.issues.push({ at: dc[0].at, message: `the cell ${job.cell.name} has no area: currents cannot be turned into current densities`, severity: 'error' });
     return;
   }
   PROTOCOL_HANDLERS[job.protocol.type]?.({ job, result, dc, eis, area });

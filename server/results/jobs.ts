@@ -26,6 +26,8 @@ export interface RunJob {
   channel?: string;
   /** The run's `columns` block: column kind -> the column's name in the files. */
   mapping?: Partial<Record<ColumnKind, string>>;
+  /** The run's `stripped` list: the capacity stripped when each spectrum was taken (C/m²), in file-name order. */
+  stripped?: number[];
   protocol: {
     name: string;
     type: string;
@@ -88,6 +90,7 @@ export function buildJobs(a: SpecAnalysis, baseDir: string, roots: Roots): RunJo
       format: value(run.props, 'format', 'enum')?.word as FormatId | undefined,
       channel: value(run.props, 'channel', 'string')?.text,
       mapping: columnMapping(run),
+      stripped: value(run.props, 'stripped', 'list')?.items.map((x) => x.si),
       protocol: { ...protocolParameters(proto, a, cell), ...eisParameters(run, proto, a) },
       cell: cellParameters(cell, a),
     });
@@ -132,7 +135,8 @@ function protocolParameters(p: Decl, a: SpecAnalysis, cell: Decl): RunJob['proto
   const q = (k: string) => quantity(p.props, k)?.si;
   const window = value(p.props, 'window', 'range');
   const eisName = value(p.props, 'eis', 'ref')?.ref.name;
-  const eis = eisName ? a.scope.protocol.get(eisName) : undefined;
+  // The schedule of the spectra: an eis protocol's own, or that of the protocol's eis companion.
+  const eis = p.type?.name === 'eis' ? p : eisName ? a.scope.protocol.get(eisName) : undefined;
   const every = eis && value(eis.props, 'every', 'every');
   const f = cellFacts(cell, a.scope);
   return {

@@ -17,20 +17,37 @@ export interface DataIssue {
   severity: 'error' | 'warning';
 }
 
-/** One EIS spectrum: its high-frequency intercept, and with a circuit the fit, Lin-KK and DRT. */
+/** One EIS spectrum: its high-frequency intercept, DRT and Lin-KK check, and with a circuit the fit. */
 export interface SpectrumResult {
   file: string;
-  /** Stripped capacity when the spectrum was taken (C/m²), from the EIS schedule. */
+  /** Stripped capacity when the spectrum was taken (C/m²), and where it was read. */
   capacity?: number;
+  capacitySource?: CapacitySource;
   /** The high-frequency intercept of the real axis. */
   result: OhmicResult;
   fit?: FitResult;
   linkk?: LinKKResult;
   drt?: DrtResult;
-  /** The R_ohm used for contact retention and how it was found. */
-  rOhm?: { value: number; method: 'intercept' | 'fit' };
+  /** The R_ohm used for contact retention (Ω) and how it was found: one method for all spectra of a run. */
+  rOhm?: { value: number; stderr?: number; method: 'intercept' | 'fit'; upperBound?: boolean };
   /** Bode data of the spectrum and, with a fit, of the fitted model at the same frequencies. */
   bode?: { frequency: number[]; modulus: number[]; phase: number[]; fitModulus?: number[]; fitPhase?: number[] };
+}
+
+/**
+ * Where a spectrum's stripped capacity comes from: the run's `stripped` list, the file's own
+ * charge counter, or the eis protocol's schedule (`every X mAh/cm²`, in file-name order).
+ */
+export type CapacitySource = 'run' | 'file' | 'every';
+
+/** The spectra of a run, their R_ohm by one method, and the contact retention when they lie on a capacity. */
+export interface ContactOutcome {
+  spectra: SpectrumResult[];
+  retention?: ContactResult;
+  method: 'intercept' | 'fit';
+  /** Why the method differs from the one the spec asked for. */
+  methodNote?: string;
+  capacityFrom?: CapacitySource;
 }
 
 export interface RunResult {
@@ -44,7 +61,7 @@ export interface RunResult {
   stripping?: (StrippingResult & { file: string })[];
   sand?: { measurements: { file: string; currentDensity: number; t0: number; reached: boolean }[]; fit: SandResult };
   ccd?: ShortResult & { file: string };
-  contact?: { spectra: SpectrumResult[]; retention?: ContactResult };
+  contact?: ContactOutcome;
   cycling?: CyclingResult & { file: string };
   rate?: RateResult;
   /** Plan against data: findings in words (current, window, cycle counts). */

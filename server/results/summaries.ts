@@ -1,6 +1,7 @@
 // Run results in a line each, in the field's units: for hovers, inlay hints and the CLI's text.
 import { formatNumber, formatQuantity, formatEstimate } from '../domain/format';
 import { RunResult } from './execute';
+import type { ContactOutcome, SpectrumResult } from './runResult';
 
 export interface ResultLine { label: string; text: string; derivation: string }
 
@@ -26,28 +27,7 @@ export function summarize(r: RunResult): ResultLine[] {
       out.push({ label: 'D_eff', text: `${formatEstimate(f.free.dEff)} (R² ${formatNumber(f.free.r2.value, 4)}, ${f.n} currents); through origin ${formatEstimate(f.origin.dEff)}`, derivation: f.derivation });
     }
   }
-  if (r.contact) {
-    const ok = r.contact.spectra.filter((s) => s.rOhm);
-    if (ok.length) {
-      const first = ok[0], last = ok[ok.length - 1];
-      const ohm = (s: typeof first) => `${formatNumber(s.rOhm!.value)} Ω`;
-      const how = first.rOhm!.method === 'fit' ? 'series R of the fitted circuit' : 'high-frequency intercept';
-      out.push({ label: 'R_ohm', text: (ok.length > 1 ? `${ohm(first)} → ${ohm(last)} (${ok.length} spectra)` : ohm(first)) + `, ${how}`,
-        derivation: first.rOhm!.method === 'fit' && first.fit?.ok ? first.fit.derivation : first.result.derivation });
-    }
-    const fits = r.contact.spectra.filter((s) => s.fit?.ok);
-    if (fits.length) {
-      const f = fits[fits.length - 1].fit!;
-      if (f.ok) out.push({ label: 'fit', text: `${f.circuit} on ${fits[fits.length - 1].file}: ${f.parameters.map((p) => `${p.name} ${formatEstimate(p.value, 3)}`).join(', ')}${f.rCt ? `; R_ct ${formatEstimate(f.rCt, 4)}` : ''}${f.converged ? '' : ' (not converged)'}`, derivation: f.derivation });
-    }
-    const drts = r.contact.spectra.filter((s) => s.drt?.ok);
-    if (drts.length) {
-      const d = drts[drts.length - 1].drt!;
-      if (d.ok) out.push({ label: 'DRT', text: `${d.peaks.map((p) => `τ ${formatNumber(p.tau.value, 3)} s (${formatEstimate(p.resistance, 3)})`).join(', ') || 'no peak'}; R_pol ${formatEstimate(d.polarisation, 4)}`, derivation: d.derivation });
-    }
-    const ret = r.contact.retention;
-    if (ret?.ok) out.push({ label: 'contact', text: `${formatNumber(ret.final.value * 100, 3)} % retained`, derivation: ret.derivation });
-  }
+  if (r.contact) out.push(...contactLines(r.contact));
   if (r.cycling) {
     const c = r.cycling;
     if (!c.ok) out.push({ label: 'cycling', text: `not computed: ${c.error}`, derivation: c.derivation });
@@ -67,4 +47,41 @@ export function summarize(r: RunResult): ResultLine[] {
     out.push({ label: 'rate', text: r.rate.rows.map((row) => `${formatNumber(row.rate)} C ${formatEstimate(row.discharge.perMass, 4)}`).join(', '), derivation: r.rate.derivation });
   }
   return out;
+}
+
+/** R_ohm over the spectra, the last fit and DRT, and the contact retention. */
+function contactLines(c: ContactOutcome): ResultLine[] {
+  const out: ResultLine[] = [];
+  const ok = c.spectra.filter((s) => s.rOhm);
+  if (ok.length) {
+    const first = ok[0], last = ok[ok.length - 1];
+    const bounds = ok.filter((s) => s.rOhm!.upperBound).length;
+    const how = (c.method === 'fit' ? 'series R of the fitted circuit' : 'high-frequency intercept') + (c.methodNote ? ' (the fit did not converge on every spectrum)' : '');
+    const boundText = bounds ? `; ${bounds === ok.length ? 'all' : bounds} ${bounds > 1 ? 'are upper bounds' : 'is an upper bound'} (no intercept with the real axis)` : '';
+    out.push({ label: 'R_ohm', text: (ok.length > 1 ? `${ohm(first)} → ${ohm(last)} (${ok.length} spectra)` : ohm(first)) + `, ${how}${boundText}`,
+      derivation: [c.methodNote, first.rOhm!.method === 'fit' && first.fit?.ok ? first.fit.derivation : first.result.derivation].filter(Boolean).join('. ') });
+  }
+  const fits = c.spectra.filter((s) => s.fit?.ok);
+  if (fits.length) {
+    const f = fits[fits.length - 1].fit!;
+    if (f.ok) out.push({ label: 'fit', text: `${f.circuit} on ${fits[fits.length - 1].file}: ${f.parameters.map((p) => `${p.name} ${formatEstimate(p.value, 3)}`).join(', ')}${f.rCt ? `; R_ct ${formatEstimate(f.rCt, 4)}` : ''}${f.converged ? '' : ' (not converged)'}`, derivation: f.derivation });
+  }
+  const drts = c.spectra.filter((s) => s.drt?.ok);
+  if (drts.length) {
+    const d = drts[drts.length - 1].drt!;
+    if (d.ok) out.push({ label: 'DRT', text: `${d.peaks.map((p) => `τ ${formatNumber(p.tau.value, 3)} s (${formatEstimate(p.resistance, 3)})`).join(', ') || 'no peak'}; R∞ ${formatEstimate(d.rInf, 4)}; R_pol ${formatEstimate(d.polarisation, 4)} (${drts[drts.length - 1].file})`, derivation: d.derivation });
+  }
+  const ret = c.retention;
+  if (ret?.ok) {
+    const lastBound = ret.series[ret.series.length - 1].upperBound, firstBound = ret.series[0].upperBound;
+    const low = lastBound && !firstBound ? ' (a lower bound: R_ohm there is an upper bound)' : firstBound && !lastBound ? ' (perhaps too high: R_first is an upper bound)' : lastBound ? ' (uncertain: both R_first and R_last are upper bounds)' : '';
+    out.push({ label: 'contact', text: `${formatNumber(ret.final.value * 100, 3)} % retained${low}`, derivation: ret.derivation });
+  }
+  return out;
+}
+
+/** "≤ 12.3 Ω" for an upper bound; the standard error when the fit gave one. */
+function ohm(s: SpectrumResult): string {
+  const r = s.rOhm!;
+  return `${r.upperBound ? '≤ ' : ''}${formatEstimate({ value: r.value, unit: 'Ω', stderr: r.stderr })}`;
 }

@@ -219,6 +219,10 @@ export interface CyclingTraceOptions {
   dt: number; // s
   /** Rest between half cycles (s, default 600). */
   rest?: number;
+  /** The rests are not logged: a half cycle's first sample follows the previous one's last `rest` s later. */
+  unloggedRest?: boolean;
+  /** Each half cycle's first sample is logged this long (s) after its current started (default 0). */
+  lateStart?: number;
   /** A soft short during the charge of this cycle (1-based): the voltage drops 0.1 V halfway. */
   softShortCycle?: number;
   noise?: number; // V σ
@@ -229,33 +233,56 @@ export interface CyclingTraceOptions {
   lastDischargeFraction?: number;
 }
 
-export function cyclingTrace(o: CyclingTraceOptions): Trace & { cycle: number[] } {
+/** The instrument's capacity counters at each sample (C), as the exports write them. */
+export interface TraceCounters {
+  /** EC-Lab (Q-Qo): the charge passed since the start, signed like the current. */
+  qMinusQo: number[];
+  /** EC-Lab Q charge/discharge: the charge of the current half cycle, signed, from zero at each half cycle. */
+  qHalf: number[];
+  /** Arbin Charge_Capacity and Discharge_Capacity: per cycle, from zero at each cycle. */
+  chargeCapacity: number[];
+  dischargeCapacity: number[];
+}
+
+export function cyclingTrace(o: CyclingTraceOptions): Trace & { cycle: number[]; counters: TraceCounters } {
   const noise = gaussian(o.seed ?? 3);
   const sigma = o.noise ?? 0;
   const sign = o.chargeSign ?? 1;
   const rest = o.rest ?? 600;
-  const tr: Trace & { cycle: number[] } = { time: [], voltage: [], current: [], cycle: [] };
+  const late = o.lateStart ?? 0;
+  const counters: TraceCounters = { qMinusQo: [], qHalf: [], chargeCapacity: [], dischargeCapacity: [] };
+  const tr: Trace & { cycle: number[]; counters: TraceCounters } = { time: [], voltage: [], current: [], cycle: [], counters };
   let t = 0;
-  const push = (time: number, v: number, i: number, c: number) => {
+  let q = 0, half = 0, cc = 0, dc = 0; // counters at the start of the running segment
+  const push = (time: number, v: number, i: number, c: number, passed = 0) => {
     tr.time.push(time); tr.voltage.push(v + sigma * noise()); tr.current.push(i); tr.cycle.push(c);
+    const charging = i * sign > 0;
+    counters.qMinusQo.push(q + Math.sign(i) * passed);
+    counters.qHalf.push(half + Math.sign(i) * passed);
+    counters.chargeCapacity.push(cc + (charging ? passed : 0));
+    counters.dischargeCapacity.push(dc + (i !== 0 && !charging ? passed : 0));
   };
-  /** A constant-current segment from t to t + q/i, sampled every dt plus its exact end. */
-  const segment = (q: number, i: number, v: (x: number) => number, c: number, dropAt?: number) => {
-    const dur = q / Math.abs(i);
-    for (let tau = 0; ; tau = Math.min(tau + o.dt, dur)) {
+  /** A constant-current segment from t to t + q/i, sampled every dt (from `late` on) plus its exact end. */
+  const segment = (qs: number, i: number, v: (x: number) => number, c: number, dropAt?: number) => {
+    const dur = qs / Math.abs(i);
+    half = 0;
+    for (let tau = Math.min(late, dur); ; tau = Math.min(tau + o.dt, dur)) {
       const x = tau / dur;
-      push(t + tau, v(x) - (dropAt !== undefined && x >= dropAt ? 0.1 : 0), i, c);
+      push(t + tau, v(x) - (dropAt !== undefined && x >= dropAt ? 0.1 : 0), i, c, Math.abs(i) * tau);
       if (tau >= dur) break;
     }
     t += dur;
+    q += Math.sign(i) * qs; half = Math.sign(i) * qs;
+    if (i * sign > 0) cc += qs; else dc += qs;
   };
   const restSeg = (v0: number, c: number) => {
-    for (let tau = 0; tau <= rest; tau += o.dt) push(t + tau, v0, 0, c);
+    if (!o.unloggedRest) for (let tau = 0; tau <= rest; tau += o.dt) push(t + tau, v0, 0, c);
     t += rest;
   };
   o.cycles.forEach((p, k) => {
     const c = k + 1;
     const last = k === o.cycles.length - 1;
+    cc = 0; dc = 0; // per-cycle counters restart with the cycle
     segment(p.charge, sign * p.current, (x) => 3.6 + 0.7 * x, c, o.softShortCycle === c ? 0.5 : undefined);
     restSeg(4.25, c);
     const qd = last ? p.discharge * (o.lastDischargeFraction ?? 1) : p.discharge;
@@ -263,4 +290,15 @@ export function cyclingTrace(o: CyclingTraceOptions): Trace & { cycle: number[] 
     if (!last) restSeg(3.0, c);
   });
   return tr;
+}
+
+/** A spectrum with Gaussian noise of σ = `relative` · |Z| on the real and imaginary parts alike. */
+export function noisySpectrum(o: SpectrumOptions, relative: number, seed: number): { frequency: number[]; zReal: number[]; zImag: number[] } {
+  const z = spectrum(o);
+  const g = gaussian(seed);
+  return {
+    frequency: z.frequency,
+    zReal: z.zReal.map((v, i) => v + relative * Math.hypot(v, z.zImag[i]) * g()),
+    zImag: z.zImag.map((v, i) => v + relative * Math.hypot(z.zReal[i], v) * g()),
+  };
 }

@@ -16,14 +16,17 @@ export function contactCharts(runs: ChartRun[]): ChartModel[] {
     retention.push({ name: r.cell, mark: 'line', points: ret.series.map((p) => [p.capacity.value * capacity, p.retention.value * 100]) });
     rohm.push({ name: r.cell, mark: 'line', points: ret.series.map((p) => [p.capacity.value * capacity, p.rOhm.value]) });
   }
-  const fromFit = contact.some(({ result: r }) => r.contact!.spectra.some((s) => s.rOhm?.method === 'fit'));
+  const fromFit = contact.some(({ result: r }) => r.contact!.method === 'fit');
+  const notes = contact.flatMap(({ result: r }) => (r.contact!.methodNote ? [`${r.cell}: ${r.contact!.methodNote}`] : []));
   const x = { title: 'stripped capacity', unit: 'mAh/cm²' };
   return [
     { id: 'contact', kind: 'contact', title: 'Contact retention a = (R_first/R)²', x, y: { title: 'contact retained', unit: '%' },
       series: retention, line: contact[0].line, derivation: contact[0].result.contact!.retention!.derivation },
-    { id: 'rohm', kind: 'rohm', title: `Ohmic resistance (${fromFit ? 'series R of the fitted circuit where it converged' : 'high-frequency intercept'})`, x, y: { title: 'R_ohm', unit: 'Ω' },
-      series: rohm, line: contact[0].line,
-      derivation: fromFit ? 'R_ohm of each spectrum: the series resistance of the fitted circuit (r-ohm fit), else the high-frequency intercept of the real axis.' : 'R_ohm of each spectrum: the high-frequency intercept of the real axis.' },
+    { id: 'rohm', kind: 'rohm', title: `Ohmic resistance (${fromFit ? 'series R of the fitted circuit' : 'high-frequency intercept'})`, x, y: { title: 'R_ohm', unit: 'Ω' },
+      series: rohm, line: contact[0].line, ...(notes.length ? { notes } : {}),
+      derivation: fromFit
+        ? 'R_ohm of each spectrum: the series resistance of the fitted circuit (r-ohm fit, which every spectrum of a run uses only when every fit converged).'
+        : 'R_ohm of each spectrum: the high-frequency intercept of the real axis, from a local fit (the zero crossing of -Im(Z), or a circle through the first arc).' },
   ];
 }
 
@@ -50,32 +53,37 @@ export function nyquistCharts(runs: ChartRun[]): ChartModel[] {
   });
 }
 
-/** Bode (|Z| and phase), fit residuals and the DRT of each run's last fitted spectrum. */
+/**
+ * For each run's last spectrum (its last fitted one when it has a circuit): Bode (|Z| and phase,
+ * with the fit), the fit residuals, and the DRT, which needs no circuit.
+ */
 export function fitCharts(runs: ChartRun[]): ChartModel[] {
   const charts: ChartModel[] = [];
   for (const { result: r, line } of runs) {
-    const fitted = r.contact?.spectra.filter((s) => s.fit?.ok) ?? [];
-    const s = fitted[fitted.length - 1];
-    if (!s || !s.fit?.ok) continue;
-    const f = s.fit;
+    const spectra = r.contact?.spectra ?? [];
+    const fitted = spectra.filter((s) => s.fit?.ok);
+    const s = fitted[fitted.length - 1] ?? spectra[spectra.length - 1];
+    if (!s) continue;
+    const f = s.fit?.ok ? s.fit : undefined;
     const name = fileName(s.file);
+    const linkk = s.linkk?.ok ? [`Lin-KK: ${s.linkk.passed ? 'passed' : 'failed (' + s.linkk.flags.join(', ') + ')'}, ${s.linkk.elements} RC elements, RMS ${formatNumber(s.linkk.rms.value * 100, 3)} %`] : [];
     const b = s.bode;
-    if (b) {
+    if (b && (f || s.drt?.ok)) {
       const pts = (y: number[]) => b.frequency.map((x, i) => [x, y[i]] as [number, number]);
       const frequency = { title: 'frequency', unit: 'Hz', scale: 'log' as const };
+      const fitted = (y: number[] | undefined) => (f && y ? [{ name: `fit ${f.circuit}`, mark: 'line' as const, points: pts(y) }] : []);
       charts.push({ id: `bode-L${line}`, kind: 'bode', title: `Bode |Z|: ${r.cell}, ${name}`, x: frequency, y: { title: '|Z|', unit: 'Ω', scale: 'log' },
-        series: [{ name, mark: 'point', points: pts(b.modulus) }, ...(b.fitModulus ? [{ name: `fit ${f.circuit}`, mark: 'line' as const, points: pts(b.fitModulus) }] : [])],
-        line, derivation: '|Z| of the data, and of the fitted circuit at the measured frequencies.' });
+        series: [{ name, mark: 'point', points: pts(b.modulus) }, ...fitted(b.fitModulus)], ...(f ? {} : { notes: linkk }),
+        line, derivation: f ? '|Z| of the data, and of the fitted circuit at the measured frequencies.' : '|Z| of the data.' });
       charts.push({ id: `bode-phase-L${line}`, kind: 'bode', title: `Bode phase: ${r.cell}, ${name}`, x: frequency, y: { title: 'phase', unit: '°' },
-        series: [{ name, mark: 'point', points: pts(b.phase) }, ...(b.fitPhase ? [{ name: `fit ${f.circuit}`, mark: 'line' as const, points: pts(b.fitPhase) }] : [])],
-        line, derivation: 'Phase of Z in degrees, data and fitted circuit.' });
+        series: [{ name, mark: 'point', points: pts(b.phase) }, ...fitted(b.fitPhase)],
+        line, derivation: f ? 'Phase of Z in degrees, data and fitted circuit.' : 'Phase of Z in degrees.' });
     }
-    const res = ['residual Re (relative to |Z|)', 'residual Im (relative to |Z|)']
-      .map((n) => convert(find(f.points, n), n.replace(' (relative to |Z|)', ''), 'point', 1, 100)).filter((x): x is ChartSeries => !!x);
-    if (res.length) {
+    const res = f ? ['residual Re (relative to |Z|)', 'residual Im (relative to |Z|)']
+      .map((n) => convert(find(f.points, n), n.replace(' (relative to |Z|)', ''), 'point', 1, 100)).filter((x): x is ChartSeries => !!x) : [];
+    if (f && res.length) {
       charts.push({ id: `residuals-L${line}`, kind: 'residuals', title: `Fit residuals: ${r.cell}, ${name}`, x: { title: 'frequency', unit: 'Hz', scale: 'log' }, y: { title: 'residual', unit: '% of |Z|' },
-        series: res, notes: s.linkk?.ok ? [`Lin-KK: ${s.linkk.passed ? 'passed' : 'failed (' + s.linkk.flags.join(', ') + ')'}, ${s.linkk.elements} RC elements, RMS ${formatNumber(s.linkk.rms.value * 100, 3)} %`] : [],
-        line, derivation: '(Z − Z_fit)/|Z| for the real and imaginary parts.' });
+        series: res, notes: linkk, line, derivation: '(Z − Z_fit)/|Z| for the real and imaginary parts.' });
     }
     const d = s.drt?.ok ? s.drt : undefined;
     const g = d && convert(find(d.points, 'DRT γ(τ)'), 'γ(τ)', 'line', 1, 1);

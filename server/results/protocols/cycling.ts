@@ -1,6 +1,7 @@
-// Cycling and rate runs: capacities, CE, retention and failure per cycle; the rate table.
-import { compareCycleCount, compareWindow, cyclingSummary, rateTable } from '../../analyses';
-import { column } from '../../readers/types';
+// Cycling and rate runs: capacities (from the file's capacity counter when it has one), CE,
+// retention and failure per cycle; the rate table.
+import { CapacityCounter, compareCycleCount, compareWindow, cyclingSummary, rateTable } from '../../analyses';
+import { column, DataTable } from '../../readers/types';
 import { need, RunData, wrongKind } from './common';
 
 export function cyclingRun({ job, result, dc, eis, area }: RunData): void {
@@ -8,12 +9,15 @@ export function cyclingRun({ job, result, dc, eis, area }: RunData): void {
   if (eis.length) wrongKind(eis, result, 'EIS');
   const l = dc[0];
   const cols = l && need(l, ['time', 'voltage', 'current'], result, 'the cycling analysis');
-  if (!cols) return;
+  if (!cols || area === undefined) return;
   if (job.cell.activeMass === undefined) {
     result.issues.push({ at: l.at, message: `the cell ${job.cell.name} has no cathode loading: capacities per gram cannot be computed`, severity: 'error' });
     return;
   }
-  const summary = cyclingSummary({ ...cols, cycle: column(l.table, 'cycle')?.values, activeMass: job.cell.activeMass, area, precycles: p.type === 'cycling' ? p.precycles ?? 0 : 0 });
+  const summary = cyclingSummary({
+    ...cols, cycle: column(l.table, 'cycle')?.values, halfCycle: column(l.table, 'halfCycle')?.values, counter: capacityCounter(l.table),
+    activeMass: job.cell.activeMass, area, precycles: p.type === 'cycling' ? p.precycles ?? 0 : 0,
+  });
   result.cycling = { ...summary, file: l.file };
   if (p.window) {
     const w = compareWindow(p.window, cols.voltage);
@@ -29,4 +33,11 @@ export function cyclingRun({ job, result, dc, eis, area }: RunData): void {
       result.rate = rateTable(summary, p.rates.map((r, k) => ({ rate: r.rate, firstCycle: k * each + 1, lastCycle: (k + 1) * each })));
     }
   }
+}
+
+/** The file's capacity counter: one per direction (Charge_Capacity, Discharge_Capacity) or one for both ((Q-Qo), Capacity). */
+function capacityCounter(t: DataTable): CapacityCounter | undefined {
+  const charge = column(t, 'chargeCapacity'), discharge = column(t, 'dischargeCapacity'), both = column(t, 'charge');
+  if (charge && discharge) return { name: `${charge.name} / ${discharge.name}`, charge: charge.values, discharge: discharge.values };
+  return both ? { name: both.name, both: both.values } : undefined;
 }

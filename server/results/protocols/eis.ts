@@ -1,47 +1,51 @@
-// EIS runs, and the spectra of any run: the high-frequency intercept always; with a circuit the
-// fit, Lin-KK and the DRT; Bode data of the spectrum and the fit.
+// EIS runs, and the analysis of one spectrum for any run: the DRT and the Lin-KK check always
+// (neither needs a model), the high-frequency intercept checked against the DRT's R∞, and with a
+// circuit the fit; Bode data of the spectrum and the fit. Where R_ohm and the stripped capacity
+// of each spectrum come from is contact.ts's business.
 import { ohmicResistance } from '../../analyses';
 import { computeDrt, fitCircuit, FitResult, impedance, linKK, parseCircuit } from '../../analyses/eis';
 import { column } from '../../readers/types';
 import type { RunJob } from '../jobs';
 import type { Loaded, SpectrumResult } from '../runResult';
 import { RunData, wrongKind } from './common';
+import { contactOfSpectra } from './contact';
 
-export function eisRun({ job, result, dc, eis }: RunData): void {
-  const p = job.protocol;
+export function eisRun({ job, result, dc, eis, area }: RunData): void {
   if (dc.length) wrongKind(dc, result, 'DC');
-  result.contact = { spectra: eis.map((l) => analyseSpectrum(l, p)) };
+  const { contact, plan } = contactOfSpectra(eis, job, area);
+  result.contact = contact;
+  result.plan.push(...plan);
 }
 
-/**
- * The intercept always; with a circuit, the fit (R_ohm from its series resistance when the spec
- * says `r-ohm fit` and the fit converged), the Lin-KK check and the DRT.
- */
+/** What one spectrum gives on its own, before it is placed on a capacity. */
+export type SpectrumAnalysis = Omit<SpectrumResult, 'capacity' | 'capacitySource' | 'rOhm'>;
+
 // Fits and DRTs cost milliseconds each and a study has dozens of spectra: keep them while the
 // file and the settings are unchanged, so an edit elsewhere in the spec does not refit everything.
-const spectra = new Map<string, SpectrumResult>();
+const spectra = new Map<string, SpectrumAnalysis>();
 
-export function analyseSpectrum(l: Loaded, p: RunJob['protocol'], capacity?: number): SpectrumResult {
-  const key = JSON.stringify([l.abs, l.stamp, capacity, p.circuit, p.weighting, p.rOhmFrom, p.drtLambda, p.fixed, p.bounds]);
+export function analyseSpectrum(l: Loaded, p: RunJob['protocol']): SpectrumAnalysis {
+  const key = JSON.stringify([l.abs, l.stamp, p.circuit, p.weighting, p.drtLambda, p.fixed, p.bounds]);
   const hit = spectra.get(key);
   if (hit) return hit;
-  const s = analyseSpectrumUncached(l, p, capacity);
+  const s = analyseSpectrumUncached(l, p);
   if (spectra.size > 5000) spectra.clear();
   spectra.set(key, s);
   return s;
 }
 
-function analyseSpectrumUncached(l: Loaded, p: RunJob['protocol'], capacity?: number): SpectrumResult {
-  const spectrum = { frequency: column(l.table, 'frequency')!.values, zReal: column(l.table, 'zReal')!.values, zImag: column(l.table, 'zImag')?.values ?? new Float64Array(l.table.rows) };
-  const s: SpectrumResult = { file: l.file, capacity, result: ohmicResistance(spectrum) };
-  if (p.circuit) {
-    s.fit = fitCircuit({ circuit: p.circuit, ...spectrum, weighting: p.weighting, fixed: p.fixed, bounds: p.bounds });
-    s.linkk = linKK(spectrum);
-    s.drt = computeDrt({ ...spectrum, lambda: p.drtLambda });
-  }
+function analyseSpectrumUncached(l: Loaded, p: RunJob['protocol']): SpectrumAnalysis {
+  // The run's files were checked for all three columns (execute.ts): none is ever filled in.
+  const spectrum = { frequency: column(l.table, 'frequency')!.values, zReal: column(l.table, 'zReal')!.values, zImag: column(l.table, 'zImag')!.values };
+  const drt = computeDrt({ ...spectrum, lambda: p.drtLambda });
+  const s: SpectrumAnalysis = {
+    file: l.file,
+    result: ohmicResistance({ ...spectrum, rInf: drt.ok ? drt.rInf : undefined }),
+    linkk: linKK(spectrum),
+    drt,
+  };
+  if (p.circuit) s.fit = fitCircuit({ circuit: p.circuit, ...spectrum, weighting: p.weighting, fixed: p.fixed, bounds: p.bounds });
   s.bode = bode(spectrum, s.fit);
-  if (p.rOhmFrom === 'fit' && s.fit?.ok && s.fit.converged) s.rOhm = { value: s.fit.rOhm.value, method: 'fit' };
-  else if (s.result.ok) s.rOhm = { value: s.result.rOhm.value, method: 'intercept' };
   return s;
 }
 
@@ -53,7 +57,7 @@ function bode(z: { frequency: Float64Array; zReal: Float64Array; zImag: Float64A
   const out: SpectrumResult['bode'] = { frequency, modulus, phase };
   const parsed = fit?.ok ? parseCircuit(fit.circuit) : undefined;
   if (fit?.ok && parsed?.ok) {
-    const model = impedance(parsed.circuit, fit.parameters.map((p) => p.value.value), frequency.map((f) => 2 * Math.PI * f));
+    const model = impedance(parsed.circuit, fit.parameters.map((q) => q.value.value), frequency.map((f) => 2 * Math.PI * f));
     out.fitModulus = model.map((c) => Math.hypot(c.re, c.im));
     out.fitPhase = model.map((c) => (Math.atan2(c.im, c.re) * 180) / Math.PI);
   }

@@ -1,9 +1,12 @@
-// VS Code side: starts the language server over IPC, restarts it on request and opens the
-// analysis preview (preview.ts). All language knowledge is in the server; this file only wires
-// it into the editor.
+// VS Code side: starts the language server over IPC, restarts it on request, opens the analysis
+// preview (preview.ts) and the derived values (derivedValues.ts), and the getting-started
+// commands (gettingStarted.ts). All language knowledge is in the server; this file only wires it
+// into the editor.
 import * as path from 'path';
-import { commands, ConfigurationTarget, ExtensionContext, Uri, window, workspace } from 'vscode';
+import { commands, ExtensionContext, Uri, window, workspace } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { DerivedValues } from './derivedValues';
+import { newStudy, openExampleStudy } from './gettingStarted';
 import { PreviewManager } from './preview';
 
 let client: LanguageClient | undefined;
@@ -28,9 +31,17 @@ export async function activate(context: ExtensionContext) {
 
   // Registered before the server is up: a preview restored after a window reload activates the
   // extension and waits for the server here.
-  const previews = new PreviewManager(context, async () => { await started; return lc; });
+  const running = async () => { await started; return lc; };
+  const previews = new PreviewManager(context, running);
+  const derived = new DerivedValues(running);
   context.subscriptions.push(
-    lc.onNotification('cellspec/previewChanged', (p: { uri?: unknown }) => { if (typeof p?.uri === 'string') previews.dataChanged(p.uri); }),
+    derived,
+    // One handler per notification (a second registration would replace the first).
+    lc.onNotification('cellspec/previewChanged', (p: { uri?: unknown }) => {
+      if (typeof p?.uri !== 'string') return;
+      previews.dataChanged(p.uri);
+      derived.specChanged(p.uri);
+    }),
     lc.onDidChangeState((e) => {
       if (e.newState !== State.Running) return;
       // Trust granted while the server was starting would otherwise be lost.
@@ -46,12 +57,9 @@ export async function activate(context: ExtensionContext) {
       await lc.restart();
       window.setStatusBarMessage('cellspec: language server restarted', 3000);
     }),
-    commands.registerCommand('cellspec.showDerivedValues', async () => {
-      // Inlay hints carry the derived values: turn them on (user settings work without a folder open).
-      await workspace.getConfiguration('cellspec').update('inlayHints.enabled', true, ConfigurationTarget.Global);
-      await workspace.getConfiguration('editor').update('inlayHints.enabled', 'on', ConfigurationTarget.Global);
-      window.setStatusBarMessage('cellspec: derived values are shown as inlay hints', 3000);
-    }),
+    commands.registerCommand('cellspec.showDerivedValues', (target?: Uri | string) => derived.show(target)),
+    commands.registerCommand('cellspec.newStudy', () => newStudy(context)),
+    commands.registerCommand('cellspec.openExampleStudy', () => openExampleStudy(context)),
   );
   await started;
 }

@@ -15,8 +15,10 @@ import { Span } from './engine/lexer';
 import { Diagnostic } from './engine/syntax';
 import { LineIndex } from './engine/text';
 import { Workspace } from './engine/workspace';
-import { codeActions } from './features/codeActions';
+import { CodeAction, codeActions, fixAll } from './features/codeActions';
 import { complete, CompletionKind } from './features/completion';
+import { derivedValuesMarkdown } from './features/derivedValues';
+import { docsLink } from './diagnosticDocs';
 import { foldingRanges } from './features/folding';
 import { format } from './features/format';
 import { definition, prepareRename, references, rename } from './features/navigation';
@@ -25,9 +27,12 @@ import { DocumentSymbol, documentSymbols } from './features/symbols';
 import { confinedFileSystem } from './nodeFileSystem';
 import { makeRoots, Roots } from './roots';
 import { DataWorkerPool } from './results/dataPool';
+import { AnalysisSettings } from './results/jobs';
 import { StudySession } from './results/study';
 
 const connection = createConnection(ProposedFeatures.all);
+/** "Fix all" (every preferred fix at once): VS Code asks for it on save and from its Fix All command. */
+const FIX_ALL = `${CodeActionKind.SourceFixAll}.cellspec`;
 const documents = new TextDocuments(TextDocument);
 /** Workspace folders as paths. */
 let workspaceFolders: string[] = [];
@@ -51,8 +56,8 @@ const study = new StudySession(new DataWorkerPool((m) => connection.console.erro
 /** The version the client last sent (data results belong to one version); -1 for a file not open. */
 const versionOf = (a: SpecAnalysis): number => documents.get(a.file.uri)?.version ?? -1;
 
-interface Settings { inlayHints: boolean; plausibility: boolean; allowedRoots: string[] }
-let settings: Settings = { inlayHints: true, plausibility: true, allowedRoots: [] };
+interface Settings { inlayHints: boolean; plausibility: boolean; allowedRoots: string[]; analysis: AnalysisSettings }
+let settings: Settings = { inlayHints: true, plausibility: true, allowedRoots: [], analysis: {} };
 /**
  * Workspace trust (VS Code's restricted mode reads no data file). A client says `trusted: true` or
  * `false` in initializationOptions; a client that says nothing (Neovim, Helix, ...) started the
@@ -125,7 +130,7 @@ connection.onInitialize((params): InitializeResult => {
       documentSymbolProvider: true,
       foldingRangeProvider: true,
       documentFormattingProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL] },
       inlayHintProvider: true,
       semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true },
       codeLensProvider: { resolveProvider: false },
@@ -152,8 +157,16 @@ async function loadSettings() {
     settings = {
       inlayHints: c?.inlayHints?.enabled !== false, plausibility: c?.diagnostics?.plausibility !== false,
       allowedRoots: Array.isArray(roots) ? roots.filter((r): r is string => typeof r === 'string' && path.isAbsolute(r)) : [],
+      analysis: analysisSettings(c?.analysis),
     };
+    study.setAnalysisSettings(settings.analysis);
   } catch { /* keep the defaults */ }
+}
+
+/** cellspec.analysis.*: fractions in (0, 1]; anything else leaves the analysis its default. */
+function analysisSettings(c: Record<string, unknown> | undefined): AnalysisSettings {
+  const fraction = (v: unknown) => (typeof v === 'number' && v > 0 && v <= 1 ? v : undefined);
+  return { shortCollapseFraction: fraction(c?.shortCollapseFraction), shortSustainFraction: fraction(c?.shortSustainFraction) };
 }
 
 connection.onDidChangeConfiguration(async () => {
@@ -237,8 +250,11 @@ const publishDiagnostics = guard('diagnostics', undefined, (uri: string) => {
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
 
 function toLspDiagnostic(a: SpecAnalysis, d: Diagnostic): LspDiagnostic {
+  // The code links to its row in the shipped docs/diagnostics.md (see diagnosticDocs.ts).
+  const href = docsLink(d.code);
   return {
     range: range(a.file.lines, d), severity: SEVERITY[d.severity], code: d.code, source: 'cellspec', message: d.message,
+    codeDescription: href ? { href } : undefined,
     relatedInformation: d.related?.flatMap((r) => {
       const lines = linesOf(r.uri);
       return lines ? [{ location: { uri: r.uri, range: range(lines, r) }, message: r.message }] : [];
@@ -342,10 +358,14 @@ connection.onDocumentFormatting(guard('format', [], (p) => withDoc(p.textDocumen
   if (text === undefined || text === a.file.text) return [];
   return [{ range: { start: { line: 0, character: 0 }, end: a.file.lines.position(a.file.text.length) }, newText: text }];
 })));
+const ACTION_KINDS: Record<CodeAction['kind'], string> = { quickfix: CodeActionKind.QuickFix, 'refactor.rewrite': CodeActionKind.RefactorRewrite, 'source.fixAll': FIX_ALL };
+/** Source actions only when asked for by kind (`source`, `source.fixAll`, ...): the light bulb never lists them. */
+const asksFor = (only: string[] | undefined, kind: string) => !!only?.some((k) => kind === k || kind.startsWith(`${k}.`));
 connection.onCodeAction(guard('codeAction', [], (p) => withDoc(p.textDocument.uri, p.range.start, [], (a, start) => {
   const end = a.file.lines.offset(p.range.end);
-  return codeActions(a, { start, end }).map((c) => ({
-    title: c.title, kind: c.kind === 'quickfix' ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite, isPreferred: c.preferred,
+  const all = asksFor(p.context.only, FIX_ALL) ? fixAll(a) : undefined;
+  return [...codeActions(a, { start, end }), ...(all ? [all] : [])].map((c) => ({
+    title: c.title, kind: ACTION_KINDS[c.kind], isPreferred: c.preferred,
     diagnostics: c.diagnostic ? [toLspDiagnostic(a, c.diagnostic)] : undefined,
     edit: { changes: { [p.textDocument.uri]: c.edits.map((e) => ({ range: range(a.file.lines, e), newText: e.newText })) } },
   }));
@@ -386,6 +406,12 @@ connection.onRequest('cellspec/previewModel', guard('previewModel', null, (p: { 
   const doc = documents.get(p.uri);
   const a = analysisOf(p.uri);
   return doc && a ? study.previewModel(a, doc.version) : null;
+}));
+
+// "Show Derived Values": every value the plan implies, as a Markdown page the client shows.
+connection.onRequest('cellspec/derivedValues', guard('derivedValues', null, (p: { uri: string }) => {
+  const a = analysisOf(p.uri);
+  return a ? { markdown: derivedValuesMarkdown(a) } : null;
 }));
 
 connection.onShutdown(() => study.dispose());

@@ -1,5 +1,6 @@
-// Code actions: the fixes diagnostics carry (did-you-mean, add unit, add missing property), and
-// "convert to <unit>" for the quantity under the cursor.
+// Code actions: the fixes diagnostics carry (did-you-mean, add unit, add missing property),
+// "convert to <unit>" for the quantity under the cursor, and "fix all": every preferred fix of the
+// document in one edit.
 import { SpecAnalysis } from '../engine/specAnalysis';
 import { Span } from '../engine/lexer';
 import { Diagnostic } from '../engine/syntax';
@@ -7,7 +8,7 @@ import { fromSI, parseUnit, toSI, unitsFor } from '../domain/units';
 import { formatNumber } from '../domain/format';
 import { tokenAt } from './locate';
 
-export interface CodeAction { title: string; kind: 'quickfix' | 'refactor.rewrite'; diagnostic?: Diagnostic; edits: (Span & { newText: string })[]; preferred?: boolean }
+export interface CodeAction { title: string; kind: 'quickfix' | 'refactor.rewrite' | 'source.fixAll'; diagnostic?: Diagnostic; edits: (Span & { newText: string })[]; preferred?: boolean }
 
 export function codeActions(a: SpecAnalysis, range: Span): CodeAction[] {
   const out: CodeAction[] = [];
@@ -28,4 +29,22 @@ export function codeActions(a: SpecAnalysis, range: Span): CodeAction[] {
     }
   }
   return out;
+}
+
+/**
+ * The preferred (first) fix of every diagnostic in the document, as one action; undefined when
+ * nothing is fixable. Fixes whose edits overlap an earlier one are left for the next run, so the
+ * edit is always well-formed (LSP forbids overlapping edits).
+ */
+export function fixAll(a: SpecAnalysis): CodeAction | undefined {
+  const edits = a.diagnostics.flatMap((d) => (d.fixes?.length ? [{ start: d.fixes[0].start, end: d.fixes[0].end, newText: d.fixes[0].newText }] : []))
+    .sort((x, y) => x.start - y.start || x.end - y.end);
+  const kept: CodeAction['edits'] = [];
+  for (const e of edits) {
+    const last = kept[kept.length - 1];
+    if (last && (e.start < last.end || (e.start === last.start && e.end === last.end && e.newText === last.newText))) continue;
+    kept.push(e);
+  }
+  if (!kept.length) return undefined;
+  return { title: `Fix all cellspec problems (${kept.length})`, kind: 'source.fixAll', edits: kept };
 }

@@ -12,6 +12,17 @@ export interface DataPattern extends Span {
   pattern: string;
 }
 
+/**
+ * The user's analysis thresholds (settings cellspec.analysis.*); absent ones take the analyses'
+ * own defaults, so the CLI and a server without settings compute the same results.
+ */
+export interface AnalysisSettings {
+  /** CCD short: |V| below this fraction of the step's reference polarisation has collapsed (0.3). */
+  shortCollapseFraction?: number;
+  /** CCD short: the share of collapsed samples in one window that proves it (0.5). */
+  shortSustainFraction?: number;
+}
+
 export interface RunJob {
   run: string;
   uri: string;
@@ -69,9 +80,10 @@ export interface RunJob {
     c0?: number;
     inventory?: number;
   };
+  analysis: AnalysisSettings;
 }
 
-export function buildJobs(a: SpecAnalysis, baseDir: string, roots: Roots): RunJob[] {
+export function buildJobs(a: SpecAnalysis, baseDir: string, roots: Roots, analysis: AnalysisSettings = {}): RunJob[] {
   const jobs: RunJob[] = [];
   for (const run of a.file.decls) {
     if (run.keyword !== 'run') continue;
@@ -93,6 +105,7 @@ export function buildJobs(a: SpecAnalysis, baseDir: string, roots: Roots): RunJo
       stripped: value(run.props, 'stripped', 'list')?.items.map((x) => x.si),
       protocol: { ...protocolParameters(proto, a, cell), ...eisParameters(run, proto, a) },
       cell: cellParameters(cell, a),
+      analysis,
     });
   }
   return jobs;

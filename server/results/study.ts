@@ -15,7 +15,7 @@ import { InlayHint, inlayHints as specHints } from '../features/inlayHints';
 import { dataDiagnostics } from './diagnostics';
 import { circuitHover, dataHints, dataHover } from './editorViews';
 import { executeJobs, RunResult } from './execute';
-import { buildJobs, RunJob } from './jobs';
+import { AnalysisSettings, buildJobs, RunJob } from './jobs';
 import { buildPreviewModel } from './preview';
 import { makeRoots, Roots } from '../roots';
 
@@ -36,6 +36,8 @@ export interface StudyOptions {
   trusted?: boolean;
   /** The folders a spec's data files may be read from; by default the spec's own folder. */
   rootsFor?: (specPath: string) => Roots;
+  /** The user's analysis thresholds (the analyses' defaults where absent). */
+  analysis?: AnalysisSettings;
 }
 
 /** The CLI's rule without --root: a spec reads data from its own folder and below. */
@@ -47,19 +49,24 @@ export class StudySession {
   private data = new Map<string, DocumentData>();
   private trusted: boolean;
   private rootsFor: (specPath: string) => Roots;
+  private analysis: AnalysisSettings;
 
   constructor(private runner: DataRunner = inProcessRunner, options: StudyOptions = {}) {
     this.trusted = options.trusted ?? true;
     this.rootsFor = options.rootsFor ?? specFolderRoots;
+    this.analysis = options.analysis ?? {};
   }
 
   setTrusted(trusted: boolean): void { this.trusted = trusted; }
+
+  /** New thresholds apply from the next refresh (the caller refreshes the open documents). */
+  setAnalysisSettings(analysis: AnalysisSettings): void { this.analysis = analysis; }
 
   /** The data jobs of a spec: its runs that name data files (none for untitled documents). */
   jobsOf(a: SpecAnalysis): RunJob[] {
     if (!a.file.uri.startsWith('file:')) return [];
     const specPath = URI.parse(a.file.uri).fsPath;
-    return buildJobs(a, path.dirname(specPath), this.rootsFor(specPath));
+    return buildJobs(a, path.dirname(specPath), this.rootsFor(specPath), this.analysis);
   }
 
   /**

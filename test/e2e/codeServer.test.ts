@@ -4,7 +4,9 @@
 // hover a derived value, open the preview, see its charts, edit the spec and watch the preview
 // follow, click a chart to get back to its run, export the results, lock the preview, reload the
 // window, open the preview from a code lens; and in restricted mode, see no data until the folder
-// is trusted. Screenshots go to test-artifacts/ (failure-*.png and code-server.log on a failure).
+// is trusted. Getting started, from an empty folder: the walkthrough, New Study ending in a clean
+// plan, the derived values, Open Example Study, and the README in the Extensions view.
+// Screenshots go to test-artifacts/ (failure-*.png and code-server.log on a failure).
 import { strict as assert } from 'assert';
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -12,6 +14,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { BrowserContext, chromium, Frame, Page } from 'playwright-core';
+import { packageVsix } from '../helpers/vsix';
 
 // The page-side callbacks of frame.evaluate run in the browser; the tests compile without the DOM library.
 declare const document: any;
@@ -74,11 +77,18 @@ async function shot(name: string) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 
+interface SessionOptions {
+  /** VS Code asks whether to trust the folder, and the answer is no. */
+  restricted?: boolean;
+  /** The folder opened: a copy of examples/ (in workspace/examples), or an empty one. */
+  workspace?: 'examples' | 'empty';
+}
+
 /**
- * Starts code-server on a copy of examples/ with the .vsix of this build installed, and opens it
- * in Chromium. `restricted`: VS Code asks whether to trust the folder, and the answer is no.
+ * Starts code-server on a folder (a copy of examples/, or an empty one) with the .vsix of this
+ * build installed, and opens it in Chromium.
  */
-async function startSession({ restricted = false } = {}) {
+async function startSession({ restricted = false, workspace = 'examples' }: SessionOptions = {}) {
   if (!fs.existsSync(CODE_SERVER)) throw new Error(`code-server is not installed: run bash scripts/install-code-server.sh (looked for ${CODE_SERVER})`);
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run bash scripts/install-system-deps.sh`);
   if (!fs.existsSync(path.join(ROOT, 'dist', 'webview.js'))) throw new Error('dist/ is not built: run npm run build');
@@ -86,7 +96,8 @@ async function startSession({ restricted = false } = {}) {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-e2e-'));
   serverLog = '';
   workspaceDir = path.join(tmp, 'workspace');
-  fs.cpSync(path.join(ROOT, 'examples'), path.join(workspaceDir, 'examples'), { recursive: true });
+  if (workspace === 'examples') fs.cpSync(path.join(ROOT, 'examples'), path.join(workspaceDir, 'examples'), { recursive: true });
+  else fs.mkdirSync(workspaceDir, { recursive: true });
   const userData = path.join(tmp, 'user-data');
   const extensions = path.join(tmp, 'extensions');
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
@@ -110,8 +121,7 @@ async function startSession({ restricted = false } = {}) {
 
   // The .vsix of this build, packaged the way users get it (only what .vscodeignore lets in).
   const vsix = path.join(tmp, 'cellspec.vsix');
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies',
-    '--no-rewrite-relative-links', '-o', vsix], { cwd: ROOT, stdio: 'pipe' });
+  packageVsix(vsix);
   const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'config'), XDG_DATA_HOME: path.join(tmp, 'data') };
   const dirs = ['--user-data-dir', userData, '--extensions-dir', extensions];
   const installed = execFileSync(CODE_SERVER, [...dirs, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 60_000 });
@@ -154,7 +164,7 @@ async function stopSession() {
  * block's later tests are skipped (each builds on the one before; mocha's bail would stop every
  * other test file too).
  */
-function session(opts: { restricted?: boolean } = {}) {
+function session(opts: SessionOptions = {}) {
   let broken = false;
   before(async function () {
     this.timeout(180_000);
@@ -186,19 +196,23 @@ async function quickInput(key: string) {
   return input;
 }
 
-/** Runs a command from the palette by its title, as a person would. */
-async function runCommand(title: string) {
+/**
+ * Runs a command from the palette by its title, as a person would. `asks`: the command asks
+ * something in the quick input itself (a folder), so the palette gives way to its question.
+ */
+async function runCommand(title: string, { asks = false } = {}) {
   const input = await quickInput('F1');
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+  if (asks) await until('the command\'s question', 10_000, async () => !(await input.inputValue()).startsWith('>'));
+  else await input.waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
 /** Focuses the spec's editor (an open webview keeps the keyboard focus otherwise). */
-async function focusEditor() {
-  await page.locator('.tabs-container .tab', { hasText: 'study.cellspec' }).first().click();
+async function focusEditor(tab = 'study.cellspec') {
+  await page.locator('.tabs-container .tab', { hasText: tab }).first().click();
   await page.locator('.editor-instance .monaco-editor textarea').first().focus();
 }
 
@@ -269,6 +283,22 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     await shot('2-problems');
   });
 
+  it('links a problem\'s code to its documentation', async () => {
+    // The code column is a link (LSP codeDescription) to its row in the shipped docs/diagnostics.md.
+    const link = page.locator('.markers-panel .monaco-list-row a', { hasText: 'above-ccd' }).first();
+    await link.waitFor({ timeout: 20_000 });
+    await link.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'diagnostics.md' }).first().waitFor({ timeout: 20_000 });
+    const docs = fs.readFileSync(path.join(ROOT, 'docs', 'diagnostics.md'), 'utf8').split('\n');
+    const line = docs.findIndex((l) => l.includes('`above-ccd`')) + 1;
+    await until(`the cursor on line ${line} of diagnostics.md`, 20_000, () => page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${line}, Col 1$`) }).count().then((n) => n > 0));
+    await shot('2b-diagnostic-docs');
+    const tab = page.locator('.tabs-container .tab', { hasText: 'diagnostics.md' }).first();
+    await tab.hover();
+    await tab.locator('.codicon-close').click();
+    await tab.waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
   it('hovers a derived value: the area of the 9 mm disc', async () => {
     const lines = studyText().split('\n');
     const line = lines.findIndex((l) => /^\s*diameter 9 mm/.test(l)) + 1;
@@ -305,6 +335,8 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     // The editor kept the focus: the preview opened beside it, not over it.
     assert.equal(await page.locator('.editor-group-container').count() >= 2, true, 'two editor groups');
     await shot('4-preview');
+    // The preview's group alone: its export buttons (the walkthrough's export step shows it).
+    await page.locator('.editor-group-container').nth(1).screenshot({ path: path.join(ARTIFACTS, '4b-preview-export.png') });
   });
 
   it('follows edits in place: a new title, no page reload', async () => {
@@ -433,5 +465,141 @@ describe('VS Code end to end: restricted mode', function () {
     await runCommand('Workspaces: Manage Workspace Trust');
     await page.locator('.workspace-trust-editor a.monaco-button', { hasText: /^Trust$/ }).first().click({ timeout: 20_000 });
     await chartsDrawn(frame);
+  });
+});
+
+/** The Problems panel says it found nothing (its message when the workspace has no problems). */
+async function noProblems(): Promise<void> {
+  await runCommand('View: Focus Problems');
+  await until('an empty Problems panel', 60_000, async () => {
+    const message = await page.locator('.markers-panel .message-box-container').innerText().catch(() => '');
+    const rows = await page.locator('.markers-panel .monaco-list-row').count();
+    return rows === 0 && /No problems have been detected/.test(message);
+  }, 500);
+}
+
+/** Chooses a folder in VS Code's own open dialog (in the browser: a path in the quick input). */
+async function chooseFolder(folder: string) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.fill(folder.endsWith('/') ? folder : `${folder}/`);
+  // The dialog lists the folder's entries once it has read it; Enter then picks the folder.
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 20_000 });
+}
+
+describe('VS Code end to end: getting started from an empty folder', function () {
+  this.timeout(120_000);
+  session({ workspace: 'empty' });
+
+  it('shows the walkthrough on the Get Started page', async () => {
+    await runCommand('Welcome: Open Walkthrough...');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('cellspec');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Get started with cellspec' }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Enter');
+    const steps = page.locator('.gettingStartedContainer .getting-started-step');
+    await steps.first().waitFor({ timeout: 30_000 });
+    const titles = (await steps.locator('.step-title').allInnerTexts()).map((t) => t.trim());
+    assert.deepEqual(titles, ['Open the example study', 'Write a plan with completion', 'Hover a derived value', 'Open the preview', 'Export charts and results']);
+    // The first step's media (a Markdown page in a webview) shows its screenshot.
+    const loaded = await until('the step\'s image', 30_000, async () => {
+      for (const f of page.frames()) {
+        if (f === page.mainFrame() || f.isDetached()) continue;
+        const ok = await f.evaluate(() => [...document.querySelectorAll('img')].some((i: any) => i.complete && i.naturalWidth > 100)).catch(() => false);
+        if (ok) return true;
+      }
+      return undefined;
+    }, 500);
+    assert.ok(loaded);
+    await shot('10-walkthrough');
+  });
+
+  it('New Study writes a plan into the open folder that checks clean', async () => {
+    await runCommand('cellspec: New Study');
+    const file = path.join(workspaceDir, 'study.cellspec');
+    await page.locator('.tabs-container .tab.active', { hasText: 'study.cellspec' }).first().waitFor({ timeout: 30_000 });
+    assert.equal(fs.readFileSync(file, 'utf8'), fs.readFileSync(path.join(ROOT, 'templates', 'new-study.cellspec'), 'utf8'));
+    // The server has read it (its derived values are drawn), and it has no problems at all.
+    await page.locator('.view-lines', { hasText: 'area 0.7854 cm²' }).first().waitFor({ timeout: 60_000 });
+    await noProblems();
+    // The [cellspec] defaults: two spaces.
+    await focusEditor();
+    await page.locator('.statusbar-item', { hasText: /^Spaces: 2$/ }).first().waitFor({ timeout: 10_000 });
+    await shot('11-new-study');
+  });
+
+  it('completes the properties of a block while typing', async () => {
+    const lines = fs.readFileSync(path.join(workspaceDir, 'study.cellspec'), 'utf8').split('\n');
+    const stack = lines.findIndex((l) => l.includes('stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu')) + 1;
+    await goTo(stack, lines[stack - 1].length + 1);
+    await page.keyboard.press('Enter');
+    // A new line in a block indents by the tab size (2).
+    await until('the new line indented by 2', 10_000, () => page.locator('.statusbar-item', { hasText: /^Ln \d+, Col 3$/ }).count().then((n) => n > 0));
+    await page.keyboard.press('Control+Space');
+    const suggest = page.locator('.editor-widget.suggest-widget');
+    await suggest.locator('.monaco-list-row', { hasText: 'pressure' }).first().waitFor({ timeout: 20_000 });
+    await shot('12-completion');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Z');
+    await noProblems();
+  });
+
+  it('Show Derived Values opens every value the plan implies beside it', async () => {
+    await focusEditor();
+    await runCommand('cellspec: Show Derived Values');
+    await page.locator('.tabs-container .tab', { hasText: 'study.cellspec (derived values).md' }).first().waitFor({ timeout: 30_000 });
+    const page2 = page.locator('.editor-instance .view-lines', { hasText: '# Derived values of study.cellspec' }).first();
+    await page2.waitFor({ timeout: 30_000 });
+    assert.match((await page2.innerText()).replace(/\s+/g, ' '), /Li inventory\*\* = 10\.31 mAh\/cm²/);
+    await shot('13-derived-values');
+  });
+
+  it('New Study again picks a new name and leaves the first study alone', async () => {
+    const first = fs.readFileSync(path.join(workspaceDir, 'study.cellspec'), 'utf8');
+    await runCommand('cellspec: New Study');
+    await page.locator('.tabs-container .tab.active', { hasText: 'study-2.cellspec' }).first().waitFor({ timeout: 30_000 });
+    assert.ok(fs.existsSync(path.join(workspaceDir, 'study-2.cellspec')));
+    assert.equal(fs.readFileSync(path.join(workspaceDir, 'study.cellspec'), 'utf8'), first);
+  });
+
+  it('Open Example Study copies the examples into the chosen folder and opens the study', async () => {
+    await runCommand('cellspec: Open Example Study', { asks: true });
+    await chooseFolder(workspaceDir);
+    const copy = path.join(workspaceDir, 'cellspec-example');
+    await until('the copied example', 20_000, () => fs.existsSync(path.join(copy, 'study.cellspec')));
+    assert.deepEqual(fs.readdirSync(copy).sort(), fs.readdirSync(path.join(ROOT, 'examples')).sort());
+    await page.locator('.view-lines', { hasText: 'Mitigating Li void formation' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.view-lines', { hasText: 'area 0.6362 cm²' }).first().waitFor({ timeout: 60_000 });
+    await shot('14-example-study');
+  });
+
+  it('shows the user README with its screenshots in the Extensions view', async () => {
+    // A clean window for the screenshot: no editors, no panel.
+    await runCommand('View: Close All Editor Groups');
+    await runCommand('View: Toggle Panel Visibility');
+    await page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: 10_000 });
+    await runCommand('Extensions: Show Enabled Extensions');
+    const item = page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'cellspec' }).first();
+    await item.waitFor({ timeout: 30_000 });
+    await item.click();
+    // The details page is a webview: its images are those the package ships.
+    let seen: unknown;
+    const images = await until('the README\'s images', 60_000, async () => {
+      for (const f of page.frames()) {
+        if (f === page.mainFrame() || f.isDetached()) continue;
+        const r = await f.evaluate(() => {
+          const imgs = [...document.querySelectorAll('img')] as any[];
+          const h1 = document.querySelector('h1')?.textContent ?? '';
+          return { h1, total: imgs.length, loaded: imgs.filter((i) => i.complete && i.naturalWidth > 0).length, srcs: imgs.map((i) => `${i.src} ${i.complete} ${i.naturalWidth}`) };
+        }).catch(() => undefined);
+        if (r && r.total > 0) seen = r;
+        if (r && r.total > 0 && /cellspec/.test(r.h1) && r.loaded === r.total) return r;
+      }
+      return undefined;
+    }, 500).catch((e: Error) => { throw new Error(`${e.message}: ${JSON.stringify(seen)}`); });
+    assert.ok(images.total >= 2, JSON.stringify(images));
+    await shot('15-extension-readme');
   });
 });

@@ -11,5 +11,6 @@ export function ccdRun({ job, result, dc, eis, area }: RunData): void {
   const planned = p.start !== undefined && p.step !== undefined && p.step > 0
     ? Array.from({ length: Math.min(1000, Math.floor(((p.until ?? p.start + 99 * p.step) - p.start) / p.step + 1e-9) + 1) }, (_, k) => p.start! + k * p.step!)
     : undefined;
-  result.ccd = { ...detectShort({ ...cols, area, stepCurrentDensities: planned }), file: l.file };
+  const { shortCollapseFraction: collapseFraction, shortSustainFraction: sustainFraction } = job.analysis ?? {};
+  result.ccd = { ...detectShort({ ...cols, area, stepCurrentDensities: planned, collapseFraction, sustainFraction }), file: l.file };
 }

@@ -109,7 +109,7 @@ describe('readers: column names', () => {
       ['Q charge/discharge/mA.h', 'charge', 3.6], ['(Q-Qo)/mA.h', 'charge', 3.6], ['Q discharge/mA.h', 'dischargeCapacity', 3.6],
       ['cycle number', 'cycle', 1], ['Ns', 'step', 1], ['freq/Hz', 'frequency', 1], ['Re(Z)/Ohm', 'zReal', 1],
       ['-Im(Z)/Ohm', 'zImag', -1], ['|Z|/Ohm', 'other', 1], ['|Ewe|/V', 'other', 1], ['Cs/µF', 'other', 1], ['dq/mA.h', 'other', 1],
-      ['Ece/V', 'other', 1], ['half cycle', 'other', 1], ['ox/red', 'other', 1],
+      ['Ece/V', 'other', 1], ['half cycle', 'halfCycle', 1], ['ox/red', 'other', 1],
     ];
     for (const [h, kind, factor] of cases) {
       const s = spec(h);

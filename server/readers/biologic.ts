@@ -4,6 +4,7 @@
 // block, which starts directly with the column line.
 import { resolveColumns } from './columns';
 import { FileHead, forEachLine, headLines } from './text';
+import { labelModes } from './ecLab';
 import { TableBuilder, makeTable } from './table';
 import { DataError, DataTable, ReadOptions } from './types';
 
@@ -86,7 +87,9 @@ export async function readBiologic(head: FileHead, options: ReadOptions): Promis
   if (built.rows === 0) throw new DataError(file, columnLine + 1, `no data rows below the column line (line ${columnLine})`);
   meta.encoding = stats.encoding;
   meta.columnLine = String(columnLine);
-  return makeTable(file, 'biologic-mpt', built, meta, technique);
+  const table = makeTable(file, 'biologic-mpt', built, meta, technique);
+  labelModes(table.columns);
+  return table;
 }
 
 /** "Electrode surface area : 0.001 cm²" and the like; the first occurrence of a key wins. */

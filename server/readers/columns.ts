@@ -30,7 +30,7 @@ export interface ColumnSpec {
   assumedUnit?: boolean;
 }
 
-type Dim = 'time' | 'voltage' | 'current' | 'charge' | 'frequency' | 'resistance' | 'temperature' | 'none' | 'foreign';
+type Dim = 'time' | 'voltage' | 'current' | 'charge' | 'energy' | 'power' | 'frequency' | 'resistance' | 'temperature' | 'none' | 'foreign';
 
 interface UnitInfo {
   dim: Dim;
@@ -58,7 +58,7 @@ const EXACT: Record<string, string> = { As: 'A·s', MOhm: 'MΩ', kOhm: 'kΩ', mO
 const FOREIGN_WORDS = new Set(['bits', 'mol/l']);
 
 /** The dimensions column kinds take (the names are those of DIM). */
-const KIND_DIMS = (['time', 'voltage', 'current', 'charge', 'frequency', 'resistance', 'temperature'] as const).map((d) => [d, DIM[d]] as const);
+const KIND_DIMS = (['time', 'voltage', 'current', 'charge', 'energy', 'power', 'frequency', 'resistance', 'temperature'] as const).map((d) => [d, DIM[d]] as const);
 
 function columnDim(u: Unit, written: string): Dim {
   if (written === '#') return 'none';
@@ -123,7 +123,13 @@ const REAL = String.raw`re${OF_Z}|real(${OF_Z})?|re\s*z|z\s*('|′)(\s*\(a\))?|z
 // Matched against the lower-cased name (unit removed, blanks collapsed); the first match wins.
 const RULES: Rule[] = [
   r(/^\|.*\|$/, 'other', 0), // |Z|, |Ewe|, |I|: moduli of EIS
-  r(/^(ece|<ece>|control(\/.*)?|polar|vm|vu|ach|sig|zsig|zmod|zphz|ierange|over|dq|dq\/dv|dv\/dq|half cycle|i range|ns changes|control changes|counter inc\.?|ox\/red|mode|error|dpt time|es)$/, 'other', 0),
+  r(/^(ece|<ece>|control(\/.*)?|polar|vm|vu|ach|sig|zsig|zmod|zphz|ierange|over|dq|dq\/dv|dv\/dq|i range|ns changes|control changes|counter inc\.?|ox\/red|error|dpt time|es)$/, 'other', 0),
+  // EC-Lab's mode: 1 CC, 2 CV, 3 rest (labels in ecLab.ts); its half-cycle index.
+  r(/^mode$/, 'stepType', 1),
+  r(/^half cycle$/, 'halfCycle', 3),
+  r(/^(energy charge|charge[ _-]?energy|engy[ _-]?chg|充电能量)$/, 'chargeEnergy', 3),
+  r(/^(energy discharge|discharge[ _-]?energy|engy[ _-]?dchg|放电能量)$/, 'dischargeEnergy', 3),
+  r(/^(p|power|功率)$/, 'power', 3),
   r(new RegExp(`^-\\s*(${IMAG})$`), 'zImag', 3, { flip: true }),
   r(new RegExp(`^(${IMAG})$`), 'zImag', 3),
   r(new RegExp(`^(${REAL})$`), 'zReal', 3),
@@ -132,7 +138,7 @@ const RULES: Rule[] = [
   r(/^(time|t|zeit|时间)$/, 'time', 2),
   r(/^(date[ _-]?time|realtime|real[ _-]?time|sys[ _-]?time|system[ _-]?time|absolute[ _-]?time|timestamp|date|绝对时间|系统时间|日期)$/, 'time', 1.5, { parse: 'datetime' }),
   r(/^(相对时间)$/, 'time', 0.5),
-  r(/^(step[ _-]?time|步骤时间|工步时间)$/, 'other', 0),
+  r(/^(step[ _-]?time|步骤时间|工步时间)$/, 'stepTime', 3),
   r(/^(ewe|voltage|volts|volt|potential|cell[ _-]?voltage|cell[ _-]?potential|u|v|e|vf|电压|spannung)$/, 'voltage', 3),
   r(/^(ecell|<ewe>|<ecell>|e[ _]?cell)$/, 'voltage', 2),
   r(/^(ewe-ece|vdc|v-dc|e dc|edc|bias)$/, 'voltage', 1),
@@ -160,7 +166,7 @@ const CHARGE_KINDS = new Set<ColumnKind>(['charge', 'chargeCapacity', 'discharge
 const DIM_OF: Record<ColumnKind, Dim> = {
   time: 'time', voltage: 'voltage', current: 'current', charge: 'charge', chargeCapacity: 'charge', dischargeCapacity: 'charge',
   cycle: 'none', step: 'none', frequency: 'frequency', zReal: 'resistance', zImag: 'resistance', temperature: 'temperature', other: 'none',
-  chargeEnergy: 'foreign', dischargeEnergy: 'foreign', power: 'foreign', dateTime: 'none', stepTime: 'time', index: 'none', halfCycle: 'none',
+  chargeEnergy: 'energy', dischargeEnergy: 'energy', power: 'power', dateTime: 'none', stepTime: 'time', index: 'none', halfCycle: 'none',
   stepType: 'none', auxVoltage: 'voltage',
 };
 

@@ -6,7 +6,7 @@
 import { resolveColumns } from './columns';
 import { checkAborted, readAllBytes } from './text';
 import { Column, ColumnKind, DataError, DataProblem, DataTable, ReadOptions } from './types';
-import { BINARY_KINDS, MODE_LABELS } from './mpr/columnIds';
+import { labelModes } from './ecLab';
 import { columnNames, DataContext, decodeRecords, planRecords, scaleOf } from './mpr/data';
 import { acquisitionStart, ecLabVersion, loopStarts, moduleDate, settingsFacts } from './mpr/log';
 import { FILE_HEADER_BYTES, FILE_MAGIC, hasFileMagic, ModuleRole, MprModule, scanModules, startsWithModule } from './mpr/modules';
@@ -98,10 +98,9 @@ export function parseMpr(bytes: Uint8Array, file: string, options: ReadOptions =
   const decoded = decodeRecords(bytes, data, plan, ctx, problems, kinds.map((k) => scaleOf(k.factor, k.offset)));
   const columns: Column[] = decoded.columns.map((d, i) => {
     const k = kinds[i];
-    const c: Column = { name: d.name, kind: k.kind, sourceUnit: k.sourceUnit, values: d.values };
-    if (k.kind === 'stepType' && d.name === 'mode') c.labels = modeLabels(d.values);
-    return c;
+    return { name: d.name, kind: k.kind, sourceUnit: k.sourceUnit, values: d.values };
   });
+  labelModes(columns);
   deriveCycle(columns, meta);
   deriveCurrent(columns, meta);
   return { file, format: 'biologic-mpr', technique, rows: decoded.rows, columns, lineOfRow: () => 0, meta, problems };
@@ -114,7 +113,7 @@ function dataVersion(m: MprModule): string {
 
 interface ColumnKindSpec { kind: ColumnKind; sourceUnit: string; factor: number; offset: number }
 
-/** Kinds as the text reader gives the same names (and the spec's mapping), plus the kinds only binary files have. */
+/** Kinds as the text reader gives the same names (and the spec's mapping): an .mpr and its .mpt agree. */
 function columnKinds(names: string[], file: string, options: ReadOptions): ColumnKindSpec[] {
   let specs;
   try {
@@ -123,32 +122,9 @@ function columnKinds(names: string[], file: string, options: ReadOptions): Colum
     if (e instanceof DataError) throw new DataError(file, 0, e.message.replace(/\bline 0\b/g, 'the data module'));
     throw e;
   }
-  const mapped = new Set(Object.values(options.mapping ?? {}).map((n) => n?.trim().toLowerCase()));
-  const taken = new Set<ColumnKind>(specs.map((s) => s.kind));
-  return names.map((name, i) => {
-    const { kind, sourceUnit, factor, offset } = specs[i];
-    const extra = BINARY_KINDS[name];
-    if (kind === 'other' && !mapped.has(name.toLowerCase())) {
-      if (extra && !taken.has(extra.kind)) {
-        taken.add(extra.kind);
-        return { kind: extra.kind, sourceUnit, factor: extra.factor, offset: 0 };
-      }
-      if (name === 'mode' && !taken.has('stepType')) {
-        taken.add('stepType');
-        return { kind: 'stepType', sourceUnit, factor: 1, offset: 0 };
-      }
-    }
-    return { kind, sourceUnit, factor, offset };
-  });
+  return specs.map(({ kind, sourceUnit, factor, offset }) => ({ kind, sourceUnit, factor, offset }));
 }
 
-function modeLabels(values: Float64Array): Record<number, string> {
-  const seen = new Set<number>();
-  for (let k = 0; k < values.length && seen.size < 4; k++) seen.add(values[k]);
-  const labels: Record<number, string> = {};
-  for (const v of [...seen].sort((a, b) => a - b)) labels[v] = MODE_LABELS[v] ?? `mode ${v}`;
-  return labels;
-}
 
 /**
  * EC-Lab exports a cycle number that the .mpr does not always store: with its default cycle

@@ -2,7 +2,6 @@
 // binary type. The facts come from the peer readers (galvani's VMPdata_colID_dtype_map and flag
 // map, yadg's eclab mpr columns, cellpy) and the fixtures; ids in 170-255 that those readers list
 // only as the low byte of an id above 255 (their misreading of the 11.50+ layout) are left out.
-import { ColumnKind } from '../types';
 
 export type BinaryType = 'f32' | 'f64' | 'u8' | 'u16' | 'u32' | 'i32';
 
@@ -144,19 +143,4 @@ export const FLAG_IDS: Record<number, FlagId> = {
   21: { name: 'control changes', mask: 0x10 },
   31: { name: 'Ns changes', mask: 0x20 },
   65: { name: 'counter inc.', mask: 0x80 },
-};
-
-/** EC-Lab's control modes (the `mode` flag). */
-export const MODE_LABELS: Record<number, string> = { 1: 'CC', 2: 'CV', 3: 'rest' };
-
-/**
- * Kinds the text classifier (readers/columns.ts) leaves as 'other' but the contract has a kind
- * for: name -> kind and the factor from the written unit to SI.
- */
-export const BINARY_KINDS: Record<string, { kind: ColumnKind; factor: number }> = {
-  'Energy charge/W.h': { kind: 'chargeEnergy', factor: 3600 },
-  'Energy discharge/W.h': { kind: 'dischargeEnergy', factor: 3600 },
-  'P/W': { kind: 'power', factor: 1 },
-  'half cycle': { kind: 'halfCycle', factor: 1 },
-  'step time/s': { kind: 'stepTime', factor: 1 },
 };

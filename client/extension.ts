@@ -23,7 +23,9 @@ export async function activate(context: ExtensionContext) {
     outputChannelName: 'cellspec',
     // Restricted mode: the server reads no data files until told the workspace is trusted.
     // A function, so that a restart after trust was granted starts trusted.
-    initializationOptions: () => ({ trusted: workspace.isTrusted }),
+    initializationOptions: () => ({ trusted: workspace.isTrusted, foldedHovers: true }),
+    // A run's hover folds its details in <details> (the server escapes any other "<").
+    markdown: { supportHtml: true },
   };
   const lc = new LanguageClient('cellspec', 'cellspec language server', serverOptions, clientOptions);
   client = lc;
@@ -51,7 +53,7 @@ export async function activate(context: ExtensionContext) {
     workspace.onDidGrantWorkspaceTrust(() => {
       if (lc.isRunning()) void lc.sendNotification('cellspec/trusted');
     }),
-    commands.registerCommand('cellspec.openPreviewToSide', (target?: Uri | string) => previews.open(target)),
+    commands.registerCommand('cellspec.openPreviewToSide', (target?: Uri | string, line?: number) => previews.open(target, line)),
     commands.registerCommand('cellspec.togglePreviewLock', () => previews.toggleLock()),
     commands.registerCommand('cellspec.restartServer', async () => {
       await lc.restart();

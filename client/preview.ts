@@ -5,19 +5,35 @@
 // none when the document version has not changed, and `update` messages instead of reloading
 // the page. The page keeps its last model with setState, so a serializer can restore the panel
 // after a window reload without retainContextWhenHidden.
+//
+// The preview and the editor keep in step (cellspec.preview.followCursor), again as the Markdown
+// preview does: the cursor entering another run scrolls the page to its charts; a scroll of the
+// page scrolls the editor to the run of the chart at its top; a click in the page selects its
+// line. The guard against feedback loops: a selection this file made, and the selections within
+// a short window after it, are not sent back to the page (and the page ignores its own scrolls).
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import {
-  ColorThemeKind, Disposable, ExtensionContext, Range, Selection, TextDocument, TextEditorRevealType, Uri, ViewColumn,
+  ColorThemeKind, commands, Disposable, ExtensionContext, Range, Selection, TextDocument, TextEditor, TextEditorRevealType, Uri, ViewColumn,
   WebviewPanel, WebviewPanelSerializer, window, workspace,
 } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { previewHtml } from '../protocol/page';
-import { parseFromPage, PreviewModel, ToPage } from '../protocol/preview';
+import { Anchor, parseFromPage, PreviewModel, ToPage } from '../protocol/preview';
+import { onPreviewSettingsChanged, previewSettings, PreviewSettings } from './settings';
 
 export const VIEW_TYPE = 'cellspec.preview';
 const THROTTLE_MS = 300;
+/** Cursor moves are looked at no more often than this. */
+const CURSOR_THROTTLE_MS = 150;
+/** After the page selected a line in the editor, selections are not sent back for this long. */
+const ECHO_MS = 500;
 const LOCKED_KEY = 'cellspec.preview.locked';
+
+/** The run (or protocol, cell) whose lines hold a 1-based line. */
+export function anchorAt(anchors: readonly Anchor[], line: number): Anchor | undefined {
+  return anchors.find((a) => a.line <= line && line <= a.endLine);
+}
 
 type Theme = Extract<ToPage, { type: 'theme' }>['kind'];
 
@@ -45,6 +61,11 @@ class PreviewPanel {
   private seq = 0;
   private readonly subscriptions: Disposable[] = [];
   private disposed = false;
+  /** The declaration the page was last scrolled to for the cursor (its first line). */
+  private followed: number | undefined;
+  /** A line to show once the page has a model (opened from a run's code lens). */
+  private pendingLine: number | undefined;
+  private echoUntil = 0;
 
   constructor(readonly panel: WebviewPanel, uri: string, locked: boolean, private readonly owner: PreviewManager) {
     this.uri = uri;
@@ -81,8 +102,34 @@ class PreviewPanel {
     this.uri = uri;
     this.model = undefined;
     this.shown = undefined;
+    this.followed = undefined;
     this.title();
     this.schedule(true);
+  }
+
+  /**
+   * The spec's cursor is on `line`: when it entered another run (or protocol, cell), the page
+   * scrolls to that declaration's charts. Not while the selection is the echo of a page's click.
+   */
+  cursorAt(line: number, force = false) {
+    if (!this.model || (!force && Date.now() < this.echoUntil)) return;
+    const anchor = anchorAt(this.model.anchors, line);
+    if (!anchor || (!force && anchor.line === this.followed)) return;
+    this.followed = anchor.line;
+    this.post({ type: 'scrollTo', line: anchor.line });
+  }
+
+  /** Scrolls the page to the run at `line` as soon as it has a model. */
+  showLine(line: number) {
+    if (this.model) this.cursorAt(line, true);
+    else this.pendingLine = line;
+  }
+
+  /** The page selected a line in the editor: its selection change is not an instruction to scroll back. */
+  private revealed(line: number) {
+    this.echoUntil = Date.now() + ECHO_MS;
+    const anchor = this.model && anchorAt(this.model.anchors, line);
+    if (anchor) this.followed = anchor.line;
   }
 
   setLocked(locked: boolean) {
@@ -126,6 +173,11 @@ class PreviewPanel {
     this.model = model;
     this.shown = model.version;
     this.post({ type: 'update', model });
+    if (this.pendingLine !== undefined) {
+      const line = this.pendingLine;
+      this.pendingLine = undefined;
+      this.cursorAt(line, true);
+    }
   }
 
   post(message: ToPage) {
@@ -140,11 +192,17 @@ class PreviewPanel {
       case 'ready':
         // The page (re)loaded: it was hidden and shown again, or restored.
         this.post({ type: 'theme', kind: themeKind() });
+        this.post({ type: 'palette', palette: this.owner.settings.palette });
+        this.followed = undefined;
         if (this.model) this.post({ type: 'update', model: this.model });
         else this.schedule(true);
         break;
       case 'reveal':
+        this.revealed(m.line);
         void this.owner.reveal(this.uri, m.line);
+        break;
+      case 'scrolled':
+        if (this.owner.settings.followCursor) this.owner.scrollEditor(this.uri, m.line);
         break;
       case 'export':
         void this.owner.export(this.uri, m.format, m.name, m.data);
@@ -164,14 +222,42 @@ class PreviewPanel {
 
 export class PreviewManager implements WebviewPanelSerializer {
   private readonly panels: PreviewPanel[] = [];
+  settings: PreviewSettings = previewSettings();
+  private cursorTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly context: ExtensionContext, private readonly client: () => Promise<LanguageClient>) {
     context.subscriptions.push(
       window.registerWebviewPanelSerializer(VIEW_TYPE, this),
+      onPreviewSettingsChanged((s) => {
+        const palette = s.palette !== this.settings.palette;
+        this.settings = s;
+        if (palette) this.panels.forEach((p) => p.post({ type: 'palette', palette: s.palette }));
+      }),
+      window.onDidChangeTextEditorSelection((e) => this.cursorMoved(e.textEditor)),
+      { dispose: () => clearTimeout(this.cursorTimer) },
       workspace.onDidChangeTextDocument((e) => this.forUri(e.document.uri.toString())?.schedule()),
       window.onDidChangeActiveTextEditor((e) => { if (e && isSpec(e.document)) this.follow(e.document.uri.toString()); }),
       window.onDidChangeActiveColorTheme(() => this.panels.forEach((p) => p.post({ type: 'theme', kind: themeKind() }))),
     );
+  }
+
+  /** The cursor moved in an editor: its spec's preview follows, at most every CURSOR_THROTTLE_MS. */
+  private cursorMoved(editor: TextEditor) {
+    if (!this.settings.followCursor || !isSpec(editor.document) || this.cursorTimer) return;
+    this.cursorTimer = setTimeout(() => {
+      this.cursorTimer = undefined;
+      const active = window.activeTextEditor;
+      if (!active || !isSpec(active.document)) return;
+      this.forUri(active.document.uri.toString())?.cursorAt(active.selection.active.line + 1);
+    }, CURSOR_THROTTLE_MS);
+  }
+
+  /** The page was scrolled to the chart of the run at `line`: the spec's editor shows that line at its top (the cursor stays). */
+  scrollEditor(uri: string, line: number) {
+    const editor = window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
+    if (!editor) return;
+    const at = Math.min(line, editor.document.lineCount) - 1;
+    editor.revealRange(new Range(at, 0, at, 0), TextEditorRevealType.AtTop);
   }
 
   /** The server has data results for a version of the spec: the preview asks again. */
@@ -184,8 +270,8 @@ export class PreviewManager implements WebviewPanelSerializer {
     this.panels.forEach((p) => p.schedule(true));
   }
 
-  /** cellspec.openPreviewToSide: from the editor title (a Uri), a code lens ([uri, line]) or the palette. */
-  async open(target?: Uri | string) {
+  /** cellspec.openPreviewToSide: from the editor title (a Uri), a code lens ([uri, line]: the run's charts shown) or the palette. */
+  async open(target?: Uri | string, line?: number) {
     const uri = target === undefined ? window.activeTextEditor?.document.uri
       : typeof target === 'string' ? Uri.parse(target) : target;
     if (!uri) {
@@ -194,16 +280,20 @@ export class PreviewManager implements WebviewPanelSerializer {
     }
     const key = uri.toString();
     const existing = this.forUri(key) ?? this.panels.find((p) => !p.locked);
+    const at = typeof line === 'number' && Number.isInteger(line) && line >= 1 ? line : undefined;
     if (existing) {
       existing.retarget(key);
       existing.panel.reveal(existing.panel.viewColumn ?? ViewColumn.Beside, true);
+      if (at) existing.showLine(at);
       return;
     }
     const panel = window.createWebviewPanel(VIEW_TYPE, 'Preview', { viewColumn: ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true,
       localResourceRoots: [Uri.joinPath(this.context.extensionUri, 'dist')],
     });
-    this.panels.push(new PreviewPanel(panel, key, false, this));
+    const p = new PreviewPanel(panel, key, false, this);
+    this.panels.push(p);
+    if (at) p.showLine(at);
   }
 
   /** cellspec.togglePreviewLock: the active preview, else the active spec's, else the only one. */
@@ -290,10 +380,13 @@ export class PreviewManager implements WebviewPanelSerializer {
     }
     try {
       await workspace.fs.writeFile(target, bytes);
-      void window.showInformationMessage(`cellspec: saved ${path.basename(target.fsPath)}`);
     } catch (e) {
       void window.showErrorMessage(`cellspec: could not save ${target.fsPath}: ${(e as Error).message}`);
+      return;
     }
+    // Saved: one click opens it (an image in VS Code's image preview, a table as text).
+    const choice = await window.showInformationMessage(`cellspec: saved ${path.basename(target.fsPath)}`, 'Open');
+    if (choice === 'Open') await commands.executeCommand('vscode.open', target, { viewColumn: ViewColumn.Active, preview: false });
   }
 
   forget(p: PreviewPanel) {

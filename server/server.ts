@@ -109,6 +109,8 @@ connection.onInitialize((params): InitializeResult => {
   if (opts && typeof opts === 'object') {
     if (typeof opts.inlayHints === 'boolean') settings.inlayHints = opts.inlayHints;
     if (typeof opts.plausibility === 'boolean') settings.plausibility = opts.plausibility;
+    // A client that renders HTML in hovers (VS Code with supportHtml) gets the details folded.
+    if (opts.foldedHovers === true) study.setFoldedHovers(true);
     if ('trusted' in opts) {
       trusted = opts.trusted === true;
       if (typeof opts.trusted !== 'boolean') connection.console.warn(`cellspec: initializationOptions.trusted must be true or false, not ${JSON.stringify(opts.trusted)}: the workspace is treated as untrusted`);

@@ -258,7 +258,7 @@ describe('analyses: detectShort (CCD)', () => {
     close(r.lastPassed!.currentDensity.value, 7, 1e-9, 'last passed');
     assert.ok(Math.abs(r.time!.value - tr.shortTime!) <= 60, `short at ${r.time!.value}, expected ${tr.shortTime}`);
     assert.equal(r.steps.length, 8);
-    assert.match(r.message, /short at step 7/);
+    assert.match(r.message, /short at step 8 \(0\.8 mA\/cm²\)/, 'steps counted from 1 in words, in mA/cm²');
   });
 
   it('finds a soft short (noisy drops that partly recover) at 1.5 mA/cm² (Li-LNT10F)', () => {
@@ -626,7 +626,7 @@ describe('analyses: plan checks', () => {
     close(near.measured.value, 4.9, 1e-9, 'measured');
     const off = ok(compareCurrent(0.5 * MA_PER_CM2, AREA, current));
     assert.equal(off.withinPlan, false);
-    assert.match(off.warnings[0], /above the planned 5 A\/m²/);
+    assert.match(off.warnings[0], /above the planned 0\.5 mA\/cm²/, 'in display units');
     fails(compareCurrent(5, AREA, []), /empty/);
     fails(compareCurrent(5, AREA, [0, 0]), /no current/);
     fails(compareCurrent(NaN, AREA, [1]), /planned/);

@@ -324,8 +324,8 @@ describe('preview page in Chromium', function () {
         const bg = hex(theme.vars['--vscode-editor-background']);
         assert.equal(await p.page.evaluate(() => getComputedStyle(document.body).backgroundColor), bg);
         for (const c of model.charts) assert.equal((await marksOf(p.page, c.id)).background, bg, `${c.id}: chart background`);
-        const strokes = await p.page.$$eval('[data-chart-id="ccd-sym-Li"] g.mark-line.role-mark path, [data-chart-id^="strip-"] g.mark-line.role-mark path', (ps) => ps.map((x) => x.getAttribute('stroke')));
-        assert.ok(strokes.includes(theme.vars['--vscode-charts-blue']), `the first series takes --vscode-charts-blue: ${strokes}`);
+        const strokes = await p.page.$$eval('[data-chart-id^="ccd-"] g.mark-line.role-mark path, [data-chart-id^="strip-"] g.mark-line.role-mark path', (ps) => ps.map((x) => x.getAttribute('stroke')));
+        assert.ok(strokes.includes(theme.vars['--vscode-charts-blue']), `the first build takes --vscode-charts-blue: ${strokes}`);
         const axisColor = await p.page.$eval('[data-chart-id="sand"] g.role-axis-label text', (t) => t.getAttribute('fill'));
         assert.equal(axisColor, theme.vars['--vscode-editor-foreground'], 'axis labels in the editor foreground');
         await p.page.screenshot({ path: path.join(ARTIFACTS, `preview-${theme.name}.png`), fullPage: true });
@@ -371,20 +371,25 @@ describe('preview page in Chromium', function () {
         assert.ok((await sentBy(p.page)).length > n);
         assert.ok(parseFromPage(m), 'a valid message');
       }
+      // Reveals only: scrolling to a row also tells the editor where the page is ('scrolled').
+      const reveals = async () => (await sentBy(p.page)).filter((m) => m.type === 'reveal');
       const rowLine = async (table: string, i: number, line: number) => {
-        const before = (await sentBy(p.page)).length;
+        const before = (await reveals()).length;
         await p.page.locator(`table[data-table="${table}"] tbody tr`).nth(i).click();
-        const after = await sentBy(p.page);
-        assert.equal(after.length, before + 1, `${table} row ${i} posts one message`);
+        const after = await reveals();
+        assert.equal(after.length, before + 1, `${table} row ${i} posts one reveal`);
         assert.deepEqual(after[after.length - 1], { type: 'reveal', line });
       };
       await rowLine('results', 3, model.results[3].line);
       await rowLine('predictions', 0, model.predictions[0].line);
+      // The problems sit collapsed below the charts: opened first.
+      assert.equal(await p.page.isVisible('table[data-table="problems"]'), false, 'the problems start collapsed');
+      await p.page.locator('vscode-collapsible[data-section="problems"]').click({ position: { x: 60, y: 10 } });
       await rowLine('problems', 0, model.problems[0].line);
       // The keyboard works too: Enter on a focused row.
       await p.page.locator('table[data-table="results"] tbody tr').nth(0).focus();
       await p.page.keyboard.press('Enter');
-      const sent = await sentBy(p.page);
+      const sent = await reveals();
       assert.deepEqual(sent[sent.length - 1], { type: 'reveal', line: model.results[0].line });
       assertClean(p, 'reveal');
     } finally {
@@ -416,12 +421,21 @@ describe('preview page in Chromium', function () {
       }
       const csv = await exportOf('.page-actions vscode-button[data-export="csv"]', 'csv');
       assert.equal(csv.name, 'study-results.csv');
-      assert.ok(csv.data.startsWith('\ufeffrun,cell,label,text,derivation,line\r\n'), csv.data.slice(0, 100));
-      assert.deepEqual(parseCsv(csv.data.slice(1)), [['run', 'cell', 'label', 'text', 'derivation', 'line'],
-        ...model.results.map((r) => [r.run, r.cell, r.label, r.text, r.derivation, String(r.line)])], 'the CSV holds the results');
+      assert.ok(csv.data.startsWith('\ufeffrun,cell,quantity,value,unit,stderr,bound,line\r\n'), csv.data.slice(0, 100));
+      // Columns of numbers: each value and standard error reads back as the model's number.
+      const [head, ...rows] = parseCsv(csv.data.slice(1));
+      assert.deepEqual(head, ['run', 'cell', 'quantity', 'value', 'unit', 'stderr', 'bound', 'line']);
+      assert.equal(rows.length, model.figures.length, 'a row per figure');
+      rows.forEach((r, i) => {
+        const f = model.figures[i];
+        assert.deepEqual([r[0], r[1], r[2], r[4], r[6], r[7]], [f.run, f.cell, f.quantity, f.unit, f.bound ?? '', String(f.line)]);
+        assert.equal(Number(r[3]), f.value, `${f.quantity}: value ${r[3]}`);
+        assert.equal(r[5] === '' ? undefined : Number(r[5]), f.stderr, `${f.quantity}: standard error ${r[5]}`);
+      });
       const json = await exportOf('.page-actions vscode-button[data-export="json"]', 'json');
       assert.equal(json.name, 'study-results.json');
       assert.deepEqual(JSON.parse(json.data).results, model.results);
+      assert.deepEqual(JSON.parse(json.data).figures, model.figures);
       assertClean(p, 'export');
     } finally {
       await p.page.close();
@@ -481,14 +495,15 @@ describe('preview page in Chromium', function () {
 
   it('draws the less common shapes: log axes, vertical rules, a chart without series, an empty model', async () => {
     const edge: PreviewModel = {
-      schema: 1, uri: 'file:///tmp/edge.cellspec', title: 'Edge <cases> & "quotes"', version: 7, dataPending: true,
+      schema: 2, uri: 'file:///tmp/edge.cellspec', title: 'Edge <cases> & "quotes"', version: 7, dataPending: true, legend: [], figures: [], anchors: [],
       charts: [
         { id: 'log', kind: 'rate', title: 'Log axes', x: { title: 'frequency', unit: 'Hz', scale: 'log' }, y: { title: '|Z|', unit: 'Ω', scale: 'log' },
           series: [{ name: 'a', mark: 'line', points: [[0.1, 1000], [1, 300], [10, 100], [100, 40], [1e5, 12]] }, { name: 'b', mark: 'point', points: [[1, 200]] }],
-          rules: [{ axis: 'x', value: 10, label: 'knee' }, { axis: 'y', value: 50, label: 'limit' }], marks: [{ x: 100, y: 40, label: 'here' }], notes: ['<b>not bold</b>'], line: 3, derivation: 'made up' },
-        { id: 'empty', kind: 'capacity', title: 'No series', x: { title: 'cycle', unit: '' }, y: { title: 'capacity', unit: 'mAh/g' }, series: [], line: 4, derivation: '' },
+          rules: [{ axis: 'x', value: 10, label: 'knee' }, { axis: 'y', value: 50, label: 'limit' }], marks: [{ x: 100, y: 40, label: 'here' }], notes: ['<b>not bold</b>'], line: 3, derivation: 'made up',
+          place: { group: 'edge', label: 'log axes' } },
+        { id: 'empty', kind: 'capacity', title: 'No series', x: { title: 'cycle', unit: '' }, y: { title: 'capacity', unit: 'mAh/g' }, series: [], line: 4, derivation: '', place: { group: 'edge', label: 'empty' } },
         { id: 'nyq', kind: 'nyquist', title: 'One point', x: { title: 'Re(Z)', unit: 'Ω', zero: true }, y: { title: '-Im(Z)', unit: 'Ω', zero: true },
-          series: [{ name: 'only', mark: 'point', points: [[5, 2]] }], line: 5, derivation: '' },
+          series: [{ name: 'only', mark: 'point', points: [[5, 2]] }], line: 5, derivation: '', place: { group: 'edge', label: 'one point' } },
       ],
       results: [], predictions: [], problems: [{ line: 2, severity: 'error', message: 'something <wrong>' }],
     };
@@ -541,6 +556,236 @@ describe('preview page in Chromium', function () {
   });
 });
 
+/** The model of a plan without data: the New Study template, in a folder of its own. */
+async function planModel(dir: string): Promise<PreviewModel> {
+  const spec = path.join(dir, 'study.cellspec');
+  fs.copyFileSync('templates/new-study.cellspec', spec);
+  const a = analyzeSpec(new Workspace(nodeFileSystem), fileUri(spec), { plausibility: true });
+  assert.ok(a, 'the template is readable');
+  const study = new StudySession();
+  await study.refresh(a, 1);
+  return study.previewModel(a, 1);
+}
+
+/** The colour each series of a chart is drawn in: a line's stroke, else its first visible point's fill. */
+async function seriesColours(page: Page, c: ChartModel): Promise<string[]> {
+  const drawn = await page.$eval(`[data-chart-id="${c.id}"] .chart`, (fig) => ({
+    lines: [...fig.querySelectorAll('g.mark-line.role-mark path')].map((p) => p.getAttribute('stroke')),
+    points: [...fig.querySelectorAll('g.mark-symbol.role-mark path:not([opacity="0"])')].map((p) => p.getAttribute('fill')),
+  }));
+  // vega draws one path per line series, and point series' symbols in series order.
+  let line = 0, point = 0;
+  return c.series.map((s) => {
+    if (s.mark === 'line') return (drawn.lines[line++] ?? '').toLowerCase();
+    const first = drawn.points[point] ?? '';
+    point += s.points.length;
+    return first.toLowerCase();
+  });
+}
+
+/** The colour a build takes in every chart that draws it (its data series, not fits or later shades). */
+async function buildColours(page: Page, model: PreviewModel, key: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const c of model.charts) {
+    const k = c.series.findIndex((s) => s.colorKey === key && !s.fit && !s.shade);
+    if (k < 0 || c.series.filter((s) => s.colorKey === key && !s.fit).length > 1) continue;
+    out[c.id] = (await seriesColours(page, c))[k];
+  }
+  return out;
+}
+
+const visibleCards = (page: Page): Promise<string[]> =>
+  page.$$eval('[data-chart-id]', (cards) => cards.filter((c) => !(c as any).hidden).map((c) => (c as any).dataset.chartId));
+
+describe('preview page in Chromium: a preview that guides', function () {
+  this.timeout(120000);
+  let browser: Browser;
+  let model: PreviewModel;
+  let dir: string;
+  const runLine = (header: string) => fs.readFileSync(STUDY, 'utf8').split('\n').findIndex((l) => l.startsWith(header)) + 1;
+
+  before(async () => {
+    model = await studyModel();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-plan-'));
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('draws a build in one colour in every chart, with one legend for the page, in the palette the settings name', async () => {
+    const p = await openPanel(browser, THEMES[0], [[{ type: 'update', model }], [{ type: 'palette', palette: 'okabe-ito' }]]);
+    try {
+      await rendered(p.page, model.version, 1);
+      assert.deepEqual(model.legend.map((e) => e.key), ['Li', 'Li-LNT10F', 'Li-LNT5F5'], 'the builds, in the order the spec declares their cells');
+      const li = await buildColours(p.page, model, 'Li');
+      const lnt = await buildColours(p.page, model, 'Li-LNT10F');
+      // Bare Li in the CCD, stripping, contact, Sand and cycling charts alike (sym-Li, half-Li, full-Li).
+      for (const id of ['ccd-L147', 'strip-strip-0p5', 'contact', 'sand', 'capacity']) assert.ok(id in li, `${id} draws Li: ${JSON.stringify(li)}`);
+      const blue = THEMES[0].vars['--vscode-charts-blue'], orange = THEMES[0].vars['--vscode-charts-orange'];
+      assert.deepEqual(new Set(Object.values(li)), new Set([blue]), `Li is the theme's first chart colour everywhere: ${JSON.stringify(li)}`);
+      assert.deepEqual(new Set(Object.values(lnt)), new Set([orange]), `Li-LNT10F the second: ${JSON.stringify(lnt)}`);
+      // The page's one legend: a swatch per build in that colour; the charts comparing builds have none of their own.
+      const legend = await p.page.$$eval('.page-legend .legend-entry', (es) => es.map((e) => ({ key: e.querySelector('.legend-key')!.textContent, colour: getComputedStyle(e.querySelector('.swatch')!).backgroundColor })));
+      assert.deepEqual(legend.map((e) => e.key), ['Li', 'Li-LNT10F', 'Li-LNT5F5']);
+      assert.equal(legend[0].colour, hex(blue));
+      for (const id of ['strip-strip-0p5', 'capacity', 'sand']) assert.equal(await p.page.$$eval(`[data-chart-id="${id}"] g.role-legend`, (l) => l.length), 0, `${id}: no legend of its own`);
+      assert.ok(await p.page.$$eval('[data-chart-id="nyquist-L164"] g.role-legend', (l) => l.length) > 0, 'the spectra of one run keep a legend');
+      await p.page.screenshot({ path: path.join(ARTIFACTS, 'preview-guides.png') });
+
+      // cellspec.preview.palette: Okabe–Ito, Li its first colour (blue on a light background), in every chart at once.
+      await p.page.click('#stub-next');
+      await rendered(p.page, model.version, 2);
+      const okabe = await buildColours(p.page, model, 'Li');
+      assert.deepEqual(new Set(Object.values(okabe)), new Set(['#0072b2']), JSON.stringify(okabe));
+      assert.deepEqual(new Set(Object.values(await buildColours(p.page, model, 'Li-LNT10F'))), new Set(['#e69f00']));
+      assert.equal(await p.page.evaluate(() => (window as any).__test.state.palette), 'okabe-ito', 'the palette is kept with the page state');
+      await p.page.locator('[data-chart-id="strip-strip-0p5"]').screenshot({ path: path.join(ARTIFACTS, 'preview-okabe-ito.png') });
+      assertClean(p, 'colours');
+    } finally {
+      await p.page.close();
+    }
+  });
+
+  it('reveals the run behind the clicked point: the second series\' point its own run, not the chart\'s first', async () => {
+    const p = await openPanel(browser, THEMES[1], [[{ type: 'update', model }]]);
+    try {
+      await rendered(p.page, model.version);
+      const capacity = model.charts.find((c) => c.id === 'capacity')!;
+      const [first, second] = capacity.series;
+      assert.deepEqual([first.name, second.name], ['full-Li', 'full-LNT10F']);
+      assert.deepEqual([capacity.line, first.line, second.line], [runLine('run cyc-0p3C on full-Li'), runLine('run cyc-0p3C on full-Li'), runLine('run cyc-0p3C on full-LNT10F')]);
+      const clickPoint = async (index: number, line: number, what: string) => {
+        const point = p.page.locator(`[data-chart-id="capacity"] g.mark-symbol.role-mark path:not([opacity="0"])`).nth(index);
+        await point.scrollIntoViewIfNeeded();
+        const box = (await point.boundingBox())!;
+        await p.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+        return waitForSent(p.page, (m) => m.type === 'reveal' && m.line === line, `reveal ${line} for ${what}`);
+      };
+      // Cycle 90 of full-LNT10F: full-Li has only 50 cycles, so no point of it lies there.
+      assert.deepEqual(await clickPoint(first.points.length + 89, second.line!, 'a point of the second series'), { type: 'reveal', line: second.line });
+      const clear = () => p.page.evaluate(() => { const s = (window as any).__test.sent; s.splice(0, s.length); });
+      await clear();
+      assert.deepEqual(await clickPoint(10, first.line!, 'a point of the first series'), { type: 'reveal', line: first.line });
+      // A line series too: Sand's plot, the third build's points.
+      const sand = model.charts.find((c) => c.id === 'sand')!;
+      const third = sand.series.findIndex((s) => s.colorKey === 'Li-LNT5F5' && !s.fit);
+      const before = sand.series.slice(0, third).filter((s) => s.mark === 'point').reduce((n, s) => n + s.points.length, 0);
+      await clear();
+      const point = p.page.locator('[data-chart-id="sand"] g.mark-symbol.role-mark path:not([opacity="0"])').nth(before + 3);
+      await point.scrollIntoViewIfNeeded();
+      const box = (await point.boundingBox())!;
+      await p.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      assert.deepEqual(await waitForSent(p.page, (m) => m.type === 'reveal', 'a reveal from Sand\'s plot'), { type: 'reveal', line: runLine('run sand-series on half-LNT5F5') });
+      assertClean(p, 'click to reveal');
+    } finally {
+      await p.page.close();
+    }
+  });
+
+  it('finds a chart among 27: a table of contents by protocol and cell, a filter, the legend\'s builds; problems collapsed below the charts; no version number', async () => {
+    const p = await openPanel(browser, THEMES[0], [[{ type: 'update', model }]]);
+    try {
+      await rendered(p.page, model.version);
+      assert.equal(await p.page.textContent('.subtitle'), 'study.cellspec', 'the file, no document version');
+      assert.doesNotMatch(await p.page.innerText('header.page-header'), /version/i);
+      assert.deepEqual(await p.page.$$eval('#app > vscode-collapsible', (s) => s.map((x) => [(x as any).dataset.section, (x as any).open])),
+        [['contents', true], ['charts', true], ['problems', false], ['results', true], ['predictions', true]], 'the problems collapsed, right below the charts');
+      // The contents: a row per protocol in the order of their first chart, under it a row per cell.
+      const groups = await p.page.$$eval('.toc-group', (gs) => gs.map((g) => ({
+        group: g.querySelector('.toc-protocol')!.textContent, cells: [...g.querySelectorAll('.toc-cell')].map((c) => c.textContent),
+      })));
+      assert.deepEqual(groups.map((g) => g.group), [...new Set(model.charts.map((c) => c.place.group))]);
+      assert.deepEqual(groups.find((g) => g.group === 'strip-0p5')!.cells, ['half-Li', 'half-LNT10F', 'half-LNT5F5']);
+      assert.equal(await p.page.$$eval('.toc-link', (l) => l.length), model.charts.length, 'an entry per chart');
+      // An entry scrolls its chart to the top of the page.
+      await p.page.locator('.toc-group[data-group="strip-0p5"] .toc-row', { hasText: 'half-LNT5F5' }).locator('.toc-link', { hasText: 'DRT' }).click();
+      await p.page.waitForFunction(() => Math.abs(document.querySelector('[data-chart-id="drt-L174"]').getBoundingClientRect().top) < 30, undefined, { timeout: 5000 });
+
+      // Words of the title, protocol, cell or series: all must match.
+      await p.page.fill('input.filter', 'LNT5F5 nyquist');
+      await p.page.waitForFunction(() => document.querySelector('.filter-count').textContent === '1 of 27 charts');
+      assert.deepEqual(await visibleCards(p.page), ['nyquist-L174']);
+      assert.deepEqual(await p.page.$$eval('.toc-link', (l) => l.filter((a) => !(a as any).hidden).map((a) => a.textContent)), ['Nyquist']);
+      await p.page.fill('input.filter', 'sym');
+      await p.page.waitForFunction(() => document.querySelector('.filter-count').textContent === '3 of 27 charts');
+      assert.deepEqual(await visibleCards(p.page), ['ccd-L147', 'ccd-L152', 'ccd-L157']);
+      await p.page.fill('input.filter', 'no such chart');
+      assert.ok(await p.page.isVisible('text=No chart matches the filter.'));
+      await p.page.fill('input.filter', '');
+      // A build in the legend keeps only the charts that draw it.
+      await p.page.click('.legend-entry[data-key="Li-LNT5F5"]');
+      const withLnt5 = model.charts.filter((c) => c.series.some((s) => s.colorKey === 'Li-LNT5F5')).map((c) => c.id);
+      assert.ok(withLnt5.length > 5 && withLnt5.length < model.charts.length);
+      await p.page.waitForFunction((n: number) => document.querySelector('.filter-count').textContent === `${n} of 27 charts`, withLnt5.length);
+      assert.deepEqual(await visibleCards(p.page), withLnt5);
+      assert.equal(await p.page.getAttribute('.legend-entry[data-key="Li-LNT5F5"]', 'aria-pressed'), 'true');
+      await p.page.evaluate(() => window.scrollTo(0, 0));
+      await p.page.screenshot({ path: path.join(ARTIFACTS, 'preview-filtered.png') });
+      const saved = await p.page.evaluate(() => (window as any).__test.state.filter);
+      assert.deepEqual(saved, { text: '', builds: ['Li-LNT5F5'] }, 'the filter is kept with the page state');
+      assertClean(p, 'contents');
+    } finally {
+      await p.page.close();
+    }
+  });
+
+  it('follows the editor\'s cursor to a run\'s charts without echoing its own scroll; a user\'s scroll names the run at the top', async () => {
+    const line = runLine('run strip-0p5 on half-LNT10F');
+    const p = await openPanel(browser, THEMES[1], [[{ type: 'update', model }], [{ type: 'scrollTo', line }]]);
+    try {
+      await rendered(p.page, model.version);
+      await p.page.click('#stub-next');
+      await p.page.waitForSelector(`body[data-followed="${line}"]`, { state: 'attached', timeout: 5000 });
+      // Every chart that draws the run is marked; the first of them is at the top of the page.
+      const ofRun = model.charts.filter((c) => c.line === line || c.series.some((s) => s.line === line)).map((c) => c.id);
+      assert.deepEqual(ofRun.slice(0, 3), ['strip-strip-0p5', 'contact', 'rohm']);
+      assert.ok(ofRun.includes('nyquist-L169') && ofRun.includes('drt-L169'));
+      assert.deepEqual(await p.page.$$eval('.chart-card.is-current', (cs) => cs.map((c) => (c as any).dataset.chartId)), ofRun);
+      const top = await p.page.$eval('[data-chart-id="strip-strip-0p5"]', (c) => c.getBoundingClientRect().top);
+      assert.ok(top >= 0 && top < 30, `the run's first chart at the top (${top} px)`);
+      await p.page.screenshot({ path: path.join(ARTIFACTS, 'preview-followed.png') });
+      // The page's own scroll is not sent back to the editor (the Markdown preview's loop guard).
+      await p.page.waitForTimeout(1000);
+      assert.deepEqual((await sentBy(p.page)).filter((m) => m.type === 'scrolled'), []);
+      // A scroll by the user is: the run of the chart now at the top.
+      await p.page.mouse.move(640, 400);
+      const y0 = await p.page.evaluate(() => window.scrollY);
+      await p.page.mouse.wheel(0, 6000);
+      await p.page.waitForFunction((y: number) => window.scrollY > y + 3000, y0, { timeout: 5000 }).catch(async () => {
+        assert.fail(`the wheel did not scroll the page: ${y0} → ${await p.page.evaluate(() => window.scrollY)}`);
+      });
+      const m = await waitForSent(p.page, (x) => x.type === 'scrolled', 'a scrolled message');
+      const expected = await p.page.evaluate(() => Number([...document.querySelectorAll('[data-chart-id]')].find((c) => c.getBoundingClientRect().bottom > 24).dataset.line));
+      assert.deepEqual(m, { type: 'scrolled', line: expected });
+      assert.notEqual(expected, line, 'another run than the one followed');
+      assert.ok(parseFromPage(m));
+      assertClean(p, 'follow');
+    } finally {
+      await p.page.close();
+    }
+  });
+
+  it('draws the plan itself for a plan without data: the CCD staircase, the predicted Sand line, the C-rate schedule, the study timeline', async () => {
+    const plan = await planModel(dir);
+    assert.deepEqual(plan.charts.map((c) => c.id), ['plan-ccd-ramp', 'plan-sand-series', 'plan-cycling-0p3C', 'plan-timeline']);
+    const p = await openPanel(browser, THEMES[0], [[{ type: 'update', model: plan }]]);
+    try {
+      await rendered(p.page, plan.version);
+      await assertDrawn(p.page, plan);
+      assert.ok(await p.page.isHidden('text=No charts yet'));
+      const cells = await p.page.$$eval('[data-chart-id="plan-timeline"] g.role-axis-label text', (t) => t.map((x) => x.textContent));
+      for (const cell of ['sym-Li', 'half-Li', 'full-Li']) assert.ok(cells.includes(cell), `the timeline names ${cell}: ${cells}`);
+      await p.page.screenshot({ path: path.join(ARTIFACTS, 'preview-plan.png'), fullPage: true });
+      assertClean(p, 'plan');
+    } finally {
+      await p.page.close();
+    }
+  });
+});
+
 describe('cellspec report', function () {
   this.timeout(120000);
   let browser: Browser;
@@ -584,7 +829,7 @@ describe('cellspec report', function () {
       const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.page-actions vscode-button[data-export="csv"]').click()]);
       assert.equal(download.suggestedFilename(), 'study-results.csv');
       const csv = fs.readFileSync((await download.path())!, 'utf8');
-      assert.ok(csv.replace(/^\ufeff/, '').startsWith('run,cell,label,text,derivation,line\r\n'));
+      assert.ok(csv.replace(/^\ufeff/, '').startsWith('run,cell,quantity,value,unit,stderr,bound,line\r\n'));
       const [png] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-chart-id="${model.charts[1].id}"] vscode-button[data-export="png"]`).click()]);
       assert.match(png.suggestedFilename(), /\.png$/);
       assert.equal(fs.readFileSync((await png.path())!).subarray(1, 4).toString(), 'PNG');
@@ -597,7 +842,7 @@ describe('cellspec report', function () {
   });
 
   it('escapes the model so no text in it can end its script element', () => {
-    const model = { schema: 1, uri: 'file:///x.cellspec', title: '</script><script>alert(1)</script>', version: 0, charts: [], results: [], predictions: [], problems: [], dataPending: false } as PreviewModel;
+    const model: PreviewModel = { schema: 2, uri: 'file:///x.cellspec', title: '</script><script>alert(1)</script>', version: 0, charts: [], legend: [], results: [], figures: [], anchors: [], predictions: [], problems: [], dataPending: false };
     const html = reportHtml(model, { script: 'var s = "</script>"; // <!-- x', css: 'a::after { content: "</style>" }', nonce: 'n' });
     assert.equal((html.match(/<\/script>/g) ?? []).length, 2, 'only the two real script ends');
     assert.equal((html.match(/<\/style>/g) ?? []).length, 1, 'only the real style end');

@@ -1,12 +1,17 @@
 // Draws each ChartModel as a vega-lite spec compiled to vega and run on the expression interpreter
 // (ast: true), so the page needs no 'unsafe-eval'. Views are kept per chart id: an update with the
-// same shape (axes, series, theme, width) only swaps the datasets of the running view.
+// same shape (axes, series, styles, theme, width) only swaps the datasets of the running view.
+// Colours come from the page's legend (colours.ts): a build is one colour in every chart.
 import embed, { Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
 import type { TopLevelSpec } from 'vega-lite';
+import { chartStyles, ChartStyles } from './colours';
 import { el } from './dom';
-import type { Axis, ChartModel } from '../protocol/preview';
+import type { Axis, ChartModel, LegendEntry, Palette } from '../protocol/preview';
 import { Theme, themeKey } from './theme';
+
+/** What every chart is drawn with besides its own model. */
+export interface Look { theme: Theme; legend: LegendEntry[]; palette: Palette }
 
 export interface ChartActions {
   reveal(line: number): void;
@@ -27,8 +32,8 @@ interface Drawn {
 
 /** The rows of the three datasets a chart's view draws. */
 interface Datasets {
-  /** s: the series name; c: its colour key; k: its index; i: the point's index in it. */
-  points: { s: string; c: string; k: number; m: 'line' | 'point'; i: number; x: number; y: number }[];
+  /** s: the series' label (its colour); k: its index; i: the point's index in it; l: its run's line; cat: the category of y. */
+  points: { s: string; k: number; m: 'line' | 'point'; i: number; x: number; y: number; l: number; dot: boolean; cat?: string }[];
   rules: { axis: 'x' | 'y'; value: number; label: string }[];
   marks: { x: number; y: number; label: string; align: 'left' | 'right'; dx: number; dy: number }[];
 }
@@ -39,40 +44,41 @@ const HEIGHT = 260;
 const NYQUIST_HEIGHT = 300;
 /** Room left of and around the plot for the y axis; the legend sits below. */
 const Y_AXIS_ROOM = 78;
+/** Pixels kept free around the data of a Nyquist plot, so no point sits half outside it. */
+const EDGE = 8;
+/** Lines through at most this many points show their points. */
+const FEW_POINTS = 12;
 
 const axisTitle = (a: Axis) => (a.unit ? `${a.title} (${a.unit})` : a.title);
 const isLog = (a: Axis) => a.scale === 'log';
 
-/**
- * Series are coloured by name; a fitted line ("Li fit") takes the colour of the data it fits
- * ("Li") when both are in the chart, so the legend has one entry per cell as in the study's figures.
- */
-export function colourKeys(c: ChartModel): string[] {
-  const names = new Set(c.series.map((s) => s.name));
-  return c.series.map((s) => {
-    const base = s.name.replace(/ fit$/, '');
-    return base !== s.name && names.has(base) ? base : s.name;
-  });
-}
-
-export function datasets(c: ChartModel): Datasets {
+export function datasets(c: ChartModel, styles: ChartStyles): Datasets {
   const points: Datasets['points'] = [];
-  const keys = colourKeys(c);
-  c.series.forEach((s, k) => s.points.forEach(([x, y], i) => points.push({ s: s.name, c: keys[k], k, m: s.mark, i, x, y })));
+  const cats = c.y.categories;
+  c.series.forEach((s, k) => {
+    // A line through a few points at distinct x shows them (a rate test, a predicted Sand line);
+    // a trace, a schedule's corners or a timeline's bar does not.
+    const dot = s.mark === 'line' && !s.fit && s.points.length <= FEW_POINTS && c.kind !== 'timeline' && new Set(s.points.map((p) => p[0])).size === s.points.length;
+    s.points.forEach(([x, y], i) => points.push({ s: styles.series[k].label, k, m: s.mark, i, x, y, l: s.line ?? c.line, dot, ...(cats ? { cat: cats[y] ?? String(y) } : {}) }));
+  });
   // Labels of marked points: stacked upwards so labels at one height do not overlap, and turned
-  // to the left in the right half so they stay inside the plot.
+  // to the left in the right half (measured on the axis's own scale) so they stay inside the plot.
+  const at = isLog(c.x) ? (x: number) => Math.log10(Math.max(x, Number.MIN_VALUE)) : (x: number) => x;
   let lo = Infinity, hi = -Infinity;
-  for (const p of points) { lo = Math.min(lo, p.x); hi = Math.max(hi, p.x); }
+  for (const p of points) { lo = Math.min(lo, at(p.x)); hi = Math.max(hi, at(p.x)); }
   const mid = Number.isFinite(lo) ? (lo + hi) / 2 : 0;
   const marks = (c.marks ?? []).map((m, k) => {
-    const right = m.x > mid;
+    const right = at(m.x) > mid;
     return { x: m.x, y: m.y, label: String(m.label), align: right ? 'right' as const : 'left' as const, dx: right ? -8 : 8, dy: -12 - 14 * k };
   });
   const rules = (c.rules ?? []).map((r) => ({ axis: r.axis, value: r.value, label: String(r.label) }));
   return { points, rules, marks };
 }
 
-/** Nyquist plots: the same Ω per pixel on both axes, zero included where the axis asks for it. */
+/**
+ * Nyquist plots: the same Ω per pixel on both axes, zero included where the axis asks for it, and
+ * EDGE pixels free on every side so the extreme points are drawn whole.
+ */
 export function equalDomains(c: ChartModel, width: number, height: number): { x: [number, number]; y: [number, number] } {
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (const s of c.series) for (const [x, y] of s.points) {
@@ -81,8 +87,12 @@ export function equalDomains(c: ChartModel, width: number, height: number): { x:
   if (!Number.isFinite(x0)) return { x: [0, 1], y: [0, height / width] };
   if (c.x.zero) { x0 = Math.min(0, x0); x1 = Math.max(0, x1); }
   if (c.y.zero) { y0 = Math.min(0, y0); y1 = Math.max(0, y1); }
-  const perPixel = (Math.max((x1 - x0) / width, (y1 - y0) / height) || 1 / width) * 1.04;
-  return { x: [x0, x0 + perPixel * width], y: [y0, y0 + perPixel * height] };
+  const w = Math.max(1, width - 2 * EDGE), h = Math.max(1, height - 2 * EDGE);
+  const perPixel = Math.max((x1 - x0) / w, (y1 - y0) / h) || 1 / w;
+  // Zero stays on the axis's edge when it is the minimum; other minima get their margin.
+  const from = (lo: number, zero: boolean | undefined) => (zero && lo === 0 ? 0 : lo - EDGE * perPixel);
+  const xs = from(x0, c.x.zero), ys = from(y0, c.y.zero);
+  return { x: [xs, xs + perPixel * width], y: [ys, ys + perPixel * height] };
 }
 
 function sizeOf(c: ChartModel, figureWidth: number) {
@@ -90,54 +100,80 @@ function sizeOf(c: ChartModel, figureWidth: number) {
   return { width, height: c.kind === 'nyquist' ? NYQUIST_HEIGHT : HEIGHT };
 }
 
+/** A category axis: its ticks are the categories' positions, labelled with their names. */
+function categoryAxis(cats: string[]) {
+  const label = cats.reduceRight((rest, name, k) => `datum.value === ${k} ? ${JSON.stringify(name)} : ${rest}`, "''");
+  return {
+    scale: { type: 'linear' as const, domain: [-0.5, cats.length - 0.5], reverse: true, nice: false, zero: false },
+    axis: { values: cats.map((_, k) => k), labelExpr: label, grid: false, labelLimit: 0 },
+  };
+}
+
 /** The vega-lite spec of one chart; the data are filled in from `datasets`. */
-export function chartSpec(c: ChartModel, theme: Theme, figureWidth: number): TopLevelSpec {
+export function chartSpec(c: ChartModel, look: Look, figureWidth: number): TopLevelSpec {
+  const { theme } = look;
   const { width, height } = sizeOf(c, figureWidth);
-  const data = datasets(c);
+  const styles = chartStyles(c, look.legend, look.palette, theme);
+  const data = datasets(c, styles);
   const nyquist = c.kind === 'nyquist';
-  // Data-driven domains hold every point: no clipping, so points on the plot's edge stay whole.
-  const clip = nyquist || isLog(c.x) || isLog(c.y);
+  const timeline = c.kind === 'timeline';
+  // Data-driven domains hold every point, and nothing is clipped, so points on the plot's edge
+  // stay whole; the Nyquist plot's set domain has a margin instead (equalDomains).
+  const clip = nyquist;
   const scale = (a: Axis, channel: 'x' | 'y') => isLog(a)
     ? { type: 'log' as const }
     : nyquist ? { type: 'linear' as const, zero: false, nice: false, domain: { expr: `${channel}dom` } } : { type: 'linear' as const, zero: !!a.zero };
   // Counts (cycle, segment) get whole-number ticks only.
   const counted = (k: 0 | 1) => c.series.every((s) => s.points.every((p) => Number.isInteger(p[k])));
-  const axis = (k: 0 | 1) => (counted(k) ? { tickMinStep: 1 } : {});
-  const x = { field: 'x', type: 'quantitative' as const, title: axisTitle(c.x), scale: scale(c.x, 'x'), axis: axis(0) };
-  const y = { field: 'y', type: 'quantitative' as const, title: axisTitle(c.y), scale: scale(c.y, 'y'), axis: axis(1) };
-  const names = [...new Set(colourKeys(c))];
-  const many = names.length > 1;
-  const color = {
-    field: 'c', type: 'nominal' as const, sort: names, title: null,
-    legend: many ? { orient: 'bottom' as const, direction: 'horizontal' as const, columns: Math.max(1, Math.floor(width / 150)), labelLimit: 160 } : null,
+  const axis = (k: 0 | 1) => {
+    const ticks = (k ? c.y : c.x).ticks;
+    return ticks?.length ? { values: ticks } : counted(k) ? { tickMinStep: 1 } : {};
   };
+  const x = { field: 'x', type: 'quantitative' as const, title: axisTitle(c.x), scale: scale(c.x, 'x'), axis: axis(0) };
+  const y = c.y.categories
+    ? { field: 'y', type: 'quantitative' as const, title: axisTitle(c.y), ...categoryAxis(c.y.categories) }
+    : { field: 'y', type: 'quantitative' as const, title: axisTitle(c.y), scale: scale(c.y, 'y'), axis: axis(1) };
+  const labels = styles.series.map((s) => s.label);
+  const longest = Math.max(...labels.map((l) => l.length), 1);
+  const color = {
+    field: 's', type: 'nominal' as const, sort: labels, title: null,
+    scale: { domain: labels, range: styles.series.map((s) => s.colour) },
+    // No label limit: a legend entry is read whole; as many columns as the longest label allows.
+    legend: styles.legend ? { orient: 'bottom' as const, direction: 'horizontal' as const, columns: Math.max(1, Math.floor(width / (longest * 6.6 + 34))), labelLimit: 0 } : null,
+  };
+  // By series index, not label: one legend (the colour's) per field.
+  const index = styles.series.map((_, k) => k);
+  const strokeDash = { field: 'k', type: 'nominal' as const, scale: { domain: index, range: styles.series.map((s) => (s.dash.length ? s.dash : [1, 0])) }, legend: null };
+  const shape = { field: 'k', type: 'nominal' as const, scale: { domain: index, range: styles.series.map((s) => s.shape) }, legend: null };
   // The tooltip shows each value with its unit: "current density: 1.5 mA/cm²".
   const withUnits = [
     { calculate: `format(datum.x, '.4~g')${c.x.unit ? ` + ' ' + ${JSON.stringify(c.x.unit)}` : ''}`, as: 'xt' },
     { calculate: `format(datum.y, '.4~g')${c.y.unit ? ` + ' ' + ${JSON.stringify(c.y.unit)}` : ''}`, as: 'yt' },
   ];
-  const tooltip = [{ field: 's', title: 'series' }, { field: 'xt', title: c.x.title }, { field: 'yt', title: c.y.title }];
+  const tooltip = [{ field: 's', title: timeline ? 'run' : 'series' }, { field: 'xt', title: c.x.title }, { field: c.y.categories ? 'cat' : 'yt', title: c.y.title }];
   const hasLines = c.series.some((s) => s.mark === 'line');
   const hasPoints = c.series.some((s) => s.mark === 'point');
   const layer: Layers = [];
   if (hasLines) {
     layer.push({
       data: { name: 'points' }, transform: [{ filter: "datum.m === 'line'" }],
-      mark: { type: 'line', clip, strokeWidth: theme.highContrast ? 2.5 : 1.5, interpolate: 'linear' },
-      encoding: { x, y, color, detail: { field: 'k' }, order: { field: 'i' } },
+      mark: timeline
+        ? { type: 'line', clip, strokeWidth: 12, strokeCap: 'butt', interpolate: 'linear' }
+        : { type: 'line', clip, strokeWidth: theme.highContrast ? 2.5 : 1.5, interpolate: 'linear' },
+      encoding: { x, y, color, strokeDash, detail: { field: 'k' }, order: { field: 'i' } },
     });
-    // Invisible points along the lines carry the tooltip (a path has one datum only).
+    // Invisible points along the lines carry the tooltip (a path has one datum only) and the click.
     layer.push({
       data: { name: 'points' }, transform: [{ filter: "datum.m === 'line'" }, ...withUnits],
-      mark: { type: 'point', clip, opacity: 0, size: 70, filled: true },
-      encoding: { x, y, color, tooltip },
+      mark: { type: 'point', clip, size: timeline ? 160 : 70, filled: true },
+      encoding: { x, y, color, tooltip, opacity: { condition: { test: 'datum.dot', value: 0.9 }, value: 0 } },
     });
   }
   if (hasPoints) {
     layer.push({
       data: { name: 'points' }, transform: [{ filter: "datum.m === 'point'" }, ...withUnits],
       mark: { type: 'point', clip, filled: true, size: theme.highContrast ? 46 : 30, opacity: 0.9, ...(theme.highContrast ? { stroke: theme.foreground, strokeWidth: 0.5 } : {}) },
-      encoding: { x, y, color, tooltip },
+      encoding: { x, y, color, shape, tooltip },
     });
   }
   const ruleMark = { color: theme.muted, strokeDash: [5, 4], strokeWidth: theme.highContrast ? 2 : 1.2 };
@@ -156,7 +192,11 @@ export function chartSpec(c: ChartModel, theme: Theme, figureWidth: number): Top
   if (data.marks.length) {
     layer.push({ data: { name: 'marks' }, mark: { type: 'point', shape: 'diamond', size: 110, filled: false, strokeWidth: theme.highContrast ? 2.5 : 1.8, color: theme.foreground },
       encoding: { x, y, tooltip: { field: 'label' } } });
-    layer.push({ data: { name: 'marks' }, mark: { type: 'text', align: { expr: 'datum.align' }, dx: { expr: 'datum.dx' }, dy: { expr: 'datum.dy' }, color: theme.foreground, fontWeight: theme.highContrast ? 'bold' : 'normal' },
+    // Labels over a halo of the background: readable where they cross a line.
+    const label = { type: 'text' as const, align: { expr: 'datum.align' }, dx: { expr: 'datum.dx' }, dy: { expr: 'datum.dy' }, fontWeight: theme.highContrast ? 'bold' as const : 'normal' as const };
+    layer.push({ data: { name: 'marks' }, mark: { ...label, fill: theme.background, stroke: theme.background, strokeWidth: 4, strokeJoin: 'round', opacity: 0.9 },
+      encoding: { x, y, text: { field: 'label' } } });
+    layer.push({ data: { name: 'marks' }, mark: { ...label, color: theme.foreground },
       encoding: { x, y, text: { field: 'label' } } });
   }
   const domains = equalDomains(c, width, height);
@@ -177,7 +217,6 @@ export function chartSpec(c: ChartModel, theme: Theme, figureWidth: number): Top
         labelFont: theme.font, titleFont: theme.font,
       },
       legend: { labelColor: theme.foreground, titleColor: theme.foreground, labelFontSize: 11, labelFont: theme.font, symbolStrokeWidth: theme.highContrast ? 3 : 2 },
-      range: { category: theme.palette },
       text: { font: theme.font, fontSize: 11 },
     },
   };
@@ -192,7 +231,7 @@ export class Charts {
   constructor(private root: HTMLElement, private actions: ChartActions) {}
 
   /** Draws the charts in model order: new ones embedded, changed ones updated in place. */
-  async update(charts: ChartModel[], theme: Theme): Promise<void> {
+  async update(charts: ChartModel[], look: Look): Promise<void> {
     const keep = new Set(charts.map((c) => c.id));
     for (const [id, d] of this.drawn) {
       if (!keep.has(id)) { d.result?.finalize(); d.card.remove(); this.drawn.delete(id); }
@@ -204,19 +243,29 @@ export class Charts {
       this.root.append(d.card); // appending moves it: the cards follow the model's order
       d.heading.textContent = c.title;
       d.card.dataset.line = String(c.line);
+      // Every run the chart draws, for the cursor's run to find its charts.
+      d.card.dataset.lines = ` ${[...new Set([c.line, ...c.series.flatMap((s) => (s.line ? [s.line] : []))])].join(' ')} `;
       d.notes.replaceChildren(...(c.notes ?? []).map((n) => el('li', {}, String(n))));
       d.notes.hidden = !c.notes?.length;
       d.derivation.textContent = c.derivation ? String(c.derivation) : '';
       d.derivation.hidden = !c.derivation;
       return d;
     });
-    await this.drawAll(list, theme, true);
+    await this.drawAll(list, look, true);
+  }
+
+  /** The cards, in page order. */
+  cards(): { card: HTMLElement; chart: ChartModel }[] {
+    return [...this.root.querySelectorAll<HTMLElement>('[data-chart-id]')].flatMap((card) => {
+      const d = this.drawn.get(card.dataset.chartId ?? '');
+      return d ? [{ card, chart: d.chart }] : [];
+    });
   }
 
   /** Draws each card on its own: one chart that fails leaves the others drawn, then the failure is raised. */
-  private async drawAll(list: Drawn[], theme: Theme, data: boolean) {
+  private async drawAll(list: Drawn[], look: Look, data: boolean) {
     const failed: string[] = [];
-    await Promise.all(list.map((d) => this.draw(d, theme, data).catch((e: unknown) => {
+    await Promise.all(list.map((d) => this.draw(d, look, data).catch((e: unknown) => {
       const message = e instanceof Error ? e.message : String(e);
       d.result?.finalize();
       d.result = undefined;
@@ -228,8 +277,8 @@ export class Charts {
   }
 
   /** Redraws views whose width no longer fits their card. */
-  async resize(theme: Theme): Promise<void> {
-    await this.drawAll([...this.drawn.values()], theme, false);
+  async resize(look: Look): Promise<void> {
+    await this.drawAll([...this.drawn.values()], look, false);
   }
 
   async image(id: string, format: 'svg' | 'png'): Promise<string | undefined> {
@@ -239,13 +288,14 @@ export class Charts {
   }
 
   /** `data`: the model changed, so a kept view takes the new datasets. */
-  private async draw(d: Drawn, theme: Theme, data: boolean) {
+  private async draw(d: Drawn, look: Look, data: boolean) {
     const c = d.chart;
     const figureWidth = d.figure.clientWidth || 600;
     const { width, height } = sizeOf(c, figureWidth);
+    const styles = chartStyles(c, look.legend, look.palette, look.theme);
     const shape = JSON.stringify({
-      kind: c.kind, x: c.x, y: c.y, series: c.series.map((s) => [s.name, s.mark]),
-      rules: [...new Set((c.rules ?? []).map((r) => r.axis))], marks: !!c.marks?.length, width, theme: themeKey(theme),
+      kind: c.kind, x: c.x, y: c.y, series: c.series.map((s) => [s.name, s.mark]), styles,
+      rules: [...new Set((c.rules ?? []).map((r) => r.axis))], marks: !!c.marks?.length, width, theme: themeKey(look.theme),
     });
     const buttons = d.card.querySelectorAll('.chart-actions vscode-button');
     if (!c.series.some((s) => s.points.length)) {
@@ -260,8 +310,8 @@ export class Charts {
     buttons.forEach((b) => b.removeAttribute('disabled'));
     if (d.result && d.shape === shape) {
       if (!data) return;
-      // Same axes and series: new data into the running view.
-      const rows = datasets(c);
+      // Same axes, series and styles: new data into the running view.
+      const rows = datasets(c, styles);
       const view = d.result.view;
       // vega-lite keeps only the datasets a layer uses; the shape fixes which those are.
       view.data('points', rows.points);
@@ -276,7 +326,7 @@ export class Charts {
     }
     d.result?.finalize();
     d.shape = shape;
-    const spec = chartSpec(c, theme, figureWidth);
+    const spec = chartSpec(c, look, figureWidth);
     this.created++;
     d.result = await embed(d.figure, spec, {
       mode: 'vega-lite',
@@ -285,9 +335,15 @@ export class Charts {
       // vega-embed's and vega-tooltip's own <style> elements would need 'unsafe-inline': their
       // rules are in webview.css instead.
       defaultStyle: false,
-      tooltip: { disableDefaultStyle: true, theme: theme.kind.includes('light') ? 'light' : 'dark' },
+      tooltip: { disableDefaultStyle: true, theme: look.theme.kind.includes('light') ? 'light' : 'dark' },
       ast: true,
       expr: expressionInterpreter,
+    });
+    // A click on a point reveals the run of its series (a compared chart holds several runs).
+    d.result.view.addEventListener('click', (event, item) => {
+      const line = (item?.datum as { l?: unknown } | undefined)?.l;
+      if (typeof line !== 'number' || line < 1) return;
+      (event as Event & { cellspecLine?: number }).cellspecLine = line;
     });
     d.figure.setAttribute('aria-label', `${c.title}: ${axisTitle(c.y)} against ${axisTitle(c.x)}`);
   }
@@ -311,12 +367,13 @@ export class Charts {
     const card = el('section', { class: 'chart-card', 'data-chart-id': c.id },
       el('header', { class: 'chart-header' }, heading, el('span', { class: 'chart-actions' }, button('SVG', 'svg'), button('PNG', 'png'))),
       figure, notes, derivation);
-    const reveal = () => {
-      const line = Number(card.dataset.line);
+    // The point's run when a point was hit (vega saw the click first), else the chart's.
+    const reveal = (ev: Event) => {
+      const line = (ev as Event & { cellspecLine?: number }).cellspecLine ?? Number(card.dataset.line);
       if (line >= 1) this.actions.reveal(line);
     };
     figure.addEventListener('click', reveal);
-    figure.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') reveal(); });
+    figure.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') reveal(ev); });
     return { card, heading, figure, notes, derivation, chart: c };
   }
 

@@ -1,6 +1,6 @@
 // Where the page runs: a VS Code webview (messages to the extension, state kept by VS Code) or a
 // report opened from disk (the model embedded in the page, exports downloaded as files).
-import { FromPage, parseToPage, PreviewModel } from '../protocol/preview';
+import { FromPage, Palette, parseToPage, PreviewModel } from '../protocol/preview';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -16,6 +16,9 @@ export interface PageState {
   model?: PreviewModel;
   scrollY?: number;
   closed?: string[];
+  /** The chart filter: its words and the builds chosen in the legend. */
+  filter?: { text: string; builds: string[] };
+  palette?: Palette;
 }
 
 export interface Host {

@@ -1,14 +1,17 @@
 // The analysis preview page. It draws what the engine computed (a PreviewModel) and computes
-// nothing: charts, the results and predictions tables, the problems, a pending indicator. In VS
-// Code it says 'ready' and redraws in place on every validated 'update'; in a report it reads the
-// model embedded in the page.
+// nothing: the page's legend, a table of contents with a filter, the charts, the problems
+// (collapsed below the charts), the results and predictions tables, a pending indicator. In VS
+// Code it says 'ready', redraws in place on every validated 'update' and keeps in step with the
+// editor (follow.ts); in a report it reads the model embedded in the page.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
-import { Charts } from './charts';
+import { Charts, Look } from './charts';
+import { Contents, Filter, matches } from './contents';
 import { el } from './dom';
+import { Follow } from './follow';
 import { createHost, ExportFormat, PageState } from './host';
-import { parseToPage, PreviewModel } from '../protocol/preview';
+import { Palette, parseToPage, PreviewModel } from '../protocol/preview';
 import { predictionsTable, problemsTable, resultsCsv, resultsJson, resultsTable } from './tables';
 import { readTheme, Theme, ThemeKind, themeKey } from './theme';
 
@@ -25,6 +28,8 @@ let themeOverride: ThemeKind | undefined;
 let theme: Theme = readTheme();
 let renders = 0;
 let state: PageState = host.getState();
+let palette: Palette = state.palette ?? 'theme';
+const look = (): Look => ({ theme, legend: model?.legend ?? [], palette });
 
 const reveal = (line: number) => host.post({ type: 'reveal', line });
 const stem = () => (model?.uri.replace(/^.*[\\/]/, '').replace(/\.cellspec$/i, '') || 'cellspec');
@@ -39,7 +44,7 @@ const exportButton = (label: string, format: 'csv' | 'json') => {
   const b = el('vscode-button', { secondary: '', 'data-export': format, title: `Save the results as ${label}` }, label);
   b.addEventListener('click', () => {
     if (!model) return;
-    save(format, `${stem()}-results`, format === 'csv' ? resultsCsv(model.results) : resultsJson(model));
+    save(format, `${stem()}-results`, format === 'csv' ? resultsCsv(model.figures) : resultsJson(model));
   });
   return b;
 };
@@ -48,11 +53,13 @@ const header = el('header', { class: 'page-header' },
   pending,
   el('div', { class: 'page-actions' }, exportButton('Results CSV', 'csv'), exportButton('Results JSON', 'json')));
 
+/** Sections closed until the user opens them: the problems sit collapsed below the charts. */
+const CLOSED_AT_FIRST = ['problems'];
 const section = (id: string, heading: string, ...content: Node[]) => {
   const s = el('vscode-collapsible', { heading, 'data-section': id, class: 'section' }, el('div', { class: 'section-body' }, ...content));
-  s.open = !state.closed?.includes(id);
+  s.open = !(state.closed ?? CLOSED_AT_FIRST).includes(id);
   s.addEventListener('vsc-collapsible-toggle', (ev) => {
-    const closed = new Set(state.closed ?? []);
+    const closed = new Set(state.closed ?? CLOSED_AT_FIRST);
     if (ev.detail.open) closed.delete(id); else closed.add(id);
     saveState({ closed: [...closed] });
   });
@@ -61,7 +68,8 @@ const section = (id: string, heading: string, ...content: Node[]) => {
 const empty = (text: string) => el('p', { class: 'empty', hidden: '' }, text);
 
 const chartsRoot = el('div', { class: 'charts' });
-const chartsEmpty = empty('No charts yet: no run of this spec has data to plot.');
+const chartsEmpty = empty('No charts yet: no run of this spec has data to plot, and its plan has nothing to draw.');
+const chartsFiltered = empty('No chart matches the filter.');
 const chartsError = el('p', { class: 'error', hidden: '', role: 'alert' });
 const results = resultsTable(reveal);
 const resultsEmpty = empty('No results yet: runs with data files show theirs here.');
@@ -69,15 +77,37 @@ const predictions = predictionsTable(reveal);
 const predictionsEmpty = empty('Nothing derived from the plan yet.');
 const problems = problemsTable(reveal);
 
+const contents = new Contents(state.filter ?? { text: '', builds: [] }, {
+  filterChanged: (f) => { saveState({ filter: f }); applyFilter(); },
+  go: (id) => document.querySelector(`[data-chart-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'start' }),
+});
+
 const sections = {
+  contents: section('contents', 'Contents', contents.element),
+  charts: section('charts', 'Charts', chartsError, chartsEmpty, chartsFiltered, chartsRoot),
   problems: section('problems', 'Problems', problems.element),
-  charts: section('charts', 'Charts', chartsError, chartsEmpty, chartsRoot),
   results: section('results', 'Results', resultsEmpty, results.element),
   predictions: section('predictions', 'Predictions of the plan', predictionsEmpty, predictions.element),
 };
-app.replaceChildren(header, sections.problems, sections.charts, sections.results, sections.predictions);
+app.replaceChildren(header, contents.legendElement, sections.contents, sections.charts, sections.problems, sections.results, sections.predictions);
 
 const charts = new Charts(chartsRoot, { reveal, save: (format, id, data) => save(format, `${stem()}-${id}`, data) });
+const follow = new Follow({
+  cards: () => charts.cards(),
+  anchors: () => model?.anchors ?? [],
+  scrolled: (line) => host.post({ type: 'scrolled', line }),
+});
+
+/** Shows the charts that pass the filter and redraws the legend and contents to match. */
+function applyFilter() {
+  const f: Filter = contents.current;
+  const list = model?.charts ?? [];
+  const shown = (c: (typeof list)[number]) => matches(c, f);
+  for (const { card, chart } of charts.cards()) card.hidden = !shown(chart);
+  contents.render(list, model?.legend ?? [], palette, theme, shown);
+  chartsFiltered.hidden = !list.length || list.some(shown);
+  sections.contents.hidden = list.length < 2;
+}
 
 // ---- state ----------------------------------------------------------------------------------
 
@@ -115,7 +145,21 @@ function schedule(task: () => Promise<void>) {
       }
     }
     running = false;
+    flushScroll();
   })();
+}
+
+/** The editor's cursor moved to another run: scrolled to once the render in progress (if any) is done. */
+let pendingScroll: number | undefined;
+function followTo(line: number) {
+  pendingScroll = line;
+  if (!running) flushScroll();
+}
+function flushScroll() {
+  if (pendingScroll === undefined) return;
+  const line = pendingScroll;
+  pendingScroll = undefined;
+  follow.scrollTo(line);
 }
 
 async function render(m: PreviewModel, force = false) {
@@ -125,7 +169,8 @@ async function render(m: PreviewModel, force = false) {
   model = m;
   modelJson = json;
   title.textContent = m.title;
-  subtitle.textContent = `${m.uri.replace(/^.*[\\/]/, '')} · version ${m.version}`;
+  // The file, not the document version ("version 404" reads as an HTTP error).
+  subtitle.textContent = m.uri.replace(/^.*[\\/]/, '');
   pending.hidden = !m.dataPending;
   document.body.classList.toggle('data-pending', m.dataPending);
 
@@ -137,14 +182,16 @@ async function render(m: PreviewModel, force = false) {
   predictions.element.hidden = !m.predictions.length;
   problems.rows = m.problems;
   sections.problems.hidden = !m.problems.length;
-  sections.problems.setAttribute('description', String(m.problems.length));
+  const errors = m.problems.filter((p) => p.severity === 'error').length;
+  sections.problems.setAttribute('description', errors ? `${m.problems.length} (${errors} error${errors > 1 ? 's' : ''})` : String(m.problems.length));
   sections.charts.setAttribute('description', String(m.charts.length));
   sections.results.setAttribute('description', String(m.results.length));
   sections.predictions.setAttribute('description', String(m.predictions.length));
   chartsEmpty.hidden = m.charts.length > 0;
 
   chartsError.hidden = true;
-  await charts.update(m.charts, theme);
+  await charts.update(m.charts, look());
+  applyFilter();
   saveState({ model: m });
   document.body.dataset.version = String(m.version);
   document.body.dataset.renders = String(++renders);
@@ -164,6 +211,11 @@ function retheme() {
   const next = readTheme(themeOverride);
   if (themeKey(next) === themeKey(theme)) return;
   theme = next;
+  redraw();
+}
+
+/** The look changed (theme, palette): every chart and the legend again. */
+function redraw() {
   const m = model;
   if (m) schedule(() => render(m, true));
 }
@@ -185,7 +237,7 @@ new ResizeObserver(() => {
   if (Math.abs(w - lastWidth) < 8) return;
   lastWidth = w;
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => { if (model) schedule(() => charts.resize(theme)); }, 150);
+  resizeTimer = setTimeout(() => { if (model) schedule(() => charts.resize(look())); }, 150);
 }).observe(chartsRoot);
 
 // ---- start ----------------------------------------------------------------------------------
@@ -194,7 +246,11 @@ const initial = host.initialModel();
 if (initial) {
   // A restored panel (or the report) draws at once; the extension's update follows.
   const y = state.scrollY;
-  show(initial, () => { if (y) window.scrollTo(0, y); });
+  show(initial, () => {
+    if (!y) return;
+    follow.hold();
+    window.scrollTo(0, y);
+  });
 } else {
   document.body.dataset.state = 'waiting';
 }
@@ -204,7 +260,13 @@ if (host.kind === 'vscode') {
     const msg = parseToPage(ev.data);
     if (!msg) return;
     if (msg.type === 'update') show(msg.model);
-    else { themeOverride = msg.kind; rethemeSoon(); }
+    else if (msg.type === 'theme') { themeOverride = msg.kind; rethemeSoon(); }
+    else if (msg.type === 'palette') {
+      if (msg.palette === palette) return;
+      palette = msg.palette;
+      saveState({ palette });
+      redraw();
+    } else followTo(msg.line);
   });
   host.post({ type: 'ready' });
 }

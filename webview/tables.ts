@@ -1,7 +1,7 @@
 // The results table, the predictions table and the problems list. Rows carry their spec line:
 // a click (or Enter) reveals it. Everything the model holds is shown as text.
 import { el } from './dom';
-import type { PredictionRow, PreviewModel, ResultRow } from '../protocol/preview';
+import type { FigureRow, PredictionRow, PreviewModel, ResultRow } from '../protocol/preview';
 
 type Reveal = (line: number) => void;
 
@@ -63,16 +63,22 @@ export function problemsTable(reveal: Reveal) {
   ], (p) => `line ${p.line}`, reveal, (p) => ({ 'data-severity': str(p.severity) }));
 }
 
-/** Results as CSV (RFC 4180; a BOM so spreadsheet programs read the units' characters right). */
-export function resultsCsv(rows: ResultRow[]): string {
+/**
+ * Results as data (RFC 4180; a BOM so spreadsheet programs read the units' characters right): a
+ * row per figure, value and standard error as plain numbers in the unit of their column, full
+ * precision; a bound (≥ a lower bound, ≤ an upper one) in its own column.
+ */
+export function resultsCsv(rows: FigureRow[]): string {
   const q = (s: unknown) => {
     const t = str(s);
     return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
   };
-  const head = ['run', 'cell', 'label', 'text', 'derivation', 'line'];
-  return '\ufeff' + [head.join(','), ...rows.map((r) => [r.run, r.cell, r.label, r.text, r.derivation, r.line].map(q).join(','))].join('\r\n') + '\r\n';
+  const num = (x: number | undefined) => (x === undefined ? '' : String(x));
+  const head = ['run', 'cell', 'quantity', 'value', 'unit', 'stderr', 'bound', 'line'];
+  return '\ufeff' + [head.join(','), ...rows.map((r) => [q(r.run), q(r.cell), q(r.quantity), num(r.value), q(r.unit), num(r.stderr), q(r.bound ?? ''), String(r.line)].join(','))].join('\r\n') + '\r\n';
 }
 
+/** The results in words (the table) and as numbers (the CSV). */
 export function resultsJson(model: PreviewModel): string {
-  return JSON.stringify({ title: model.title, uri: model.uri, version: model.version, results: model.results }, null, 2);
+  return JSON.stringify({ title: model.title, uri: model.uri, results: model.results, figures: model.figures }, null, 2);
 }

@@ -1,5 +1,8 @@
 // Colours for the charts, read from the --vscode-* variables VS Code puts on the page (the report
-// defines the same variables itself in webview.css). The fallbacks are VS Code's defaults.
+// defines the same variables itself in webview.css). The fallbacks are VS Code's defaults. The
+// series palette is the user's (cellspec.preview.palette): the theme's chart colours, Okabe–Ito,
+// Tableau 10 or greys, each ordered so the first colours stand out on the theme's background.
+import type { Palette } from '../protocol/preview';
 
 export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 
@@ -72,8 +75,40 @@ function rgb(c: string): [number, number, number] | undefined {
   return fn ? [Number(fn[1]), Number(fn[2]), Number(fn[3])] : undefined;
 }
 
+/** Relative luminance (WCAG) of a plain colour; 1 for anything else (treated as light). */
+function luminance(c: string): number {
+  const x = rgb(c);
+  if (!x) return 1;
+  const [r, g, b] = x.map((v) => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+// Okabe & Ito (2008), "Color Universal Design": eight colours told apart with the common colour-
+// vision deficiencies. Black (light backgrounds) or white (dark) closes the list; on dark
+// backgrounds the light blue comes before the dark one.
+const OKABE_ITO_LIGHT = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000'];
+const OKABE_ITO_DARK = ['#56B4E9', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#0072B2', '#F0E442', '#FFFFFF'];
+// Tableau 10 (Tableau's default categorical palette since 2016).
+const TABLEAU_10 = ['#4E79A7', '#F28E2B', '#E15759', '#76B7B2', '#59A14F', '#EDC948', '#B07AA1', '#FF9DA7', '#9C755F', '#BAB0AC'];
+const GREYS_LIGHT = ['#000000', '#555555', '#8a8a8a', '#b0b0b0'];
+const GREYS_DARK = ['#ffffff', '#bdbdbd', '#8c8c8c', '#646464'];
+
+/** The series colours of a palette on this theme's background. */
+export function paletteColours(name: Palette, theme: Theme): string[] {
+  const dark = luminance(theme.background) < 0.2;
+  switch (name) {
+    case 'okabe-ito': return dark ? OKABE_ITO_DARK : OKABE_ITO_LIGHT;
+    case 'tableau10': return TABLEAU_10;
+    case 'grayscale': return dark ? GREYS_DARK : GREYS_LIGHT;
+    default: return theme.palette;
+  }
+}
+
 /** `a` moved a fraction `t` towards `b`; `a` unchanged when either is not a plain colour. */
-function mix(a: string, b: string, t: number): string {
+export function mix(a: string, b: string, t: number): string {
   const x = rgb(a), y = rgb(b);
   if (!x || !y) return a;
   return '#' + x.map((v, i) => Math.round(v + (y[i] - v) * t).toString(16).padStart(2, '0')).join('');

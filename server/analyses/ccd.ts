@@ -1,7 +1,7 @@
 // Critical current density (domain.md, CCD protocol): a staircase of charge/discharge cycles of a
 // symmetric Li|SSE|Li cell at increasing |current density|; the CCD is the current density of the
 // step in which the voltage collapses toward 0 V (a short circuit, often with noisy drops).
-import { formatNumber } from '../domain/format';
+import { formatNumber, formatQuantity } from '../domain/format';
 import {
   Estimate, PlotSeries, Result, Samples, absolute, checkNumber, cleanColumns, decimate, est, failure, guarded,
   median, restThreshold, series,
@@ -103,7 +103,7 @@ function run(input: ShortInput): ShortResult {
   const plan = input.stepCurrentDensities;
   if (plan !== undefined) {
     if (!Array.isArray(plan) || plan.length === 0 || !plan.every((p) => Number.isFinite(p) && p !== 0)) {
-      return failure('stepCurrentDensities must be a non-empty list of non-zero current densities in A/m²');
+      return failure('stepCurrentDensities must be a non-empty list of non-zero current densities');
     }
   }
   const c = cleanColumns([['time', input.time], ['voltage', input.voltage], ['current', input.current]], 2, 0);
@@ -119,7 +119,7 @@ function run(input: ShortInput): ShortResult {
   if (raw.length === 0) return failure('no current plateaus found', warnings);
   for (let k = 1; k < raw.length; k++) {
     if (raw[k].level < raw[k - 1].level * (1 - tol)) {
-      warnings.push(`The current density does not increase at step ${k} (${formatNumber(raw[k - 1].level)} → ${formatNumber(raw[k].level)} A/m²): a CCD staircase ramps up.`);
+      warnings.push(`The current density does not increase at step ${k + 1} (${formatQuantity(raw[k - 1].level, 'mA/cm²')} → ${formatQuantity(raw[k].level, 'mA/cm²')}): a CCD staircase ramps up.`);
       break;
     }
   }
@@ -203,7 +203,7 @@ function run(input: ShortInput): ShortResult {
   }
   for (const s of steps) {
     if (s.plannedCurrentDensity !== undefined && Math.abs(s.currentDensity.value - s.plannedCurrentDensity) > 0.05 * s.plannedCurrentDensity) {
-      warnings.push(`Step ${s.index} runs at ${formatNumber(s.currentDensity.value)} A/m², not the planned ${formatNumber(s.plannedCurrentDensity)} A/m².`);
+      warnings.push(`Step ${s.index + 1} runs at ${formatQuantity(s.currentDensity.value, 'mA/cm²')}, not the planned ${formatQuantity(s.plannedCurrentDensity, 'mA/cm²')}.`);
     }
   }
 
@@ -218,7 +218,7 @@ function run(input: ShortInput): ShortResult {
   if (shortStep < 0) {
     return {
       ok: true, shorted: false, message: 'no short within the data', steps, lastPassed: passed,
-      derivation: `${steps.length} steps found by ${plan ? 'matching |I|/area to the planned densities' : 'plateaus of |I|'}; no step showed ${criterion}: no short within the data (last step ${formatNumber(steps[steps.length - 1].currentDensity.value)} A/m²).`,
+      derivation: `${steps.length} steps found by ${plan ? 'matching |I|/area to the planned densities' : 'plateaus of |I|'}; no step showed ${criterion}: no short within the data (last step ${formatQuantity(steps[steps.length - 1].currentDensity.value, 'mA/cm²')}).`,
       warnings, points: plot,
     };
   }
@@ -226,9 +226,10 @@ function run(input: ShortInput): ShortResult {
   plot.push(series('short', 'markers', 's', 'V', { x: [shortTime], y: [0] }));
   return {
     ok: true, shorted: true,
-    message: `short at step ${shortStep} (${formatNumber(s.currentDensity.value)} A/m²) at ${formatNumber(shortTime)} s`,
+    // Steps are counted from 1 in words, as the field counts them (shortStep stays 0-based).
+    message: `short at step ${shortStep + 1} (${formatQuantity(s.currentDensity.value, 'mA/cm²')}) after ${formatQuantity(shortTime, 'h')}`,
     steps, shortStep, currentDensity: s.currentDensity, time: est(shortTime, 's'), lastPassed: passed,
-    derivation: `${steps.length} steps found by ${plan ? 'matching |I|/area to the planned densities' : 'plateaus of |I|'}; step ${shortStep} (${formatNumber(s.currentDensity.value)} A/m², reference polarisation ${formatNumber(s.reference.value * 1e3)} mV) is the first with ${criterion}, from ${formatNumber(shortTime)} s.`,
+    derivation: `${steps.length} steps found by ${plan ? 'matching |I|/area to the planned densities' : 'plateaus of |I|'}; step ${shortStep + 1} (${formatQuantity(s.currentDensity.value, 'mA/cm²')}, reference polarisation ${formatNumber(s.reference.value * 1e3)} mV) is the first with ${criterion}, from ${formatQuantity(shortTime, 'h')}.`,
     warnings, points: plot,
   };
 }

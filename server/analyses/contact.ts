@@ -1,6 +1,6 @@
 // Ohmic resistance from EIS (the high-frequency intercept of the real axis) and contact retention
 // from it (domain.md eq. 2): a = S_active / S_initial = (R_SSE / R'_SSE)².
-import { formatNumber } from '../domain/format';
+import { formatNumber, formatQuantity } from '../domain/format';
 import { Estimate, Result, Samples, cleanColumns, est, failure, guarded, series } from './common';
 import { circleIntercept, polynomialIntercept } from './nyquistFits';
 
@@ -235,7 +235,7 @@ function runRetention(points: readonly ContactPoint[], options: ContactOptions):
   const how = options.method ? `, R_ohm from ${options.method}` : '';
   return {
     ok: true, series: rows, final: last.retention,
-    derivation: `a = (R_first/R)²${how}, with R_first = ${formatNumber(r0)} Ω at ${formatNumber(first.capacity)} C/m²; at ${formatNumber(last.capacity.value)} C/m², R = ${formatNumber(last.rOhm.value)} Ω gives a = ${formatNumber(last.retention.value)}${last.retention.stderr !== undefined ? ` ± ${formatNumber(last.retention.stderr, 2)}` : ''}.`,
+    derivation: `a = (R_first/R)²${how}, with R_first = ${formatNumber(r0)} Ω at ${formatQuantity(first.capacity, 'mAh/cm²')}; at ${formatQuantity(last.capacity.value, 'mAh/cm²')}, R = ${formatNumber(last.rOhm.value)} Ω gives a = ${formatNumber(last.retention.value)}${last.retention.stderr !== undefined ? ` ± ${formatNumber(last.retention.stderr, 2)}` : ''}.`,
     warnings,
     points: [series('contact retention', 'line', 'C/m²', '', { x: rows.map((r) => r.capacity.value), y: rows.map((r) => r.retention.value) })],
   };
@@ -247,7 +247,7 @@ function relative(p: ContactPoint): number | undefined {
 
 /** R_first too high overstates every a; a later R too high understates its own a. */
 function boundWarnings(sorted: readonly ContactPoint[], warnings: string[]): void {
-  const name = (p: ContactPoint) => p.label ?? `${formatNumber(p.capacity)} C/m²`;
+  const name = (p: ContactPoint) => p.label ?? formatQuantity(p.capacity, 'mAh/cm²');
   const later = sorted.slice(1).filter((p) => p.upperBound).map(name);
   if (sorted[0].upperBound) warnings.push(`R_first (${name(sorted[0])}) is only an upper bound (the spectrum does not reach the real axis): every retention here may be too high.`);
   if (later.length) warnings.push(`R_ohm of ${later.join(', ')} is only an upper bound (the spectrum does not reach the real axis): the retention there is a lower bound.`);

@@ -1,6 +1,6 @@
 // Plan against data: did the experiment run at the planned current, inside the planned voltage
 // window, for the planned number of cycles? Each check returns warnings for the editor.
-import { formatNumber } from '../domain/format';
+import { formatNumber, formatQuantity } from '../domain/format';
 import { Estimate, Result, Samples, absolute, checkNumber, cleanColumns, est, failure, guarded, median, restThreshold } from './common';
 
 export interface PlanCheckValues {
@@ -32,11 +32,11 @@ export function compareCurrent(plannedDensity: number, area: number, current: Sa
     const within = Math.abs(rel) <= tolerance;
     const warnings = [...c.warnings];
     if (!within) {
-      warnings.push(`The data run at ${formatNumber(measured)} A/m² (median |I| ${formatNumber(measured * area)} A over ${formatNumber(area)} m²), ${formatNumber(Math.abs(rel) * 100, 3)} % ${rel > 0 ? 'above' : 'below'} the planned ${formatNumber(planned)} A/m² (tolerance ${formatNumber(tolerance * 100)} %): check the area or the programmed current.`);
+      warnings.push(`The data run at ${formatQuantity(measured, 'mA/cm²')} (median |I| ${formatQuantity(measured * area, 'mA')} over ${formatQuantity(area, 'cm²')}), ${formatNumber(Math.abs(rel) * 100, 3)} % ${rel > 0 ? 'above' : 'below'} the planned ${formatQuantity(planned, 'mA/cm²')} (tolerance ${formatNumber(tolerance * 100)} %): check the area or the programmed current.`);
     }
     return {
       ok: true, withinPlan: within, planned: est(planned, 'A/m²'), measured: est(measured, 'A/m²'),
-      derivation: `Median |I| of the ${flowing.length} current-carrying samples / area = ${formatNumber(measured)} A/m² against the planned ${formatNumber(planned)} A/m² (${rel >= 0 ? '+' : ''}${formatNumber(rel * 100, 3)} %).`,
+      derivation: `Median |I| of the ${flowing.length} current-carrying samples / area = ${formatQuantity(measured, 'mA/cm²')} against the planned ${formatQuantity(planned, 'mA/cm²')} (${rel >= 0 ? '+' : ''}${formatNumber(rel * 100, 3)} %).`,
       warnings, points: [],
     };
   });

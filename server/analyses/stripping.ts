@@ -1,6 +1,10 @@
 // Critical stripping (delithiation) capacity: strip at constant current until the voltage reaches
 // the cutoff (domain.md: -0.4 V vs the LiIn counter electrode); t0 is the Sand depletion time.
-import { formatNumber } from '../domain/format';
+import { formatNumber, formatQuantity } from '../domain/format';
+
+const mAcm2 = (x: number) => formatQuantity(x, 'mA/cm²');
+const mAhcm2 = (x: number) => formatQuantity(x, 'mAh/cm²');
+const hours = (x: number) => formatQuantity(x, 'h');
 import {
   Estimate, Result, Samples, absolute, checkNumber, cleanColumns, decimate, est, failure, guarded,
   median, quantile, restThreshold, series,
@@ -121,10 +125,10 @@ function run(input: StrippingInput): StrippingResult {
   // 2nd and 98th percentiles: a switching sample or two is not a varying current.
   const jMin = quantile(flowJ, 0.02), jMax = quantile(flowJ, 0.98);
   if (jMax - jMin > 0.1 * j) {
-    warnings.push(`The current density is not constant (${formatNumber(jMin)} to ${formatNumber(jMax)} A/m² around a median of ${formatNumber(j)} A/m²): Sand's equation assumes a constant current.`);
+    warnings.push(`The current density is not constant (${mAcm2(jMin)} to ${mAcm2(jMax)} around a median of ${mAcm2(j)}): Sand's equation assumes a constant current.`);
   }
   if (ignored.length > 0) {
-    warnings.push(`Ignored ${ignored.length} brief excursion${ignored.length > 1 ? 's' : ''} beyond the cutoff (first at ${formatNumber(ignored[0])} s) that lasted fewer than ${persistN} samples${persistT > 0 ? ` or ${formatNumber(persistT)} s` : ''}.`);
+    warnings.push(`Ignored ${ignored.length} brief excursion${ignored.length > 1 ? 's' : ''} beyond the cutoff (first at ${hours(ignored[0])}) that lasted fewer than ${persistN} samples${persistT > 0 ? ` or ${formatNumber(persistT)} s` : ''}.`);
   }
   const held = `held beyond it for ≥ ${persistN} samples${persistT > 0 ? ` and ${formatNumber(persistT)} s` : ''} or to the end of the current`;
   const voltagePlot = series('voltage', 'line', 'C/m²', 'V', decimate(q, v, 4000, s, n));
@@ -138,8 +142,8 @@ function run(input: StrippingInput): StrippingResult {
       ok: true, reached: false,
       t0: est(tEnd, 's'), capacity: est(qEnd, 'C/m²'), startTime: est(t[s], 's'), currentDensity: est(j, 'A/m²'),
       ignoredExcursions: ignored,
-      derivation: `The voltage never crossed ${formatNumber(cutoff)} V (${held}): at least ${formatNumber(qEnd)} C/m² stripped in ${formatNumber(tEnd)} s from the start of current at ${formatNumber(t[s])} s (trapezoids of |I|/area).`,
-      warnings: [...warnings, `The data ends before the cutoff: the capacity is a lower bound (≥ ${formatNumber(qEnd)} C/m²).`],
+      derivation: `The voltage never crossed ${formatNumber(cutoff)} V (${held}): at least ${mAhcm2(qEnd)} stripped in ${hours(tEnd)} from the start of current at ${hours(t[s])} (trapezoids of |I|/area).`,
+      warnings: [...warnings, `The data ends before the cutoff: the capacity is a lower bound (≥ ${mAhcm2(qEnd)}).`],
       points: [voltagePlot],
     };
   }
@@ -147,7 +151,7 @@ function run(input: StrippingInput): StrippingResult {
   let tc: number, qc: number;
   if (prev < 0) {
     tc = t[cross]; qc = q[cross];
-    warnings.push(`The voltage is already beyond the cutoff at the first current-carrying sample (${formatNumber(v[cross])} V at ${formatNumber(t[cross])} s).`);
+    warnings.push(`The voltage is already beyond the cutoff at the first current-carrying sample (${formatNumber(v[cross])} V at ${hours(t[cross])}).`);
   } else {
     const f = (cutoff - v[prev]) / (v[cross] - v[prev]);
     tc = t[prev] + f * (t[cross] - t[prev]);
@@ -158,7 +162,7 @@ function run(input: StrippingInput): StrippingResult {
     ok: true, reached: true,
     t0: est(t0, 's'), capacity: est(qc, 'C/m²'), crossingTime: est(tc, 's'), startTime: est(t[s], 's'),
     currentDensity: est(j, 'A/m²'), ignoredExcursions: ignored,
-    derivation: `The voltage first crossed ${formatNumber(cutoff)} V at ${formatNumber(tc)} s (interpolated between the samples around it; ${held}), t0 = ${formatNumber(t0)} s after current started at ${formatNumber(t[s])} s; capacity = ∫|I|dt/area by trapezoids = ${formatNumber(qc)} C/m².`,
+    derivation: `The voltage first crossed ${formatNumber(cutoff)} V at ${hours(tc)} (interpolated between the samples around it; ${held}), t0 = ${hours(t0)} after current started at ${hours(t[s])}; capacity = ∫|I|dt/area by trapezoids = ${mAhcm2(qc)}.`,
     warnings,
     points: [voltagePlot, series('cutoff crossing', 'markers', 'C/m²', 'V', { x: [qc], y: [cutoff] })],
   };

@@ -19,6 +19,8 @@ export interface Derived {
   si?: number;
   unit?: string;
   text: string;
+  /** A shorter form for the inlay hint, where the text is a long list. */
+  hint?: string;
   formula: string;
   inputs: string[];
 }
@@ -143,7 +145,8 @@ function compositeFractions(d: Decl, push: (d: Derived) => void) {
   const anchor = d.props.get('ratio')?.prop ?? [...d.props.values()].filter((e) => e.value?.shape === 'members').pop()?.prop;
   if (!anchor) return;
   const text = fractions.map(([n, f]) => `${n} ${fq(f, 'wt%')}`).join(', ');
-  push({ key: 'composite.massFractions', owner: d.name?.name ?? 'composite', anchor, label: 'mass fractions', text,
+  const hint = `${fractions.map(([n, f]) => `${n} ${formatNumber(f * 100, 3)}`).join(' · ')} wt%`;
+  push({ key: 'composite.massFractions', owner: d.name?.name ?? 'composite', anchor, label: 'mass fractions', text, hint,
     formula: 'w(member) = its part of its group × the group\'s part of the composite',
     inputs: [...d.props].filter(([, e]) => e.value?.shape === 'members').map(([k, e]) => `${k}: ${tokensText(e.prop.values)}`) });
 }
@@ -187,10 +190,12 @@ function cellDerived(f: CellFacts, owner: string, push: (d: Derived) => void) {
   }
   if (f.cathode) {
     push({ key: 'cell.cathodeCapacity', owner, anchor: f.cathode.anchor, label: 'cathode capacity', si: f.cathode.arealCapacity, unit: 'mAh/cm²', text: fq(f.cathode.arealCapacity, 'mAh/cm²'),
+      hint: `cathode ${fq(f.cathode.arealCapacity, 'mAh/cm²')}`,
       formula: 'Q = loading · active fraction · specific capacity', inputs: [f.cathode.text] });
     const oneC = phys.cRateCurrent(1, f.cathode.arealCapacity);
     push({ key: 'cell.oneC', owner, anchor: f.cathode.anchor, label: '1C', si: oneC, unit: 'mA/cm²',
       text: `${fq(oneC, 'mA/cm²')}` + (f.area ? ` = ${fq(oneC * f.area.si, 'mA')}` : ''),
+      hint: f.area ? `1C ${fq(oneC * f.area.si, 'mA')}` : undefined,
       formula: 'i(1C) = areal capacity / 1 h; I = i · A', inputs: [`areal capacity ${fq(f.cathode.arealCapacity, 'mAh/cm²')}`, ...(f.area ? [`A ${fq(f.area.si, 'cm²')}`] : [])] });
     if (f.inventory !== undefined) {
       const np = f.inventory / f.cathode.arealCapacity;
@@ -198,6 +203,13 @@ function cellDerived(f: CellFacts, owner: string, push: (d: Derived) => void) {
         formula: 'N/P = anode Li inventory / cathode areal capacity', inputs: [`Li ${fq(f.inventory, 'mAh/cm²')}`, `cathode ${fq(f.cathode.arealCapacity, 'mAh/cm²')}`] });
     }
   }
+}
+
+/** A list for an inlay hint: "t0 14.38 h" for one value, "t0 0.3994–14.38 h" for several. */
+function spread(label: string, si: number[], unit: string): string {
+  const lo = Math.min(...si), hi = Math.max(...si);
+  const values = si.length === 1 || lo === hi ? fq(lo, unit) : `${fq(lo, unit).replace(/ \S+$/, '')}–${fq(hi, unit)}`;
+  return label ? `${label} ${values}` : values;
 }
 
 /** Durations that do not depend on the cell. Returns seconds, or undefined when unbounded. */
@@ -260,7 +272,7 @@ function runDerived(run: Decl, scope: Scope, owner: string, push: (d: Derived) =
   const areaText = f.area ? `A ${fq(f.area.si, 'cm²')} (${f.area.source})` : '';
   const currents = (label: string, list: Quantity[]) => {
     if (!f.area) return;
-    push({ key: 'run.currents', owner, anchor, label, text: list.map((q) => fq(q.si * f.area!.si, 'mA')).join(', '),
+    push({ key: 'run.currents', owner, anchor, label, text: list.map((q) => fq(q.si * f.area!.si, 'mA')).join(', '), hint: spread(label, list.map((q) => q.si * f.area!.si), 'mA'),
       formula: 'I = i · A', inputs: [list.map((q) => fq(q.si, 'mA/cm²')).join(', '), areaText] });
   };
   const sand = (list: Quantity[]): number | undefined => {
@@ -271,10 +283,10 @@ function runDerived(run: Decl, scope: Scope, owner: string, push: (d: Derived) =
       total += t0;
       return { q, t0, cap: q.si * t0 };
     });
-    push({ key: 'run.sandTime', owner, anchor, label: 't0', text: parts.map((x) => fq(x.t0, 'h')).join(', '),
+    push({ key: 'run.sandTime', owner, anchor, label: 't0', text: parts.map((x) => fq(x.t0, 'h')).join(', '), hint: spread('t0', parts.map((x) => x.t0), 'h'),
       formula: "Sand: t0 = (c0 F √(π D_eff) / (2 i))²",
       inputs: [`c0 ${fq(f.c0, 'mol/cm³')}`, `D_eff ${fq(f.dEff.si, 'cm²/s')} (${f.dEff.source})`, `i ${list.map((q) => fq(q.si, 'mA/cm²')).join(', ')}`, `F ${phys.FARADAY} C/mol`] });
-    push({ key: 'run.sandCapacity', owner, anchor, label: 'stripped', si: parts.length === 1 ? parts[0].cap : undefined, unit: 'mAh/cm²', text: parts.map((x) => fq(x.cap, 'mAh/cm²')).join(', '),
+    push({ key: 'run.sandCapacity', owner, anchor, label: 'stripped', si: parts.length === 1 ? parts[0].cap : undefined, unit: 'mAh/cm²', text: parts.map((x) => fq(x.cap, 'mAh/cm²')).join(', '), hint: spread('stripped', parts.map((x) => x.cap), 'mAh/cm²'),
       formula: 'Q = i · t0 (Sand prediction)', inputs: [`t0 ${parts.map((x) => fq(x.t0, 'h')).join(', ')}`] });
     return total;
   };
@@ -289,6 +301,7 @@ function runDerived(run: Decl, scope: Scope, owner: string, push: (d: Derived) =
       if (start && step && f.area) {
         const steps = [start.si, start.si + step.si].map((i) => fq(i * f.area!.si, 'mA'));
         push({ key: 'run.currents', owner, anchor, label: 'step currents', text: `${steps.join(', ')}, …` + (until ? `, ${fq(until.si * f.area.si, 'mA')}` : ''),
+          hint: `${fq(start.si * f.area.si, 'mA')} → ${until ? fq(until.si * f.area.si, 'mA') : '…'}`,
           formula: 'I = i · A for each step', inputs: [`start ${fq(start.si, 'mA/cm²')}, step ${fq(step.si, 'mA/cm²')}` + (until ? `, until ${fq(until.si, 'mA/cm²')}` : ''), areaText] });
       }
       seconds = protocolSeconds(proto);
@@ -318,8 +331,10 @@ function runDerived(run: Decl, scope: Scope, owner: string, push: (d: Derived) =
     case 'rate': {
       if (!f.cathode) break;
       const oneC = quantity(p, '1C');
+      const rated = cRateCurrents(proto, f);
       push({ key: 'run.cRateCurrents', owner, anchor, label: 'C-rate currents',
-        text: cRateCurrents(proto, f).map((c) => `${fq(c.rate.si, 'C')}: ${fq(c.density, 'mA/cm²')}` + (f.area ? ` (${fq(c.density * f.area.si, 'mA')})` : '')).join(', '),
+        text: rated.map((c) => `${fq(c.rate.si, 'C')}: ${fq(c.density, 'mA/cm²')}` + (f.area ? ` (${fq(c.density * f.area.si, 'mA')})` : '')).join(', '),
+        hint: rated.length <= 2 ? rated.map((c, k) => `${fq(c.rate.si, 'C')} ${k < rated.length - 1 ? fq(c.density, 'mA/cm²').replace(/ \S+$/, '') : fq(c.density, 'mA/cm²')}`).join(' · ') : `${spread('', rated.map((c) => c.rate.si), 'C')}: ${spread('', rated.map((c) => c.density), 'mA/cm²')}`,
         formula: 'i = rate × 1C × active mass per area; I = i · A',
         inputs: [oneC ? `1C = ${fq(oneC.si, 'mAh/g')}` : `1C = cathode capacity ${fq(f.cathode.specificCapacity, 'mAh/g')}`, `cathode ${f.cathode.text}`, areaText] });
       seconds = protocolSeconds(proto);

@@ -1,41 +1,86 @@
-// Results of the runs' data in the editor: a hover section and an inlay hint on each run, the
-// fitted circuit on hover over the circuit string.
+// Results of the runs' data in the editor: a hover on each run (a summary table first, the
+// derivations folded below), an inlay hint with its headline figures, the fitted circuit on hover
+// over the circuit string.
 import { formatNumber, formatEstimate } from '../domain/format';
 import { Span } from '../engine/lexer';
-import { InlayHint } from '../features/inlayHints';
+import { hintLabel, InlayHint } from '../features/inlayHints';
 import { RunResult } from './execute';
+import { figureValue, hintText, runFigures } from './figures';
 import type { RunOutcome } from './study';
 import { summarize } from './summaries';
 
 const within = (s: Span, offset: number) => s.start <= offset && offset <= s.end;
 
-/** Markdown for the run (or data reference) under the cursor. */
-export function dataHover(outcomes: RunOutcome[], offset: number): { markdown: string; span: Span } | undefined {
+/** A Markdown table cell: a pipe would end the cell. */
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+/**
+ * Markdown for the run (or data reference) under the cursor: what was found, as a short table
+ * (figure, value ± standard error, unit) first; how each was derived and the files read below it,
+ * folded in a <details> element where the client renders HTML (VS Code), after a rule elsewhere.
+ */
+export function dataHover(outcomes: RunOutcome[], offset: number, fold = false): { summary: string; details: string; markdown: string; span: Span } | undefined {
   const hit = outcomes.find(({ job }) => within(job.header, offset) || job.patterns.some((p) => within(p, offset)));
   if (!hit) return undefined;
   const { job, result } = hit;
+  const figures = runFigures(result).filter((f) => !f.detail);
   const lines = summarize(result);
   const files = result.files.map((f) => `\`${f.path}\` ${f.format}${f.technique ? ' ' + f.technique : ''}, ${f.rows} rows`);
-  const md = [`**data of ${job.run}**`, ...lines.map((l) => `- **${l.label}**: ${l.text}  \n  _${l.derivation}_`)];
-  if (result.plan.length) md.push(...result.plan.map((m) => `- plan: ${m}`));
-  if (files.length) md.push('', `files: ${files.slice(0, 6).join('; ')}${files.length > 6 ? `; … ${files.length - 6} more` : ''}`);
-  return { markdown: md.join('\n'), span: job.header };
+  const summary = [`**data of ${job.run}**`, ''];
+  if (figures.length) {
+    summary.push('| figure | value ± SE | unit |', '|---|---:|---|', ...figures.map((f) => `| ${cell(f.quantity)} | ${cell(figureValue(f))} | ${cell(f.unit)} |`));
+  } else summary.push(lines.length ? lines.map((l) => `**${l.label}**: ${l.text}`).join('  \n') : '_no results: see the problems on the data reference_');
+  const details = [...lines.map((l) => `- **${l.label}**: ${l.text}  \n  _${l.derivation}_`)];
+  if (result.plan.length) details.push(...result.plan.map((m) => `- plan: ${m}`));
+  if (files.length) details.push('', `files: ${files.slice(0, 6).join('; ')}${files.length > 6 ? `; … ${files.length - 6} more` : ''}`);
+  const summaryText = summary.join('\n');
+  const detailsText = details.join('\n');
+  return { summary: summaryText, details: detailsText, markdown: foldBelow(summaryText, [detailsText], fold), span: job.header };
 }
 
-/** One hint at the end of each run header with its main results; R_ohm and R_ct at each circuit. */
+/**
+ * The summary, then the details: folded under "How these were found" in a <details> element
+ * (blank lines around the Markdown inside, so it is rendered), or after a horizontal rule.
+ */
+export function foldBelow(summary: string, details: string[], fold: boolean): string {
+  const body = details.filter(Boolean).join('\n\n---\n\n');
+  if (!body) return summary;
+  return fold
+    ? `${noHtml(summary)}\n\n<details><summary>How these were found, and the files read</summary>\n\n${noHtml(body)}\n\n</details>`
+    : `${summary}\n\n---\n\n${body}`;
+}
+
+/** Where the client renders HTML, a "<" of the text (a note, a file name) stays text; code spans are literal already. */
+export function noHtml(md: string): string {
+  return md.split(/(`[^`]*`)/).map((part, k) => (k % 2 ? part : part.replace(/</g, '&lt;'))).join('');
+}
+
+/** One hint at the end of each run header with its headline figures; R_ohm and R_ct at each circuit. */
 export function dataHints(outcomes: RunOutcome[]): InlayHint[] {
   const runs = outcomes.flatMap(({ job, result: r }) => {
+    const figures = runFigures(r);
+    // Hints show the value; its standard error is in the tooltip and the hover.
+    const parts = figures.filter((f) => f.hint).map(hintText);
     const lines = summarize(r).filter((l) => l.label !== 'fit' && l.label !== 'DRT');
-    return lines.length ? [{ offset: job.header.end, label: '⟶ ' + lines.map((l) => `${l.label} ${l.text}`).join(' · '), tooltip: lines.map((l) => `${l.label}: ${l.derivation}`).join('\n') }] : [];
+    if (!parts.length) parts.push(...lines.slice(0, 1).map((l) => `${l.label} ${l.text}`));
+    return parts.length ? [{ offset: job.header.end, label: hintLabel(parts), parts, tooltip: lines.map((l) => `${l.label}: ${l.text}\n  ${l.derivation}`).join('\n') }] : [];
   });
-  const circuits = new Map<number, string[]>();
+  const circuits = new Map<number, { cell: string; fit: NonNullable<ReturnType<typeof lastFit>> }[]>();
   outcomes.forEach(({ job, result }) => {
     const at = job.protocol.circuitSpan;
     const fit = lastFit(result);
-    if (!at || !fit) return;
-    circuits.set(at.end, [...(circuits.get(at.end) ?? []), `${job.cell.name}: R_ohm ${formatEstimate(fit.rOhm, 4)}${fit.rCt ? `, R_ct ${formatEstimate(fit.rCt, 4)}` : ''}`]);
+    if (at && fit) circuits.set(at.end, [...(circuits.get(at.end) ?? []), { cell: job.cell.name, fit }]);
   });
-  const fits = [...circuits].map(([offset, parts]) => ({ offset, label: '⟶ ' + parts.join(' · '), tooltip: 'From the fit of the last spectrum of each run: R_ohm is the series resistance, R_ct the sum of the resistances in parallel branches.' }));
+  // The hint compares the cells' R_ct (R_ohm where the circuit has no parallel branch) in 3 digits.
+  const fits = [...circuits].map(([offset, list]) => {
+    const ct = list.every((x) => x.fit.rCt);
+    const parts = list.map(({ cell, fit }, k) => `${k ? '' : ct ? 'R_ct ' : 'R_ohm '}${cell} ${formatEstimate({ ...(ct ? fit.rCt! : fit.rOhm), stderr: undefined }, 3)}`);
+    const all = list.map(({ cell, fit }) => `${cell}: R_ohm ${formatEstimate(fit.rOhm, 4)}${fit.rCt ? `, R_ct ${formatEstimate(fit.rCt, 4)}` : ''}`);
+    return {
+      offset, label: hintLabel(parts), parts,
+      tooltip: `${all.join('\n')}\nFrom the fit of the last spectrum of each run: R_ohm is the series resistance, R_ct the sum of the resistances in parallel branches.`,
+    };
+  });
   return [...runs, ...fits];
 }
 

@@ -11,9 +11,9 @@ import { Span } from '../engine/lexer';
 import { SpecAnalysis } from '../engine/specAnalysis';
 import { Diagnostic } from '../engine/syntax';
 import { hover as specHover } from '../features/hover';
-import { InlayHint, inlayHints as specHints } from '../features/inlayHints';
+import { InlayHint, inlayHints as specHints, mergeHints } from '../features/inlayHints';
 import { dataDiagnostics } from './diagnostics';
-import { circuitHover, dataHints, dataHover } from './editorViews';
+import { circuitHover, dataHints, dataHover, foldBelow, noHtml } from './editorViews';
 import { executeJobs, RunResult } from './execute';
 import { AnalysisSettings, buildJobs, RunJob } from './jobs';
 import { buildPreviewModel } from './preview';
@@ -38,6 +38,8 @@ export interface StudyOptions {
   rootsFor?: (specPath: string) => Roots;
   /** The user's analysis thresholds (the analyses' defaults where absent). */
   analysis?: AnalysisSettings;
+  /** Fold the details of a run's hover in <details> (the client renders HTML); else after a rule. */
+  foldedHovers?: boolean;
 }
 
 /** The CLI's rule without --root: a spec reads data from its own folder and below. */
@@ -50,12 +52,16 @@ export class StudySession {
   private trusted: boolean;
   private rootsFor: (specPath: string) => Roots;
   private analysis: AnalysisSettings;
+  private foldedHovers: boolean;
 
   constructor(private runner: DataRunner = inProcessRunner, options: StudyOptions = {}) {
     this.trusted = options.trusted ?? true;
     this.rootsFor = options.rootsFor ?? specFolderRoots;
     this.analysis = options.analysis ?? {};
+    this.foldedHovers = options.foldedHovers ?? false;
   }
+
+  setFoldedHovers(folded: boolean): void { this.foldedHovers = folded; }
 
   setTrusted(trusted: boolean): void { this.trusted = trusted; }
 
@@ -101,20 +107,28 @@ export class StudySession {
     return outcomes?.length ? [...a.diagnostics, ...outcomes.flatMap(dataDiagnostics)] : a.diagnostics;
   }
 
-  /** Hover at an offset: the spec's, then the data results of the run (or circuit) under it. */
+  /**
+   * Hover at an offset. On a run with data: its results' summary table first, then (folded) how
+   * they were found and what the spec says there; elsewhere the spec's, then a fitted circuit's.
+   */
   hover(a: SpecAnalysis, version: number, offset: number): { markdown: string; span: Span } | undefined {
     const outcomes = this.outcomes(a.file.uri, version) ?? [];
     const own = specHover(a, offset);
-    const data = dataHover(outcomes, offset) ?? circuitHover(outcomes, offset);
+    const run = dataHover(outcomes, offset);
+    if (run) return { markdown: foldBelow(run.summary, [run.details, own?.markdown ?? ''], this.foldedHovers), span: own?.span ?? run.span };
+    const data = circuitHover(outcomes, offset);
     const markdown = [own?.markdown, data?.markdown].filter(Boolean).join('\n\n---\n\n');
     const span = own?.span ?? data?.span;
-    return markdown && span ? { markdown, span } : undefined;
+    return markdown && span ? { markdown: this.foldedHovers ? noHtml(markdown) : markdown, span } : undefined;
   }
 
   /** Inlay hints in a range: derived values of the plan and the runs' results, in text order. */
   hints(a: SpecAnalysis, version: number, range: Span): InlayHint[] {
     const data = dataHints(this.outcomes(a.file.uri, version) ?? []).filter((h) => range.start <= h.offset && h.offset <= range.end);
-    return [...specHints(a, range), ...data].sort((x, y) => x.offset - y.offset);
+    // A run's measured results and its predictions share its header: one hint, the results first.
+    const at = new Map<number, InlayHint[]>();
+    for (const h of [...data, ...specHints(a, range)]) at.set(h.offset, [...(at.get(h.offset) ?? []), h]);
+    return [...at.values()].map((hs) => (hs.length > 1 ? mergeHints(hs) : hs[0])).sort((x, y) => x.offset - y.offset);
   }
 
   /** Everything the preview draws for this version of the spec. */

@@ -3,27 +3,30 @@
 import { formatNumber, formatEstimate } from '../../domain/format';
 import type { ChartModel, ChartSeries } from '../../../protocol/preview';
 import { displayOf } from '../../domain/units';
-import { ChartRun, convert, fileName, find } from './series';
+import { ChartRun, convert, fileName, find, ofRun, shadeOf } from './series';
+
+const groupOf = (runs: ChartRun[]) => [...new Set(runs.map((x) => x.result.protocol))].join(', ');
 
 export function contactCharts(runs: ChartRun[]): ChartModel[] {
   const contact = runs.filter((x) => x.result.contact?.retention?.ok);
   if (!contact.length) return [];
   const retention: ChartSeries[] = [], rohm: ChartSeries[] = [];
   const capacity = displayOf('C/m²').factor;
-  for (const { result: r } of contact) {
+  for (const run of contact) {
+    const r = run.result;
     const ret = r.contact!.retention!;
     if (!ret.ok) continue;
-    retention.push({ name: r.cell, mark: 'line', points: ret.series.map((p) => [p.capacity.value * capacity, p.retention.value * 100]) });
-    rohm.push({ name: r.cell, mark: 'line', points: ret.series.map((p) => [p.capacity.value * capacity, p.rOhm.value]) });
+    retention.push(ofRun({ name: r.cell, mark: 'line', points: ret.series.map((p) => [p.capacity.value * capacity, p.retention.value * 100]) }, run));
+    rohm.push(ofRun({ name: r.cell, mark: 'line', points: ret.series.map((p) => [p.capacity.value * capacity, p.rOhm.value]) }, run));
   }
   const fromFit = contact.some(({ result: r }) => r.contact!.method === 'fit');
   const notes = contact.flatMap(({ result: r }) => (r.contact!.methodNote ? [`${r.cell}: ${r.contact!.methodNote}`] : []));
   const x = { title: 'stripped capacity', unit: 'mAh/cm²' };
   return [
     { id: 'contact', kind: 'contact', title: 'Contact retention a = (R_first/R)²', x, y: { title: 'contact retained', unit: '%' },
-      series: retention, line: contact[0].line, derivation: contact[0].result.contact!.retention!.derivation },
+      series: retention, line: contact[0].line, derivation: contact[0].result.contact!.retention!.derivation, place: { group: groupOf(contact), label: 'contact retention' } },
     { id: 'rohm', kind: 'rohm', title: `Ohmic resistance (${fromFit ? 'series R of the fitted circuit' : 'high-frequency intercept'})`, x, y: { title: 'R_ohm', unit: 'Ω' },
-      series: rohm, line: contact[0].line, ...(notes.length ? { notes } : {}),
+      series: rohm, line: contact[0].line, ...(notes.length ? { notes } : {}), place: { group: groupOf(contact), label: 'R_ohm' },
       derivation: fromFit
         ? 'R_ohm of each spectrum: the series resistance of the fitted circuit (r-ohm fit, which every spectrum of a run uses only when every fit converged).'
         : 'R_ohm of each spectrum: the high-frequency intercept of the real axis, from a local fit (the zero crossing of -Im(Z), or a circle through the first arc).' },
@@ -32,23 +35,27 @@ export function contactCharts(runs: ChartRun[]): ChartModel[] {
 
 /** Every spectrum of the run as measured, with the fit of its last fitted spectrum drawn over it. */
 export function nyquistCharts(runs: ChartRun[]): ChartModel[] {
-  return runs.filter((x) => x.result.contact?.spectra.length).flatMap(({ result: r, line }): ChartModel[] => {
-    const series = r.contact!.spectra.flatMap((s) => {
+  return runs.filter((x) => x.result.contact?.spectra.length).flatMap((run): ChartModel[] => {
+    const { result: r, line } = run;
+    const spectra = r.contact!.spectra;
+    // In the run's colour, lighter with each later spectrum (more capacity stripped).
+    const series = spectra.flatMap((s, k) => {
       const conv = s.result.ok ? convert(find(s.result.points, 'spectrum'), fileName(s.file), 'point', 1, 1) : undefined;
-      return conv ? [conv] : [];
+      return conv ? [ofRun(conv, run, { shade: shadeOf(k, spectra.length) })] : [];
     });
     const fitted = r.contact!.spectra.filter((s) => s.fit?.ok);
     const last = fitted[fitted.length - 1]?.fit;
     const notes: string[] = [];
     if (last?.ok) {
       const fitLine = convert(last.points.find((p) => p.name.startsWith('fit ')), `fit ${last.circuit} (${fileName(fitted[fitted.length - 1].file)})`, 'line', 1, 1);
-      if (fitLine) series.push(fitLine);
+      if (fitLine) series.push(ofRun(fitLine, run, { fit: true }));
       notes.push(last.parameters.map((p) => `${p.name} = ${formatEstimate(p.value, 4)}`).join(', '), `RMSE ${formatEstimate(last.rmse, 3)}; ${last.converged ? 'converged' : 'not converged'}`);
     }
     if (!series.length) return [];
     return [{
       id: `nyquist-L${line}`, kind: 'nyquist', title: `Nyquist: ${r.run}`, x: { title: 'Re(Z)', unit: 'Ω', zero: true }, y: { title: '-Im(Z)', unit: 'Ω', zero: true },
       series, notes, line, derivation: last?.ok ? `Spectra as measured, -Im(Z) upwards; ${last.derivation}` : 'Spectra as measured; -Im(Z) upwards.',
+      place: { group: r.protocol, cell: r.cell, label: 'Nyquist' },
     }];
   });
 }
@@ -59,8 +66,10 @@ export function nyquistCharts(runs: ChartRun[]): ChartModel[] {
  */
 export function fitCharts(runs: ChartRun[]): ChartModel[] {
   const charts: ChartModel[] = [];
-  for (const { result: r, line } of runs) {
+  for (const run of runs) {
+    const { result: r, line } = run;
     const spectra = r.contact?.spectra ?? [];
+    const place = (label: string) => ({ group: r.protocol, cell: r.cell, label });
     const fitted = spectra.filter((s) => s.fit?.ok);
     const s = fitted[fitted.length - 1] ?? spectra[spectra.length - 1];
     if (!s) continue;
@@ -71,27 +80,30 @@ export function fitCharts(runs: ChartRun[]): ChartModel[] {
     if (b && (f || s.drt?.ok)) {
       const pts = (y: number[]) => b.frequency.map((x, i) => [x, y[i]] as [number, number]);
       const frequency = { title: 'frequency', unit: 'Hz', scale: 'log' as const };
-      const fitted = (y: number[] | undefined) => (f && y ? [{ name: `fit ${f.circuit}`, mark: 'line' as const, points: pts(y) }] : []);
+      const fitted = (y: number[] | undefined) => (f && y ? [ofRun({ name: `fit ${f.circuit}`, mark: 'line', points: pts(y) }, run, { fit: true })] : []);
       charts.push({ id: `bode-L${line}`, kind: 'bode', title: `Bode |Z|: ${r.cell}, ${name}`, x: frequency, y: { title: '|Z|', unit: 'Ω', scale: 'log' },
-        series: [{ name, mark: 'point', points: pts(b.modulus) }, ...fitted(b.fitModulus)], ...(f ? {} : { notes: linkk }),
-        line, derivation: f ? '|Z| of the data, and of the fitted circuit at the measured frequencies.' : '|Z| of the data.' });
+        series: [ofRun({ name, mark: 'point', points: pts(b.modulus) }, run), ...fitted(b.fitModulus)], ...(f ? {} : { notes: linkk }),
+        line, derivation: f ? '|Z| of the data, and of the fitted circuit at the measured frequencies.' : '|Z| of the data.', place: place('Bode |Z|') });
       charts.push({ id: `bode-phase-L${line}`, kind: 'bode', title: `Bode phase: ${r.cell}, ${name}`, x: frequency, y: { title: 'phase', unit: '°' },
-        series: [{ name, mark: 'point', points: pts(b.phase) }, ...fitted(b.fitPhase)],
-        line, derivation: f ? 'Phase of Z in degrees, data and fitted circuit.' : 'Phase of Z in degrees.' });
+        series: [ofRun({ name, mark: 'point', points: pts(b.phase) }, run), ...fitted(b.fitPhase)],
+        line, derivation: f ? 'Phase of Z in degrees, data and fitted circuit.' : 'Phase of Z in degrees.', place: place('Bode phase') });
     }
-    const res = f ? ['residual Re (relative to |Z|)', 'residual Im (relative to |Z|)']
-      .map((n) => convert(find(f.points, n), n.replace(' (relative to |Z|)', ''), 'point', 1, 100)).filter((x): x is ChartSeries => !!x) : [];
+    // Re and Im in two shades of the run's colour.
+    const res = f ? ['residual Re (relative to |Z|)', 'residual Im (relative to |Z|)'].flatMap((n, k) => {
+      const c = convert(find(f.points, n), n.replace(' (relative to |Z|)', ''), 'point', 1, 100);
+      return c ? [ofRun(c, run, { shade: k * 0.5 })] : [];
+    }) : [];
     if (f && res.length) {
       charts.push({ id: `residuals-L${line}`, kind: 'residuals', title: `Fit residuals: ${r.cell}, ${name}`, x: { title: 'frequency', unit: 'Hz', scale: 'log' }, y: { title: 'residual', unit: '% of |Z|' },
-        series: res, notes: linkk, line, derivation: '(Z − Z_fit)/|Z| for the real and imaginary parts.' });
+        series: res, notes: linkk, line, derivation: '(Z − Z_fit)/|Z| for the real and imaginary parts.', place: place('fit residuals') });
     }
     const d = s.drt?.ok ? s.drt : undefined;
     const g = d && convert(find(d.points, 'DRT γ(τ)'), 'γ(τ)', 'line', 1, 1);
     if (d && g) {
       charts.push({ id: `drt-L${line}`, kind: 'drt', title: `DRT: ${r.cell}, ${name}`, x: { title: 'τ', unit: 's', scale: 'log' }, y: { title: 'γ', unit: 'Ω' },
-        series: [g], marks: d.peaks.map((p) => ({ x: p.tau.value, y: p.gamma, label: `τ ${formatNumber(p.tau.value, 3)} s, ${formatEstimate(p.resistance, 3)}` })),
+        series: [ofRun(g, run)], marks: d.peaks.map((p) => ({ x: p.tau.value, y: p.gamma, label: `τ ${formatNumber(p.tau.value, 3)} s, ${formatEstimate(p.resistance, 3)}` })),
         notes: [`λ = ${formatNumber(d.lambda, 3)} (${d.lambdaMethod === 'gcv' ? 'cross-validation' : 'set in the spec'}); R∞ ${formatEstimate(d.rInf, 4)}; R_pol ${formatEstimate(d.polarisation, 4)}`],
-        line, derivation: d.derivation });
+        line, derivation: d.derivation, place: place('DRT') });
     }
   }
   return charts;

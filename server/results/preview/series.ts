@@ -4,8 +4,8 @@ import type { ChartModel, ChartSeries } from '../../../protocol/preview';
 import { displayOf } from '../../domain/units';
 import type { RunOutcome } from '../study';
 
-/** A run's outcome with the spec line of its header (the chart reveals it). */
-export interface ChartRun extends RunOutcome { line: number }
+/** A run's outcome with the spec line of its header (the chart reveals it) and its cell's build (its colour). */
+export interface ChartRun extends RunOutcome { line: number; key: string }
 
 /** Builds the charts of one family from the runs that have results. */
 export type ChartBuilder = (runs: ChartRun[]) => ChartModel[];
@@ -22,6 +22,13 @@ export function convert(p: PlotSeries | undefined, name: string, mark: 'line' | 
   const d = decimate(p.x, p.y, mark === 'line' ? MAX_LINE_POINTS : MAX_POINT_MARKS);
   return { name, mark, points: d.x.map((x, i) => [x * xf, d.y[i] * yf] as [number, number]) };
 }
+
+/** The series as the run's: its build's colour, its line revealed on a click. */
+export const ofRun = (s: ChartSeries, run: { line: number; key: string }, extra: Partial<ChartSeries> = {}): ChartSeries =>
+  ({ ...s, colorKey: run.key, line: run.line, ...extra });
+
+/** Spectra (or other sequences) of one run: from the key's colour towards lighter shades. */
+export const shadeOf = (k: number, n: number): number => (n > 1 ? Math.round((k / (n - 1)) * 0.7 * 1000) / 1000 : 0);
 
 export const find = (points: PlotSeries[] | undefined, name: string): PlotSeries | undefined => points?.find((p) => p.name === name);
 

@@ -2,7 +2,7 @@
 import { formatNumber, formatQuantity, formatEstimate } from '../../domain/format';
 import type { ChartModel, ChartSeries } from '../../../protocol/preview';
 import { displayOf } from '../../domain/units';
-import { byType, ChartRun, convert, find } from './series';
+import { byType, ChartRun, convert, find, ofRun } from './series';
 
 /** t0^-1/2 against i with the fit, one series per anode (the study's D_eff figure). */
 export function sandChart(runs: ChartRun[]): ChartModel[] {
@@ -10,19 +10,22 @@ export function sandChart(runs: ChartRun[]): ChartModel[] {
   if (!sand.length) return [];
   const series: ChartSeries[] = [];
   const notes: string[] = [];
-  for (const { result: r } of sand) {
+  for (const run of sand) {
+    const r = run.result;
     const fit = r.sand!.fit;
     if (!fit.ok) continue;
-    const who = r.anode ?? r.cell;
+    // The study's figure compares anodes: a series per build, named after it.
+    const who = run.key;
     const data = convert(find(fit.points, 't0^-1/2'), who, 'point');
     const line = convert(find(fit.points, 'free fit'), `${who} fit`, 'line');
-    if (data) series.push(data);
-    if (line) series.push(line);
+    if (data) series.push(ofRun(data, run));
+    if (line) series.push(ofRun(line, run, { fit: true }));
     notes.push(`${who}: D_eff = ${formatEstimate(fit.free.dEff)} (R² ${formatNumber(fit.free.r2.value, 4)})`);
   }
   return [{
     id: 'sand', kind: 'sand', title: "Sand's plot: t0^-1/2 against current density", x: { title: 'current density', unit: 'mA/cm²' }, y: { title: 't0^-1/2', unit: 's^-1/2' },
     series, notes, line: sand[0].line, derivation: sand[0].result.sand!.fit.derivation,
+    place: { group: [...new Set(sand.map((x) => x.result.protocol))].join(', '), label: "Sand's plot" },
   }];
 }
 
@@ -34,11 +37,12 @@ export function strippingCharts(runs: ChartRun[]): ChartModel[] {
   for (const [proto, list] of byProtocol) {
     const series: ChartSeries[] = [];
     const marks: ChartModel['marks'] = [];
-    for (const { result: r } of list) {
+    for (const run of list) {
+      const r = run.result;
       for (const s of r.stripping ?? []) {
         if (!s.ok) continue;
         const v = convert(find(s.points, 'voltage'), r.cell, 'line');
-        if (v) series.push(v);
+        if (v) series.push(ofRun(v, run));
         const c = find(s.points, 'cutoff crossing');
         if (c && s.reached) marks.push({ x: c.x[0] * displayOf(c.xUnit).factor, y: c.y[0], label: `${r.cell}: t0 ${formatQuantity(s.t0.value, 'h')}, ${formatEstimate(s.capacity)}` });
       }
@@ -49,6 +53,7 @@ export function strippingCharts(runs: ChartRun[]): ChartModel[] {
       id: `strip-${proto}`, kind: 'stripping', title: `Stripping to the cutoff: ${proto}`, x: { title: 'stripped capacity', unit: 'mAh/cm²' }, y: { title: 'voltage', unit: 'V' },
       series, marks, rules: cutoff !== undefined ? [{ axis: 'y', value: cutoff, label: `cutoff ${formatNumber(cutoff)} V` }] : [],
       line: list[0].line, derivation: list[0].result.stripping?.find((s) => s.ok)?.derivation ?? '',
+      place: { group: proto, label: 'stripping to the cutoff' },
     });
   }
   return charts;

@@ -1,0 +1,75 @@
+// The page's half of keeping the preview and the editor in step, after the built-in Markdown
+// preview: the editor's cursor entering a run scrolls that run's charts into view ('scrollTo'),
+// and a scroll by the user tells the editor the run of the chart now at the top ('scrolled').
+// The guard against feedback loops is the Markdown preview's: a scroll the page makes itself is
+// not reported back (the scroll events within a short window after it are ignored).
+import type { Anchor, ChartModel } from '../protocol/preview';
+
+/** How long after a scroll of its own the page stays quiet. */
+const QUIET_MS = 600;
+/** A user's scroll is reported once it pauses. */
+const SETTLE_MS = 150;
+
+export interface FollowHost {
+  cards(): { card: HTMLElement; chart: ChartModel }[];
+  anchors(): Anchor[];
+  scrolled(line: number): void;
+}
+
+export class Follow {
+  private quietUntil = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastReported = 0;
+
+  constructor(private host: FollowHost) {
+    window.addEventListener('scroll', () => this.onScroll(), { passive: true });
+  }
+
+  /** The page scrolls itself (a restored position): not the user's scroll, not reported. */
+  hold() {
+    this.quietUntil = performance.now() + QUIET_MS;
+  }
+
+  /** The cards drawing the declaration that starts at `line`, in page order (filtered-out cards left out). */
+  targets(line: number): HTMLElement[] {
+    const anchor = this.host.anchors().find((a) => a.line === line);
+    const cards = this.host.cards().filter(({ card }) => !card.hidden);
+    const hit = ({ card, chart }: { card: HTMLElement; chart: ChartModel }) => {
+      if (!anchor || anchor.kind === 'run') return (card.dataset.lines ?? '').includes(` ${line} `);
+      if (anchor.kind === 'protocol') return chart.place.group.split(', ').includes(anchor.name);
+      return chart.place.cell === anchor.name || chart.series.some((s) => s.name === anchor.name);
+    };
+    return cards.filter(hit).map((x) => x.card);
+  }
+
+  /** Shows the charts of the declaration at `line` (else its rows in the tables); false when the page has none. */
+  scrollTo(line: number): boolean {
+    document.querySelectorAll('.is-current').forEach((e) => e.classList.remove('is-current'));
+    let targets = this.targets(line);
+    if (!targets.length) targets = [...document.querySelectorAll<HTMLElement>(`tr[data-line="${line}"]`)].filter((r) => r.offsetParent !== null);
+    document.body.dataset.followed = String(line);
+    if (!targets.length) return false;
+    targets.forEach((t) => t.classList.add('is-current'));
+    this.quietUntil = performance.now() + QUIET_MS;
+    clearTimeout(this.timer);
+    targets[0].scrollIntoView({ block: 'start', behavior: 'instant' });
+    this.lastReported = line;
+    return true;
+  }
+
+  private onScroll() {
+    if (performance.now() < this.quietUntil) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.report(), SETTLE_MS);
+  }
+
+  /** The run of the first chart still in view. */
+  private report() {
+    if (performance.now() < this.quietUntil) return;
+    const top = this.host.cards().find(({ card }) => !card.hidden && card.getBoundingClientRect().bottom > 24);
+    const line = Number(top?.card.dataset.line);
+    if (!(line >= 1) || line === this.lastReported) return;
+    this.lastReported = line;
+    this.host.scrolled(line);
+  }
+}

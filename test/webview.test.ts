@@ -226,6 +226,47 @@ function expectedMarks(c: ChartModel) {
 }
 
 /** Every chart drawn with all its series, rules and labelled marks; the tables hold the model's rows. */
+/**
+ * Nothing of a chart is cut off or drawn over: every text and visible point lies inside its SVG
+ * (vega's pad sizing grows the SVG to hold what is drawn, so outside it is clipped), the labels of
+ * marks and reference lines do not cover one another, nor do the labels along one axis.
+ */
+async function assertUnclipped(page: Page, id: string) {
+  const found = await page.$eval(`[data-chart-id="${id}"]`, (card) => {
+    const svg = card.querySelector('svg');
+    if (!svg) return [];
+    const s = svg.getBoundingClientRect();
+    type Box = { text: string; l: number; r: number; t: number; b: number };
+    const box = (e: any, text: string): Box => { const r = e.getBoundingClientRect(); return { text, l: r.left, r: r.right, t: r.top, b: r.bottom }; };
+    const bad: string[] = [];
+    // Vega hides a label it found no room for (an axis's overlap removal) by its opacity.
+    const shown = (t: any) => !!t.textContent?.trim() && t.getAttribute('opacity') !== '0';
+    const outside = (b: Box) => b.l < s.left - 1 || b.r > s.right + 1 || b.t < s.top - 1 || b.b > s.bottom + 1;
+    for (const t of svg.querySelectorAll('text')) {
+      const b = box(t, t.textContent ?? '');
+      if (shown(t) && outside(b)) bad.push(`text "${b.text}" outside the chart`);
+    }
+    for (const p of svg.querySelectorAll('g.mark-symbol path')) {
+      if (p.getAttribute('opacity') !== '0' && outside(box(p, ''))) bad.push('a point outside the chart');
+    }
+    const overlapping = (boxes: Box[], what: string) => {
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        if (a.l < b.r - 1 && b.l < a.r - 1 && a.t < b.b - 1 && b.t < a.b - 1) bad.push(`${what} "${a.text}" and "${b.text}" overlap`);
+      }
+    };
+    // A label is drawn twice (its halo, then itself): one box per text.
+    const labels = new Map<string, Box>();
+    for (const t of svg.querySelectorAll('g.mark-text.role-mark text')) if (shown(t)) labels.set(t.textContent, box(t, t.textContent));
+    overlapping([...labels.values()], 'labels');
+    for (const axis of svg.querySelectorAll('g.role-axis')) {
+      overlapping([...axis.querySelectorAll('g.role-axis-label text')].filter(shown).map((t) => box(t, t.textContent!)), 'axis labels');
+    }
+    return bad;
+  });
+  assert.deepEqual(found, [], `${id}: nothing clipped or covered`);
+}
+
 async function assertDrawn(page: Page, model: PreviewModel) {
   const ids = await page.$$eval('[data-chart-id]', (cards) => cards.map((c) => (c as any).dataset.chartId));
   assert.deepEqual(ids, model.charts.map((c) => c.id), 'one card per chart, in model order');
@@ -243,6 +284,7 @@ async function assertDrawn(page: Page, model: PreviewModel) {
     for (const k of c.marks ?? []) assert.ok(m.texts.includes(k.label), `${c.id}: mark label ${k.label}`);
     const notes = await page.$$eval(`[data-chart-id="${c.id}"] .notes li`, (li) => li.map((x) => x.textContent));
     assert.deepEqual(notes, c.notes ?? [], `${c.id}: the notes under the chart`);
+    await assertUnclipped(page, c.id);
   }
   const rows = (table: string) => page.$$eval(`table[data-table="${table}"] tbody tr`, (trs) => trs.map((tr) => ({
     cells: [...tr.querySelectorAll('td')].map((td) => td.textContent), title: tr.getAttribute('title'), line: (tr as any).dataset.line,

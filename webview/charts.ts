@@ -7,6 +7,7 @@ import { expressionInterpreter } from 'vega-interpreter';
 import type { TopLevelSpec } from 'vega-lite';
 import { chartStyles, ChartStyles } from './colours';
 import { el } from './dom';
+import { placeLabels } from './labels';
 import type { Axis, ChartModel, LegendEntry, Palette } from '../protocol/preview';
 import { Theme, themeKey } from './theme';
 
@@ -47,12 +48,12 @@ const Y_AXIS_ROOM = 78;
 /** Pixels kept free around the data of a Nyquist plot, so no point sits half outside it. */
 const EDGE = 8;
 /** Lines through at most this many points show their points. */
-const FEW_POINTS = 12;
+const FEW_POINTS = 40;
 
 const axisTitle = (a: Axis) => (a.unit ? `${a.title} (${a.unit})` : a.title);
 const isLog = (a: Axis) => a.scale === 'log';
 
-export function datasets(c: ChartModel, styles: ChartStyles): Datasets {
+export function datasets(c: ChartModel, styles: ChartStyles, size: { width: number; height: number }): Datasets {
   const points: Datasets['points'] = [];
   const cats = c.y.categories;
   c.series.forEach((s, k) => {
@@ -61,16 +62,9 @@ export function datasets(c: ChartModel, styles: ChartStyles): Datasets {
     const dot = s.mark === 'line' && !s.fit && s.points.length <= FEW_POINTS && c.kind !== 'timeline' && new Set(s.points.map((p) => p[0])).size === s.points.length;
     s.points.forEach(([x, y], i) => points.push({ s: styles.series[k].label, k, m: s.mark, i, x, y, l: s.line ?? c.line, dot, ...(cats ? { cat: cats[y] ?? String(y) } : {}) }));
   });
-  // Labels of marked points: stacked upwards so labels at one height do not overlap, and turned
-  // to the left in the right half (measured on the axis's own scale) so they stay inside the plot.
-  const at = isLog(c.x) ? (x: number) => Math.log10(Math.max(x, Number.MIN_VALUE)) : (x: number) => x;
-  let lo = Infinity, hi = -Infinity;
-  for (const p of points) { lo = Math.min(lo, at(p.x)); hi = Math.max(hi, at(p.x)); }
-  const mid = Number.isFinite(lo) ? (lo + hi) / 2 : 0;
-  const marks = (c.marks ?? []).map((m, k) => {
-    const right = at(m.x) > mid;
-    return { x: m.x, y: m.y, label: String(m.label), align: right ? 'right' as const : 'left' as const, dx: right ? -8 : 8, dy: -12 - 14 * k };
-  });
+  // Labels of marked points beside their point, inside the plot, clear of each other (labels.ts).
+  const places = placeLabels(c, size.width, size.height);
+  const marks = (c.marks ?? []).map((m, k) => ({ x: m.x, y: m.y, label: String(m.label), ...places[k] }));
   const rules = (c.rules ?? []).map((r) => ({ axis: r.axis, value: r.value, label: String(r.label) }));
   return { points, rules, marks };
 }
@@ -114,7 +108,7 @@ export function chartSpec(c: ChartModel, look: Look, figureWidth: number): TopLe
   const { theme } = look;
   const { width, height } = sizeOf(c, figureWidth);
   const styles = chartStyles(c, look.legend, look.palette, theme);
-  const data = datasets(c, styles);
+  const data = datasets(c, styles, { width, height });
   const nyquist = c.kind === 'nyquist';
   const timeline = c.kind === 'timeline';
   // Data-driven domains hold every point, and nothing is clipped, so points on the plot's edge
@@ -126,8 +120,14 @@ export function chartSpec(c: ChartModel, look: Look, figureWidth: number): TopLe
   // Counts (cycle, segment) get whole-number ticks only.
   const counted = (k: 0 | 1) => c.series.every((s) => s.points.every((p) => Number.isInteger(p[k])));
   const axis = (k: 0 | 1) => {
-    const ticks = (k ? c.y : c.x).ticks;
-    return ticks?.length ? { values: ticks } : counted(k) ? { tickMinStep: 1 } : {};
+    const a = k ? c.y : c.x;
+    // A log axis spanning a decade or two ticks 2…9 of each: only 1, 2 and 5 are labelled, and of
+    // those the greedy pass keeps the ones with room around them.
+    const spaced = isLog(a) ? {
+      labelOverlap: 'greedy' as const, labelSeparation: 6,
+      labelExpr: "indexof(['1', '2', '5'], slice(format(datum.value, '.0e'), 0, 1)) >= 0 ? datum.label : ''",
+    } : {};
+    return a.ticks?.length ? { values: a.ticks, ...spaced } : counted(k) ? { tickMinStep: 1, ...spaced } : spaced;
   };
   const x = { field: 'x', type: 'quantitative' as const, title: axisTitle(c.x), scale: scale(c.x, 'x'), axis: axis(0) };
   const y = c.y.categories
@@ -311,7 +311,7 @@ export class Charts {
     if (d.result && d.shape === shape) {
       if (!data) return;
       // Same axes, series and styles: new data into the running view.
-      const rows = datasets(c, styles);
+      const rows = datasets(c, styles, { width, height });
       const view = d.result.view;
       // vega-lite keeps only the datasets a layer uses; the shape fixes which those are.
       view.data('points', rows.points);

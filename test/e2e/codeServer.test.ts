@@ -603,3 +603,169 @@ describe('VS Code end to end: getting started from an empty folder', function ()
     await shot('15-extension-readme');
   });
 });
+
+/** A chart's line of the example study, 1-based, from its text. */
+const lineStarting = (start: string) => studyText().split('\n').findIndex((l) => l.startsWith(start)) + 1;
+
+/**
+ * The line numbers the spec's editor (the first editor group) shows from its top, the sticky
+ * scroll's headers left out (a run's header line is split there by its inlay hint, so numbers, not text).
+ */
+const editorTopLines = () => page.locator('.editor-group-container').first().locator('.margin-view-overlays').evaluate((m: any) => {
+  const view = m.closest('.monaco-editor').getBoundingClientRect();
+  return ([...m.querySelectorAll('.line-numbers')] as any[]).map((n) => ({ n: Number(n.textContent), top: n.getBoundingClientRect().top }))
+    .filter((x) => x.n > 0 && x.top >= view.top - 2).sort((a, b) => a.top - b.top).map((x) => x.n);
+});
+
+describe('VS Code end to end: a preview that guides', function () {
+  this.timeout(120_000);
+  session();
+
+  it('colours a build alike in every chart of the preview, with one legend', async () => {
+    await quickOpen('study.cellspec');
+    await page.locator('.view-lines', { hasText: 'area 0.6362 cm²' }).first().waitFor({ timeout: 60_000 });
+    await focusEditor();
+    await runCommand('cellspec: Open Preview to the Side');
+    const frame = await previewFrame();
+    await chartsDrawn(frame, 20);
+    const colours = await frame.evaluate(() => {
+      const stroke = (id: string, k: number) => document.querySelectorAll(`[data-chart-id="${id}"] g.mark-line.role-mark path`)[k]?.getAttribute('stroke');
+      return {
+        // Bare Li: sym-Li's staircase, half-Li's stripping curve (the first of three), full-Li's capacity (the first series).
+        li: [stroke('ccd-L' + document.querySelector('[data-chart-id^="ccd-"]').dataset.chartId.slice(5), 0), stroke('strip-strip-0p5', 0),
+          document.querySelector('[data-chart-id="capacity"] g.mark-symbol.role-mark path:not([opacity="0"])')?.getAttribute('fill')],
+        lnt10f: stroke('strip-strip-0p5', 1),
+        legend: [...document.querySelectorAll('.page-legend .legend-key')].map((e: any) => e.textContent),
+      };
+    });
+    assert.deepEqual(colours.legend, ['Li', 'Li-LNT10F', 'Li-LNT5F5']);
+    assert.equal(new Set(colours.li).size, 1, `one colour for Li: ${colours.li}`);
+    assert.ok(colours.li[0] && colours.lnt10f && colours.li[0] !== colours.lnt10f, JSON.stringify(colours));
+    await shot('20-preview-legend');
+  });
+
+  it('scrolls the preview to the run under the cursor', async () => {
+    const line = lineStarting('run strip-0p5 on half-LNT10F');
+    await goTo(line, 5);
+    const frame = await previewFrame();
+    const first = await until('the run\'s charts at the top of the preview', 20_000, () => frame.evaluate((l: number) => {
+      if (document.body.dataset.followed !== String(l)) return undefined;
+      const current = [...document.querySelectorAll('.chart-card.is-current')] as any[];
+      const top = current[0]?.getBoundingClientRect().top;
+      return current.length && top > -5 && top < 60 ? current.map((c) => c.dataset.chartId) : undefined;
+    }, line), 250);
+    assert.deepEqual(first.slice(0, 3), ['strip-strip-0p5', 'contact', 'rohm']);
+    assert.ok(first.includes('nyquist-L' + line), first.join(' '));
+    await shot('21-cursor-followed');
+  });
+
+  it('scrolls the editor to the run of the chart at the top of the preview, the cursor staying', async () => {
+    const frame = await previewFrame();
+    const cursor = await page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+$/ }).first().innerText();
+    const box = (await page.locator('.editor-group-container').nth(1).boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // The run followed has many charts: the wheel turns until a chart of another run is at the top.
+    const followed = Number(await frame.evaluate(() => document.body.dataset.followed));
+    const topRun = () => frame.evaluate(() => {
+      const top = ([...document.querySelectorAll('[data-chart-id]')] as any[]).find((c) => !c.hidden && c.getBoundingClientRect().bottom > 24);
+      return top ? Number(top.dataset.line) : undefined;
+    });
+    await until('a chart of another run at the top of the preview', 30_000, async () => {
+      const line = await topRun();
+      if (line && line !== followed) return true;
+      await page.mouse.wheel(0, 1200);
+      return false;
+    }, 300);
+    // The page reports a scroll once it settles; the editor then shows that run's header at its top.
+    await page.waitForTimeout(500);
+    const target = (await topRun())!;
+    const header = studyText().split('\n')[target - 1];
+    assert.match(header, /^run /);
+    assert.notEqual(target, followed);
+    await until(`the editor showing line ${target} (${header}) at its top`, 20_000, async () => (await editorTopLines()).slice(0, 3).includes(target));
+    assert.equal(await page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+$/ }).first().innerText(), cursor, 'the cursor did not move');
+    await shot('22-editor-followed');
+  });
+
+  it('reveals the run of the clicked point: a point of the second series selects its own run', async () => {
+    const frame = await previewFrame();
+    const followed = await frame.evaluate(() => document.body.dataset.followed);
+    const second = lineStarting('run cyc-0p3C on full-LNT10F');
+    // The last point of the capacity chart: cycle 101 of full-LNT10F (full-Li has 50).
+    await frame.locator('[data-chart-id="capacity"] g.mark-symbol.role-mark path:not([opacity="0"])').last().click();
+    await until(`the cursor on line ${second}`, 20_000, () => page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${second}, Col 1$`) }).count().then((n) => n > 0));
+    // The selection the click made is not sent back to scroll the page (the loop guard).
+    await page.waitForTimeout(1500);
+    assert.equal(await frame.evaluate(() => document.body.dataset.followed), followed, 'the page was not scrolled by its own click');
+    await shot('23-point-revealed');
+  });
+
+  it('saves a chart through the save dialog and opens it', async () => {
+    const frame = await previewFrame();
+    const target = path.join(workspaceDir, 'examples', 'capacity.png');
+    await frame.locator('[data-chart-id="capacity"] vscode-button[data-export="png"]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await until('the suggested name', 10_000, async () => /study-capacity\.png$/.test(await input.inputValue()));
+    await input.fill(target);
+    await page.keyboard.press('Enter');
+    const bytes = await until('the PNG file', 20_000, () => fs.existsSync(target) && fs.readFileSync(target));
+    assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+    const toast = page.locator('.notification-toast', { hasText: 'cellspec: saved capacity.png' });
+    await toast.waitFor({ timeout: 20_000 });
+    await shot('24-saved');
+    await toast.locator('a.monaco-button', { hasText: 'Open' }).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'capacity.png' }).first().waitFor({ timeout: 20_000 });
+    await shot('25-opened');
+    const tab = page.locator('.tabs-container .tab', { hasText: 'capacity.png' }).first();
+    await tab.hover();
+    await tab.locator('.codicon-close').click();
+  });
+
+  it('saves the results CSV as data: run, cell, quantity, value, unit, standard error', async () => {
+    await previewTab('Preview study.cellspec').click();
+    const frame = await previewFrame();
+    const target = path.join(workspaceDir, 'examples', 'figures.csv');
+    await frame.locator('vscode-button[data-export="csv"]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.fill(target);
+    await page.keyboard.press('Enter');
+    const csv = await until('the CSV file', 20_000, () => fs.existsSync(target) && fs.readFileSync(target, 'utf8'));
+    const rows = csv.replace(/^\ufeff/, '').trim().split('\r\n').map((r) => r.split(','));
+    assert.deepEqual(rows[0], ['run', 'cell', 'quantity', 'value', 'unit', 'stderr', 'bound', 'line']);
+    const deff = rows.find((r) => r[0] === 'sand-series on half-LNT10F' && r[2] === 'D_eff')!;
+    assert.ok(deff, 'the D_eff of Li-LNT10F');
+    assert.equal(deff[4], 'cm²/s');
+    assert.ok(Math.abs(Number(deff[3]) / 9.62e-10 - 1) < 0.01 && Number(deff[5]) > 0, `D_eff as numbers: ${deff}`);
+    assert.ok(rows.slice(1).every((r) => Number.isFinite(Number(r[3]))), 'every value a number');
+  });
+
+  it('hovers a run with data: a summary table first, the details folded', async () => {
+    const line = lineStarting('run strip-0p5 on half-Li ');
+    await goTo(line, 5);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover-content').first();
+    await hover.locator('table').first().waitFor({ timeout: 20_000 });
+    const shown = await hover.evaluate((h: any) => {
+      const table = h.querySelector('table');
+      const details = h.querySelector('details');
+      return {
+        head: [...table.querySelectorAll('th')].map((t: any) => t.textContent.trim()),
+        first: [...table.querySelectorAll('tbody tr')][0]?.textContent,
+        tableBeforeDetails: !!details && !!(table.compareDocumentPosition(details) & 4),
+        open: details?.open,
+        summary: details?.querySelector('summary')?.textContent,
+      };
+    });
+    assert.deepEqual(shown.head, ['figure', 'value ± SE', 'unit']);
+    assert.match(shown.first ?? '', /stripped capacity\s*6\.6\s*mAh\/cm²/);
+    assert.deepEqual([shown.tableBeforeDetails, shown.open, shown.summary], [true, false, 'How these were found, and the files read']);
+    await shot('26-run-hover');
+    await hover.locator('details summary').click();
+    await hover.locator('details[open]', { hasText: 'capacity = ∫|I|dt/area' }).waitFor({ timeout: 10_000 });
+    await shot('27-run-hover-details');
+    await page.keyboard.press('Escape');
+  });
+});

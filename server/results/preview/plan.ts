@@ -75,14 +75,23 @@ function ccdPlan(p: Decl, runs: PlannedRun[], a: SpecAnalysis, line: number): Ch
 function stripPlan(p: Decl, runs: PlannedRun[], a: SpecAnalysis, line: number): ChartModel | undefined {
   const i = quantity(p.props, 'current')?.si;
   if (!i || i <= 0) return undefined;
-  const timedRuns = runs.map((r) => ({ r, seconds: derivedOf(a, r, 'run.duration')?.si, t0: derivedOf(a, r, 'run.sandTime') }))
-    .filter((x): x is { r: PlannedRun; seconds: number; t0: Derived | undefined } => x.seconds !== undefined && Number.isFinite(x.seconds));
+  const capacity = quantity(p.props, 'capacity')?.si;
+  const timedRuns = runs.flatMap((r) => {
+    const seconds = derivedOf(a, r, 'run.duration')?.si;
+    if (seconds === undefined || !Number.isFinite(seconds)) return [];
+    // Which limit ends the run (the engine's duration is the first of them).
+    const f = cellFacts(r.cell, a.scope);
+    const sand = f.c0 !== undefined && f.dEff ? phys.sandTime(f.c0, f.dEff.si, i) : undefined;
+    const near = (t: number | undefined) => t !== undefined && Math.abs(t - seconds) <= 1e-9 * seconds;
+    const why = near(sand) ? "Sand's t0" : capacity !== undefined && near(capacity / i) ? 'the planned capacity' : 'the Li inventory used up';
+    return [{ r, seconds, why }];
+  });
   if (!timedRuns.length) return undefined;
   const { unit, per } = timeUnit(Math.max(...timedRuns.map((x) => x.seconds)));
   const series = timedRuns.map(({ r, seconds }) => timed(r.cell.name!.name, [[0, i], [seconds, i], [seconds, 0]], per, mAcm2, { colorKey: r.key, line: r.line }));
-  const marks = timedRuns.map(({ r, seconds, t0 }) => ({
+  const marks = timedRuns.map(({ r, seconds, why }) => ({
     x: seconds / per, y: i * mAcm2,
-    label: `${r.cell.name!.name}: ${formatQuantity(i * seconds, 'mAh/cm²')} by ${formatQuantity(seconds, 'h')}${t0 ? ' (Sand)' : ''}`,
+    label: `${r.cell.name!.name}: ${formatQuantity(i * seconds, 'mAh/cm²')} by ${formatQuantity(seconds, 'h')} (${why})`,
   }));
   return {
     id: `plan-${p.name!.name}`, kind: 'plan', title: `Planned stripping: ${p.name!.name}`, x: { title: 'time', unit }, y: { title: 'current density', unit: 'mA/cm²' },

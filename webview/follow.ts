@@ -53,7 +53,8 @@ export class Follow {
     this.quietUntil = performance.now() + QUIET_MS;
     clearTimeout(this.timer);
     targets[0].scrollIntoView({ block: 'start', behavior: 'instant' });
-    this.lastReported = line;
+    // As if reported: the chart now at the top is the editor's already (a protocol's first chart is of a run).
+    this.lastReported = Number(targets[0].dataset.line) || line;
     return true;
   }
 
@@ -63,13 +64,16 @@ export class Follow {
     this.timer = setTimeout(() => this.report(), SETTLE_MS);
   }
 
-  /** The run of the first chart still in view. */
+  /** The run of the first chart still in view (a compared chart's first run). */
   private report() {
     if (performance.now() < this.quietUntil) return;
     const top = this.host.cards().find(({ card }) => !card.hidden && card.getBoundingClientRect().bottom > 24);
     const line = Number(top?.card.dataset.line);
-    if (!(line >= 1) || line === this.lastReported) return;
+    // A chart comparing runs that include the one the editor shows already: the editor stays.
+    if (!(line >= 1) || (top!.card.dataset.lines ?? '').includes(` ${this.lastReported} `)) return;
     this.lastReported = line;
+    // For tests, as data-followed: the run last told to the editor.
+    document.body.dataset.reported = String(line);
     this.host.scrolled(line);
   }
 }

@@ -3,8 +3,9 @@
 // in some locales, Latin-1 bytes such as cm² and µF, CRLF). Also the export without the header
 // block, which starts directly with the column line.
 import { resolveColumns } from './columns';
-import { FileHead, forEachLine, headLines } from './text';
-import { TableBuilder, makeTable } from './table';
+import { forEachByteLine } from './byteLines';
+import { FileHead, headLines } from './text';
+import { columnsToKeep, TableBuilder, makeTable } from './table';
 import { DataError, DataTable, ReadOptions } from './types';
 
 const TECHNIQUES: [RegExp, string][] = [
@@ -59,11 +60,12 @@ export async function readBiologic(head: FileHead, options: ReadOptions): Promis
   let builder: TableBuilder | undefined;
   let names: string[] = [];
   const bytesPerRow = estimateRowBytes(lines, columnLine);
-  const stats = await forEachLine(head, options, (line, no) => {
+  const stats = await forEachByteLine(head, options, (b, start, end, no, text) => {
     if (no > columnLine) {
-      builder!.addLine(line, no);
+      builder!.addBytes(b, start, end, no, text);
       return;
     }
+    const line = text(b, start, end);
     if (no < columnLine) {
       if (no > 1) headerFact(line, meta);
       return;
@@ -75,7 +77,7 @@ export async function readBiologic(head: FileHead, options: ReadOptions): Promis
     const specs = resolveColumns(names, { file, columnLine: no, format: 'biologic-mpt', mapping: options.mapping });
     builder = new TableBuilder(specs, {
       file, columnLine: no, sep: 9, decimalComma: true, expectedFields: specs.length,
-      expectedRows: Math.ceil(head.size / bytesPerRow) + 16,
+      expectedRows: Math.ceil(head.size / bytesPerRow) + 16, keep: columnsToKeep(specs, options.kinds),
     });
   });
   if (!builder) {

@@ -1,5 +1,5 @@
 // What the protocol handlers share: the columns a DC analysis needs, and files of the wrong kind.
-import { column } from '../../readers/types';
+import { column, columnsOfFile } from '../../readers/types';
 import type { RunJob } from '../jobs';
 import type { Loaded, RunResult } from '../runResult';
 
@@ -12,7 +12,7 @@ export function need(l: Loaded, kinds: ('time' | 'voltage' | 'current')[], resul
   const missing = kinds.filter((k) => !column(l.table, k));
   if (missing.length) {
     result.issues.push({ at: l.at, file: l.file, line: 0, severity: 'error',
-      message: `${purpose} needs ${missing.join(', ')} columns; the file has ${l.table.columns.map((c) => c.name).join(', ') || 'none'}` });
+      message: `${purpose} needs ${missing.join(', ')} columns; the file has ${columnsOfFile(l.table).map((c) => c.name).join(', ') || 'none'}` });
     return undefined;
   }
   return { time: column(l.table, 'time')!.values, voltage: column(l.table, 'voltage')!.values, current: column(l.table, 'current')!.values };

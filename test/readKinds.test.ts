@@ -94,6 +94,9 @@ describe('reading only the kinds asked for', () => {
     assert.ok(part.problems.some((x) => /'3\.3O' is not a number/.test(x.message)));
     assert.ok(part.problems.some((x) => /only 2 of 5 values/.test(x.message)));
     assert.ok(part.problems.some((x) => /not a data row/.test(x.message)));
+    // No column of the kinds asked for: no table columns, but the same rows.
+    const none = await sameAsFull(p, ['frequency']);
+    assert.deepEqual(none.part.columns, []);
   });
 
   it('quoted CSV (csv-parse), blank-separated columns, semicolons with decimal commas, UTF-16', async () => {

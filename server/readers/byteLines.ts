@@ -1,8 +1,8 @@
 // The data lines of a table as bytes, not strings: numbers and separators are ASCII in UTF-8 and
-// Windows-1252 alike, so a cell is parsed where it lies (numbers.ts) and only a line that needs a
-// message, or a header line, is decoded. The same lines, line numbers, errors and encoding
-// fallback as forEachLine (text.ts). UTF-16 files are decoded there and handed over one byte per
-// character.
+// Windows-1252 alike, so a cell is parsed where it lies (numbers.ts, table.ts) and only a line that
+// needs a message, or a header line, is decoded. Whole chunks of lines go to the table at once.
+// The same lines, line numbers, errors and encoding fallback as forEachLine (text.ts); UTF-16
+// files are decoded there and handed over line by line.
 import * as fs from 'fs';
 import { isUtf8 } from 'buffer';
 import { checkAborted, CHUNK_BYTES, decode1252, Encoding, FileHead, forEachLine, ioError, LineStats, MAX_LINE_CHARS, utf8IncompleteTail } from './text';
@@ -14,42 +14,38 @@ export type TextOfBytes = (b: Buffer, start: number, end: number) => string;
 const utf8Text: TextOfBytes = (b, start, end) => b.toString('utf8', start, end);
 const cp1252Text: TextOfBytes = (b, start, end) => decode1252(b.subarray(start, end));
 
-/** A data line as bytes: b[start, end) without its line break, and how to decode any part of it. */
-export type OnByteLine = (b: Buffer, start: number, end: number, lineNo: number, text: TextOfBytes) => boolean | void;
+/** Where the data lines go: whole blocks of them as bytes, or one line as text (UTF-16 files). */
+export interface RowSink {
+  addRows(b: Buffer, start: number, end: number, firstLineNo: number, brk: number, text: TextOfBytes): number;
+  addLine(line: string, lineNo: number): void;
+}
 
-let latin1Scratch = Buffer.allocUnsafe(4096);
-
-/**
- * A string as one byte per character, so offsets stay those of the string: Latin-1, and 0xFF for
- * any character beyond it (no number or separator is). Valid until the next call.
- */
-export function latin1Bytes(line: string): Buffer {
-  const n = line.length;
-  if (n > latin1Scratch.length) latin1Scratch = Buffer.allocUnsafe(Math.max(n, 2 * latin1Scratch.length));
-  const b = latin1Scratch;
-  for (let k = 0; k < n; k++) {
-    const c = line.charCodeAt(k);
-    b[k] = c > 255 ? 255 : c;
-  }
-  return b;
+/** What to do with a file's lines: those before `dataFrom` as text, the rest as rows. */
+export interface LineConsumer {
+  /** 1-based number of the first data line. */
+  dataFrom: number;
+  header(line: string, lineNo: number): void;
+  /** Asked for at the first data line (the header lines may be what makes it). */
+  rows(): RowSink;
 }
 
 /**
  * Cuts a byte stream into numbered lines with the rules of forEachLine: the break byte from the
  * head (LF, else CR), a CR before an LF dropped, NUL bytes and endless lines refused at their
- * line, and a UTF-8 guess that fails later switches the decoding to Windows-1252 from that chunk on.
+ * line, and a UTF-8 guess that fails later switches the decoding to Windows-1252 from that chunk
+ * on. Header lines go out one by one, decoded; data lines in blocks of whole lines, as bytes.
  */
 class ByteLineSplitter {
   lineNo = 0;
-  stopped = false;
   fallbackLine: number | undefined;
   encoding: Encoding;
   text: TextOfBytes;
   private brk: number;
+  private sink: RowSink | undefined;
   /** Bytes at the end of the carried line not yet checked as UTF-8 (a character the chunk cut). */
   private unchecked = 0;
 
-  constructor(private readonly head: FileHead, private readonly onLine: OnByteLine) {
+  constructor(private readonly head: FileHead, private readonly consumer: LineConsumer) {
     this.encoding = head.encoding;
     this.text = head.encoding === 'utf-8' ? utf8Text : cp1252Text;
     this.brk = head.text.includes('\n') ? 10 : head.text.includes('\r') ? 13 : -1;
@@ -72,21 +68,48 @@ class ByteLineSplitter {
     }
     let start = 0;
     if (this.brk >= 0) {
-      const lf = this.brk === 10;
-      for (;;) {
-        const idx = b.indexOf(this.brk, start);
-        if (idx < 0) break;
-        const lineEnd = lf && idx > start && b[idx - 1] === 13 ? idx - 1 : idx;
-        if (this.onLine(b, start, lineEnd, ++this.lineNo, this.text) === true) { this.stopped = true; return end; }
-        start = idx + 1;
+      start = this.headerLines(b, start);
+      const last = b.lastIndexOf(this.brk);
+      if (last >= start && this.lineNo + 1 >= this.consumer.dataFrom) {
+        this.lineNo += this.rows().addRows(b, start, last + 1, this.lineNo + 1, this.brk, this.text);
+        start = last + 1;
       }
     }
     if (start < end && final) {
-      const lineEnd = b[end - 1] === 13 ? end - 1 : end;
-      if (this.onLine(b, start, lineEnd, ++this.lineNo, this.text) === true) this.stopped = true;
+      this.lastLine(b, start, b[end - 1] === 13 ? end - 1 : end);
       return end;
     }
     return start;
+  }
+
+  /** The header lines from `start` on, one by one; returns where the data lines (or the unfinished line) start. */
+  private headerLines(b: Buffer, start: number): number {
+    const lf = this.brk === 10;
+    while (this.lineNo + 1 < this.consumer.dataFrom) {
+      const idx = b.indexOf(this.brk, start);
+      if (idx < 0) break;
+      const lineEnd = lf && idx > start && b[idx - 1] === 13 ? idx - 1 : idx;
+      this.consumer.header(this.text(b, start, lineEnd), ++this.lineNo);
+      start = idx + 1;
+    }
+    return start;
+  }
+
+  /** The last line, without a line break: a header line, or a row given its break in a copy. */
+  private lastLine(b: Buffer, start: number, lineEnd: number): void {
+    if (this.lineNo + 1 < this.consumer.dataFrom) {
+      this.consumer.header(this.text(b, start, lineEnd), ++this.lineNo);
+      return;
+    }
+    const brk = this.brk >= 0 ? this.brk : 10;
+    const row = Buffer.allocUnsafe(lineEnd - start + 1);
+    b.copy(row, 0, start, lineEnd);
+    row[row.length - 1] = brk;
+    this.lineNo += this.rows().addRows(row, 0, row.length, this.lineNo + 1, brk, this.text);
+  }
+
+  private rows(): RowSink {
+    return (this.sink ??= this.consumer.rows());
   }
 
   private refuseNul(b: Buffer, from: number): void {
@@ -149,22 +172,26 @@ class ChunkReader {
     return { view, carry, read: bytesRead };
   }
 
-  /** Wait for a read still running (when the lines stopped early), so the file can be closed. */
+  /** Wait for a read still running (after an error), so the file can be closed. */
   async settle(): Promise<void> {
     await this.pending?.catch(() => undefined);
   }
 }
 
 /**
- * Stream the file and call `onLine` with each line's bytes (1-based numbers, line breaks
- * removed): the same lines, numbers and errors as forEachLine, without decoding the text.
- * The bytes are valid only during the call.
+ * Stream the file: its header lines to `consumer.header` as text, its data lines (from
+ * `consumer.dataFrom` on) to the sink as bytes, with the lines, line numbers, errors and encoding
+ * fallback of forEachLine.
  */
-export async function forEachByteLine(head: FileHead, options: ReadOptions, onLine: OnByteLine): Promise<LineStats> {
+export async function forEachDataLine(head: FileHead, options: ReadOptions, consumer: LineConsumer): Promise<LineStats> {
   if (head.encoding === 'utf-16le' || head.encoding === 'utf-16be') {
-    return forEachLine(head, options, (line, no) => onLine(latin1Bytes(line), 0, line.length, no, (_b, start, end) => line.slice(start, end)));
+    let sink: RowSink | undefined;
+    return forEachLine(head, options, (line, no) => {
+      if (no < consumer.dataFrom) consumer.header(line, no);
+      else (sink ??= consumer.rows()).addLine(line, no);
+    });
   }
-  const lines = new ByteLineSplitter(head, onLine);
+  const lines = new ByteLineSplitter(head, consumer);
   let fh: fs.promises.FileHandle | undefined;
   let chunks: ChunkReader | undefined;
   try {
@@ -176,7 +203,7 @@ export async function forEachByteLine(head: FileHead, options: ReadOptions, onLi
       checkAborted(options.signal);
       const { view, carry, read } = await chunks.next(prev, rest);
       rest = lines.feed(view, carry, view.length, read === 0);
-      if (read === 0 || lines.stopped) break;
+      if (read === 0) break;
       prev = view;
     }
   } catch (e) {

@@ -3,7 +3,7 @@
 // the decimal mark, the column line and the first data line; the rest is streamed.
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ColumnSpec, resolveColumns, unitInfo } from './columns';
-import { forEachByteLine } from './byteLines';
+import { forEachDataLine } from './byteLines';
 import { FileHead, forEachLine, headLines, isNanLiteral, parseNumber } from './text';
 import { columnsToKeep, TableBuilder, WHITESPACE, makeTable, signCurrentByState } from './table';
 import { ColumnKind, DataError, DataTable, FormatId, ReadOptions } from './types';
@@ -247,10 +247,7 @@ export async function readDelimited(head: FileHead, plan: DelimitedPlan, how: De
   }
   if (plan.quoted) await readQuoted(head, plan, builder, options);
   else {
-    const dataLine = plan.dataLine;
-    const stats = await forEachByteLine(head, options, (b, start, end, no, text) => {
-      if (no >= dataLine) builder.addBytes(b, start, end, no, text);
-    });
+    const stats = await forEachDataLine(head, options, { dataFrom: plan.dataLine, header: () => undefined, rows: () => builder });
     if (stats.fallbackLine) builder.problem(stats.fallbackLine, `the text is not UTF-8 from line ${stats.fallbackLine} on; read as Windows-1252`, 'warning');
   }
   const built = builder.finish();

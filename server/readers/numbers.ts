@@ -90,62 +90,62 @@ function scaled(m: number, exp: number, neg: boolean, b: Buffer, from: number, e
 }
 
 /**
- * The fast path of a row's cells: the number that starts at b[start] and ends at the next
- * separator or the line's end, with nothing else in the cell (no blanks). One pass over the cell,
- * its end found on the way. The value is left in `value` (a returned double would be boxed on
- * the heap, one allocation per cell, where a field is overwritten in place).
+ * The fast path of a row's cells: the number that starts at b[start] and ends at the cell's end,
+ * with nothing else in the cell (no blanks). One pass, the cell's end found on the way: the
+ * separator, the line break `brk`, or the CR of a CRLF (when `brk` is LF). The value is left in
+ * `value` (a returned double would be boxed on the heap, one allocation per cell, where a field
+ * is overwritten in place).
  */
 export class CellScanner {
   /** The number of the cell just scanned. */
   value = 0.5;
 
   /**
-   * Where the cell ends (its separator, or the line's end), with the number in `value`; -1 when
-   * the cell is anything else, for parseNumberBytes to judge (it gives NaN for a cell that is
-   * truly not a number).
+   * Where the cell ends, with the number in `value`; -1 when the cell is anything else, for
+   * parseNumberBytes to judge (it gives NaN for a cell that is truly not a number). Reads no
+   * further than the first byte that cannot be part of a number (and the one after a CR).
    */
-  scan(b: Buffer, start: number, lineEnd: number, sep: number, decimalComma: boolean): number {
+  scan(b: Buffer, start: number, sep: number, brk: number, decimalComma: boolean): number {
     let i = start;
-    let c = i < lineEnd ? b[i] : 0;
+    let c = b[i];
     const neg = c === 45;
     if (neg || c === 43) i++;
     let m = 0;
     const intStart = i;
-    for (; i < lineEnd; i++) {
+    for (;; i++) {
       const d = b[i] - 48;
-      if (d < 0 || d > 9) break;
+      if (!(d >= 0 && d <= 9)) break; // also past the buffer's end (undefined - 48 is NaN)
       m = m * 10 + d;
     }
     let digits = i - intStart;
     let exp = 0;
-    if (i < lineEnd && ((c = b[i]) === 46 || (c === 44 && decimalComma))) {
+    if ((c = b[i]) === 46 || (c === 44 && decimalComma)) {
       const fracStart = ++i;
-      for (; i < lineEnd; i++) {
+      for (;; i++) {
         const d = b[i] - 48;
-        if (d < 0 || d > 9) break;
+        if (!(d >= 0 && d <= 9)) break;
         m = m * 10 + d;
       }
       exp = fracStart - i;
       digits -= exp;
     }
     if (digits === 0) return -1;
-    if (i < lineEnd && ((c = b[i]) === 101 || c === 69)) {
-      let k = ++i;
-      c = k < lineEnd ? b[k] : 0;
+    if ((c = b[i]) === 101 || c === 69) {
+      c = b[++i];
       const eneg = c === 45;
-      if (eneg || c === 43) k++;
+      if (eneg || c === 43) i++;
       let e = 0;
-      const eStart = k;
-      for (; k < lineEnd; k++) {
-        const d = b[k] - 48;
-        if (d < 0 || d > 9) break;
+      const eStart = i;
+      for (;; i++) {
+        const d = b[i] - 48;
+        if (!(d >= 0 && d <= 9)) break;
         if (e < 100000) e = e * 10 + d;
       }
-      if (k === eStart) return -1;
+      if (i === eStart) return -1;
       exp += eneg ? -e : e;
-      i = k;
     }
-    if (i < lineEnd && b[i] !== sep) return -1;
+    c = b[i];
+    if (c !== sep && c !== brk && !(c === 13 && brk === 10 && b[i + 1] === 10)) return -1;
     if (m < EXACT_BELOW && exp >= -22 && exp <= 22) {
       // scaled()'s first case, written out: a double returned from a call not inlined is boxed.
       const v = exp < 0 ? m / POW10[-exp] : m * POW10[exp];

@@ -5,7 +5,7 @@
 import { CellParse, ColumnSpec } from './columns';
 import { LineMap } from './lineMap';
 import { CellScanner, parseNumberBytes } from './numbers';
-import { latin1Bytes, TextOfBytes } from './byteLines';
+import type { TextOfBytes } from './byteLines';
 import { infinityLiteral, isBlank, isNanLiteral, parseDateTime, parseDuration, parseNumber } from './text';
 import { Column, ColumnKind, DataProblem, DataTable, FileColumn, FormatId } from './types';
 
@@ -92,6 +92,8 @@ export class TableBuilder {
   /** One per column; the columns not kept share an empty array. */
   private bufs: Float64Array[];
   private readonly keep: Uint8Array;
+  /** No column is kept: no cell's value can tell a data row, so every row is judged in full. */
+  private readonly noneKept: boolean;
   private readonly lines = new LineMap();
   private readonly scanner = new CellScanner();
   // SI = raw · mul / div + offset: decimal prefixes divide by an integer power of ten, so 3655 mV
@@ -118,6 +120,7 @@ export class TableBuilder {
     this.cap = Math.max(16, Math.min(opts.expectedRows ?? 1024, 1 << 26));
     this.keep = Uint8Array.from(specs, (_, c) => (!opts.keep || opts.keep[c] ? 1 : 0));
     this.bufs = specs.map((_, c) => (this.keep[c] ? new Float64Array(this.cap) : NOT_KEPT));
+    this.noneKept = this.n > 0 && !this.keep.includes(1);
     this.mul = Float64Array.from(specs, (s) => scale(s.factor).mul);
     this.div = Float64Array.from(specs, (s) => scale(s.factor).div);
     this.offset = Float64Array.from(specs, (s) => s.offset);
@@ -171,80 +174,99 @@ export class TableBuilder {
     return parseState(cell);
   }
 
-  /** One data line as text (readers of small files with their own layouts): the same as addBytes. */
+  /** One data line as text (readers of small files with their own layouts): read as addRows reads a row. */
   addLine(line: string, lineNo: number): void {
-    this.addBytes(latin1Bytes(line), 0, line.length, lineNo, (_b, start, end) => line.slice(start, end));
+    this.addRows(lineBytes(line), 0, line.length + 1, lineNo, LF, (_b, start, end) => line.slice(start, end));
   }
 
   /**
-   * One data line, b[start, end) without its break: cut at the separator, parse, convert, store.
-   * The hot path of every text reader: cells of columns not kept are stepped over unread, numbers
-   * are parsed where they lie, and the line is decoded (`text`) only when a message needs it.
+   * The data lines in b[start, end), each ended by the byte `brk` (LF, or CR in classic-Mac
+   * files; the CR of a CRLF is not part of its line), the first of them line `lineNo`: cut at the
+   * separator, parse, convert, store. Returns how many lines there were. The hot path of every
+   * text reader: the cells of columns not kept are stepped over unread, numbers are parsed where
+   * they lie (the line's end is found on the way), and a line is decoded (`text`) only when a
+   * message needs it.
    */
-  addBytes(b: Buffer, start: number, end: number, lineNo: number, text: TextOfBytes): void {
-    if (end <= start) return;
-    if (this.rows === this.cap) this.grow();
-    const row = this.rows;
-    const n = this.n, bufs = this.bufs, keep = this.keep, mul = this.mul, div = this.div, offset = this.offset, parse = this.parse;
-    const comma = this.opts.decimalComma;
-    const sep = this.opts.sep;
+  addRows(b: Buffer, start: number, end: number, lineNo: number, brk: number, text: TextOfBytes): number {
+    const n = this.n, keep = this.keep, mul = this.mul, div = this.div, offset = this.offset, parse = this.parse;
+    const comma = this.opts.decimalComma, sep = this.opts.sep, skipFields = this.opts.skipFields ?? 0;
+    const scanner = this.scanner;
     let pos = start;
-    let c = 0;
-    let nan = 0;
-    if (sep >= 0) {
-      for (let k = this.opts.skipFields ?? 0; k > 0; k--) {
-        pos = nextSeparator(b, pos, end, sep);
-        if (pos >= end) { pos = end + 1; break; }
-        pos++;
-      }
-      const scanner = this.scanner;
-      while (c < n && pos <= end) {
-        let stop: number;
-        if (keep[c] === 0) {
-          stop = nextSeparator(b, pos, end, sep);
-        } else {
-          let v: number;
-          if (parse[c] === P_NUMBER) {
-            let raw: number;
-            stop = scanner.scan(b, pos, end, sep, comma);
-            if (stop >= 0) raw = scanner.value;
-            else {
-              stop = nextSeparator(b, pos, end, sep);
-              raw = parseNumberBytes(b, pos, stop, comma);
-            }
-            v = raw * mul[c] / div[c] + offset[c];
+    let count = 0;
+    while (pos < end) {
+      const first = pos;
+      const no = lineNo + count++;
+      if (lineEndsAt(b, pos, brk)) { pos = afterBreak(b, pos, brk); continue; } // an empty line
+      if (this.rows === this.cap) this.grow();
+      const bufs = this.bufs;
+      const row = this.rows;
+      let c = 0;
+      let nan = 0;
+      let lineEnd = -1;
+      if (sep >= 0) {
+        for (let k = skipFields; k > 0 && lineEnd < 0; k--) {
+          const stop = cellEnd(b, pos, sep, brk);
+          if (b[stop] !== sep) lineEnd = stop;
+          pos = stop + 1;
+        }
+        while (lineEnd < 0) {
+          let stop: number;
+          if (keep[c] === 0) {
+            stop = cellEnd(b, pos, sep, brk);
           } else {
-            stop = nextSeparator(b, pos, end, sep);
-            v = this.special(c, parse[c], text(b, pos, stop));
+            let v: number;
+            if (parse[c] === P_NUMBER) {
+              let raw: number;
+              stop = scanner.scan(b, pos, sep, brk, comma);
+              if (stop >= 0) raw = scanner.value;
+              else {
+                stop = cellEnd(b, pos, sep, brk);
+                raw = parseNumberBytes(b, pos, stop, comma);
+              }
+              v = raw * mul[c] / div[c] + offset[c];
+            } else {
+              stop = cellEnd(b, pos, sep, brk);
+              v = this.special(c, parse[c], text(b, pos, stop));
+            }
+            if (v !== v) nan++;
+            bufs[c][row] = v;
           }
-          if (v !== v) nan++;
-          bufs[c][row] = v;
+          c++;
+          pos = stop + 1;
+          if (b[stop] !== sep) lineEnd = stop;
+          else if (c === n) break; // more fields than columns
         }
-        c++;
-        pos = stop + 1;
-      }
-    } else {
-      while (pos < end && isWs(b[pos])) pos++;
-      while (c < n && pos < end) {
-        let stop = pos;
-        while (stop < end && !isWs(b[stop])) stop++;
-        if (keep[c] === 1) {
-          const code = parse[c];
-          const v = code === P_NUMBER ? parseNumberBytes(b, pos, stop, comma) * mul[c] / div[c] + offset[c] : this.special(c, code, text(b, pos, stop));
-          if (v !== v) nan++;
-          bufs[c][row] = v;
+      } else {
+        pos = skipBlanks(b, pos, brk);
+        while (c < n && !lineEndsAt(b, pos, brk)) {
+          const stop = blankEnd(b, pos, brk);
+          if (keep[c] === 1) {
+            const code = parse[c];
+            const v = code === P_NUMBER ? parseNumberBytes(b, pos, stop, comma) * mul[c] / div[c] + offset[c] : this.special(c, code, text(b, pos, stop));
+            if (v !== v) nan++;
+            bufs[c][row] = v;
+          }
+          c++;
+          pos = skipBlanks(b, stop, brk);
         }
-        c++;
-        pos = stop;
-        while (pos < end && isWs(b[pos])) pos++;
+        if (lineEndsAt(b, pos, brk)) lineEnd = pos;
       }
+      if (lineEnd < 0) lineEnd = findLineEnd(b, pos, first, brk);
+      const next = afterBreak(b, lineEnd, brk);
+      this.finishRow(b, first, lineEnd, pos, no, row, c, nan, text);
+      pos = next;
     }
-    if (this.need === 0) this.need = c;
-    if (c < n || nan > 0) {
-      if (!this.irregular(text(b, start, end), lineNo, row, c)) return;
+    return count;
+  }
+
+  /** The end of a row: its problems, whether it is kept, the values past its last field. */
+  private finishRow(b: Buffer, first: number, lineEnd: number, pos: number, lineNo: number, row: number, fields: number, nan: number, text: TextOfBytes): void {
+    if (this.need === 0) this.need = fields;
+    if (fields < this.n || nan > 0 || this.noneKept) {
+      if (!this.irregular(text(b, first, lineEnd), lineNo, row, fields)) return;
     }
-    if (pos < end && !onlySeparators(b, pos, end, sep)) {
-      this.extra(lineNo, c + this.countFields(text(b, pos, end)));
+    if (pos < lineEnd && !onlySeparators(b, pos, lineEnd, this.opts.sep)) {
+      this.extra(lineNo, fields + this.countFields(text(b, pos, lineEnd)));
     }
     this.lines.add(row, lineNo);
     this.rows = row + 1;
@@ -278,7 +300,7 @@ export class TableBuilder {
     }
     const fields = Math.max(c, Math.min(last, n));
     if (this.need === 0) this.need = fields;
-    if (fields < n || nan > 0) {
+    if (fields < n || nan > 0 || this.noneKept) {
       const text = Array.from({ length: fields }, (_, k) => strings[k] ?? String(cells[k] ?? ''));
       if (!this.irregularCells(text, lineNo, row, fields)) return;
     }
@@ -437,10 +459,70 @@ export class TableBuilder {
   }
 }
 
-/** Where the cell that starts at `pos` ends: its separator, or the line's end. */
-function nextSeparator(b: Uint8Array, pos: number, end: number, sep: number): number {
-  while (pos < end && b[pos] !== sep) pos++;
+const LF = 10, CR = 13;
+
+/**
+ * Where the cell that starts at `pos` ends: its separator, or the line's end (`brk`, or the CR of
+ * a CRLF). Separators and breaks are at or below 13, save ',' and ';': one comparison a byte for
+ * tabs. Another control byte inside the cell (a lone CR) is stepped over.
+ */
+function cellEnd(b: Uint8Array, pos: number, sep: number, brk: number): number {
+  for (;; pos++) {
+    let x = b[pos];
+    if (sep <= CR) while (x > CR) x = b[++pos];
+    else while (x > CR && x !== sep) x = b[++pos];
+    if (x === sep || x === brk || !(x >= 0)) return pos; // past the buffer's end x is undefined
+    if (x === CR && brk === LF && b[pos + 1] === LF) return pos;
+  }
+}
+
+/** Whether the line ends at `pos`: its break, or the CR of a CRLF. */
+function lineEndsAt(b: Uint8Array, pos: number, brk: number): boolean {
+  const x = b[pos];
+  return x === brk || (x === CR && brk === LF && b[pos + 1] === LF) || !(x >= 0);
+}
+
+/** Where the next line starts, the line ending at `lineEnd`. */
+function afterBreak(b: Uint8Array, lineEnd: number, brk: number): number {
+  return b[lineEnd] === brk ? lineEnd + 1 : lineEnd + 2;
+}
+
+/** The line's end from `pos` on, found by search (a row with more fields than columns). */
+function findLineEnd(b: Buffer, pos: number, first: number, brk: number): number {
+  let at = b.indexOf(brk, pos);
+  if (at < 0) at = b.length;
+  return brk === LF && at > first && b[at - 1] === CR ? at - 1 : at;
+}
+
+/** Past the blanks at `pos` (blank-separated columns), not past the line's end. */
+function skipBlanks(b: Uint8Array, pos: number, brk: number): number {
+  while (!lineEndsAt(b, pos, brk) && isWs(b[pos])) pos++;
   return pos;
+}
+
+/** The end of the blank-separated cell at `pos`. */
+function blankEnd(b: Uint8Array, pos: number, brk: number): number {
+  while (!lineEndsAt(b, pos, brk) && !isWs(b[pos])) pos++;
+  return pos;
+}
+
+let rowScratch = Buffer.allocUnsafe(4096);
+
+/**
+ * A text line as the bytes of one row, one byte per character so offsets stay those of the
+ * string: Latin-1, 0xFF for any character beyond it and for an LF inside the line (neither can
+ * belong to a number or a separator), then an LF to end it. Valid until the next call.
+ */
+function lineBytes(line: string): Buffer {
+  const n = line.length;
+  if (n + 1 > rowScratch.length) rowScratch = Buffer.allocUnsafe(Math.max(n + 1, 2 * rowScratch.length));
+  const b = rowScratch;
+  for (let k = 0; k < n; k++) {
+    const c = line.charCodeAt(k);
+    b[k] = c > 255 || c === LF ? 255 : c;
+  }
+  b[n] = LF;
+  return b;
 }
 
 function onlySeparators(b: Uint8Array, from: number, to: number, sep: number): boolean {

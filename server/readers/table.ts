@@ -37,6 +37,14 @@ export interface BuilderOptions {
   keep?: boolean[];
 }
 
+/** A row as its cells were cut: fields seen, NaN cells among those kept, where cutting stopped, where the line ends (-1: not reached). */
+interface RowCut {
+  fields: number;
+  nan: number;
+  pos: number;
+  lineEnd: number;
+}
+
 /** What a finished builder hands to makeTable. */
 export interface Built {
   columns: Column[];
@@ -96,6 +104,8 @@ export class TableBuilder {
   private readonly noneKept: boolean;
   private readonly lines = new LineMap();
   private readonly scanner = new CellScanner();
+  /** How the row just cut came out (cutSeparated, cutBlankSeparated). */
+  private readonly cut: RowCut = { fields: 0, nan: 0, pos: 0, lineEnd: -1 };
   // SI = raw · mul / div + offset: decimal prefixes divide by an integer power of ten, so 3655 mV
   // gives exactly 3.655 V (one rounding), as the number would read written in volts.
   private readonly mul: Float64Array;
@@ -188,9 +198,7 @@ export class TableBuilder {
    * message needs it.
    */
   addRows(b: Buffer, start: number, end: number, lineNo: number, brk: number, text: TextOfBytes): number {
-    const n = this.n, keep = this.keep, mul = this.mul, div = this.div, offset = this.offset, parse = this.parse;
-    const comma = this.opts.decimalComma, sep = this.opts.sep, skipFields = this.opts.skipFields ?? 0;
-    const scanner = this.scanner;
+    const cut = this.cut;
     let pos = start;
     let count = 0;
     while (pos < end) {
@@ -198,65 +206,87 @@ export class TableBuilder {
       const no = lineNo + count++;
       if (lineEndsAt(b, pos, brk)) { pos = afterBreak(b, pos, brk); continue; } // an empty line
       if (this.rows === this.cap) this.grow();
-      const bufs = this.bufs;
       const row = this.rows;
-      let c = 0;
-      let nan = 0;
-      let lineEnd = -1;
-      if (sep >= 0) {
-        for (let k = skipFields; k > 0 && lineEnd < 0; k--) {
-          const stop = cellEnd(b, pos, sep, brk);
-          if (b[stop] !== sep) lineEnd = stop;
-          pos = stop + 1;
-        }
-        while (lineEnd < 0) {
-          let stop: number;
-          if (keep[c] === 0) {
-            stop = cellEnd(b, pos, sep, brk);
-          } else {
-            let v: number;
-            if (parse[c] === P_NUMBER) {
-              let raw: number;
-              stop = scanner.scan(b, pos, sep, brk, comma);
-              if (stop >= 0) raw = scanner.value;
-              else {
-                stop = cellEnd(b, pos, sep, brk);
-                raw = parseNumberBytes(b, pos, stop, comma);
-              }
-              v = raw * mul[c] / div[c] + offset[c];
-            } else {
-              stop = cellEnd(b, pos, sep, brk);
-              v = this.special(c, parse[c], text(b, pos, stop));
-            }
-            if (v !== v) nan++;
-            bufs[c][row] = v;
-          }
-          c++;
-          pos = stop + 1;
-          if (b[stop] !== sep) lineEnd = stop;
-          else if (c === n) break; // more fields than columns
-        }
-      } else {
-        pos = skipBlanks(b, pos, brk);
-        while (c < n && !lineEndsAt(b, pos, brk)) {
-          const stop = blankEnd(b, pos, brk);
-          if (keep[c] === 1) {
-            const code = parse[c];
-            const v = code === P_NUMBER ? parseNumberBytes(b, pos, stop, comma) * mul[c] / div[c] + offset[c] : this.special(c, code, text(b, pos, stop));
-            if (v !== v) nan++;
-            bufs[c][row] = v;
-          }
-          c++;
-          pos = skipBlanks(b, stop, brk);
-        }
-        if (lineEndsAt(b, pos, brk)) lineEnd = pos;
-      }
-      if (lineEnd < 0) lineEnd = findLineEnd(b, pos, first, brk);
-      const next = afterBreak(b, lineEnd, brk);
-      this.finishRow(b, first, lineEnd, pos, no, row, c, nan, text);
-      pos = next;
+      if (this.opts.sep >= 0) this.cutSeparated(b, pos, row, brk, text);
+      else this.cutBlankSeparated(b, pos, row, brk, text);
+      const lineEnd = cut.lineEnd >= 0 ? cut.lineEnd : findLineEnd(b, cut.pos, first, brk);
+      this.finishRow(b, first, lineEnd, cut.pos, no, row, cut.fields, cut.nan, text);
+      pos = afterBreak(b, lineEnd, brk);
     }
     return count;
+  }
+
+  /**
+   * Cut the row at b[pos] into its separated cells, up to the line's end or the last column;
+   * parse and store the cells of the columns kept, step over the others. The outcome is in `cut`.
+   */
+  private cutSeparated(b: Buffer, pos: number, row: number, brk: number, text: TextOfBytes): void {
+    const n = this.n, keep = this.keep, parse = this.parse, bufs = this.bufs, scanner = this.scanner;
+    const comma = this.opts.decimalComma, sep = this.opts.sep;
+    let c = 0;
+    let nan = 0;
+    let lineEnd = -1;
+    for (let k = this.opts.skipFields ?? 0; k > 0 && lineEnd < 0; k--) {
+      const stop = cellEnd(b, pos, sep, brk);
+      if (b[stop] !== sep) lineEnd = stop;
+      pos = stop + 1;
+    }
+    while (lineEnd < 0) {
+      let stop: number;
+      if (keep[c] === 0) {
+        stop = cellEnd(b, pos, sep, brk);
+      } else {
+        let v: number;
+        if (parse[c] === P_NUMBER) {
+          let raw: number;
+          stop = scanner.scan(b, pos, sep, brk, comma);
+          if (stop >= 0) raw = scanner.value;
+          else {
+            stop = cellEnd(b, pos, sep, brk);
+            raw = parseNumberBytes(b, pos, stop, comma);
+          }
+          v = raw * this.mul[c] / this.div[c] + this.offset[c];
+        } else {
+          stop = cellEnd(b, pos, sep, brk);
+          v = this.special(c, parse[c], text(b, pos, stop));
+        }
+        if (v !== v) nan++;
+        bufs[c][row] = v;
+      }
+      c++;
+      pos = stop + 1;
+      if (b[stop] !== sep) lineEnd = stop;
+      else if (c === n) break; // more fields than columns
+    }
+    this.setCut(c, nan, pos, lineEnd);
+  }
+
+  /** cutSeparated for columns separated by runs of blanks. */
+  private cutBlankSeparated(b: Buffer, pos: number, row: number, brk: number, text: TextOfBytes): void {
+    const n = this.n, keep = this.keep, parse = this.parse, bufs = this.bufs, comma = this.opts.decimalComma;
+    let c = 0;
+    let nan = 0;
+    pos = skipBlanks(b, pos, brk);
+    while (c < n && !lineEndsAt(b, pos, brk)) {
+      const stop = blankEnd(b, pos, brk);
+      if (keep[c] === 1) {
+        const code = parse[c];
+        const v = code === P_NUMBER ? this.si(c, parseNumberBytes(b, pos, stop, comma)) : this.special(c, code, text(b, pos, stop));
+        if (v !== v) nan++;
+        bufs[c][row] = v;
+      }
+      c++;
+      pos = skipBlanks(b, stop, brk);
+    }
+    this.setCut(c, nan, pos, lineEndsAt(b, pos, brk) ? pos : -1);
+  }
+
+  private setCut(fields: number, nan: number, pos: number, lineEnd: number): void {
+    const cut = this.cut;
+    cut.fields = fields;
+    cut.nan = nan;
+    cut.pos = pos;
+    cut.lineEnd = lineEnd;
   }
 
   /** The end of a row: its problems, whether it is kept, the values past its last field. */

@@ -1,5 +1,5 @@
 // The data analysis of each protocol type, by the type's name in the spec. A new protocol: a
-// handler in this folder and one entry here.
+// handler in this folder, one entry here and the column kinds it reads in kinds.ts.
 import { ccdRun } from './ccd';
 import { ProtocolHandler } from './common';
 import { cyclingRun } from './cycling';

@@ -51,12 +51,13 @@ async function sameAsFull(file: string, kinds: ColumnKind[], extra: string[] = [
 }
 
 describe('reading only the kinds asked for', () => {
-  it('EC-Lab GCPL, 16 columns, decimal commas: the 4 a cycling run reads are the full read\'s, the other 12 are not in the table', async () => {
+  it('EC-Lab GCPL, 16 columns, decimal commas: the 6 a cycling run reads are the full read\'s, the other 10 are not in the table', async () => {
     const p = tmpFile('wide.mpt');
     const w = writeMptGcpl(p, 3000, { wide: true, decimalComma: true, latin1: true });
     const { full, part } = await sameAsFull(p, [...PROTOCOL_KINDS.cycling]);
     assert.equal(full.columns.length, 16);
-    assert.deepEqual(part.columns.map((c) => c.name), ['time/s', 'Ewe/V', 'I/mA', 'cycle number']);
+    // The trace, the instrument's cycle and half cycle, and its capacity counter (Q charge/discharge).
+    assert.deepEqual(part.columns.map((c) => c.name), ['time/s', 'Ewe/V', 'I/mA', 'half cycle', 'Q charge/discharge/mA.h', 'cycle number']);
     assert.deepEqual(part.fileColumns!.map((c) => c.name), WIDE_GCPL_COLUMNS);
     assert.equal(part.columns[0].values[2999], w.row(2999).time);
     assert.deepEqual(part.problems, []);

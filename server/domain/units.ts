@@ -344,6 +344,9 @@ const DISPLAY: Record<string, string> = {
   'A': 'mA',
   'm²': 'cm²',
   'kg': 'mg',
+  'Ω·m²': 'Ω·cm²',
+  'S/m': 'mS/cm',
+  'mol/m³': 'mol/cm³',
 };
 
 const displays = new Map<string, { unit: string; factor: number }>();

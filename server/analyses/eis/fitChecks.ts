@@ -57,7 +57,7 @@ export function checkFit(spec: FitSpec): FitSetup | CheckFailure {
   const N = prep.frequency.length, nFree = free.length;
   const needed = Math.max(5, nFree + 1);
   if (N < needed) {
-    return { error: `${N} usable point${N === 1 ? '' : 's'} for ${nFree} free parameter${nFree === 1 ? '' : 's'} of ${circuit.source}: at least ${needed} needed`, warnings };
+    return { error: `${N} usable point${N === 1 ? '' : 's'} for ${nFree} free parameter${nFree === 1 ? '' : 's'} of ${circuit.source}: at least ${needed} needed; measure more frequencies, fix some parameters (fix …) or use a simpler circuit`, warnings };
   }
   return { circuit, weighting, spectrum: prep, warnings, index, known, fixedVal, free, lo: bounds.lo, hi: bounds.hi, defaultHi };
 }

@@ -12,7 +12,7 @@ export function dataDiagnostics({ job, result: r }: RunOutcome): Diagnostic[] {
     const where = i.file ? `${i.file}${i.line && !/^line \d/.test(i.message) ? `:${i.line}` : ''}: ` : '';
     out.push({ start: at.start, end: at.end, severity: i.severity, code: i.severity === 'error' ? 'data-error' : 'data-warning', message: where + i.message });
   }
-  const failures = [r.ccd, r.sand?.fit, r.cycling, r.rate, r.contact?.retention, ...(r.stripping ?? [])];
+  const failures = [r.ccd, r.sand?.fit, r.cycling, r.rate, r.contact?.retention, ...(r.stripping ?? []), r.arrhenius, r.gitt, r.symmetric, r.dcPolarisation, r.incrementalCapacity];
   for (const f of failures) {
     if (f && !f.ok) out.push({ ...job.header, severity: 'warning', code: 'analysis-failed', message: ('file' in f && f.file ? `${f.file}: ` : '') + f.error });
   }
@@ -29,6 +29,10 @@ export function dataDiagnostics({ job, result: r }: RunOutcome): Diagnostic[] {
     for (const w of s.result.ok && s.rOhm?.method === 'intercept' ? s.result.warnings.filter((x) => /poorly determined|DRT's R∞/.test(x)) : []) {
       out.push({ ...job.header, severity: 'warning', code: 'r-ohm-check', message: `${s.file}: ${w}` });
     }
+  }
+  for (const s of r.conductivity?.spectra ?? []) {
+    if (!s.intercept.ok && r.conductivity!.method === 'intercept') out.push({ ...job.header, severity: 'warning', code: 'analysis-failed', message: `${s.file}: ${s.intercept.error}` });
+    if (s.fit && !s.fit.ok) out.push({ ...circuitAt, severity: 'warning', code: 'fit-failed', message: `${s.file}: the circuit fit failed: ${s.fit.error}` });
   }
   if (r.contact?.methodNote) out.push({ ...circuitAt, severity: 'warning', code: 'fit-not-converged', message: r.contact.methodNote });
   for (const m of r.plan) out.push({ ...job.header, severity: 'warning', code: 'plan-mismatch', message: m });

@@ -106,6 +106,8 @@ export interface FitValues {
   rOhm: Estimate;
   /** Sum of the resistances inside parallel blocks (charge transfer/interfacial); absent if none. */
   rCt?: Estimate;
+  /** rOhm + rCt with the standard error of the sum: the bulk + grain-boundary R_b of an ion-blocking cell; absent without parallel blocks (R_b is then rOhm). */
+  rTotal?: Estimate;
 }
 
 export type FitResult = Result<FitValues>;

@@ -36,14 +36,14 @@ export function verdict(s: FitSetup, model: FitModel, solved: Solved): Success<F
   const stats = residualSummary(s, model, p);
   const lead = leadWarnings(s, solved);
   qualityWarnings(s, opt, u, stats.relRms);
-  const { rOhm, rCt } = summaryResistances(s, model, p, u);
+  const { rOhm, rCt, rTotal } = summaryResistances(s, model, p, u);
   const chi2Unit = weighting === 'unit' ? 'Ω²' : '';
   const values: FitValues = {
     circuit: circuit.source, parameters,
     rmse: est(stats.rmse, 'Ω'), chi2: est(ssr, chi2Unit),
     residuals: { frequency: stats.frequency, real: stats.resRe, imag: stats.resIm },
     converged, status, iterations, method: methodOf(s), weighting, nPoints: model.N, dof: u.dof, startsTried: runs.length,
-    rOhm, ...(rCt ? { rCt } : {}),
+    rOhm, ...(rCt ? { rCt } : {}), ...(rTotal ? { rTotal } : {}),
   };
   return { ok: true, ...values, derivation: describeFit(s, model, solved, stats), warnings: [...lead, ...warnings], points: preview(s, model, p, stats) };
 }

@@ -8,6 +8,7 @@ import {
   Estimate, PlotSeries, Result, Samples, checkNumber, cleanColumns, est, failure, guarded, restThreshold, series,
 } from './common';
 import { segmentHalfCycles } from './halfCycles';
+import { inverseNormal, leastSquaresQR } from './linalg';
 import { savitzkyGolay } from './savitzkyGolay';
 
 export interface IncrementalCapacityInput {
@@ -27,7 +28,7 @@ export interface IncrementalCapacityInput {
 }
 
 export interface IncrementalPeak {
-  /** Peak position (V), refined by a parabola through the three highest grid points. */
+  /** Peak position (V): the vertex of a least-squares parabola through the unsmoothed bins of one window around the smoothed maximum, with its standard error. */
   voltage: Estimate;
   /** dQ/dV at the peak (C/kg/V or C/V). */
   height: Estimate;
@@ -91,9 +92,10 @@ function run(input: IncrementalCapacityInput): IncrementalCapacityResult {
     if (h.last - h.first < 2 * half) continue;
     const curve = binnedDqdv(t, v, abs, h.first, h.last, step);
     if (curve.voltage.length < 2 * half + 1) continue;
-    const smooth = savitzkyGolay(curve.dqdv.map((q) => q / (mass ?? 1)), half, ORDER);
+    const raw = curve.dqdv.map((q) => q / (mass ?? 1));
+    const smooth = savitzkyGolay(raw, half, ORDER);
     const direction = h.sign > 0 ? 'charge' : 'discharge';
-    halves.push({ cycle: h.cycle + 1, direction, from: curve.voltage[0] - step / 2, to: curve.voltage[curve.voltage.length - 1] + step / 2, peaks: findPeaks(curve.voltage, smooth, input.prominence ?? 0.05, mass ? 'C/kg/V' : 'C/V') });
+    halves.push({ cycle: h.cycle + 1, direction, from: curve.voltage[0] - step / 2, to: curve.voltage[curve.voltage.length - 1] + step / 2, peaks: findPeaks(curve.voltage, smooth, raw, half, input.prominence ?? 0.05, mass ? 'C/kg/V' : 'C/V', input.width) });
     curves.push(series(`cycle ${h.cycle + 1} ${direction}`, 'line', 'V', mass ? 'C/kg/V' : 'C/V', { x: curve.voltage, y: Array.from(smooth) }));
   }
   if (!halves.length) return failure(`no half-cycle spans the ${2 * half + 1} voltage bins of ${formatQuantity(step, 'mV')} that one smoothing window of ${formatQuantity(input.width, 'mV')} needs`, warnings);
@@ -107,7 +109,7 @@ function run(input: IncrementalCapacityInput): IncrementalCapacityResult {
   const first = halves[0];
   return {
     ok: true, unit, step, window: 2 * half + 1, halfCycles: halves, cycles: [...byCycle.values()],
-    derivation: `dQ/dV of ${halves.length} half-cycles: the charge passed while V lies in each ${formatQuantity(step, 'mV')} bin (each sample interval's ∫|I|dt spread evenly over the voltages it spans), divided by the bin width${mass ? ` and the ${formatQuantity(mass, 'mg')} of active material` : ''}, smoothed by a Savitzky–Golay filter of ${2 * half + 1} points (${formatQuantity(input.width, 'mV')}, cubic); peaks are local maxima standing ≥ ${formatNumber((input.prominence ?? 0.05) * 100)} % of the half-cycle's largest dQ/dV above the valleys beside them, placed by a parabola through the three highest bins. Cycle ${first.cycle} ${first.direction}: peaks at ${first.peaks.map((p) => `${formatNumber(p.voltage.value, 4)} V`).join(', ') || 'none'}.`,
+    derivation: `dQ/dV of ${halves.length} half-cycles: the charge passed while V lies in each ${formatQuantity(step, 'mV')} bin (each sample interval's ∫|I|dt spread evenly over the voltages it spans), divided by the bin width${mass ? ` and the ${formatQuantity(mass, 'mg')} of active material` : ''}, smoothed by a Savitzky–Golay filter of ${2 * half + 1} points (${formatQuantity(input.width, 'mV')}, cubic); peaks are local maxima standing ≥ ${formatNumber((input.prominence ?? 0.05) * 100)} % of the half-cycle's largest dQ/dV above the valleys beside them (the higher of two within ${formatQuantity(input.width, 'mV')}), placed at the vertex of a least-squares parabola through the unsmoothed bins of one window around each maximum (standard error from its covariance). Cycle ${first.cycle} ${first.direction}: peaks at ${first.peaks.map((p) => `${formatNumber(p.voltage.value, 4)} V`).join(', ') || 'none'}.`,
     warnings,
     points: curves,
   };
@@ -150,10 +152,14 @@ function binnedDqdv(t: Float64Array, v: Float64Array, abs: Float64Array, first: 
   return { voltage: Array.from({ length: n }, (_, j) => start + (j + 0.5) * step), dqdv: Array.from(q, (x) => x / step) };
 }
 
-/** Local maxima with their prominence; the position by a parabola through the maximum and its neighbours. */
-function findPeaks(x: number[], y: Float64Array, fraction: number, unit: string): IncrementalPeak[] {
-  let top = 0;
-  for (const value of y) top = Math.max(top, value);
+/**
+ * Local maxima with their prominence; the position by a parabola through the maximum and its
+ * neighbours. Of two maxima closer than the smoothing window only the higher is a peak: noise can
+ * split one peak, and the filter cannot resolve two so close.
+ */
+function findPeaks(x: number[], y: Float64Array, raw: number[], half: number, fraction: number, unit: string, separation: number): IncrementalPeak[] {
+  let highest = 0;
+  for (const value of y) highest = Math.max(highest, value);
   const peaks: IncrementalPeak[] = [];
   for (let k = 1; k < y.length - 1; k++) {
     if (!(y[k] > y[k - 1] && y[k] >= y[k + 1])) continue;
@@ -161,11 +167,36 @@ function findPeaks(x: number[], y: Float64Array, fraction: number, unit: string)
     for (let j = k - 1; j >= 0 && y[j] <= y[k]; j--) left = Math.min(left, y[j]);
     for (let j = k + 1; j < y.length && y[j] <= y[k]; j++) right = Math.min(right, y[j]);
     const prominence = y[k] - Math.max(left, right);
-    if (prominence < fraction * top) continue;
+    if (prominence < fraction * highest) continue;
     const denom = y[k - 1] - 2 * y[k] + y[k + 1];
     const shift = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (y[k - 1] - y[k + 1])) / denom)) : 0;
     const step = x[k + 1] - x[k];
-    peaks.push({ voltage: est(x[k] + shift * step, 'V'), height: est(y[k] - 0.25 * (y[k - 1] - y[k + 1]) * shift, unit), prominence });
+    const top = rawVertex(x, raw, k, half);
+    peaks.push({ voltage: top ?? est(x[k] + shift * step, 'V'), height: est(y[k] - 0.25 * (y[k - 1] - y[k + 1]) * shift, unit), prominence });
   }
-  return peaks;
+  return peaks.filter((p) => !peaks.some((q) => q !== p && Math.abs(q.voltage.value - p.voltage.value) < separation && q.height.value > p.height.value));
+}
+
+/**
+ * The vertex of a least-squares parabola through the unsmoothed bins of one window around bin k,
+ * with its standard error from the parabola's covariance (x0 = −c1/(2 c2), by the delta method):
+ * the peak position's uncertainty from the scatter of the bins. Undefined when the parabola does
+ * not open downwards or its vertex leaves the window.
+ */
+function rawVertex(x: number[], raw: number[], k: number, half: number): Estimate | undefined {
+  const from = Math.max(0, k - half), to = Math.min(raw.length - 1, k + half), n = to - from + 1;
+  if (n < 5) return undefined;
+  const u = Float64Array.from({ length: n }, (_, j) => x[from + j] - x[k]);
+  const cols = [new Float64Array(n).fill(1), u, Float64Array.from(u, (v) => v * v)];
+  const y = Float64Array.from({ length: n }, (_, j) => raw[from + j]);
+  const c = leastSquaresQR(cols, y), inv = inverseNormal(cols);
+  if (!c || !inv || !(c[2] < 0)) return undefined;
+  const x0 = -c[1] / (2 * c[2]);
+  if (Math.abs(x0) > Math.abs(u[n - 1] - u[0]) / 2) return undefined;
+  let sse = 0;
+  for (let j = 0; j < n; j++) sse += (y[j] - c[0] - c[1] * u[j] - c[2] * u[j] * u[j]) ** 2;
+  const s2 = sse / (n - 3);
+  const g1 = -1 / (2 * c[2]), g2 = c[1] / (2 * c[2] * c[2]);
+  const variance = s2 * (g1 * g1 * inv[4] + 2 * g1 * g2 * inv[5] + g2 * g2 * inv[8]);
+  return est(x[k] + x0, 'V', Math.sqrt(Math.max(0, variance)));
 }

@@ -224,6 +224,6 @@ describe('toolkit runs: GITT, symmetric cycling, DC polarisation, dQ/dV', functi
     c3.charge.forEach((v, k) => assert.ok(Math.abs(v - ([3.7, 4.0][k] + 0.01)) < 0.003, `cycle 3 charge peak ${k}: ${v} V`));
     c3.discharge.forEach((v, k) => assert.ok(Math.abs(v - ([3.7, 4.0][k] + 0.01 - 0.05)) < 0.003, `cycle 3 discharge peak ${k}: ${v} V`));
     assert.equal(q.unit, 'C/kg/V');
-    assert.match(line(s.runs[0], 'dQ/dV')!.text, /^cycle 1: charge 3\.[67]\d*, [34]\.\d+|4 V, discharge 3\.6\d+, 3\.9\d+ V → cycle 3: charge 3\.7\d*, 4\.0\d* V, discharge/);
+    assert.match(line(s.runs[0], 'dQ/dV')!.text, /^cycle 1: charge 3\.[67]\d*, (4|3\.99\d*|4\.00\d*) V, discharge 3\.6\d+, 3\.9\d+ V → cycle 3: charge 3\.7\d*, 4\.0\d* V, discharge 3\.6\d+, 3\.9\d+ V$/);
   });
 });

@@ -19,6 +19,8 @@ export function dataDiagnostics({ job, result: r }: RunOutcome): Diagnostic[] {
     [r.sand?.fit, filesOf(r.stripping?.map((m) => m.file) ?? [], 'the Sand fit over')],
     [r.contact?.retention, filesOf(r.contact?.spectra.map((s) => s.file) ?? [], 'the contact retention over')],
     ...(r.stripping ?? []).map((s): [typeof s, string] => [s, s.file]),
+    [r.arrhenius, undefined], [r.gitt, fileOf(r.gitt)], [r.symmetric, fileOf(r.symmetric)],
+    [r.dcPolarisation, fileOf(r.dcPolarisation)], [r.incrementalCapacity, fileOf(r.incrementalCapacity)],
   ];
   for (const [f, file] of failures) {
     if (f && !f.ok) out.push({ ...job.header, severity: 'warning', code: 'analysis-failed', message: (file ? `${file}: ` : '') + f.error });
@@ -44,6 +46,10 @@ export function dataDiagnostics({ job, result: r }: RunOutcome): Diagnostic[] {
       out.push({ ...job.header, severity: 'warning', code: 'r-ohm-check', message: `${s.file}: ${w}` });
     }
   }
+  for (const s of r.conductivity?.spectra ?? []) {
+    if (!s.intercept.ok && r.conductivity!.method === 'intercept') out.push({ ...job.header, severity: 'warning', code: 'analysis-failed', message: `${s.file}: ${s.intercept.error}` });
+    if (s.fit && !s.fit.ok) out.push({ ...circuitAt, severity: 'warning', code: 'fit-failed', message: `${s.file}: the circuit fit failed: ${s.fit.error}` });
+  }
   if (r.contact?.methodNote) {
     const converged = r.contact.spectra.every((s) => s.fit?.ok && s.fit.converged);
     out.push({ ...circuitAt, severity: 'warning', code: converged ? 'fit-not-determined' : 'fit-not-converged', message: r.contact.methodNote });
@@ -56,4 +62,9 @@ export function dataDiagnostics({ job, result: r }: RunOutcome): Diagnostic[] {
 function filesOf(files: string[], what: string): string | undefined {
   if (!files.length) return undefined;
   return `${what} ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}`;
+}
+
+/** The file a result was computed from, when it records one. */
+function fileOf(f: object | undefined): string | undefined {
+  return f && 'file' in f && typeof f.file === 'string' ? f.file : undefined;
 }

@@ -2,6 +2,7 @@
 import { formatNumber, formatQuantity, formatEstimate } from '../domain/format';
 import { RunResult } from './execute';
 import type { ContactOutcome, SpectrumResult } from './runResult';
+import { toolkitLines } from './toolkitSummaries';
 
 export interface ResultLine { label: string; text: string; derivation: string }
 
@@ -43,6 +44,7 @@ export function summarize(r: RunResult): ResultLine[] {
       out.push({ label: 'cycling', text: parts.join(', '), derivation: c.derivation });
     }
   }
+  out.push(...toolkitLines(r));
   if (r.rate?.ok) {
     const back = r.rate.recovery ? `; ${formatNumber(r.rate.recovery.value * 100)} % recovered` : '';
     out.push({ label: 'rate', text: r.rate.rows.map((row) => `${formatNumber(row.rate)} C ${formatEstimate(row.discharge.perMass, 4)}`).join(', ') + back, derivation: r.rate.derivation });

@@ -134,6 +134,8 @@ export interface FitValues {
   correlations?: FitCorrelations;
   /** Why the fit is not converged, and what to try, in words (absent when converged). */
   statusNote?: string;
+  /** rOhm + rCt with the standard error of the sum: the bulk + grain-boundary R_b of an ion-blocking cell; absent without parallel blocks (R_b is then rOhm). */
+  rTotal?: Estimate;
 }
 
 export type FitResult = Result<FitValues>;

@@ -40,7 +40,7 @@ export function verdict(s: FitSetup, model: FitModel, solved: Solved): Success<F
   const lead = leadWarnings(s, solved);
   const undetermined = undeterminedWarning(s, u, parameters);
   qualityWarnings(s, opt, stats.relRms);
-  const { rOhm, rCt, rOhmIndex } = summaryResistances(s, model, p, u);
+  const { rOhm, rCt, rTotal, rOhmIndex } = summaryResistances(s, model, p, u);
   const chi2Unit = weighting === 'unit' ? 'Ω²' : '';
   const values: FitValues = {
     circuit: circuit.source, parameters,
@@ -48,7 +48,7 @@ export function verdict(s: FitSetup, model: FitModel, solved: Solved): Success<F
     residuals: { frequency: stats.frequency, real: stats.resRe, imag: stats.resIm },
     converged, status, iterations, method: methodOf(s), weighting, nPoints: model.N, dof: u.dof, startsTried: runs.length,
     rOhm, rOhmDetermined: rOhmIndex !== undefined ? parameters[rOhmIndex].determined !== false : relativeError(rOhm) <= MAX_RELATIVE_ERROR,
-    ...(rCt ? { rCt } : {}), ...correlationsOf(s, u), ...(lead.length ? { statusNote: lead.join(' ') } : {}),
+    ...(rCt ? { rCt } : {}), ...(rTotal ? { rTotal } : {}), ...correlationsOf(s, u), ...(lead.length ? { statusNote: lead.join(' ') } : {}),
   };
   return { ok: true, ...values, derivation: describeFit(s, model, solved, stats), warnings: [...lead, ...undetermined, ...warnings], points: preview(s, model, p, stats) };
 }

@@ -1,6 +1,6 @@
 // Cycling and rate runs: capacities (from the file's capacity counter when it has one), CE,
-// retention and failure per cycle; the rate table.
-import { CapacityCounter, compareCycleCount, compareWindow, cyclingSummary, rateTable } from '../../analyses';
+// retention and failure per cycle; the rate table; with `dqdv`, the incremental capacity.
+import { CapacityCounter, compareCycleCount, compareWindow, cyclingSummary, incrementalCapacity, rateTable } from '../../analyses';
 import { column, DataTable } from '../../readers/types';
 import { need, RunData, wrongKind } from './common';
 
@@ -20,6 +20,9 @@ export function cyclingRun({ job, result, dc, eis, area }: RunData): void {
     activeMass: job.cell.activeMass, area, precycles: p.type === 'cycling' ? p.precycles : 0,
   });
   result.cycling = { ...summary, file: l.file };
+  if (p.dqdv !== undefined) {
+    result.incrementalCapacity = { ...incrementalCapacity({ ...cols, cycle: column(l.table, 'cycle')?.values, width: p.dqdv, activeMass: job.cell.activeMass }), file: l.file };
+  }
   if (p.window) {
     const w = compareWindow(p.window, cols.voltage);
     if (w.ok && !w.withinPlan) result.plan.push(...w.warnings.map((x) => `${l.file}: ${x}`));

@@ -22,8 +22,9 @@ export async function activate(context: ExtensionContext) {
     synchronize: { configurationSection: 'cellspec' },
     outputChannelName: 'cellspec',
     // Restricted mode: the server reads no data files until told the workspace is trusted.
-    // A function, so that a restart after trust was granted starts trusted.
-    initializationOptions: () => ({ trusted: workspace.isTrusted }),
+    // A function, so that a restart after trust was granted starts trusted. Tables read are cached
+    // in the workspace's storage (none for a window without a folder).
+    initializationOptions: () => ({ trusted: workspace.isTrusted, tableCache: context.storageUri && path.join(context.storageUri.fsPath, 'tables') }),
   };
   const lc = new LanguageClient('cellspec', 'cellspec language server', serverOptions, clientOptions);
   client = lc;

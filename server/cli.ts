@@ -33,6 +33,9 @@ interface Command {
 const ROOT_OPTION = { root: { type: 'string', multiple: true } } as const;
 const ROOT_HELP = `  --root DIR         also read imports and data files under DIR (repeatable); by default only
                      the folder of each spec given and its subfolders are read`;
+const CACHE_HELP = `  --cache DIR        keep the tables read in DIR (Arrow IPC, at most 2 GiB, least recently used
+                     go first): a second run loads them instead of parsing the files again`;
+const CACHE_OPTION = { cache: { type: 'string' } } as const;
 const EXIT_CODES = 'exit codes: 0 no errors, 1 errors found (in the spec or its data), 2 usage error or unreadable file';
 
 /** "a, b, c" over lines of at most `width` characters, each indented by `indent` spaces. */
@@ -62,7 +65,7 @@ ${ROOT_HELP}`,
   },
   analyze: {
     summary: "read the runs' data files and print every computed result",
-    usage: 'cellspec analyze [--json | --ndjson] [--points] [--jobs N] [--no-plausibility] [--root DIR]... <file.cellspec|folder>...',
+    usage: 'cellspec analyze [--json | --ndjson] [--points] [--jobs N] [--cache DIR] [--no-plausibility] [--root DIR]... <file.cellspec|folder>...',
     details: `Prints each run's results with their units, the errors and warnings of the spec and its data.
 Several specs, or folders (searched, subfolders too, for .cellspec files), are analysed together:
 their runs are read and analysed over one worker per core, a progress bar on a terminal.
@@ -71,9 +74,10 @@ their runs are read and analysed over one worker per core, a progress bar on a t
                      runs), then one per spec ({"record":"spec", diagnostics, derived, runs})
   --points           with --json or --ndjson: the plotted series too
   --jobs N           N workers (default: one per core; 1 analyses in this process)
+${CACHE_HELP}
   --no-plausibility  no warnings about implausible values
 ${ROOT_HELP}`,
-    options: { json: { type: 'boolean' }, ndjson: { type: 'boolean' }, points: { type: 'boolean' }, jobs: { type: 'string' }, 'no-plausibility': { type: 'boolean' }, ...ROOT_OPTION },
+    options: { json: { type: 'boolean' }, ndjson: { type: 'boolean' }, points: { type: 'boolean' }, jobs: { type: 'string' }, 'no-plausibility': { type: 'boolean' }, ...CACHE_OPTION, ...ROOT_OPTION },
     specs: 'many',
     run: analyze,
   },
@@ -179,7 +183,7 @@ export async function main(argv: string[], out: Out = stdout, io: { err?: Out; d
     ws: new Workspace(confinedFileSystem(() => roots)),
     study: new StudySession(undefined, { rootsFor: () => roots }),
     flags: new Set(Object.entries(values).filter(([, v]) => v === true).map(([k]) => `--${k}`)),
-    values: { output: values.output as string | undefined, roots: extra, format: values.format as string | undefined, jobs: values.jobs as string | undefined },
+    values: { output: values.output as string | undefined, roots: extra, format: values.format as string | undefined, jobs: values.jobs as string | undefined, cache: values.cache as string | undefined },
     allowed: roots,
     positionals,
     plausibility: values['no-plausibility'] !== true,

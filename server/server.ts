@@ -52,7 +52,8 @@ function currentRoots(): Roots {
 }
 let rootsMemo: { key: string; roots: Roots } | undefined;
 const ws = new Workspace(confinedFileSystem(currentRoots));
-const study = new StudySession(new DataWorkerPool((m) => connection.console.error(m)), { rootsFor: currentRoots });
+const dataPool = new DataWorkerPool((m) => connection.console.error(m));
+const study = new StudySession(dataPool, { rootsFor: currentRoots });
 /** The version the client last sent (data results belong to one version); -1 for a file not open. */
 const versionOf = (a: SpecAnalysis): number => documents.get(a.file.uri)?.version ?? -1;
 
@@ -113,6 +114,8 @@ connection.onInitialize((params): InitializeResult => {
       trusted = opts.trusted === true;
       if (typeof opts.trusted !== 'boolean') connection.console.warn(`cellspec: initializationOptions.trusted must be true or false, not ${JSON.stringify(opts.trusted)}: the workspace is treated as untrusted`);
     }
+    // The client's storage for this workspace: tables read are kept there (results/diskTableCache.ts).
+    if (typeof opts.tableCache === 'string' && path.isAbsolute(opts.tableCache)) dataPool.setCacheDir(opts.tableCache);
   }
   study.setTrusted(trusted);
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);

@@ -2,13 +2,16 @@
 // document (one spec) or as NDJSON (one line per run, for scripts). The runs of all specs are
 // read and analysed over a worker pool, one worker per core.
 import * as os from 'os';
+import * as path from 'path';
 import { analyzeSpec, SpecAnalysis } from '../engine/specAnalysis';
 import { fileUri } from '../nodeFileSystem';
 import { DataWorkerPool } from '../results/dataPool';
+import { DiskTableCache } from '../results/diskTableCache';
 import { executeJob } from '../results/execute';
 import { buildReport } from '../results/report';
 import { DataRunner, StudySession } from '../results/study';
 import { summarize } from '../results/summaries';
+import { useDiskCache } from '../results/tableCache';
 import { Context, count, plural, printDiagnostics, shownPath, VERSION } from './context';
 import { Progress } from './progress';
 import { specFiles } from './specFiles';
@@ -32,7 +35,8 @@ export async function analyze(ctx: Context): Promise<number> {
   for (const p of list.problems) say(p.file, 'error', p.message);
 
   const progress = Progress.forTerminal(0, 'runs');
-  const runner = progressRunner(threads, ctx, progress);
+  const cacheDir = ctx.values.cache === undefined ? undefined : path.resolve(ctx.values.cache);
+  const runner = progressRunner(threads, ctx, progress, cacheDir);
   const tally = { errors: 0, warnings: 0, runs: 0, unreadable: 0 };
   try {
     await inOrder(list.specs, (given) => analyseOne(ctx, given, runner, progress), (done) => {
@@ -98,18 +102,19 @@ function print(ctx: Context, mode: Mode, { given, a, study }: Analysed, tally: {
  * The pool of `threads` workers (one job in this thread when there is one worker), counting
  * each finished run on the progress bar.
  */
-function progressRunner(threads: number, ctx: Context, progress: Progress): DataRunner {
+function progressRunner(threads: number, ctx: Context, progress: Progress, cacheDir: string | undefined): DataRunner {
   if (threads === 1) {
+    if (cacheDir) useDiskCache(new DiskTableCache(cacheDir));
     return {
       async run(_key, jobs) {
         const out = [];
         for (const job of jobs) { out.push(await executeJob(job, new AbortController().signal)); progress.step(0); }
         return out;
       },
-      dispose: () => undefined,
+      dispose: () => useDiskCache(undefined),
     };
   }
-  const pool = new DataWorkerPool((m) => { progress.clear(); ctx.err(m); }, threads);
+  const pool = new DataWorkerPool((m) => { progress.clear(); ctx.err(m); }, threads, cacheDir);
   return { run: (key, jobs) => pool.run(key, jobs, () => progress.step(0)), dispose: () => pool.dispose() };
 }
 

@@ -18,7 +18,7 @@ export interface Context {
   study: StudySession;
   /** Boolean flags given (--json, --no-data, ...) and option values (--root, -o). */
   flags: Set<string>;
-  values: { output?: string; roots: string[]; format?: string; jobs?: string };
+  values: { output?: string; roots: string[]; format?: string; jobs?: string; cache?: string };
   /** The folders the specs' data may be read from: theirs and those given with --root. */
   allowed: Roots;
   positionals: string[];

@@ -33,8 +33,14 @@ export class DataWorkerPool implements DataRunner {
   /** Whose turn it is: requests take turns, so a large study does not hold a small one back. */
   private turn = 0;
 
-  /** `threads` workers at most, started when first needed. */
-  constructor(private log: (message: string) => void, private readonly threads = 1) {}
+  /** `threads` workers at most, started when first needed; `cacheDir`: their tables also cached on disk there. */
+  constructor(private log: (message: string) => void, private readonly threads = 1, private cacheDir?: string) {}
+
+  /** Cache tables on disk in this folder from now on (the workers running and those to come). */
+  setCacheDir(dir: string | undefined): void {
+    this.cacheDir = dir;
+    for (const s of this.slots) s.worker.postMessage({ cacheDir: dir ?? null });
+  }
 
   /** Results of the jobs, or undefined when a newer request for the same key (document) replaced this one. */
   run(key: string, jobs: RunJob[], onResult?: (index: number) => void): Promise<RunResult[] | undefined> {
@@ -117,7 +123,7 @@ export class DataWorkerPool implements DataRunner {
     // Bundled next to server.js and cli.js as dataWorker.js; compiled by tsc next to this file.
     const file = [path.join(__dirname, 'dataWorker.js'), path.join(__dirname, 'results', 'dataWorker.js')].find((f) => fs.existsSync(f));
     if (!file) throw new Error('dataWorker.js not found next to ' + __dirname);
-    const worker = new Worker(file);
+    const worker = new Worker(file, { workerData: { cacheDir: this.cacheDir ?? null } });
     worker.unref();
     const slot: Slot = { worker };
     worker.on('message', (m: { id: number; results?: RunResult[]; error?: string }) => this.finish(slot, m));

@@ -112,18 +112,12 @@ export class DiskTableCache {
   }
 }
 
-/**
- * The code that reads: besides READER_VERSION, the size and time of this very file (the bundle
- * when bundled), so a table of another build is never taken for this one's.
- */
-const BUILD = (() => { try { const s = fs.statSync(__filename); return `${s.size}:${s.mtimeMs}`; } catch { return ''; } })();
-
 /** Everything that decides the table a reader returns for this file. */
 function entryKey(file: string, st: FileStat, shape: ReadShape): string {
   let real = path.resolve(file);
   try { real = fs.realpathSync.native(file); } catch { /* the resolved path then */ }
   const kinds = shape.kinds ? [...shape.kinds].sort() : null;
-  return JSON.stringify([real, st.size, st.mtimeMs, READER_VERSION, BUILD, shape.format ?? null, shape.mapping ?? null, shape.channel ?? null, kinds]);
+  return JSON.stringify([real, st.size, st.mtimeMs, READER_VERSION, shape.format ?? null, shape.mapping ?? null, shape.channel ?? null, kinds]);
 }
 
 /** The file's bytes in a buffer of their own (Float64 views need an 8-byte aligned start). */

@@ -43,10 +43,10 @@ describe('hover', () => {
 });
 
 describe('completion', () => {
-  it('offers declaration snippets at top level', () => {
+  it('offers declaration snippets at top level, a protocol one per type', () => {
     const { text, offset } = cursorAt('‸');
     const labels = complete(analyzeText(text), offset).map((c) => c.label);
-    assert.deepEqual(labels.sort(), ['cell', 'composite', 'import', 'material', 'protocol', 'run', 'study']);
+    assert.deepEqual(labels.sort(), ['cell', 'composite', 'import', 'material', 'protocol ccd', 'protocol cycling', 'protocol eis', 'protocol rate', 'protocol sand', 'protocol strip', 'run', 'study']);
   });
 
   it('offers the properties a cell still lacks', () => {

@@ -39,18 +39,22 @@ export interface PropSpec {
   refKind?: RefKind;
   required?: boolean;
   example?: string;
+  /** Meaningful only in a run that measures impedance (an eis protocol, or one with `eis`): completion offers it only there. */
+  needs?: 'eis';
 }
 
 export const MATERIAL_ROLES = ['metal', 'alloy', 'carbon', 'binder', 'electrolyte', 'cathode', 'collector'] as const;
 export const CELL_KINDS = ['symmetric', 'half', 'full'] as const;
 export const PROTOCOL_TYPES = ['ccd', 'strip', 'sand', 'cycling', 'rate', 'eis'] as const;
 export const COMPOSITE_GROUPS = ['carbon', 'binder', 'active', 'electrolyte', 'additive'] as const;
+/** The role of a composite group's members (an additive may be anything). */
+export const GROUP_ROLES: Partial<Record<(typeof COMPOSITE_GROUPS)[number], (typeof MATERIAL_ROLES)[number]>> = { carbon: 'carbon', binder: 'binder', active: 'cathode', electrolyte: 'electrolyte' };
 /** Column kinds a run's `columns` block can map, as the readers name them. */
 export const COLUMN_KINDS = ['time', 'voltage', 'current', 'charge', 'cycle', 'step', 'frequency', 'z-real', 'z-imag', 'temperature'] as const;
 export const DATA_FORMATS = ['biologic-mpt', 'biologic-mpr', 'csv', 'arbin', 'arbin-res', 'neware', 'neware-nda', 'neware-ndax', 'land', 'maccor', 'zplot', 'gamry'] as const;
 
-const q = (key: string, dim: Dim, unit: string, doc: string, required = false): PropSpec =>
-  ({ key, shape: 'quantity', dim, unit, doc, required, example: `${key} ${exampleValue(unit)} ${unit}` });
+const q = (key: string, dim: Dim, unit: string, doc: string, required = false, value = exampleValue(unit)): PropSpec =>
+  ({ key, shape: 'quantity', dim, unit, doc, required, example: `${key} ${value} ${unit}` });
 
 function exampleValue(unit: string): string {
   return ({ 'mA/cm²': '0.5', 'V': '-0.4', 'h': '0.5', 'MPa': '5', '°C': '25', 'mm': '9', 'cm²': '0.6362', 'µm': '15', 'g/cm³': '0.534', 'g/mol': '6.941', 'mAh/g': '180', 'cm²/s': '1e-10', 'mAh/cm²': '1', 'mg/cm²': '12', 'wt%': '67', 'mV': '10' } as Record<string, string>)[unit] ?? '1';
@@ -100,10 +104,11 @@ export const BLOCKS: Record<string, PropSpec[]> = {
     q('capacity', DIM.specificCapacity, 'mAh/g', 'Specific capacity of the active material (defaults to the material\'s).'),
   ],
   'protocol ccd': [
-    q('start', DIM.currentDensity, 'mA/cm²', 'Current density of the first step.', true),
-    q('step', DIM.currentDensity, 'mA/cm²', 'Increment of the current density from one step to the next.', true),
+    // The examples are the study's ramp (domain.md): 0.1 mA/cm² steps of 1 h cycles, up to 2 mA/cm².
+    q('start', DIM.currentDensity, 'mA/cm²', 'Current density of the first step.', true, '0.1'),
+    q('step', DIM.currentDensity, 'mA/cm²', 'Increment of the current density from one step to the next.', true, '0.1'),
     q('half-cycle', DIM.time, 'h', 'Duration of each half cycle (stripping, then plating) at each step.', true),
-    q('until', DIM.currentDensity, 'mA/cm²', 'The last step planned if the cell does not short before; bounds the duration.'),
+    q('until', DIM.currentDensity, 'mA/cm²', 'The last step planned if the cell does not short before; bounds the duration.', false, '2'),
     { key: 'stop', shape: 'flag', words: ['on', 'short'], doc: 'Stop the ramp when the cell short-circuits.', example: 'stop on short' },
   ],
   'protocol strip': [
@@ -148,10 +153,10 @@ export const BLOCKS: Record<string, PropSpec[]> = {
     { key: 'format', shape: 'enum', words: DATA_FORMATS, doc: 'Instrument format of the data files; auto-detected when absent.', example: 'format biologic-mpt' },
     { key: 'channel', shape: 'string', doc: 'Which test of a data file that holds several (an Arbin .res): its Test_ID ("2"), its test name, or its channel index as "CH3". Without it the first test is read and a warning lists the others.', example: 'channel "2"' },
     { key: 'note', shape: 'string', doc: 'A free note.', example: 'note "..."' },
-    { key: 'stripped', shape: 'list', dim: DIM.arealCapacity, unit: 'mAh/cm²', doc: 'The capacity stripped when each of the run\'s EIS spectra was taken, one per spectrum in file-name order: places the spectra on the stripped capacity (contact retention) when the files do not say it. Overrides the files\' charge counters and the eis protocol\'s every.', example: 'stripped 0, 1, 2, 3 mAh/cm²' },
-    { ...circuit, doc: circuit.doc + ' Overrides the circuit of the eis protocol for this run.' },
-    fix,
-    bound,
+    { key: 'stripped', needs: 'eis', shape: 'list', dim: DIM.arealCapacity, unit: 'mAh/cm²', doc: 'The capacity stripped when each of the run\'s EIS spectra was taken, one per spectrum in file-name order: places the spectra on the stripped capacity (contact retention) when the files do not say it. Overrides the files\' charge counters and the eis protocol\'s every.', example: 'stripped 0, 1, 2, 3 mAh/cm²' },
+    { ...circuit, needs: 'eis', doc: circuit.doc + ' Overrides the circuit of the eis protocol for this run.' },
+    { ...fix, needs: 'eis' },
+    { ...bound, needs: 'eis' },
     { key: 'columns', shape: 'columns', doc: 'Which column of the data files holds what, for files whose column names are not recognised: a name as in the file, with a unit in parentheses when the name has none.', example: 'columns { time "Zeit (s)"; voltage "U (V)"; current "I (mA)" }' },
   ],
   columns: COLUMN_KINDS.map((k): PropSpec => ({ key: k, shape: 'string', doc: `The column that holds the ${k.replace('-', ' ')}.`, example: `${k} "${k === 'time' ? 'Time (s)' : k === 'voltage' ? 'Voltage (V)' : k === 'current' ? 'Current (mA)' : k}"` })),

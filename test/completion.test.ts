@@ -25,6 +25,13 @@ function defaults(snippet: string): string {
 const CELLS = 'cell sym symmetric { diameter 9 mm; stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu }\ncell full-c full { diameter 9 mm; stack Cu | Li 50 µm | LPSC 600 µm | NCM811; cathode NCM811 { loading 10 mg/cm²; active 70 wt% } }\n';
 const PROTOCOLS = 'protocol ramp ccd { start 0.1 mA/cm²; step 0.1 mA/cm²; half-cycle 0.5 h }\nprotocol imp eis { amplitude 10 mV; frequencies 1 MHz .. 0.1 Hz }\nprotocol strip-eis strip { current 0.5 mA/cm²; cutoff -0.4 V; eis imp }\n';
 
+const TOOLKIT = 'cell pellet blocking { diameter 10 mm; stack SS | LPSC 600 µm | SS }\n'
+  + 'protocol sigma conductivity { amplitude 10 mV; frequencies 7 MHz .. 1 Hz }\n'
+  + 'protocol arr arrhenius { temperatures -20, 0, 25, 50, 80 °C; amplitude 10 mV; frequencies 7 MHz .. 1 Hz }\n'
+  + 'protocol gitt-1 gitt { current 0.1 mA/cm²; pulse 10 min; rest 1 h }\n'
+  + 'protocol plating symmetric-cycling { current 0.5 mA/cm²; capacity 0.5 mAh/cm² }\n'
+  + 'protocol sigma-e dc-polarisation { voltage 0.5 V; hold 10 h }\n';
+
 describe('completion: inserted values are tab stops', () => {
   it('inserts a material\'s density as a tab stop, so typing a value replaces it', () => {
     const density = item(at('material m {\n  role metal\n  ‸\n}\n'), 'density');
@@ -71,6 +78,32 @@ describe('completion: the properties of the run\'s protocol', () => {
       const labels = run(proto);
       for (const k of ['circuit', 'fix', 'bound', 'stripped']) assert.ok(labels.includes(k), `${k} in a run of ${proto}`);
     }
+  });
+
+  it('offers the fit\'s circuit, fix and bound in a conductivity run, but no stripped capacities or temperatures', () => {
+    const labels = at(TOOLKIT + 'run sigma on pellet {\n  ‸\n}\n').map((i) => i.label);
+    for (const k of ['circuit', 'fix', 'bound']) assert.ok(labels.includes(k), k);
+    for (const k of ['stripped', 'temperatures']) assert.ok(!labels.includes(k), `${k} in a conductivity run: [${labels.join(', ')}]`);
+  });
+
+  it('offers temperatures only in an Arrhenius run', () => {
+    assert.ok(at(TOOLKIT + 'run arr on pellet {\n  ‸\n}\n').some((i) => i.label === 'temperatures'));
+    for (const proto of ['ramp', 'imp', 'gitt-1', 'plating', 'sigma-e']) {
+      const labels = at(CELLS + PROTOCOLS + TOOLKIT + `run ${proto} on sym {\n  ‸\n}\n`).map((i) => i.label);
+      assert.ok(!labels.includes('temperatures'), `temperatures in a run of ${proto}`);
+    }
+  });
+
+  it('offers none of the spectra\'s properties in a GITT, symmetric-cycling or DC polarisation run', () => {
+    for (const proto of ['gitt-1', 'plating', 'sigma-e']) {
+      const labels = at(CELLS + TOOLKIT + `run ${proto} on sym {\n  ‸\n}\n`).map((i) => i.label);
+      for (const k of ['circuit', 'fix', 'bound', 'stripped', 'temperatures']) assert.ok(!labels.includes(k), `${k} in a run of ${proto}`);
+    }
+  });
+
+  it('offers everything in a run whose protocol is not declared yet', () => {
+    const labels = at(CELLS + 'run nowhere on sym {\n  ‸\n}\n').map((i) => i.label);
+    for (const k of ['circuit', 'stripped', 'temperatures']) assert.ok(labels.includes(k), k);
   });
 
   it('opens the quotes of data and asks for the files at once', () => {
@@ -122,7 +155,7 @@ describe('templates: declarations that check clean as inserted', () => {
 
   it('has one protocol template per type, each with its required properties', () => {
     const labels = top('').map((i) => i.label);
-    for (const t of ['ccd', 'strip', 'sand', 'cycling', 'rate', 'eis']) assert.ok(labels.includes(`protocol ${t}`), t);
+    for (const t of ['ccd', 'strip', 'sand', 'cycling', 'rate', 'eis', 'conductivity', 'arrhenius', 'gitt', 'symmetric-cycling', 'dc-polarisation']) assert.ok(labels.includes(`protocol ${t}`), t);
     const ccd = defaults(item(top(''), 'protocol ccd').insertText!);
     assert.equal(ccd, 'protocol ccd-ramp ccd {\n  start 0.1 mA/cm²\n  step 0.1 mA/cm²\n  half-cycle 0.5 h\n  until 2 mA/cm²\n  stop on short\n}');
     assert.match(item(top(''), 'protocol eis').insertText!, /amplitude \$\{2:10\} mV\n {2}frequencies \$\{3:1\} MHz \.\. \$\{4:0\.1\} Hz/);

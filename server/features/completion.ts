@@ -60,8 +60,8 @@ export function complete(a: SpecAnalysis, offset: number, host: CompletionHost =
   }
   const specs = BLOCKS[key] ?? [];
   if (words.length === 0) {
-    const eis = key !== 'run' || measuresImpedance(a, decl!);
-    return specs.filter((s) => !present.has(s.key) && (eis || s.needs !== 'eis')).map((s) => propertyItem(a, s));
+    const measured = key === 'run' ? runMeasures(a, decl!) : undefined;
+    return specs.filter((s) => !present.has(s.key) && (!s.needs || !measured || measured.has(s.needs))).map((s) => propertyItem(a, s));
   }
   const propKey = words[0].kind === 'number' ? '1C' : words[0].text;
   const spec = propSpec(key, propKey);
@@ -114,11 +114,20 @@ function propertyItem(a: SpecAnalysis, s: PropSpec): CompletionItem {
   return { ...item, insertText: propertySnippet(s, choicesFor(a)).snippet() };
 }
 
-/** Whether a run's protocol takes impedance spectra (so circuits, fixes and bounds mean something). */
-function measuresImpedance(a: SpecAnalysis, run: Decl): boolean {
+/** Impedance spectra: the protocols that take them themselves (a protocol with `eis` takes them too). */
+const SPECTRA_TYPES = new Set(['eis', 'conductivity', 'arrhenius']);
+
+/** What a run's protocol measures (PropSpec.needs), so a run is offered only the properties that mean something; everything for an unknown protocol. */
+function runMeasures(a: SpecAnalysis, run: Decl): Set<NonNullable<PropSpec['needs']>> | undefined {
   const proto = run.protocolRef && a.scope.protocol.get(run.protocolRef.name);
-  if (!proto) return true; // an unknown protocol: offer everything
-  return proto.type?.name === 'eis' || proto.props.has('eis');
+  if (!proto) return undefined;
+  const type = proto.type?.name ?? '';
+  const hosted = proto.props.has('eis');
+  const out = new Set<NonNullable<PropSpec['needs']>>();
+  if (SPECTRA_TYPES.has(type) || hosted) out.add('spectra');
+  if (type === 'eis' || hosted) out.add('contact');
+  if (type === 'arrhenius') out.add('temperatures');
+  return out;
 }
 
 /** The names a template offers at each of its name placeholders, the example's own first when visible. */

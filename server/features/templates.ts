@@ -8,11 +8,17 @@ import { BLOCKS, CELL_KINDS, DECL_DOCS, MATERIAL_ROLES, PROTOCOL_TYPES, propSpec
 import type { CompletionItem } from './completion';
 import { NameChoices, propertySnippet, Snippet } from './snippets';
 
-/** Beyond the required properties, what a new protocol of the type should say: the end of a CCD ramp bounds its duration. */
-const PLANNED_TOO: Record<string, string[]> = { ccd: ['until', 'stop'] };
+/** Beyond the required properties, what a new protocol of the type should say: what bounds its duration (a CCD ramp's end, the pulses, the cycles) and the sweep of its spectra. */
+const PLANNED_TOO: Record<string, string[]> = {
+  ccd: ['until', 'stop'], conductivity: ['amplitude', 'frequencies'], arrhenius: ['hold', 'amplitude', 'frequencies'],
+  gitt: ['pulses'], 'symmetric-cycling': ['cycles', 'stop'],
+};
 
 /** A name for a new protocol of each type, as the example study names them. */
-const PROTOCOL_NAMES: Record<string, string> = { ccd: 'ccd-ramp', strip: 'strip-0p5', sand: 'sand-series', cycling: 'cycling-0p3C', rate: 'rate-test', eis: 'eis-10mV' };
+const PROTOCOL_NAMES: Record<string, string> = {
+  ccd: 'ccd-ramp', strip: 'strip-0p5', sand: 'sand-series', cycling: 'cycling-0p3C', rate: 'rate-test', eis: 'eis-10mV',
+  conductivity: 'sigma-25C', arrhenius: 'arrhenius', gitt: 'gitt', 'symmetric-cycling': 'plating-0p5', 'dc-polarisation': 'sigma-e',
+};
 
 const INDENT = '  ';
 

@@ -13,6 +13,8 @@ const SPECTRUM: ColumnKind[] = ['frequency', 'zReal', 'zImag'];
 const COUNTER: ColumnKind[] = ['charge'];
 /** Cycling: the instrument's cycles and half cycles, and its per-cycle capacity counters (cycling.ts). */
 const CYCLES: ColumnKind[] = ['cycle', 'halfCycle', 'charge', 'chargeCapacity', 'dischargeCapacity'];
+/** Conductivity and Arrhenius: each spectrum's temperature, when its file records one (conductivity.ts). */
+const TEMPERATURE: ColumnKind[] = ['temperature'];
 
 export const PROTOCOL_KINDS: Record<string, readonly ColumnKind[]> = {
   ccd: [...DC, ...SPECTRUM],
@@ -21,6 +23,11 @@ export const PROTOCOL_KINDS: Record<string, readonly ColumnKind[]> = {
   cycling: [...DC, ...CYCLES, ...SPECTRUM],
   rate: [...DC, ...CYCLES, ...SPECTRUM],
   eis: [...DC, ...COUNTER, ...SPECTRUM],
+  conductivity: [...DC, ...SPECTRUM, ...TEMPERATURE],
+  arrhenius: [...DC, ...SPECTRUM, ...TEMPERATURE],
+  gitt: [...DC, ...SPECTRUM],
+  'symmetric-cycling': [...DC, ...SPECTRUM],
+  'dc-polarisation': [...DC, ...SPECTRUM],
 };
 
 /** The kinds to read for a protocol type; undefined (every column) for a type without an entry. */

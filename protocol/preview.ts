@@ -3,7 +3,8 @@
 // computed and in the unit its axis names. No imports: the page, the client and the server share it.
 
 export type ChartKind = 'sand' | 'stripping' | 'ccd' | 'contact' | 'rohm' | 'nyquist' | 'bode' | 'residuals' | 'drt' | 'capacity' | 'ce' | 'rate'
-  | 'plan' | 'timeline';
+  | 'plan' | 'timeline'
+  | 'arrhenius' | 'gitt' | 'symmetric' | 'asr' | 'dqdv' | 'polarisation';
 
 export interface Axis {
   title: string;

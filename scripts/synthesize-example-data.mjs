@@ -9,12 +9,14 @@
 // Files: Latin-1, CRLF, tab-separated, dot decimals, EC-Lab number format (7-digit mantissa,
 // 3-digit exponent; time and cycle number with 15 digits), header block counted by
 // "Nb header lines", column line ending with a tab (as in the real export).
-import { mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(ROOT, 'examples', 'data');
+// --out DIR (a new or empty folder) writes the same files elsewhere: the benchmark's archive.
+const outAt = process.argv.indexOf('--out');
+const OUT = outAt > 0 ? process.argv[outAt + 1] : join(ROOT, 'examples', 'data');
 
 // ---------------------------------------------------------------------------------------------
 // Constants of the study (domain.md)
@@ -572,7 +574,7 @@ function rateLNT10F(fileIndex) {
 // ---------------------------------------------------------------------------------------------
 // Main
 
-if (!OUT.endsWith(join('examples', 'data'))) throw new Error(`refusing to clear ${OUT}`);
+if (outAt > 0 ? existsSync(OUT) && readdirSync(OUT).length > 0 : !OUT.endsWith(join('examples', 'data'))) throw new Error(`refusing to clear ${OUT}`);
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 

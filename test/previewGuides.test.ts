@@ -11,6 +11,7 @@ import type { ChartModel, PreviewModel } from '../protocol/preview';
 import { analyzeSpec, SpecAnalysis } from '../server/engine/specAnalysis';
 import { Workspace } from '../server/engine/workspace';
 import { HINT_LENGTH, hintLabel } from '../server/features/inlayHints';
+import { shippedLibrary } from '../server/library/shipped';
 import { fileUri, nodeFileSystem } from '../server/nodeFileSystem';
 import { runFigures } from '../server/results/figures';
 import { StudySession } from '../server/results/study';
@@ -29,7 +30,8 @@ const SI_SPELLINGS = /(?<![µmck])A\/m²|(?<![µm])C\/m²|(?<![cµm])m²\/s|C\/k
 interface Loaded { a: SpecAnalysis; study: StudySession; model: PreviewModel; text: string }
 
 async function load(file: string, text?: string, folded = false): Promise<Loaded> {
-  const ws = new Workspace(nodeFileSystem);
+  // With the standard material library, as the server and the CLI read specs.
+  const ws = new Workspace(nodeFileSystem, shippedLibrary());
   const uri = fileUri(file);
   if (text !== undefined) ws.setDocument(uri, text, 1);
   const a = analyzeSpec(ws, uri, { plausibility: true });
@@ -355,6 +357,6 @@ run ramp on sym-Li { note "planned" }
     for (const o of ex.study.outcomes(ex.a.file.uri, 1)!) texts.push(ex.study.hover(ex.a, 1, o.job.header.start + 1)!.markdown);
     const si = texts.filter((t) => SI_SPELLINGS.test(t));
     assert.deepEqual(si, [], 'no A/m², C/m², m²/s, C/kg or mol/m³');
-    assert.ok(texts.some((t) => /short at step 8 \(0\.8 mA\/cm²\) after 7\.189 h/.test(t)), 'the CCD note in mA/cm² and hours, steps counted from 1');
+    assert.ok(texts.some((t) => /short at step 8 \(0\.8 mA\/cm²\) at 7\.189 h/.test(t)), 'the CCD note in mA/cm² and hours, steps counted from 1');
   });
 });

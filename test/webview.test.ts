@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { URI } from 'vscode-uri';
 import { analyzeSpec } from '../server/engine/specAnalysis';
 import { Workspace } from '../server/engine/workspace';
+import { shippedLibrary } from '../server/library/shipped';
 import { fileUri, nodeFileSystem } from '../server/nodeFileSystem';
 import { StudySession } from '../server/results/study';
 import { previewCsp, previewHtml, reportCsp, reportHtml } from '../protocol/page';
@@ -32,7 +33,8 @@ const STUDY = 'examples/study.cellspec';
 
 /** The model the language server would send for the example study, data analysed. */
 async function studyModel(): Promise<PreviewModel> {
-  const ws = new Workspace(nodeFileSystem);
+  // With the standard material library, as the server reads specs.
+  const ws = new Workspace(nodeFileSystem, shippedLibrary());
   const a = analyzeSpec(ws, fileUri(path.resolve(STUDY)), { plausibility: true });
   assert.ok(a, 'the example study is readable');
   const study = new StudySession();
@@ -602,7 +604,7 @@ describe('preview page in Chromium', function () {
 async function planModel(dir: string): Promise<PreviewModel> {
   const spec = path.join(dir, 'study.cellspec');
   fs.copyFileSync('templates/new-study.cellspec', spec);
-  const a = analyzeSpec(new Workspace(nodeFileSystem), fileUri(spec), { plausibility: true });
+  const a = analyzeSpec(new Workspace(nodeFileSystem, shippedLibrary()), fileUri(spec), { plausibility: true });
   assert.ok(a, 'the template is readable');
   const study = new StudySession();
   await study.refresh(a, 1);

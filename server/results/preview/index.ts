@@ -16,6 +16,7 @@ import { buildLegend, usedEntries } from './legend';
 import { PlannedRun, protocolPlans, studyTimeline } from './plan';
 import { ChartBuilder, ChartRun } from './series';
 import { sandChart, strippingCharts } from './stripping';
+import { arrheniusChart, conductivityCharts, dqdvCharts, gittCharts, polarisationCharts, symmetricCharts } from './toolkit';
 
 export interface PreviewInput {
   analysis: SpecAnalysis;
@@ -26,7 +27,8 @@ export interface PreviewInput {
 }
 
 /** In the order the page shows them. */
-const CHARTS: ChartBuilder[] = [sandChart, strippingCharts, ccdCharts, contactCharts, nyquistCharts, fitCharts, cyclingCharts, rateChart];
+const CHARTS: ChartBuilder[] = [sandChart, strippingCharts, ccdCharts, contactCharts, nyquistCharts, fitCharts, cyclingCharts, rateChart,
+  dqdvCharts, conductivityCharts, arrheniusChart, gittCharts, symmetricCharts, polarisationCharts];
 
 export function buildPreviewModel(input: PreviewInput): PreviewModel {
   const a = input.analysis;

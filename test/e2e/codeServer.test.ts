@@ -489,6 +489,8 @@ async function noProblems(): Promise<void> {
 async function chooseFolder(folder: string) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: patient(20_000) });
+  // The dialog fills in its own starting folder after it shows: typed over before, the two would join.
+  await until('the dialog\'s starting folder', patient(10_000), async () => (await input.inputValue()).length > 0);
   await input.fill(folder.endsWith('/') ? folder : `${folder}/`);
   // The dialog lists the folder's entries once it has read it; Enter then picks the folder.
   await page.waitForTimeout(500);

@@ -46,7 +46,7 @@ describe('completion', () => {
   it('offers declaration snippets at top level', () => {
     const { text, offset } = cursorAt('‸');
     const labels = complete(analyzeText(text), offset).map((c) => c.label);
-    assert.deepEqual(labels.sort(), ['cell', 'composite', 'import', 'material', 'protocol', 'run', 'study']);
+    assert.deepEqual(labels.sort(), ['cell', 'compare', 'composite', 'import', 'material', 'protocol', 'run', 'study']);
   });
 
   it('offers the properties a cell still lacks', () => {

@@ -4,6 +4,7 @@ import { SpecAnalysis } from '../engine/specAnalysis';
 import { enumValue } from '../engine/model';
 import { Token } from '../engine/lexer';
 import { BLOCKS, blockKey, CELL_KINDS, DECL_DOCS, MATERIAL_ROLES, PROTOCOL_TYPES, propSpec } from '../engine/schema';
+import { value } from '../engine/model';
 import { DECL_KEYWORDS } from '../engine/syntax';
 import { unitsFor } from '../domain/units';
 import { declAt } from './locate';
@@ -19,6 +20,7 @@ const SNIPPETS: Record<string, string> = {
   cell: `cell \${1:name} \${2|${CELL_KINDS.join(',')}|} {\n  stack \${3:Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu}\n}`,
   protocol: `protocol \${1:name} \${2|${PROTOCOL_TYPES.join(',')}|} {\n  $0\n}`,
   run: 'run ${1:protocol} on ${2:cell} {\n  data "${3:data/file.mpt}"\n}',
+  compare: 'compare ${1:name} {\n  builds ${2:build-a}, ${3:build-b}\n}',
 };
 
 export function complete(a: SpecAnalysis, offset: number): CompletionItem[] {
@@ -75,7 +77,13 @@ export function complete(a: SpecAnalysis, offset: number): CompletionItem[] {
     case 'enum': return spec.words!.map((w) => ({ label: w, kind: 'value' }));
     case 'stack': return names(a, 'layer');
     case 'cathode': return names(a, 'layer').filter((n) => n.detail === 'cathode');
-    case 'ref': return names(a, 'protocol').filter((n) => n.detail === 'eis');
+    case 'ref':
+      // A comparison's reference is one of its builds; anything else of this shape is an eis protocol.
+      if (spec.refKind === 'build') return (value(decl!.props, 'builds', 'names')?.items ?? []).map((b) => ({ label: b.name, kind: 'reference' as const }));
+      return names(a, 'protocol').filter((n) => n.detail === 'eis');
+    case 'names':
+      if (spec.words) return spec.words.map((w) => ({ label: w, kind: 'value' as const }));
+      return spec.refKind === 'build' ? names(a, 'cell').filter((n) => !n.detail?.includes('replicate of')) : [];
     case 'flag': return [{ label: spec.words!.join(' '), kind: 'keyword' }];
     case 'members':
       if (propKey === 'ratio') return [...decl!.props.keys()].filter((k) => k !== 'ratio' && decl!.props.get(k)!.value?.shape === 'members').map((g) => ({ label: g, kind: 'value' }));
@@ -89,7 +97,7 @@ function names(a: SpecAnalysis, ns: 'layer' | 'cell' | 'protocol'): CompletionIt
   return [...a.scope[ns].values()].map((d) => ({
     label: d.name!.name,
     kind: 'reference' as const,
-    detail: d.keyword === 'material' ? enumValue(d.props, 'role') ?? 'material' : d.type?.name ?? d.keyword,
+    detail: d.keyword === 'material' ? enumValue(d.props, 'role') ?? 'material' : (d.type?.name ?? d.keyword) + (d.build ? ` (replicate of ${d.build.name!.name})` : ''),
     documentation: d.keyword,
   }));
 }

@@ -7,7 +7,7 @@ import { Decl, Quantity, tokensText, Value } from '../engine/model';
 import { DECL_DOCS, propSpec } from '../engine/schema';
 import { dimName, parseUnit, toSI, unitsFor, Unit } from '../domain/units';
 import { formatQuantity } from '../domain/format';
-import { declAt, propertyAt, referenceAt, tokenAt } from './locate';
+import { declAt, declNameAt, propertyAt, referenceAt, tokenAt } from './locate';
 
 export interface HoverResult { markdown: string; span: Span }
 
@@ -34,6 +34,8 @@ export function hover(a: SpecAnalysis, offset: number): HoverResult | undefined 
   }
   if (decl && decl.syntax.keyword === tok) parts.push(`**${tok.text}**: ${DECL_DOCS[tok.text]}`);
   if (decl && decl.name && decl.name.start <= offset && offset <= decl.name.end && decl.keyword !== 'run') parts.push(describeDecl(decl, a.file.uri));
+  const replicate = declNameAt(a, offset);
+  if (replicate?.build) parts.push(describeDecl(replicate, a.file.uri));
 
   // Derived values anchored on the line under the cursor.
   const line = a.file.lines.position(offset).line;
@@ -77,5 +79,15 @@ function describeDecl(d: Decl, fromUri: string): string {
   const where = d.uri === fromUri ? '' : ` — from ${baseName(d.uri)}`;
   const head = `\`${d.keyword} ${d.name?.name ?? ''}${d.type ? ' ' + d.type.name : ''}\`${where}`;
   const props = [...d.props.entries()].slice(0, 8).map(([k, e]) => `- ${k} ${tokensText(e.prop.values)}${e.prop.block ? ' { … }' : ''}`);
-  return [head, ...props].join('\n');
+  return [head, ...buildLine(d), ...props].join('\n');
+}
+
+/** Where a cell stands in its build: a replicate of it, or the build of its replicates. */
+function buildLine(d: Decl): string[] {
+  if (d.build) {
+    const all = d.build.replicates ?? [];
+    const k = all.findIndex((r) => r.name?.start === d.name?.start);
+    return [`replicate ${k + 1} of ${all.length} of the build **${d.build.name?.name}** (its properties are the build's)`];
+  }
+  return d.replicates?.length ? [`a build of ${d.replicates.length} replicate${d.replicates.length > 1 ? 's' : ''}: ${d.replicates.map((r) => r.name!.name).join(', ')}`] : [];
 }

@@ -2,7 +2,8 @@
 import { analyzeSpec } from '../engine/specAnalysis';
 import { fileUri } from '../nodeFileSystem';
 import { buildReport } from '../results/report';
-import { summarize } from '../results/summaries';
+import { summarize, summarizeBuilds } from '../results/summaries';
+import { buildResults } from '../results/builds';
 import { Context, count, plural, printDiagnostics, withData } from './context';
 
 export async function analyze(ctx: Context): Promise<number> {
@@ -22,6 +23,10 @@ export async function analyze(ctx: Context): Promise<number> {
     ctx.out(`run ${r.run}  (${plural(r.files.length, 'file')})`);
     for (const line of summarize(r)) ctx.out(`  ${line.label}: ${line.text}`);
     for (const m of r.plan) ctx.out(`  plan: ${m}`);
+  }
+  for (const { owner, lines } of summarizeBuilds(buildResults(a, outcomes))) {
+    ctx.out(owner);
+    for (const line of lines) ctx.out(`  ${line.label}: ${line.text}`);
   }
   ctx.out(`${plural(outcomes.length, 'run')} with data analysed: ${plural(errors, 'error')}, ${plural(count(diagnostics, 'warning'), 'warning')}`);
   return errors ? 1 : 0;

@@ -27,7 +27,24 @@ export interface PreviewInput {
 }
 
 /** In the order the page shows them. */
-const CHARTS: ChartBuilder[] = [comparisonCharts, sandChart, strippingCharts, replicateCharts, ccdCharts, contactCharts, nyquistCharts, fitCharts, cyclingCharts, rateChart];
+const CHARTS: ChartBuilder[] = [comparisonCharts, sandChart, strippingCharts, replicateCharts, ccdCharts, contactCharts, firstCells(nyquistCharts), firstCells(fitCharts), cyclingCharts, rateChart];
+
+/**
+ * A builder of per-run detail charts (a run's spectra, its last fit and DRT) given only the first
+ * cell of each build and protocol: a build's replicates are compared in the charts above, and each
+ * cell's own figures are in its hover and the results table.
+ */
+function firstCells(build: ChartBuilder): ChartBuilder {
+  return (runs, context) => {
+    const seen = new Set<string>();
+    return build(runs.filter((x) => {
+      const key = `${x.result.build}\u0000${x.result.protocol}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    }), context);
+  };
+}
 
 export function buildPreviewModel(input: PreviewInput): PreviewModel {
   const a = input.analysis;

@@ -20,6 +20,7 @@ const ROOT = repoRoot();
 const EXAMPLES = path.join(ROOT, 'examples');
 const STUDY = path.join(EXAMPLES, 'study.cellspec');
 const MATERIALS = path.join(EXAMPLES, 'materials.cellspec');
+const TOOLKIT = path.join(EXAMPLES, 'toolkit.cellspec');
 const WAIT_MS = 30000;
 
 const ERROR = 1, WARNING = 2;
@@ -137,6 +138,9 @@ describe('LSP e2e: the example workspace, read-only', function () {
   const materialsUri = fileUri(MATERIALS);
   const study = read(STUDY);
   const materials = read(MATERIALS);
+  // The toolkit example imports materials.cellspec too: Li's references and renames reach it.
+  const toolkitUri = fileUri(TOOLKIT);
+  const toolkit = read(TOOLKIT);
   let diags: PublishDiagnosticsParams;
 
   before(async () => {
@@ -294,13 +298,13 @@ describe('LSP e2e: the example workspace, read-only', function () {
       assert.deepEqual(r[0].range, rangeOnLine(study, lineOf(study, /^composite LNT10F \{/), 'LNT10F'));
     });
 
-    it('references of Li include its declaration in materials.cellspec and every use in study.cellspec', async () => {
+    it('references of Li include its declaration in materials.cellspec and every use in the files that import it', async () => {
       const line = lineOf(study, /^cell sym-Li /) + 1;
       const pos = { line, character: rangeOnLine(study, line, 'Li 50 µm').start.character };
       const refs = await c.request<Location[]>('textDocument/references', { textDocument: { uri: studyUri }, position: pos, context: { includeDeclaration: true } });
       const got = new Set(refs.map((l) => key(l.uri, l.range)));
       assert.equal(got.size, refs.length, 'no duplicates');
-      const expected = new Set([...nameOccurrences(materials, 'Li').map((r) => key(materialsUri, r)), ...nameOccurrences(study, 'Li').map((r) => key(studyUri, r))]);
+      const expected = new Set([...nameOccurrences(materials, 'Li').map((r) => key(materialsUri, r)), ...nameOccurrences(study, 'Li').map((r) => key(studyUri, r)), ...nameOccurrences(toolkit, 'Li').map((r) => key(toolkitUri, r))]);
       assert.ok(nameOccurrences(study, 'Li').length >= 10, 'the example uses Li in many stacks');
       assert.deepEqual([...got].sort(), [...expected].sort());
       assert.ok(refs.some((l) => l.uri === materialsUri) && refs.some((l) => l.uri === studyUri), 'both files');
@@ -345,9 +349,10 @@ describe('LSP e2e: the example workspace, read-only', function () {
       const line = lineOf(study, /^cell sym-Li /) + 1;
       const edit = await c.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: studyUri }, position: { line, character: rangeOnLine(study, line, 'Li 50').start.character }, newName: 'Li_foil' });
       const changes = edit.changes ?? {};
-      assert.deepEqual(Object.keys(changes).sort(), [materialsUri, studyUri].sort());
+      assert.deepEqual(Object.keys(changes).sort(), [materialsUri, studyUri, toolkitUri].sort());
       assert.equal(changes[materialsUri].length, nameOccurrences(materials, 'Li').length);
       assert.equal(changes[studyUri].length, nameOccurrences(study, 'Li').length);
+      assert.equal(changes[toolkitUri].length, nameOccurrences(toolkit, 'Li').length);
     });
 
     it('rename to an invalid name fails with an error response', async () => {

@@ -15,6 +15,7 @@ import { sandChart, strippingCharts } from './stripping';
 import { comparisonCharts } from './comparisons';
 import { replicateCharts } from './replicates';
 import type { BuildResults } from '../builds';
+import { arrheniusChart, conductivityCharts, dqdvCharts, gittCharts, polarisationCharts, symmetricCharts } from './toolkit';
 
 export interface PreviewInput {
   analysis: SpecAnalysis;
@@ -27,7 +28,8 @@ export interface PreviewInput {
 }
 
 /** In the order the page shows them. */
-const CHARTS: ChartBuilder[] = [comparisonCharts, sandChart, strippingCharts, replicateCharts, ccdCharts, contactCharts, firstCells(nyquistCharts), firstCells(fitCharts), cyclingCharts, rateChart];
+const CHARTS: ChartBuilder[] = [comparisonCharts, sandChart, strippingCharts, replicateCharts, ccdCharts, contactCharts, firstCells(nyquistCharts), firstCells(fitCharts), cyclingCharts, rateChart,
+  dqdvCharts, conductivityCharts, arrheniusChart, gittCharts, symmetricCharts, polarisationCharts];
 
 /**
  * A builder of per-run detail charts (a run's spectra, its last fit and DRT) given only the first

@@ -52,7 +52,7 @@ export const COLUMN_KINDS = ['time', 'voltage', 'current', 'charge', 'cycle', 's
  * The per-run results a comparison can name (`compare NAME { figures ... }`): what the data side
  * aggregates per build (server/results/builds.ts gives each its label, unit and extraction).
  */
-export const FIGURES = ['ccd', 'stripping-capacity', 't0', 'D_eff', 'r-ohm-initial', 'r-ohm-final', 'contact-retention', 'discharge-capacity', 'ce', 'capacity-retention', 'rate-capacity'] as const;
+export const FIGURES = ['ccd', 'stripping-capacity', 't0', 'D_eff', 'r-ohm-initial', 'r-ohm-final', 'contact-retention', 'discharge-capacity', 'ce', 'capacity-retention', 'rate-capacity', 'conductivity', 'activation-energy', 'conductivity-25', 'electronic-conductivity', 'asr-initial', 'time-to-short'] as const;
 export const DATA_FORMATS = ['biologic-mpt', 'biologic-mpr', 'csv', 'arbin', 'arbin-res', 'neware', 'neware-nda', 'neware-ndax', 'land', 'maccor', 'zplot', 'gamry'] as const;
 
 const q = (key: string, dim: Dim, unit: string, doc: string, required = false): PropSpec =>

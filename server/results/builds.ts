@@ -24,7 +24,7 @@ export interface FigureStats {
   figure: FigureKey;
   qualifier?: string;
   label: string;
-  /** The SI unit of every number here ('' for a ratio). */
+  /** The unit of every number here: SI ('' for a ratio), or the figure's own (S/cm, h; figures.ts). */
   unit: string;
   cells: CellValue[];
   summary: SampleSummary;

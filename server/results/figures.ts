@@ -1,5 +1,6 @@
 // The per-run figures a build aggregates: one value per run (so one per cell), taken from the run's
-// results, in SI with its unit and, where the analysis gives one, its own standard error. The keys
+// results, with its unit (SI, but σ_e in S/cm and times to a short in h, as their summaries give
+// them) and, where the analysis gives one, its own standard error. The keys
 // are the engine's FIGURES (what `compare { figures ... }` may name); a new result joins by a line
 // in FIGURE_SOURCES.
 import { Estimate } from '../analyses';
@@ -33,6 +34,12 @@ export const FIGURE_LABELS: Record<FigureKey, string> = {
   'ce': 'mean CE',
   'capacity-retention': 'capacity retention',
   'rate-capacity': 'discharge capacity',
+  'conductivity': 'ionic conductivity',
+  'activation-energy': 'E_a',
+  'conductivity-25': 'σ at 25 °C',
+  'electronic-conductivity': 'electronic conductivity',
+  'asr-initial': 'ASR of the first half-cycle',
+  'time-to-short': 'time to the short',
 };
 
 const fig = (figure: FigureKey, value: Estimate, extra: Partial<RunFigure> = {}): RunFigure => ({ figure, label: FIGURE_LABELS[figure], value, ...extra });
@@ -76,11 +83,40 @@ const FIGURE_SOURCES: ((r: RunResult) => RunFigure[])[] = [
     const qualifier = `${row.rate} C, segment ${k + 1}`;
     return fig('rate-capacity', row.discharge.perMass, { qualifier, label: `discharge capacity at ${qualifier}` });
   }) : []),
+  (r) => {
+    if (r.type !== 'conductivity') return [];
+    const sigmas = (r.conductivity?.spectra ?? []).flatMap((s) => (s.conductivity ? [s.conductivity] : []));
+    if (!sigmas.length) return [];
+    // One spectrum keeps its own standard error; several are one pellet measured again: their mean.
+    if (sigmas.length === 1) return [fig('conductivity', sigmas[0], { note: `R_b by the ${r.conductivity!.method}` })];
+    const mean = sigmas.reduce((a, x) => a + x.value, 0) / sigmas.length;
+    return [fig('conductivity', { value: mean, unit: sigmas[0].unit }, { note: `mean of ${sigmas.length} spectra, R_b by the ${r.conductivity!.method}` })];
+  },
+  (r) => {
+    const a = r.arrhenius;
+    if (!a?.ok) return [];
+    const form = a.form === 'sigma-T' ? 'ln(σT) against 1/T' : 'ln σ against 1/T';
+    return [fig('activation-energy', a.activationEnergy, { note: form }),
+      fig('conductivity-25', a.conductivity25, { note: `from the line of ${form}${a.interpolated ? '' : ', extrapolated'}` })];
+  },
+  // σ_e in S/cm and the time to a short in h, as the runs' summaries give them (mS/cm and s would
+  // show σ_e ~ 1e-6 mS/cm and days as 5e5 s).
+  (r) => (r.dcPolarisation?.ok ? [fig('electronic-conductivity', scaled(r.dcPolarisation.conductivity, 0.01, 'S/cm'))] : []),
+  (r) => {
+    const s = r.symmetric;
+    if (!s?.ok) return [];
+    // Without a short the time cycled is a lower bound, not a value: as with the CCD it is not averaged.
+    return [fig('asr-initial', s.firstAsr), ...(s.shorted ? [fig('time-to-short', scaled(s.duration, 1 / 3600, 'h'), { note: s.short ? `cycle ${s.short.cycle}` : undefined })] : [])];
+  },
 ];
 
 /** Every figure of a run's results. */
 export function figuresOf(r: RunResult): RunFigure[] {
   return FIGURE_SOURCES.flatMap((source) => source(r));
+}
+
+function scaled(e: Estimate, factor: number, unit: string): Estimate {
+  return { value: e.value * factor, unit, ...(e.stderr !== undefined ? { stderr: e.stderr * factor } : {}) };
 }
 
 function capacityText(e: Estimate): string {

@@ -188,6 +188,13 @@ describe('compare: builds side by side', () => {
     assert.deepEqual(complete(analyzeText(props.text), props.offset).map((c) => c.label), ['builds', 'reference', 'figures']);
   });
 
+  it('offers a compare template at top level whose builds are choices of the builds, not their replicates', () => {
+    const { text, offset } = cursorAt(spec('‸'));
+    const item = complete(analyzeText(text), offset).find((c) => c.label === 'compare')!;
+    assert.ok(item?.snippet, 'a snippet');
+    assert.equal(item.insertText, 'compare ${1:builds} {\n  builds ${2|half-Li,half-X|}, ${3|half-Li,half-X|}\n}');
+  });
+
   it('fixes a replicate named as a build with its quick fix', () => {
     const text = spec('compare anodes { builds half-Li, half-X-2 }\n');
     const a = analyzeText(text, {}, { plausibility: false });

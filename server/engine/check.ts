@@ -55,10 +55,27 @@ function checkReferences(refs: Reference[], scope: Scope, report: Report, budget
     }
     return guesses.get(key);
   };
+  // A formula written as a name ("Li6PS5Cl" for LPSC): each material has one name, found by its formula.
+  let byFormula: Map<string, string> | undefined;
+  const named = (r: Reference) => {
+    if (r.ns !== 'layer') return undefined;
+    if (!byFormula) {
+      byFormula = new Map();
+      const shared = new Set<string>();
+      for (const [name, d] of scope.layer) {
+        const f = value(d.props, 'formula', 'string')?.text;
+        if (!f || f === name) continue;
+        if (byFormula.has(f)) shared.add(f); else byFormula.set(f, name);
+      }
+      shared.forEach((f) => byFormula!.delete(f)); // "C" is graphite, carbon black and the nanotubes: no guess
+    }
+    return byFormula.get(r.name);
+  };
   for (const r of refs) {
     if (r.target) continue;
-    const guess = suggest(r);
-    report(r, 'error', 'undefined-reference', `no ${NS_WORDS[r.ns]} named '${r.name}'` + (guess ? `. Did you mean '${guess}'?` : ''),
+    const formula = named(r);
+    const guess = formula ?? suggest(r);
+    report(r, 'error', 'undefined-reference', `no ${NS_WORDS[r.ns]} named '${r.name}'` + (formula ? `. Did you mean '${formula}' (${r.name})?` : guess ? `. Did you mean '${guess}'?` : ''),
       guess ? { fixes: [{ title: `Change to '${guess}'`, start: r.start, end: r.end, newText: guess }] } : {});
   }
 }

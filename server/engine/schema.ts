@@ -40,12 +40,21 @@ export interface PropSpec {
   refKind?: RefKind;
   required?: boolean;
   example?: string;
+  /**
+   * A run's property that means something only when its protocol measures it, so completion offers
+   * it only there: `spectra` impedance spectra (eis, conductivity, arrhenius, or a protocol with
+   * `eis`), `contact` spectra along the stripped capacity (eis, or a protocol with `eis`),
+   * `temperatures` a temperature series (arrhenius).
+   */
+  needs?: 'spectra' | 'contact' | 'temperatures';
 }
 
 export const MATERIAL_ROLES = ['metal', 'alloy', 'carbon', 'binder', 'electrolyte', 'cathode', 'collector'] as const;
 export const CELL_KINDS = ['symmetric', 'half', 'full', 'blocking'] as const;
 export const PROTOCOL_TYPES = ['ccd', 'strip', 'sand', 'cycling', 'rate', 'eis', 'conductivity', 'arrhenius', 'gitt', 'symmetric-cycling', 'dc-polarisation'] as const;
 export const COMPOSITE_GROUPS = ['carbon', 'binder', 'active', 'electrolyte', 'additive'] as const;
+/** The role of a composite group's members (an additive may be anything). */
+export const GROUP_ROLES: Partial<Record<(typeof COMPOSITE_GROUPS)[number], (typeof MATERIAL_ROLES)[number]>> = { carbon: 'carbon', binder: 'binder', active: 'cathode', electrolyte: 'electrolyte' };
 /** Column kinds a run's `columns` block can map, as the readers name them. */
 export const COLUMN_KINDS = ['time', 'voltage', 'current', 'charge', 'cycle', 'step', 'frequency', 'z-real', 'z-imag', 'temperature'] as const;
 /**
@@ -55,8 +64,8 @@ export const COLUMN_KINDS = ['time', 'voltage', 'current', 'charge', 'cycle', 's
 export const FIGURES = ['ccd', 'stripping-capacity', 't0', 'D_eff', 'r-ohm-initial', 'r-ohm-final', 'contact-retention', 'discharge-capacity', 'ce', 'capacity-retention', 'rate-capacity', 'conductivity', 'activation-energy', 'conductivity-25', 'electronic-conductivity', 'asr-initial', 'time-to-short'] as const;
 export const DATA_FORMATS = ['biologic-mpt', 'biologic-mpr', 'csv', 'arbin', 'arbin-res', 'neware', 'neware-nda', 'neware-ndax', 'land', 'maccor', 'zplot', 'gamry'] as const;
 
-const q = (key: string, dim: Dim, unit: string, doc: string, required = false): PropSpec =>
-  ({ key, shape: 'quantity', dim, unit, doc, required, example: `${key} ${exampleValue(unit)} ${unit}` });
+const q = (key: string, dim: Dim, unit: string, doc: string, required = false, value = exampleValue(unit)): PropSpec =>
+  ({ key, shape: 'quantity', dim, unit, doc, required, example: `${key} ${value} ${unit}` });
 
 function exampleValue(unit: string): string {
   return ({ 'mA/cm²': '0.5', 'V': '-0.4', 'h': '0.5', 'MPa': '5', '°C': '25', 'mm': '9', 'cm²': '0.6362', 'µm': '15', 'g/cm³': '0.534', 'g/mol': '6.941', 'mAh/g': '180', 'cm²/s': '1e-10', 'mAh/cm²': '1', 'mg/cm²': '12', 'wt%': '67', 'mV': '10', 'mS/cm': '2', 'eV': '0.3', 'S/cm': '1e-9', 'min': '10' } as Record<string, string>)[unit] ?? '1';
@@ -122,10 +131,11 @@ export const BLOCKS: Record<string, PropSpec[]> = {
     q('capacity', DIM.specificCapacity, 'mAh/g', 'Specific capacity of the active material (defaults to the material\'s).'),
   ],
   'protocol ccd': [
-    q('start', DIM.currentDensity, 'mA/cm²', 'Current density of the first step.', true),
-    q('step', DIM.currentDensity, 'mA/cm²', 'Increment of the current density from one step to the next.', true),
+    // The examples are the study's ramp (domain.md): 0.1 mA/cm² steps of 1 h cycles, up to 2 mA/cm².
+    q('start', DIM.currentDensity, 'mA/cm²', 'Current density of the first step.', true, '0.1'),
+    q('step', DIM.currentDensity, 'mA/cm²', 'Increment of the current density from one step to the next.', true, '0.1'),
     q('half-cycle', DIM.time, 'h', 'Duration of each half cycle (stripping, then plating) at each step.', true),
-    q('until', DIM.currentDensity, 'mA/cm²', 'The last step planned if the cell does not short before; bounds the duration.'),
+    q('until', DIM.currentDensity, 'mA/cm²', 'The last step planned if the cell does not short before; bounds the duration.', false, '2'),
     { key: 'stop', shape: 'flag', words: ['on', 'short'], doc: 'Stop the ramp when the cell short-circuits.', example: 'stop on short' },
   ],
   'protocol strip': [
@@ -169,14 +179,14 @@ export const BLOCKS: Record<string, PropSpec[]> = {
   'protocol conductivity': blockingSpectra(),
   'protocol arrhenius': [
     { key: 'temperatures', shape: 'list', dim: DIM.temperature, unit: '°C', required: true, doc: 'The temperatures of the series, one spectrum each, in file-name order unless the files record their temperature. Fit ln(σT) (or ln σ) against 1/T for E_a.', example: 'temperatures -20, 0, 25, 50, 80 °C' },
-    q('hold', DIM.time, 'h', 'Time to equilibrate at each temperature before its spectrum; counts in the duration.'),
+    q('hold', DIM.time, 'h', 'Time to equilibrate at each temperature before its spectrum; counts in the duration.', false, '1'),
     { key: 'form', shape: 'enum', words: ['sigma-T', 'sigma'], doc: 'The Arrhenius form fitted: sigma-T (ln(σT) against 1/T, domain.md, the default) or sigma (ln σ against 1/T; E_a then comes out about k_B T lower).', example: 'form sigma-T' },
     ...blockingSpectra(),
   ],
   'protocol gitt': [
-    q('current', DIM.currentDensity, 'mA/cm²', 'Current density of each pulse.', true),
+    q('current', DIM.currentDensity, 'mA/cm²', 'Current density of each pulse.', true, '0.1'),
     { ...q('pulse', DIM.time, 'min', 'Duration τ of each current pulse; Weppner–Huggins needs τ ≪ L²/D.', true), example: 'pulse 10 min' },
-    q('rest', DIM.time, 'h', 'Rest after each pulse, long enough for the voltage to relax.', true),
+    q('rest', DIM.time, 'h', 'Rest after each pulse, long enough for the voltage to relax.', true, '1'),
     { key: 'pulses', shape: 'count', doc: 'Number of pulses planned (bounds the duration).', example: 'pulses 40' },
     { ...q('diffusion-length', DIM.length, 'µm', 'Diffusion length L of Weppner–Huggins: for particles V_M·m/(M·S), r/3 for spheres of radius r. Without it the analysis gives D/L².'), example: 'diffusion-length 1.7 µm' },
   ],
@@ -188,18 +198,18 @@ export const BLOCKS: Record<string, PropSpec[]> = {
   ],
   'protocol dc-polarisation': [
     { ...q('voltage', DIM.voltage, 'V', 'The constant voltage applied across the ion-blocking cell.', true), example: 'voltage 0.5 V' },
-    q('hold', DIM.time, 'h', 'How long the voltage is held; the current must reach its steady state I_ss before the end.', true),
+    q('hold', DIM.time, 'h', 'How long the voltage is held; the current must reach its steady state I_ss before the end.', true, '10'),
   ],
   run: [
     { key: 'data', shape: 'strings', doc: 'Data files the run produced: paths or globs, relative to this spec.', example: 'data "data/run.mpt"' },
     { key: 'format', shape: 'enum', words: DATA_FORMATS, doc: 'Instrument format of the data files; auto-detected when absent.', example: 'format biologic-mpt' },
     { key: 'channel', shape: 'string', doc: 'Which test of a data file that holds several (an Arbin .res): its Test_ID ("2"), its test name, or its channel index as "CH3". Without it the first test is read and a warning lists the others.', example: 'channel "2"' },
     { key: 'note', shape: 'string', doc: 'A free note.', example: 'note "..."' },
-    { key: 'stripped', shape: 'list', dim: DIM.arealCapacity, unit: 'mAh/cm²', doc: 'The capacity stripped when each of the run\'s EIS spectra was taken, one per spectrum in file-name order: places the spectra on the stripped capacity (contact retention) when the files do not say it. Overrides the files\' charge counters and the eis protocol\'s every.', example: 'stripped 0, 1, 2, 3 mAh/cm²' },
-    { key: 'temperatures', shape: 'list', dim: DIM.temperature, unit: '°C', doc: 'The temperature of each of the run\'s spectra, one per spectrum in file-name order (an Arrhenius series whose files do not record it): overrides the protocol\'s temperatures.', example: 'temperatures -20, 0, 25, 50, 80 °C' },
-    { ...circuit, doc: circuit.doc + ' Overrides the circuit of the eis protocol for this run.' },
-    fix,
-    bound,
+    { key: 'stripped', needs: 'contact', shape: 'list', dim: DIM.arealCapacity, unit: 'mAh/cm²', doc: 'The capacity stripped when each of the run\'s EIS spectra was taken, one per spectrum in file-name order: places the spectra on the stripped capacity (contact retention) when the files do not say it. Overrides the files\' charge counters and the eis protocol\'s every.', example: 'stripped 0, 1, 2, 3 mAh/cm²' },
+    { key: 'temperatures', needs: 'temperatures', shape: 'list', dim: DIM.temperature, unit: '°C', doc: 'The temperature of each of the run\'s spectra, one per spectrum in file-name order (an Arrhenius series whose files do not record it): overrides the protocol\'s temperatures.', example: 'temperatures -20, 0, 25, 50, 80 °C' },
+    { ...circuit, needs: 'spectra', doc: circuit.doc + ' Overrides the circuit of the eis protocol for this run.' },
+    { ...fix, needs: 'spectra' },
+    { ...bound, needs: 'spectra' },
     { key: 'columns', shape: 'columns', doc: 'Which column of the data files holds what, for files whose column names are not recognised: a name as in the file, with a unit in parentheses when the name has none.', example: 'columns { time "Zeit (s)"; voltage "U (V)"; current "I (mA)" }' },
   ],
   compare: [

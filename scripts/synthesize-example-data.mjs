@@ -9,7 +9,7 @@
 // Files: Latin-1, CRLF, tab-separated, dot decimals, EC-Lab number format (7-digit mantissa,
 // 3-digit exponent; time and cycle number with 15 digits), header block counted by
 // "Nb header lines", column line ending with a tab (as in the real export).
-import { mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -607,8 +607,9 @@ function rateLNT10F(fileIndex) {
 // Main
 
 if (!OUT.endsWith(join('examples', 'data'))) throw new Error(`refusing to clear ${OUT}`);
-rmSync(OUT, { recursive: true, force: true });
+// Everything but toolkit/, which scripts/synthesize-toolkit-data.mjs writes.
 mkdirSync(OUT, { recursive: true });
+for (const entry of readdirSync(OUT)) if (entry !== 'toolkit') rmSync(join(OUT, entry), { recursive: true, force: true });
 
 let fileIndex = 0;
 const ccdInfo = {};

@@ -4,7 +4,7 @@
 
 export type ChartKind = 'sand' | 'stripping' | 'ccd' | 'contact' | 'rohm' | 'nyquist' | 'bode' | 'residuals' | 'drt' | 'capacity' | 'ce' | 'rate'
   | 'plan' | 'timeline'
-  | 'arrhenius' | 'gitt' | 'symmetric' | 'asr' | 'dqdv' | 'polarisation';
+  | 'arrhenius' | 'gitt' | 'symmetric' | 'asr' | 'dqdv' | 'polarisation' | 'comparison' | 'replicates';
 
 export interface Axis {
   title: string;
@@ -12,7 +12,10 @@ export interface Axis {
   scale?: 'linear' | 'log';
   /** Nyquist plots draw -Im(Z) upwards with equal axes. */
   zero?: boolean;
-  /** A categorical axis: value k is categories[k] (the cells of the study timeline, first on top). */
+  /**
+   * A categorical axis: value k is categories[k]. On x, one band per name (a bar per build of a
+   * comparison); on y, one row per name, the first on top (the cells of the study timeline).
+   */
   categories?: string[];
   /** Ticks at these values only (the C-rates of a rate test). */
   ticks?: number[];
@@ -21,12 +24,13 @@ export interface Axis {
 export interface ChartSeries {
   /** Legend entry: a cell, an anode or a spectrum. */
   name: string;
-  mark: 'line' | 'point';
+  mark: 'line' | 'point' | 'bar';
   /** [x, y] in the axes' units, decimated by the engine (min/max per bucket). */
   points: [number, number][];
   /**
-   * The build (anode) or cell the series shows: an entry of PreviewModel.legend, whose colour it
-   * takes in every chart. Absent for series of no cell (a protocol's programmed current).
+   * The build the series shows (a cell declared with replicates, or else the anode; legend.ts): an
+   * entry of PreviewModel.legend, whose colour it takes in every chart. Absent for series of no
+   * cell (a protocol's programmed current).
    */
   colorKey?: string;
   /** A fitted curve drawn over the data of its key (dashed, in the key's colour). */
@@ -35,13 +39,19 @@ export interface ChartSeries {
   shade?: number;
   /** 1-based spec line of the run behind the series (clicking one of its points reveals it). */
   line?: number;
+  /** Error bars: [low, high] in y's unit for each point (a 95 % interval), one per point. */
+  errors?: [number, number][];
+  /** What hovering each point shows (the statistics of a build), one per point. */
+  tooltips?: string[];
+  /** Drawn thicker than the others, in the key's own colour: the mean of replicates over their curves. */
+  strong?: boolean;
 }
 
 /** Where a chart sits in the table of contents: under its protocol, and its cell when it has one. */
 export interface ChartPlace {
   /** The protocol (or 'plan' / 'study') the chart belongs to. */
   group: string;
-  /** The cell of a per-run chart; absent for charts that compare cells. */
+  /** The cell of a per-run chart (the build of a chart of its replicates); absent for charts that compare builds. */
   cell?: string;
   /** The entry's text: "stripping", "Nyquist", "Bode |Z|". */
   label: string;
@@ -89,9 +99,9 @@ export interface FigureRow {
   line: number;
 }
 
-/** A declaration's lines, so the cursor's line finds the run (or protocol, cell) it is in. */
+/** A declaration's lines, so the cursor's line finds the run (or protocol, cell, comparison) it is in. */
 export interface Anchor {
-  kind: 'run' | 'protocol' | 'cell';
+  kind: 'run' | 'protocol' | 'cell' | 'compare';
   name: string;
   /** 1-based, inclusive. */
   line: number;
@@ -195,7 +205,7 @@ function isModel(x: unknown): x is PreviewModel {
     && Array.isArray(e.cells) && e.cells.every(isStr))) return false;
   if (!Array.isArray(x.figures) || !x.figures.every((f) => isObj(f) && isStr(f.run) && isStr(f.cell) && isStr(f.quantity) && isNum(f.value) && isStr(f.unit)
     && optional(f.stderr, isNum) && (f.bound === undefined || f.bound === '≥' || f.bound === '≤') && isNum(f.line))) return false;
-  if (!Array.isArray(x.anchors) || !x.anchors.every((a) => isObj(a) && (a.kind === 'run' || a.kind === 'protocol' || a.kind === 'cell') && isStr(a.name)
+  if (!Array.isArray(x.anchors) || !x.anchors.every((a) => isObj(a) && (a.kind === 'run' || a.kind === 'protocol' || a.kind === 'cell' || a.kind === 'compare') && isStr(a.name)
     && isLine(a.line) && isLine(a.endLine) && a.endLine >= a.line)) return false;
   return Array.isArray(x.problems) && x.problems.every((p) => isObj(p) && isNum(p.line) && isStr(p.message));
 }
@@ -214,8 +224,13 @@ function isAxis(a: unknown): a is Axis {
 }
 
 function isSeries(s: unknown): s is ChartSeries {
-  return isObj(s) && isStr(s.name) && (s.mark === 'line' || s.mark === 'point')
-    && Array.isArray(s.points) && s.points.every((p) => Array.isArray(p) && p.length === 2 && isNum(p[0]) && isNum(p[1]))
+  return isObj(s) && isStr(s.name) && (s.mark === 'line' || s.mark === 'point' || s.mark === 'bar')
+    && Array.isArray(s.points) && s.points.every(isPair)
     && optional(s.colorKey, isStr) && (s.fit === undefined || typeof s.fit === 'boolean')
-    && (s.shade === undefined || (isNum(s.shade) && s.shade >= 0 && s.shade <= 1)) && optional(s.line, isLine);
+    && (s.shade === undefined || (isNum(s.shade) && s.shade >= 0 && s.shade <= 1)) && optional(s.line, isLine)
+    && (s.errors === undefined || (Array.isArray(s.errors) && s.errors.length === s.points.length && s.errors.every(isPair)))
+    && (s.tooltips === undefined || (Array.isArray(s.tooltips) && s.tooltips.length === s.points.length && s.tooltips.every(isStr)))
+    && (s.strong === undefined || typeof s.strong === 'boolean');
 }
+
+const isPair = (p: unknown): p is [number, number] => Array.isArray(p) && p.length === 2 && isNum(p[0]) && isNum(p[1]);

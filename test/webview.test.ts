@@ -537,6 +537,78 @@ describe('preview page in Chromium', function () {
     }
   });
 
+  it('draws a comparison as bars with 95 % error bars and the cells as dots, its statistics on hover; and a mean line over replicates', async () => {
+    // Three builds, one bar each; the first without spread (one cell), the others with an interval.
+    const stats = ['bare Li: n = 3: 3 ± 0.2', 'LNT10F: n = 3: 9.6 ± 0.3; Welch\'s t = 30', 'solo: n = 1'];
+    const bars: PreviewModel = {
+      schema: 2, uri: 'file:///tmp/bars.cellspec', title: 'Bars', version: 11, dataPending: false,
+      legend: [{ key: 'bare Li', index: 0, cells: ['c1', 'c2', 'c3'] }, { key: 'LNT10F', index: 1, cells: ['c4', 'c5', 'c6'] }, { key: 'solo', index: 2, cells: ['solo'] }],
+      charts: [
+        { id: 'bars', kind: 'comparison', title: 'D_eff by build', x: { title: 'build', unit: '', categories: ['bare Li', 'LNT10F', 'solo'] }, y: { title: 'D_eff', unit: 'cm²/s', zero: true },
+          series: [
+            { name: 'bare Li', mark: 'bar', points: [[0, 3]], errors: [[2.5, 3.5]], tooltips: [stats[0]], colorKey: 'bare Li', shade: 0 },
+            { name: 'LNT10F', mark: 'bar', points: [[1, 9.6]], errors: [[8.9, 10.3]], tooltips: [stats[1]], colorKey: 'LNT10F', shade: 0 },
+            { name: 'solo', mark: 'bar', points: [[2, 5]], tooltips: [stats[2]], colorKey: 'solo', shade: 0 },
+            { name: 'bare Li cells', mark: 'point', points: [[0, 2.8], [0, 3], [0, 3.2]], tooltips: ['c1', 'c2', 'c3'], colorKey: 'bare Li', shade: 0 },
+            { name: 'LNT10F cells', mark: 'point', points: [[1, 9.3], [1, 9.6], [1, 9.9]], tooltips: ['c4', 'c5', 'c6'], colorKey: 'LNT10F', shade: 0 },
+          ], notes: stats, line: 2, derivation: 'bars', place: { group: 'sand-series', label: 'compared: D_eff' } },
+        { id: 'mean', kind: 'replicates', title: 'Replicates', x: { title: 'stripped capacity', unit: 'mAh/cm²' }, y: { title: 'voltage', unit: 'V' },
+          series: [
+            { name: 'c1', mark: 'line', points: [[0, -0.01], [1, -0.02], [2, -0.4]], colorKey: 'bare Li', shade: 0.25, line: 4 },
+            { name: 'c2', mark: 'line', points: [[0, -0.012], [1, -0.03], [2.2, -0.4]], colorKey: 'bare Li', shade: 0.65, line: 5 },
+            { name: 'mean of 2', mark: 'line', strong: true, points: [[0, -0.011], [1, -0.025], [2, -0.3]], colorKey: 'bare Li', shade: 0 },
+          ], line: 3, derivation: 'mean', place: { group: 'strip-0p5', cell: 'bare Li', label: 'replicates: stripping voltage' } },
+      ],
+      results: [], figures: [], anchors: [], predictions: [], problems: [],
+    };
+    const p = await openPanel(browser, THEMES[0], [[{ type: 'update', model: bars }]]);
+    try {
+      await rendered(p.page, 11);
+      await assertDrawn(p.page, bars);
+      const drawn = await p.page.$eval('[data-chart-id="bars"] .chart', (fig) => ({
+        bars: [...fig.querySelectorAll('g.mark-rect.role-mark')].map((g) => g.querySelectorAll('path').length),
+        rules: fig.querySelectorAll('g.mark-rule.role-mark line').length,
+        labels: [...fig.querySelectorAll('g.role-axis-label text')].map((t) => t.textContent),
+      }));
+      // One rect per bar, and the two caps of each of the two error bars (ticks are rects too).
+      assert.deepEqual(drawn.bars, [3, 2, 2], JSON.stringify(drawn));
+      // Each bar in its build's colour of the page's legend, the build's cells' dots in the same;
+      // the axis names the builds, so the chart has no legend of its own.
+      const colours = await p.page.$eval('[data-chart-id="bars"] .chart', (fig) => ({
+        bars: [...fig.querySelectorAll('g.mark-rect.role-mark')[0].querySelectorAll('path')].map((x) => x.getAttribute('fill')),
+        dots: [...new Set([...fig.querySelectorAll('g.mark-symbol.role-mark path')].map((x) => x.getAttribute('fill')))],
+        legends: fig.querySelectorAll('g.role-legend').length,
+      }));
+      const swatches = await p.page.$$eval('.page-legend .legend-entry .swatch', (s) => s.map((x) => getComputedStyle(x).backgroundColor));
+      const rgb = (c: string | null) => hex(c ?? '');
+      assert.deepEqual(colours.bars.map(rgb), swatches, 'each bar in its legend entry\'s colour');
+      assert.deepEqual(colours.dots.map(rgb).sort(), swatches.slice(0, 2).sort(), 'the dots of a build in its colour');
+      assert.equal(colours.legends, 0, 'no legend of its own');
+      assert.equal(drawn.rules, 2, 'one rule per error bar: the build with one cell has none');
+      for (const b of ['bare Li', 'LNT10F', 'solo']) assert.ok(drawn.labels.includes(b), `the category ${b} on the axis: ${drawn.labels}`);
+      // The bar's tooltip is the build's statistics.
+      const bar = p.page.locator('[data-chart-id="bars"] g.mark-rect.role-mark').first().locator('path').nth(1);
+      await bar.scrollIntoViewIfNeeded();
+      const box = (await bar.boundingBox())!;
+      await p.page.mouse.move(box.x + box.width / 2, box.y + box.height - 3);
+      const tip = p.page.locator('#vg-tooltip-element.visible');
+      await tip.waitFor({ timeout: 5000 });
+      assert.match((await tip.textContent()) ?? '', /LNT10F: n = 3: 9\.6 ± 0\.3; Welch's t = 30/);
+      // The mean is drawn thicker than the cells it averages.
+      const widths = await p.page.$$eval('[data-chart-id="mean"] g.mark-line.role-mark path', (ps) => ps.map((x) => Number(x.getAttribute('stroke-width'))));
+      assert.equal(widths.length, 3);
+      assert.ok(Math.max(...widths) > 2 * Math.min(...widths), `stroke widths ${widths}`);
+      // The replicates in shades of their build's colour, the mean in the colour itself.
+      const strokes = await p.page.$$eval('[data-chart-id="mean"] g.mark-line.role-mark path', (ps) => ps.map((x) => x.getAttribute('stroke')));
+      assert.equal(new Set(strokes).size, 3, `three shades: ${strokes}`);
+      assert.equal(rgb(strokes[widths.indexOf(Math.max(...widths))]), swatches[0], 'the mean in the build\'s own colour');
+      await p.page.screenshot({ path: path.join(ARTIFACTS, 'preview-comparison.png') });
+      assertClean(p, 'bars');
+    } finally {
+      await p.page.close();
+    }
+  });
+
   it('draws the less common shapes: log axes, vertical rules, a chart without series, an empty model', async () => {
     const edge: PreviewModel = {
       schema: 2, uri: 'file:///tmp/edge.cellspec', title: 'Edge <cases> & "quotes"', version: 7, dataPending: true, legend: [], figures: [], anchors: [],
@@ -611,28 +683,36 @@ async function planModel(dir: string): Promise<PreviewModel> {
   return study.previewModel(a, 1);
 }
 
-/** The colour each series of a chart is drawn in: a line's stroke, else its first visible point's fill. */
+/** The colour each series of a chart is drawn in: a line's stroke, a bar's fill, else its first visible point's fill. */
 async function seriesColours(page: Page, c: ChartModel): Promise<string[]> {
   const drawn = await page.$eval(`[data-chart-id="${c.id}"] .chart`, (fig) => ({
     lines: [...fig.querySelectorAll('g.mark-line.role-mark path')].map((p) => p.getAttribute('stroke')),
+    // The bars are the first rect layer (the error bars' caps follow).
+    bars: [...(fig.querySelector('g.mark-rect.role-mark')?.querySelectorAll('path') ?? [])].map((p) => p.getAttribute('fill')),
     points: [...fig.querySelectorAll('g.mark-symbol.role-mark path:not([opacity="0"])')].map((p) => p.getAttribute('fill')),
   }));
-  // vega draws one path per line series, and point series' symbols in series order.
-  let line = 0, point = 0;
+  // vega draws one path per line series (the mean of replicates last, over the cells), a rect per
+  // bar, and point series' symbols in series order.
+  const lineOrder = [...c.series.filter((s) => s.mark === 'line' && !s.strong), ...c.series.filter((s) => s.mark === 'line' && s.strong)];
+  let bar = 0, point = 0;
   return c.series.map((s) => {
-    if (s.mark === 'line') return (drawn.lines[line++] ?? '').toLowerCase();
+    if (s.mark === 'line') return (drawn.lines[lineOrder.indexOf(s)] ?? '').toLowerCase();
+    if (s.mark === 'bar') return (drawn.bars[bar++] ?? '').toLowerCase();
     const first = drawn.points[point] ?? '';
     point += s.points.length;
     return first.toLowerCase();
   });
 }
 
-/** The colour a build takes in every chart that draws it (its data series, not fits or later shades). */
+/**
+ * The colour a build takes in every chart that draws it: its first series that is neither a fit
+ * nor given a lighter shade (a bar, a cell's curve, the first of its cells, the mean of its replicates).
+ */
 async function buildColours(page: Page, model: PreviewModel, key: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const c of model.charts) {
-    const k = c.series.findIndex((s) => s.colorKey === key && !s.fit && !s.shade);
-    if (k < 0 || c.series.filter((s) => s.colorKey === key && !s.fit).length > 1) continue;
+    const k = c.series.findIndex((s) => s.colorKey === key && !s.fit && !(s.shade! > 0));
+    if (k < 0) continue;
     out[c.id] = (await seriesColours(page, c))[k];
   }
   return out;
@@ -663,28 +743,38 @@ describe('preview page in Chromium: a preview that guides', function () {
     const p = await openPanel(browser, THEMES[0], [[{ type: 'update', model }], [{ type: 'palette', palette: 'okabe-ito' }]]);
     try {
       await rendered(p.page, model.version, 1);
-      assert.deepEqual(model.legend.map((e) => e.key), ['Li', 'Li-LNT10F', 'Li-LNT5F5'], 'the builds, in the order the spec declares their cells');
-      const li = await buildColours(p.page, model, 'Li');
-      const lnt = await buildColours(p.page, model, 'Li-LNT10F');
-      // Bare Li in the CCD, stripping, contact, Sand and cycling charts alike (sym-Li, half-Li, full-Li).
-      for (const id of ['ccd-L147', 'strip-strip-0p5', 'contact', 'sand', 'capacity']) assert.ok(id in li, `${id} draws Li: ${JSON.stringify(li)}`);
-      const blue = THEMES[0].vars['--vscode-charts-blue'], orange = THEMES[0].vars['--vscode-charts-orange'];
-      assert.deepEqual(new Set(Object.values(li)), new Set([blue]), `Li is the theme's first chart colour everywhere: ${JSON.stringify(li)}`);
-      assert.deepEqual(new Set(Object.values(lnt)), new Set([orange]), `Li-LNT10F the second: ${JSON.stringify(lnt)}`);
-      // The page's one legend: a swatch per build in that colour; the charts comparing builds have none of their own.
-      const legend = await p.page.$$eval('.page-legend .legend-entry', (es) => es.map((e) => ({ key: e.querySelector('.legend-key')!.textContent, colour: getComputedStyle(e.querySelector('.swatch')!).backgroundColor })));
-      assert.deepEqual(legend.map((e) => e.key), ['Li', 'Li-LNT10F', 'Li-LNT5F5']);
-      assert.equal(legend[0].colour, hex(blue));
-      for (const id of ['strip-strip-0p5', 'capacity', 'sand']) assert.equal(await p.page.$$eval(`[data-chart-id="${id}"] g.role-legend`, (l) => l.length), 0, `${id}: no legend of its own`);
-      assert.ok(await p.page.$$eval('[data-chart-id="nyquist-L164"] g.role-legend', (l) => l.length) > 0, 'the spectra of one run keep a legend');
+      // The builds: the cells declared with their replicates (the example declares replicates), in the spec's order.
+      const builds = ['sym-Li', 'sym-LNT10F', 'sym-LNT5F5', 'half-Li', 'half-LNT10F', 'half-LNT5F5', 'full-Li', 'full-LNT10F'];
+      assert.deepEqual(model.legend.map((e) => e.key), builds, 'the builds, in the order the spec declares them');
+      const colours = new Map<string, Record<string, string>>();
+      for (const b of builds) colours.set(b, await buildColours(p.page, model, b));
+      // A build in its comparison's bar, its cells' CCD, stripping, Sand and contact curves, its replicates' mean and its first cell's spectra alike.
+      const halfLi = colours.get('half-Li')!;
+      for (const id of ['compare-0-3', 'sand', 'strip-strip-0p5', 'replicates-half-Li-strip-0p5-stripping-voltage', 'contact', 'nyquist-L198']) assert.ok(id in halfLi, `${id} draws half-Li: ${JSON.stringify(halfLi)}`);
+      for (const id of ['compare-1-0', 'ccd-L156']) assert.ok(id in colours.get('sym-Li')!, `${id} draws sym-Li`);
+      const chartColour = (k: string) => THEMES[0].vars[`--vscode-charts-${k}`];
+      const expected = [chartColour('blue'), chartColour('orange'), chartColour('green'), chartColour('red')];
+      builds.slice(0, 4).forEach((b, k) => assert.deepEqual(new Set(Object.values(colours.get(b)!)), new Set([expected[k]]), `${b} is the theme's chart colour ${k + 1} everywhere: ${JSON.stringify(colours.get(b))}`));
+      const one = builds.map((b) => new Set(Object.values(colours.get(b)!)));
+      assert.ok(one.every((c) => c.size === 1), 'each build one colour in every chart');
+      assert.equal(new Set(one.map((c) => [...c][0])).size, builds.length, 'a colour per build');
+      // The page's one legend: a swatch per build in that colour; a chart has its own only where the page's cannot tell its series apart.
+      const legend = await p.page.$$eval('.page-legend .legend-entry', (es) => es.map((e) => ({ key: e.querySelector('.legend-key')!.textContent, cells: e.querySelector('.legend-cells')!.textContent, colour: getComputedStyle(e.querySelector('.swatch')!).backgroundColor })));
+      assert.deepEqual(legend.map((e) => e.key), builds);
+      assert.deepEqual(legend.map((e) => e.colour), one.map((c) => hex([...c][0])));
+      assert.equal(legend[3].cells, 'half-Li-1, half-Li-2, half-Li-3', 'a build\'s replicates in its one entry');
+      for (const id of ['capacity', 'compare-0-3']) assert.equal(await p.page.$$eval(`[data-chart-id="${id}"] g.role-legend`, (l) => l.length), 0, `${id}: no legend of its own`);
+      for (const id of ['nyquist-L198', 'strip-strip-0p5', 'ccd-L156', 'replicates-half-Li-strip-0p5-stripping-voltage']) {
+        assert.ok(await p.page.$$eval(`[data-chart-id="${id}"] g.role-legend`, (l) => l.length) > 0, `${id}: the spectra of one run, or a build's cells in its shades, keep a legend`);
+      }
       await p.page.screenshot({ path: path.join(ARTIFACTS, 'preview-guides.png') });
 
       // cellspec.preview.palette: Okabe–Ito, Li its first colour (blue on a light background), in every chart at once.
       await p.page.click('#stub-next');
       await rendered(p.page, model.version, 2);
-      const okabe = await buildColours(p.page, model, 'Li');
+      const okabe = await buildColours(p.page, model, 'sym-Li');
       assert.deepEqual(new Set(Object.values(okabe)), new Set(['#0072b2']), JSON.stringify(okabe));
-      assert.deepEqual(new Set(Object.values(await buildColours(p.page, model, 'Li-LNT10F'))), new Set(['#e69f00']));
+      assert.deepEqual(new Set(Object.values(await buildColours(p.page, model, 'sym-LNT10F'))), new Set(['#e69f00']));
       assert.equal(await p.page.evaluate(() => (window as any).__test.state.palette), 'okabe-ito', 'the palette is kept with the page state');
       await p.page.locator('[data-chart-id="strip-strip-0p5"]').screenshot({ path: path.join(ARTIFACTS, 'preview-okabe-ito.png') });
       assertClean(p, 'colours');
@@ -713,23 +803,24 @@ describe('preview page in Chromium: a preview that guides', function () {
       const clear = () => p.page.evaluate(() => { const s = (window as any).__test.sent; s.splice(0, s.length); });
       await clear();
       assert.deepEqual(await clickPoint(10, first.line!, 'a point of the first series'), { type: 'reveal', line: first.line });
-      // A line series too: Sand's plot, the third build's points.
+      // A point series too: Sand's plot, the third build's last cell (drawn over the cells that share its currents).
       const sand = model.charts.find((c) => c.id === 'sand')!;
-      const third = sand.series.findIndex((s) => s.colorKey === 'Li-LNT5F5' && !s.fit);
+      const third = sand.series.map((s, k) => ({ s, k })).filter(({ s }) => s.colorKey === 'half-LNT5F5' && !s.fit).pop()!.k;
+      assert.equal(sand.series[third].line, runLine('run sand-series on half-LNT5F5-3 '));
       const before = sand.series.slice(0, third).filter((s) => s.mark === 'point').reduce((n, s) => n + s.points.length, 0);
       await clear();
       const point = p.page.locator('[data-chart-id="sand"] g.mark-symbol.role-mark path:not([opacity="0"])').nth(before + 3);
       await point.scrollIntoViewIfNeeded();
       const box = (await point.boundingBox())!;
       await p.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-      assert.deepEqual(await waitForSent(p.page, (m) => m.type === 'reveal', 'a reveal from Sand\'s plot'), { type: 'reveal', line: runLine('run sand-series on half-LNT5F5') });
+      assert.deepEqual(await waitForSent(p.page, (m) => m.type === 'reveal', 'a reveal from Sand\'s plot'), { type: 'reveal', line: runLine('run sand-series on half-LNT5F5-3 ') });
       assertClean(p, 'click to reveal');
     } finally {
       await p.page.close();
     }
   });
 
-  it('finds a chart among 27: a table of contents by protocol and cell, a filter, the legend\'s builds; problems collapsed below the charts; no version number', async () => {
+  it('finds a chart among 41: a table of contents by protocol and cell, a filter, the legend\'s builds; problems collapsed below the charts; no version number', async () => {
     const p = await openPanel(browser, THEMES[0], [[{ type: 'update', model }]]);
     try {
       await rendered(p.page, model.version);
@@ -742,34 +833,38 @@ describe('preview page in Chromium: a preview that guides', function () {
         group: g.querySelector('.toc-protocol')!.textContent, cells: [...g.querySelectorAll('.toc-cell')].map((c) => c.textContent),
       })));
       assert.deepEqual(groups.map((g) => g.group), [...new Set(model.charts.map((c) => c.place.group))]);
-      assert.deepEqual(groups.find((g) => g.group === 'strip-0p5')!.cells, ['half-Li', 'half-LNT10F', 'half-LNT5F5']);
+      // A build's replicates overlaid under the build, then one cell's spectra under that cell.
+      assert.deepEqual(groups.find((g) => g.group === 'strip-0p5')!.cells, ['half-Li', 'half-LNT10F', 'half-LNT5F5', 'half-Li-1', 'half-LNT10F-1', 'half-LNT5F5-1']);
       assert.equal(await p.page.$$eval('.toc-link', (l) => l.length), model.charts.length, 'an entry per chart');
+      const all = model.charts.length;
+      assert.equal(all, 41);
       // An entry scrolls its chart to the top of the page.
-      await p.page.locator('.toc-group[data-group="strip-0p5"] .toc-row', { hasText: 'half-LNT5F5' }).locator('.toc-link', { hasText: 'DRT' }).click();
-      await p.page.waitForFunction(() => Math.abs(document.querySelector('[data-chart-id="drt-L174"]').getBoundingClientRect().top) < 30, undefined, { timeout: 5000 });
+      await p.page.locator('.toc-group[data-group="strip-0p5"] .toc-row', { hasText: 'half-LNT5F5-1' }).locator('.toc-link', { hasText: 'DRT' }).click();
+      await p.page.waitForFunction(() => Math.abs(document.querySelector('[data-chart-id="drt-L224"]').getBoundingClientRect().top) < 30, undefined, { timeout: 5000 });
 
       // Words of the title, protocol, cell or series: all must match.
+      const count = (n: number) => p.page.waitForFunction((t: string) => document.querySelector('.filter-count').textContent === t, `${n} of ${all} charts`);
       await p.page.fill('input.filter', 'LNT5F5 nyquist');
-      await p.page.waitForFunction(() => document.querySelector('.filter-count').textContent === '1 of 27 charts');
-      assert.deepEqual(await visibleCards(p.page), ['nyquist-L174']);
+      await count(1);
+      assert.deepEqual(await visibleCards(p.page), ['nyquist-L224']);
       assert.deepEqual(await p.page.$$eval('.toc-link', (l) => l.filter((a) => !(a as any).hidden).map((a) => a.textContent)), ['Nyquist']);
       await p.page.fill('input.filter', 'sym');
-      await p.page.waitForFunction(() => document.querySelector('.filter-count').textContent === '3 of 27 charts');
-      assert.deepEqual(await visibleCards(p.page), ['ccd-L147', 'ccd-L152', 'ccd-L157']);
+      await count(4);
+      assert.deepEqual(await visibleCards(p.page), ['compare-1-0', 'ccd-L156', 'ccd-L169', 'ccd-L182']);
       await p.page.fill('input.filter', 'no such chart');
       assert.ok(await p.page.isVisible('text=No chart matches the filter.'));
       await p.page.fill('input.filter', '');
       // A build in the legend keeps only the charts that draw it.
-      await p.page.click('.legend-entry[data-key="Li-LNT5F5"]');
-      const withLnt5 = model.charts.filter((c) => c.series.some((s) => s.colorKey === 'Li-LNT5F5')).map((c) => c.id);
+      await p.page.click('.legend-entry[data-key="half-LNT5F5"]');
+      const withLnt5 = model.charts.filter((c) => c.series.some((s) => s.colorKey === 'half-LNT5F5')).map((c) => c.id);
       assert.ok(withLnt5.length > 5 && withLnt5.length < model.charts.length);
-      await p.page.waitForFunction((n: number) => document.querySelector('.filter-count').textContent === `${n} of 27 charts`, withLnt5.length);
+      await count(withLnt5.length);
       assert.deepEqual(await visibleCards(p.page), withLnt5);
-      assert.equal(await p.page.getAttribute('.legend-entry[data-key="Li-LNT5F5"]', 'aria-pressed'), 'true');
+      assert.equal(await p.page.getAttribute('.legend-entry[data-key="half-LNT5F5"]', 'aria-pressed'), 'true');
       await p.page.evaluate(() => window.scrollTo(0, 0));
       await p.page.screenshot({ path: path.join(ARTIFACTS, 'preview-filtered.png') });
       const saved = await p.page.evaluate(() => (window as any).__test.state.filter);
-      assert.deepEqual(saved, { text: '', builds: ['Li-LNT5F5'] }, 'the filter is kept with the page state');
+      assert.deepEqual(saved, { text: '', builds: ['half-LNT5F5'] }, 'the filter is kept with the page state');
       assertClean(p, 'contents');
     } finally {
       await p.page.close();
@@ -777,7 +872,7 @@ describe('preview page in Chromium: a preview that guides', function () {
   });
 
   it('follows the editor\'s cursor to a run\'s charts without echoing its own scroll; a user\'s scroll names the run at the top', async () => {
-    const line = runLine('run strip-0p5 on half-LNT10F');
+    const line = runLine('run strip-0p5 on half-LNT10F-1 ');
     const p = await openPanel(browser, THEMES[1], [[{ type: 'update', model }], [{ type: 'scrollTo', line }]]);
     try {
       await rendered(p.page, model.version);
@@ -785,8 +880,9 @@ describe('preview page in Chromium: a preview that guides', function () {
       await p.page.waitForSelector(`body[data-followed="${line}"]`, { state: 'attached', timeout: 5000 });
       // Every chart that draws the run is marked; the first of them is at the top of the page.
       const ofRun = model.charts.filter((c) => c.line === line || c.series.some((s) => s.line === line)).map((c) => c.id);
-      assert.deepEqual(ofRun.slice(0, 3), ['strip-strip-0p5', 'contact', 'rohm']);
-      assert.ok(ofRun.includes('nyquist-L169') && ofRun.includes('drt-L169'));
+      // The protocol's curves, then the build's replicates (it is their first cell), its contact, its spectra.
+      assert.deepEqual(ofRun.slice(0, 3), ['strip-strip-0p5', 'replicates-half-LNT10F-strip-0p5-stripping-voltage', 'replicates-half-LNT10F-strip-0p5-contact-retention']);
+      for (const id of ['contact', 'rohm', 'nyquist-L211', 'drt-L211']) assert.ok(ofRun.includes(id), id);
       assert.deepEqual(await p.page.$$eval('.chart-card.is-current', (cs) => cs.map((c) => (c as any).dataset.chartId)), ofRun);
       const top = await p.page.$eval('[data-chart-id="strip-strip-0p5"]', (c) => c.getBoundingClientRect().top);
       assert.ok(top >= 0 && top < 30, `the run's first chart at the top (${top} px)`);
@@ -797,7 +893,10 @@ describe('preview page in Chromium: a preview that guides', function () {
       // A scroll by the user is: the run of the chart now at the top.
       await p.page.mouse.move(640, 400);
       const y0 = await p.page.evaluate(() => window.scrollY);
-      await p.page.mouse.wheel(0, 6000);
+      // To the cycling charts: past those that also draw the followed run's build (its replicates, its spectra).
+      const far = await p.page.$eval('[data-chart-id="capacity"]', (c) => Math.round(c.getBoundingClientRect().top) - 100);
+      assert.ok(far > 3000, `the cycling charts ${far} px further down`);
+      await p.page.mouse.wheel(0, far);
       await p.page.waitForFunction((y: number) => window.scrollY > y + 3000, y0, { timeout: 5000 }).catch(async () => {
         assert.fail(`the wheel did not scroll the page: ${y0} → ${await p.page.evaluate(() => window.scrollY)}`);
       });

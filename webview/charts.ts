@@ -33,8 +33,15 @@ interface Drawn {
 
 /** The rows of the three datasets a chart's view draws. */
 interface Datasets {
-  /** s: the series' label (its colour); k: its index; i: the point's index in it; l: its run's line; cat: the category of y. */
-  points: { s: string; k: number; m: 'line' | 'point'; i: number; x: number; y: number; l: number; dot: boolean; cat?: string }[];
+  /**
+   * s: the series' label (its colour); k: its index; i: the point's index in it; l: its run's line;
+   * dot: a line's point shown; cat, xl: the category of y, of x on a categorical axis; lo, hi: the
+   * error bar; t: the point's own tooltip; w: a strong (mean) line.
+   */
+  points: {
+    s: string; k: number; m: 'line' | 'point' | 'bar'; i: number; x: number; y: number; l: number; dot: boolean;
+    cat?: string; xl?: string; lo?: number; hi?: number; t?: string; w?: boolean;
+  }[];
   rules: { axis: 'x' | 'y'; value: number; label: string }[];
   marks: { x: number; y: number; label: string; align: 'left' | 'right'; dx: number; dy: number }[];
 }
@@ -55,12 +62,20 @@ const isLog = (a: Axis) => a.scale === 'log';
 
 export function datasets(c: ChartModel, styles: ChartStyles, size: { width: number; height: number }): Datasets {
   const points: Datasets['points'] = [];
-  const cats = c.y.categories;
+  const cats = c.y.categories, xCats = c.x.categories;
   c.series.forEach((s, k) => {
     // A line through a few points at distinct x shows them (a rate test, a predicted Sand line);
     // a trace, a schedule's corners or a timeline's bar does not.
     const dot = s.mark === 'line' && !s.fit && s.points.length <= FEW_POINTS && c.kind !== 'timeline' && new Set(s.points.map((p) => p[0])).size === s.points.length;
-    s.points.forEach(([x, y], i) => points.push({ s: styles.series[k].label, k, m: s.mark, i, x, y, l: s.line ?? c.line, dot, ...(cats ? { cat: cats[y] ?? String(y) } : {}) }));
+    s.points.forEach(([x, y], i) => {
+      const row: Datasets['points'][number] = { s: styles.series[k].label, k, m: s.mark, i, x, y, l: s.line ?? c.line, dot };
+      if (cats) row.cat = cats[y] ?? String(y);
+      if (xCats) row.xl = xCats[x] ?? String(x);
+      if (s.errors) { row.lo = s.errors[i][0]; row.hi = s.errors[i][1]; }
+      if (s.tooltips) row.t = String(s.tooltips[i]);
+      if (s.strong) row.w = true;
+      points.push(row);
+    });
   });
   // Labels of marked points beside their point, inside the plot, clear of each other (labels.ts).
   const places = placeLabels(c, size.width, size.height);
@@ -129,7 +144,10 @@ export function chartSpec(c: ChartModel, look: Look, figureWidth: number): TopLe
     } : {};
     return a.ticks?.length ? { values: a.ticks, ...spaced } : counted(k) ? { tickMinStep: 1, ...spaced } : spaced;
   };
-  const x = { field: 'x', type: 'quantitative' as const, title: axisTitle(c.x), scale: scale(c.x, 'x'), axis: axis(0) };
+  // Categories on x are bands (a bar per build); on y, rows (the timeline's cells, first on top).
+  const x = c.x.categories
+    ? { field: 'xl', type: 'nominal' as const, title: axisTitle(c.x), sort: c.x.categories, axis: { labelAngle: 0, labelLimit: 160 } }
+    : { field: 'x', type: 'quantitative' as const, title: axisTitle(c.x), scale: scale(c.x, 'x'), axis: axis(0) };
   const y = c.y.categories
     ? { field: 'y', type: 'quantitative' as const, title: axisTitle(c.y), ...categoryAxis(c.y.categories) }
     : { field: 'y', type: 'quantitative' as const, title: axisTitle(c.y), scale: scale(c.y, 'y'), axis: axis(1) };
@@ -150,18 +168,50 @@ export function chartSpec(c: ChartModel, look: Look, figureWidth: number): TopLe
     { calculate: `format(datum.x, '.4~g')${c.x.unit ? ` + ' ' + ${JSON.stringify(c.x.unit)}` : ''}`, as: 'xt' },
     { calculate: `format(datum.y, '.4~g')${c.y.unit ? ` + ' ' + ${JSON.stringify(c.y.unit)}` : ''}`, as: 'yt' },
   ];
-  const tooltip = [{ field: 's', title: timeline ? 'run' : 'series' }, { field: 'xt', title: c.x.title }, { field: c.y.categories ? 'cat' : 'yt', title: c.y.title }];
+  // A point with its own tooltip (a build's statistics) shows that; the others their values.
+  const own = c.series.some((s) => s.tooltips);
+  if (own) withUnits.push({ calculate: `datum.t ? datum.t : datum.s + ': ' + datum.yt`, as: 'tt' });
+  const tooltip = own ? { field: 'tt' }
+    : [{ field: 's', title: timeline ? 'run' : 'series' }, { field: c.x.categories ? 'xl' : 'xt', title: c.x.title }, { field: c.y.categories ? 'cat' : 'yt', title: c.y.title }];
   const hasLines = c.series.some((s) => s.mark === 'line');
   const hasPoints = c.series.some((s) => s.mark === 'point');
   const layer: Layers = [];
-  if (hasLines) {
+  if (c.series.some((s) => s.mark === 'bar')) {
     layer.push({
-      data: { name: 'points' }, transform: [{ filter: "datum.m === 'line'" }],
-      mark: timeline
-        ? { type: 'line', clip, strokeWidth: 12, strokeCap: 'butt', interpolate: 'linear' }
-        : { type: 'line', clip, strokeWidth: theme.highContrast ? 2.5 : 1.5, interpolate: 'linear' },
+      data: { name: 'points' }, transform: [{ filter: "datum.m === 'bar'" }, ...withUnits],
+      mark: { type: 'bar', opacity: 0.7, ...(theme.highContrast ? { stroke: theme.foreground, strokeWidth: 1 } : {}) },
+      encoding: { x, y, color, tooltip },
+    });
+  }
+  if (c.series.some((s) => s.errors)) {
+    // Error bars: a rule from low to high with a cap at each end.
+    const lo = { ...y, field: 'lo' }, hi = { field: 'hi' };
+    const errorRows = [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }, ...withUnits];
+    const stroke = { color: theme.foreground, strokeWidth: theme.highContrast ? 2 : 1.3 };
+    layer.push({ data: { name: 'points' }, transform: errorRows, mark: { type: 'rule', ...stroke }, encoding: { x, y: lo, y2: hi, tooltip } });
+    for (const end of ['lo', 'hi']) {
+      layer.push({ data: { name: 'points' }, transform: errorRows, mark: { type: 'tick', orient: 'horizontal', size: 14, thickness: stroke.strokeWidth, color: theme.foreground }, encoding: { x, y: { ...y, field: end }, tooltip } });
+    }
+  }
+  if (hasLines) {
+    // A strong line (the mean of replicates) is drawn thicker over the others, which step back.
+    const strong = c.series.some((s) => s.strong);
+    const lineWidth = theme.highContrast ? 2.5 : 1.5;
+    const lineMark = timeline
+      ? { type: 'line' as const, clip, strokeWidth: 12, strokeCap: 'butt' as const, interpolate: 'linear' as const }
+      : { type: 'line' as const, clip, strokeWidth: lineWidth, interpolate: 'linear' as const };
+    layer.push({
+      data: { name: 'points' }, transform: [{ filter: strong ? "datum.m === 'line' && !datum.w" : "datum.m === 'line'" }],
+      mark: { ...lineMark, ...(strong ? { opacity: 0.75 } : {}) },
       encoding: { x, y, color, strokeDash, detail: { field: 'k' }, order: { field: 'i' } },
     });
+    if (strong) {
+      layer.push({
+        data: { name: 'points' }, transform: [{ filter: "datum.m === 'line' && datum.w" }],
+        mark: { ...lineMark, strokeWidth: lineWidth * 2.2 },
+        encoding: { x, y, color, strokeDash, detail: { field: 'k' }, order: { field: 'i' } },
+      });
+    }
     // Invisible points along the lines carry the tooltip (a path has one datum only) and the click.
     layer.push({
       data: { name: 'points' }, transform: [{ filter: "datum.m === 'line'" }, ...withUnits],
@@ -294,7 +344,7 @@ export class Charts {
     const { width, height } = sizeOf(c, figureWidth);
     const styles = chartStyles(c, look.legend, look.palette, look.theme);
     const shape = JSON.stringify({
-      kind: c.kind, x: c.x, y: c.y, series: c.series.map((s) => [s.name, s.mark]), styles,
+      kind: c.kind, x: c.x, y: c.y, series: c.series.map((s) => [s.name, s.mark, !!s.errors, !!s.tooltips, !!s.strong]), styles,
       rules: [...new Set((c.rules ?? []).map((r) => r.axis))], marks: !!c.marks?.length, width, theme: themeKey(look.theme),
     });
     const buttons = d.card.querySelectorAll('.chart-actions vscode-button');

@@ -2,7 +2,7 @@
 // colour from the page's one legend, the same in every chart; a later spectrum of one run is a
 // lighter shade of it, a fitted curve is dashed. Series of no build (a protocol's programmed
 // current) are drawn in the foreground colour. A chart needs a legend of its own only when the
-// page's legend cannot tell its series apart.
+// page's legend cannot tell its series apart (a build's replicate cells, in shades of its colour).
 import type { ChartModel, ChartSeries, LegendEntry, Palette } from '../protocol/preview';
 import { mix, paletteColours, Theme } from './theme';
 
@@ -59,7 +59,8 @@ export function chartStyles(c: ChartModel, legend: LegendEntry[], palette: Palet
     return { label: unique(s.name), colour, dash, shape: grey ? GREY_SHAPES[index % GREY_SHAPES.length] : 'circle' };
   });
   const data = c.series.filter((s) => !s.fit);
-  const legendNeeded = c.kind !== 'timeline' && data.length > 1
+  // A timeline's rows and a comparison's categories name their series already.
+  const legendNeeded = c.kind !== 'timeline' && !c.x.categories && data.length > 1
     && ([...groups.values()].some((g) => g.length > 1) || data.some((s) => s.colorKey === undefined));
   return { series, legend: legendNeeded };
 }

@@ -35,9 +35,11 @@ export class Follow {
     const anchor = this.host.anchors().find((a) => a.line === line);
     const cards = this.host.cards().filter(({ card }) => !card.hidden);
     const hit = ({ card, chart }: { card: HTMLElement; chart: ChartModel }) => {
-      if (!anchor || anchor.kind === 'run') return (card.dataset.lines ?? '').includes(` ${line} `);
+      // A run's charts, and a comparison's (their line is its header's).
+      if (!anchor || anchor.kind === 'run' || anchor.kind === 'compare') return (card.dataset.lines ?? '').includes(` ${line} `);
       if (anchor.kind === 'protocol') return chart.place.group.split(', ').includes(anchor.name);
-      return chart.place.cell === anchor.name || chart.series.some((s) => s.name === anchor.name);
+      // A cell's charts; a build's (its replicates overlaid, its bar in a comparison) by its colour key.
+      return chart.place.cell === anchor.name || chart.series.some((s) => s.name === anchor.name || s.colorKey === anchor.name);
     };
     return cards.filter(hit).map((x) => x.card);
   }

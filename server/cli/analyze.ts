@@ -10,7 +10,8 @@ import { DiskTableCache } from '../results/diskTableCache';
 import { executeJob } from '../results/execute';
 import { buildReport } from '../results/report';
 import { DataRunner, StudySession } from '../results/study';
-import { summarize } from '../results/summaries';
+import { summarize, summarizeBuilds } from '../results/summaries';
+import { buildResults } from '../results/builds';
 import { useDiskCache } from '../results/tableCache';
 import { Context, count, plural, printDiagnostics, shownPath, VERSION } from './context';
 import { Progress } from './progress';
@@ -95,6 +96,10 @@ function print(ctx: Context, mode: Mode, { given, a, study }: Analysed, tally: {
     ctx.out(`run ${r.run}  (${plural(r.files.length, 'file')})`);
     for (const line of summarize(r)) ctx.out(`  ${line.label}: ${line.text}`);
     for (const m of r.plan) ctx.out(`  plan: ${m}`);
+  }
+  for (const { owner, lines } of summarizeBuilds(buildResults(a, outcomes))) {
+    ctx.out(owner);
+    for (const line of lines) ctx.out(`  ${line.label}: ${line.text}`);
   }
 }
 

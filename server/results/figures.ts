@@ -1,9 +1,10 @@
 // A run's results as numbers in their display units: the rows of the Results CSV, the hover's
 // summary table and the inlay hint's key figure. The text lines of summaries.ts say the same in
-// words; both read the same fields of the RunResult.
+// words; both read the same fields of the RunResult. (The figures a build aggregates, keyed by
+// what `compare` may name, are aggregatedFigures.ts.)
 import { formatNumber, inDisplayUnits } from '../domain/format';
 import type { Estimate } from '../analyses';
-import { RunResult } from './execute';
+import type { RunResult } from './runResult';
 
 export interface Figure {
   quantity: string;

@@ -1,20 +1,30 @@
-// CCD staircases, one chart per cell, the short marked.
+// CCD staircases, one chart per build (its cells overlaid, each its run's), each short marked.
 import { formatEstimate, formatQuantity } from '../../domain/format';
-import type { ChartModel } from '../../../protocol/preview';
+import type { ChartModel, ChartSeries } from '../../../protocol/preview';
 import { byType, ChartRun, convert, find, ofRun } from './series';
 
 export function ccdCharts(runs: ChartRun[]): ChartModel[] {
-  return byType(runs, 'ccd').flatMap((run): ChartModel[] => {
-    const { result: r, line } = run;
-    const c = r.ccd;
-    if (!c?.ok) return [];
-    const v = convert(find(c.points, 'voltage'), r.cell, 'line', 1 / 3600, 1);
-    if (!v) return [];
-    const marks = c.shorted && c.time ? [{ x: c.time.value / 3600, y: 0, label: `short at ${formatEstimate(c.currentDensity)}, ${formatQuantity(c.time.value, 'h')}` }] : [];
+  const byBuild = new Map<string, ChartRun[]>();
+  for (const x of byType(runs, 'ccd')) if (x.result.ccd?.ok) byBuild.set(x.result.build, [...(byBuild.get(x.result.build) ?? []), x]);
+  return [...byBuild].flatMap(([build, list]): ChartModel[] => {
+    const series: ChartSeries[] = [], marks: NonNullable<ChartModel['marks']> = [], notes: string[] = [];
+    for (const run of list) {
+      const { result: r } = run;
+      const c = r.ccd;
+      if (!c?.ok) continue;
+      const v = convert(find(c.points, 'voltage'), r.cell, 'line', 1 / 3600, 1);
+      if (!v) continue;
+      series.push(ofRun(v, run));
+      const who = list.length > 1 ? `${r.cell}: ` : '';
+      if (c.shorted && c.time) marks.push({ x: c.time.value / 3600, y: 0, label: `${who}short at ${formatEstimate(c.currentDensity)}, ${formatQuantity(c.time.value, 'h')}` });
+      notes.push(who + c.message);
+    }
+    if (!series.length) return [];
+    const first = list[0];
     return [{
-      id: `ccd-L${line}`, kind: 'ccd', title: `Critical current density: ${r.cell}`, x: { title: 'time', unit: 'h' }, y: { title: 'voltage', unit: 'V' },
-      series: [ofRun(v, run)], marks, notes: [c.message], line, derivation: c.derivation,
-      place: { group: r.protocol, cell: r.cell, label: 'CCD staircase' },
+      id: `ccd-L${first.line}`, kind: 'ccd', title: `Critical current density: ${build}`, x: { title: 'time', unit: 'h' }, y: { title: 'voltage', unit: 'V' },
+      series, marks, notes, line: first.line, derivation: first.result.ccd!.derivation,
+      place: { group: first.result.protocol, cell: build, label: 'CCD staircase' },
     }];
   });
 }

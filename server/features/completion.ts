@@ -6,7 +6,7 @@ import { Token } from '../engine/lexer';
 import { BLOCKS, blockKey, CELL_KINDS, DECL_DOCS, MATERIAL_ROLES, PROTOCOL_TYPES, propSpec } from '../engine/schema';
 import { DECL_KEYWORDS } from '../engine/syntax';
 import { unitsFor } from '../domain/units';
-import { declAt } from './locate';
+import { declAt, tokensIn } from './locate';
 
 export type CompletionKind = 'keyword' | 'property' | 'unit' | 'reference' | 'value' | 'snippet';
 export interface CompletionItem { label: string; kind: CompletionKind; detail?: string; documentation?: string; insertText?: string; snippet?: boolean }
@@ -25,7 +25,7 @@ export function complete(a: SpecAnalysis, offset: number): CompletionItem[] {
   const text = a.file.text;
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
-  const toks = a.file.tree.tokens.filter((t) => t.start >= lineStart && t.end <= offset && t.kind !== 'comment' && t.kind !== 'newline' && t.kind !== 'eof');
+  const toks = tokensIn(a.file.tree.tokens, lineStart, offset).filter((t) => t.kind !== 'comment' && t.kind !== 'newline' && t.kind !== 'eof');
   // The statement under the cursor starts after the last ';' or '{' on the line.
   let from = 0;
   toks.forEach((t, i) => { if (t.kind === 'punct' && (t.text === ';' || t.text === '{')) from = i + 1; });

@@ -110,6 +110,8 @@ function view(a: SpecAnalysis, offsets: number[]) {
   const tree = a.file.tree;
   const range = { start: Math.floor(a.file.text.length / 3), end: Math.floor((2 * a.file.text.length) / 3) };
   return {
+    lines: Array.from({ length: a.file.lines.lineCount }, (_, k) => a.file.lines.lineStart(k)),
+    positions: [0, ...offsets, a.file.text.length].map((o) => a.file.lines.position(o)),
     tokens: tree.tokens.map((t) => [t.kind, t.start, t.end, t.text, t.unit?.start, t.unit?.end]),
     declarations: tree.declarations.map((d) => [d.keyword.text, d.start, d.end, d.block?.start, d.block?.end]),
     decls: a.file.decls.map((d) => [d.keyword, d.name?.name, d.name?.start, d.syntax.start, d.syntax.end]),

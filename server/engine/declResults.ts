@@ -8,8 +8,8 @@
 // rule: check.ts and compute.ts are called as they are, one declaration at a time.
 import { check } from './check';
 import { declarationDerived, Derived } from './compute';
-import { Decl } from './model';
-import type { Reference, Scope, SpecOptions } from './scope';
+import { Decl, Ref } from './model';
+import type { Namespace, Reference, Scope, SpecOptions } from './scope';
 import { SuggestionBudget } from './suggest';
 import { Diagnostic } from './syntax';
 import type { ParsedFile } from './workspace';
@@ -21,7 +21,11 @@ interface Results {
   reads: Reads;
   /** Read something that cannot be followed: computed again on every analysis. */
   volatile: boolean;
+  /** The suggestion budget its checks spent. */
+  spent: number;
   diagnostics: Diagnostic[];
+  /** The names it uses that the scope does not know (the file's reference check reports them). */
+  unresolved: NameUse[];
   derived?: { values: Derived[]; seconds?: number; reads: Reads; volatile: boolean };
 }
 
@@ -39,6 +43,10 @@ export class FileResults {
   /** Which declarations read a name: what to compute again when its meaning changes. */
   private readers = new Map<string, Map<string, Set<Decl>>>();
   private volatile = new Set<Decl>();
+  /** The suggestion budget the kept checks spent together: what a whole analysis would spend on them. */
+  spent = 0;
+  /** Made from the previous version's results (else every declaration was computed afresh). */
+  followsPrevious = false;
   private ctx!: DeclContext;
   private views!: Views;
 
@@ -61,6 +69,7 @@ export class FileResults {
       return fresh;
     }
     previous.advance(ctx);
+    previous.followsPrevious = true;
     return previous;
   }
 
@@ -80,14 +89,17 @@ export class FileResults {
     for (const d of change.removed) this.drop(d);
     if (change.delta !== 0) {
       const move = (p: number) => (p >= change.oldEnd ? p + change.delta : p);
-      for (let k = change.at + change.added.length; k < ctx.file.decls.length; k++) this.results.get(ctx.file.decls[k])?.diagnostics.forEach((x) => moveDiagnostic(x, move, ctx.file.uri, true));
-      // Results before the edit may point at a declaration after it (a run's protocol).
-      for (let k = 0; k < change.at; k++) {
-        const r = this.results.get(ctx.file.decls[k]);
-        if (r) for (const x of r.diagnostics) if (x.related) moveDiagnostic(x, move, ctx.file.uri, false);
-      }
-      for (let k = change.at + change.added.length; k < ctx.file.decls.length; k++) {
-        for (const v of this.results.get(ctx.file.decls[k])?.derived?.values ?? []) v.anchor = { start: v.anchor.start + change.delta, end: v.anchor.end + change.delta };
+      const { decls, uri } = ctx.file;
+      const after = change.at + change.added.length;
+      for (let k = 0; k < decls.length; k++) {
+        if (k >= change.at && k < after) continue;
+        const r = this.results.get(decls[k]);
+        if (!r) continue;
+        // Results after the edit move with their declaration; those before it may point at a
+        // declaration after it (a run's protocol).
+        const own = k >= after;
+        for (const x of r.diagnostics) if (own || x.related) moveDiagnostic(x, move, uri, own);
+        if (own && r.derived) for (const v of r.derived.values) v.anchor = { start: v.anchor.start + change.delta, end: v.anchor.end + change.delta };
       }
     }
     const again = new Set<Decl>(change.added);
@@ -106,6 +118,7 @@ export class FileResults {
     for (const reads of [r.reads, r.derived?.reads ?? []]) {
       for (let k = 0; k < reads.length; k += 2) this.readers.get(reads[k])?.get(reads[k + 1])?.delete(d);
     }
+    this.spent -= r.spent;
     this.results.delete(d);
     this.volatile.delete(d);
   }
@@ -114,8 +127,11 @@ export class FileResults {
     this.drop(d);
     const rec = this.recorder();
     const diagnostics: Diagnostic[] = [];
+    const left = this.ctx.budget.left;
     check(rec.file, rec.scope, [] as Reference[], diagnostics, this.ctx.options, { only: [d], budget: this.ctx.budget });
-    const r: Results = { reads: rec.reads, volatile: !rec.followed || !placesFollowed(d, diagnostics, this.ctx), diagnostics };
+    const unresolved = namesOf(d).filter((u) => !rec.scope[u.ns].has(u.ref.name));
+    const r: Results = { reads: rec.reads, volatile: !rec.followed || !placesFollowed(d, diagnostics, this.ctx), spent: left - this.ctx.budget.left, diagnostics, unresolved };
+    this.spent += r.spent;
     this.results.set(d, r);
     this.index(d, r.reads, r.volatile);
   }
@@ -131,11 +147,11 @@ export class FileResults {
     }
   }
 
-  /** The diagnostics of the rules of one declaration (references are checked for the whole file). */
-  diagnosticsOf(d: Decl): Diagnostic[] {
+  /** The diagnostics of the rules of one declaration and the names it uses that are not in scope (the file checks its references as a whole). */
+  resultsOf(d: Decl): { diagnostics: Diagnostic[]; unresolved: NameUse[] } {
     let r = this.results.get(d);
     if (!r) { this.compute(d); r = this.results.get(d)!; }
-    return r.diagnostics;
+    return r;
   }
 
   /** The derived values of one declaration and, for a run, its duration in seconds. */
@@ -162,6 +178,31 @@ export class FileResults {
     file.rec = rec;
     return { scope: scope as unknown as Scope, file: file as unknown as ParsedFile, get reads() { return rec.reads; }, get followed() { return rec.followed; } };
   }
+}
+
+/** A name one declaration uses and the namespace it is looked up in. */
+export interface NameUse { ref: Ref; ns: Namespace }
+
+/** The names each declaration uses to point at another one (kept with the declaration: its Refs move with it). */
+const namesUsed = new WeakMap<Decl, NameUse[]>();
+
+export function namesOf(d: Decl): NameUse[] {
+  let names = namesUsed.get(d);
+  if (names) return names;
+  names = [];
+  const add = (ref: Ref | undefined, ns: Namespace) => { if (ref) names!.push({ ref, ns }); };
+  add(d.protocolRef, 'protocol');
+  add(d.cellRef, 'cell');
+  for (const [key, e] of d.props) {
+    const v = e.value;
+    if (!v) continue;
+    if (v.shape === 'stack') v.layers.forEach((l) => add(l.ref, 'layer'));
+    else if (v.shape === 'cathode') add(v.ref, 'layer');
+    else if (v.shape === 'members' && key !== 'ratio') v.members.forEach((m) => add(m, 'layer'));
+    else if (v.shape === 'ref') add(v.ref, 'protocol');
+  }
+  namesUsed.set(d, names);
+  return names;
 }
 
 interface Recorder { reads: Reads; followed: boolean }

@@ -63,7 +63,7 @@ export function reparseFile(prev: ParsedFile, version: number | string, text: st
     // The range cut an open block: read on, twice as far each time (linear overall).
     end = Math.min(segs.length, end + Math.max(1, end - first));
   }
-  const lines = new LineIndex(text);
+  const lines = LineIndex.afterEdit(prev.lines, text, start, oldEnd, delta);
   const tail = segs.slice(end);
   // An unclosed block's message names the line of what closed it: that line moved.
   if (lines.lineCount !== prev.lines.lineCount && tail.some((s) => s.parse.some((d) => d.code === 'unclosed-block'))) return undefined;
@@ -98,10 +98,10 @@ export function reparseFile(prev: ParsedFile, version: number | string, text: st
   const declarations = prev.tree.declarations.slice(0, d0).concat(tree.declarations, prev.tree.declarations.slice(d1));
   const decls = prev.decls.slice(0, d0).concat(newDecls, tailDecls);
   const segments = segs.slice(0, first).concat(newSegs, tail);
-  const parseDiagnostics = segments.flatMap((s) => s.parse);
+  const parseDiagnostics = concatOf(segments, (s) => s.parse);
   // The whole parse orders its diagnostics by position once an overlong line is among them.
   if (parseDiagnostics.some((d) => d.code === 'line-too-long')) parseDiagnostics.sort((a, b) => a.start - b.start);
-  const diagnostics = parseDiagnostics.concat(segments.flatMap((s) => s.interpret));
+  const diagnostics = parseDiagnostics.concat(concatOf(segments, (s) => s.interpret));
   prev.change = undefined; // one step back at most: no chain of old versions is kept alive
   return {
     uri: prev.uri, version, text, lines, segments, decls,
@@ -109,6 +109,16 @@ export function reparseFile(prev: ParsedFile, version: number | string, text: st
     diagnostics,
     change: { previous: prev, start, oldEnd, delta, at: d0, removed: prev.decls.slice(d0, d1), added: newDecls },
   };
+}
+
+/** The lists of each segment one after another (most are empty: a loop, not a flatMap). */
+function concatOf(segments: Segment[], list: (s: Segment) => Diagnostic[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (let k = 0; k < segments.length; k++) {
+    const xs = list(segments[k]);
+    for (let j = 0; j < xs.length; j++) out.push(xs[j]);
+  }
+  return out;
 }
 
 /** How a file came from the previous version: what results kept for that version must follow. */

@@ -5,7 +5,7 @@
 // (declResults.ts), so an edit costs what it touched.
 import { check } from './check';
 import { Derived, studySchedule } from './compute';
-import { DeclContext, FileResults } from './declResults';
+import { DeclContext, FileResults, namesOf } from './declResults';
 import { Span } from './lexer';
 import { Decl, Ref } from './model';
 import { baseName, namespaceOf, Namespace, Reference, Scope, SpecOptions } from './scope';
@@ -37,17 +37,28 @@ export function analyzeSpec(ws: Workspace, uri: string, options: SpecOptions = {
   const diagnostics: Diagnostic[] = [...file.diagnostics];
   const files = collectImports(ws, file, diagnostics);
   const scope = buildScope(files, file, diagnostics);
-  // One suggestion budget for the whole analysis: the references first, then each declaration.
+  // One suggestion budget for the whole analysis: each declaration in file order, then the references.
   const ctx: DeclContext = { file, scope, options, budget: suggestionBudget() };
-  check(file, scope, unresolvedReferences(file, scope), diagnostics, options, { only: [], budget: ctx.budget });
-  const kept = FileResults.for(resultsOf.get(file.change?.previous ?? file) ?? resultsOf.get(file), ctx);
-  if (file.change?.previous) resultsOf.delete(file.change.previous);
-  // Results computed after the budget ran out hold fewer suggestions than a whole analysis: not kept.
-  if (ctx.budget.left >= 0) resultsOf.set(file, kept); else resultsOf.delete(file);
-  for (const d of file.decls) {
-    const own = kept.diagnosticsOf(d);
-    for (let k = 0; k < own.length; k++) diagnostics.push(own[k]);
+  const budget = ctx.budget.left;
+  let kept = FileResults.for(resultsOf.get(file.change?.previous ?? file) ?? resultsOf.get(file), ctx);
+  // A whole analysis runs out of budget where this one, checking fewer declarations, may not
+  // (hostile input only): then every declaration is checked as a whole analysis would.
+  if (kept.followsPrevious && kept.spent > budget) {
+    ctx.budget = suggestionBudget();
+    kept = FileResults.for(undefined, ctx);
   }
+  if (file.change?.previous) resultsOf.delete(file.change.previous);
+  resultsOf.set(file, kept);
+  const own: Diagnostic[] = [];
+  const unresolved: Reference[] = [];
+  for (const d of file.decls) {
+    const r = kept.resultsOf(d);
+    for (let k = 0; k < r.diagnostics.length; k++) own.push(r.diagnostics[k]);
+    for (const u of r.unresolved) unresolved.push(reference(u.ref, file.uri, u.ns, undefined));
+  }
+  inTextOrder(unresolved);
+  check(file, scope, unresolved, diagnostics, options, { only: [], budget: { left: budget - kept.spent } });
+  for (let k = 0; k < own.length; k++) diagnostics.push(own[k]);
   // A problem "at the end of the property" may sit past the last character: keep every range in
   // the text (on a copy: the file's diagnostics are kept for the next version).
   const n = file.text.length;
@@ -183,28 +194,6 @@ function buildScope(files: ParsedFile[], root: ParsedFile, diagnostics: Diagnost
   return scope;
 }
 
-/** The names each declaration uses to point at another one (kept with the declaration: its Refs move with it). */
-const namesUsed = new WeakMap<Decl, { ref: Ref; ns: Namespace }[]>();
-
-function namesOf(d: Decl): { ref: Ref; ns: Namespace }[] {
-  let names = namesUsed.get(d);
-  if (names) return names;
-  names = [];
-  const add = (ref: Ref | undefined, ns: Namespace) => { if (ref) names!.push({ ref, ns }); };
-  add(d.protocolRef, 'protocol');
-  add(d.cellRef, 'cell');
-  for (const [key, e] of d.props) {
-    const v = e.value;
-    if (!v) continue;
-    if (v.shape === 'stack') v.layers.forEach((l) => add(l.ref, 'layer'));
-    else if (v.shape === 'cathode') add(v.ref, 'layer');
-    else if (v.shape === 'members' && key !== 'ratio') v.members.forEach((m) => add(m, 'layer'));
-    else if (v.shape === 'ref') add(v.ref, 'protocol');
-  }
-  namesUsed.set(d, names);
-  return names;
-}
-
 // Explicit fields, not a spread of the Ref: a spread was a quarter of the analysis of a large file.
 const reference = (r: Ref, uri: string, ns: Namespace, target: Decl | undefined): Reference =>
   ({ name: r.name, start: r.start, end: r.end, uri, ns, target });
@@ -214,18 +203,12 @@ function collectReferences(file: ParsedFile, scope: Scope): Reference[] {
   const refs: Reference[] = [];
   for (const d of file.decls) for (const { ref, ns } of namesOf(d)) refs.push(reference(ref, file.uri, ns, scope[ns].get(ref.name)));
   // Features find the reference under the cursor by binary search.
+  return inTextOrder(refs);
+}
+
+function inTextOrder(refs: Reference[]): Reference[] {
   for (let k = 1; k < refs.length; k++) {
     if (refs[k - 1].start > refs[k].start) return refs.sort((a, b) => a.start - b.start);
   }
   return refs;
-}
-
-/** The references whose name the scope does not know (all that the reference check reports on). */
-function unresolvedReferences(file: ParsedFile, scope: Scope): Reference[] {
-  const out: Reference[] = [];
-  for (const d of file.decls) for (const { ref, ns } of namesOf(d)) if (!scope[ns].has(ref.name)) out.push(reference(ref, file.uri, ns, undefined));
-  for (let k = 1; k < out.length; k++) {
-    if (out[k - 1].start > out[k].start) return out.sort((a, b) => a.start - b.start);
-  }
-  return out;
 }

@@ -2,13 +2,16 @@
 // documents change by small edits: the engine re-parses only the declarations an edit touched
 // (reparse.ts) and re-checks only what read a name whose meaning changed (declResults.ts). The
 // property: after every edit of a random sequence, applied to real specs (the example study and
-// its material library, the test library, the study with CRLF line ends), everything a user sees
+// its material library, the toolkit example, the test library, the study with CRLF line ends; with
+// the shipped standard library below them, as the server and the CLI have it), everything a user sees
 // (tokens, diagnostics, derived values, references, hovers, hints, completions) equals what a
 // fresh workspace computes from the same texts. Edits go to the study and to the file it imports.
 //   INCREMENTAL_SEED=<n>  the fast-check seed (default fixed, so runs are repeatable)
 //   INCREMENTAL_RUNS=<n>  the number of random edit sequences per property
 import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
+import * as fs from 'fs';
+import * as path from 'path';
 import { analyzeSpec, SpecAnalysis } from '../server/engine/specAnalysis';
 import { SpecOptions } from '../server/engine/scope';
 import { Workspace } from '../server/engine/workspace';
@@ -18,7 +21,7 @@ import { inlayHints } from '../server/features/inlayHints';
 import { definition } from '../server/features/navigation';
 import { MATERIALS as LIBRARY } from './helpers/library';
 import { MATERIALS, STUDY } from './helpers/hostileInputs';
-import { MemoryFileSystem, uriOf } from './helpers/memoryWorkspace';
+import { LIBRARY as SHIPPED_LIBRARY, MemoryFileSystem, uriOf } from './helpers/memoryWorkspace';
 
 const SEED = process.env.INCREMENTAL_SEED ? Number(process.env.INCREMENTAL_SEED) : 0x1c2e_3a11;
 const RUNS = process.env.INCREMENTAL_RUNS ? Number(process.env.INCREMENTAL_RUNS) : 60;
@@ -30,11 +33,16 @@ const LIB_URI = uriOf('materials.cellspec');
 /** A document pair: the study and the library it imports, as an editor would hold them. */
 interface Texts { study: string; lib: string }
 
-const SOURCES: { name: string; texts: Texts }[] = [
-  { name: 'the example study and its materials', texts: { study: STUDY, lib: MATERIALS } },
-  { name: 'the example study with CRLF line ends', texts: { study: STUDY.replace(/\n/g, '\r\n'), lib: MATERIALS.replace(/\n/g, '\r\n') } },
+const TOOLKIT = fs.readFileSync(path.resolve(__dirname, '..', '..', 'examples', 'toolkit.cellspec'), 'utf8');
+
+/** `shipped`: the workspace has the standard library below the files, as the server has. */
+const SOURCES: { name: string; texts: Texts; shipped: boolean }[] = [
+  { name: 'the example study and its materials', texts: { study: STUDY, lib: MATERIALS }, shipped: true },
+  { name: 'the toolkit example', texts: { study: TOOLKIT, lib: MATERIALS }, shipped: true },
+  { name: 'the example study with CRLF line ends, no standard library', texts: { study: STUDY.replace(/\n/g, '\r\n'), lib: MATERIALS.replace(/\n/g, '\r\n') }, shipped: false },
   {
     name: 'a small study over the test library',
+    shipped: false,
     texts: {
       lib: LIBRARY,
       study: `import "materials.cellspec"
@@ -127,8 +135,8 @@ function view(a: SpecAnalysis, offsets: number[]) {
 }
 
 /** The same texts analysed by a workspace that never saw an earlier version. */
-function fromScratch(texts: Texts, options: SpecOptions): SpecAnalysis {
-  const ws = new Workspace(new MemoryFileSystem());
+function fromScratch(texts: Texts, options: SpecOptions, shipped: boolean): SpecAnalysis {
+  const ws = new Workspace(new MemoryFileSystem(), shipped ? SHIPPED_LIBRARY : []);
   ws.setDocument(LIB_URI, texts.lib, 1);
   ws.setDocument(STUDY_URI, texts.study, 1);
   return analyzeSpec(ws, STUDY_URI, options)!;
@@ -142,8 +150,8 @@ function assertSame(incremental: ReturnType<typeof view>, scratch: ReturnType<ty
 }
 
 /** Edits one workspace step by step and compares each version with one analysed from scratch. */
-function session(start: Texts, steps: Step[], options: (k: number) => SpecOptions = () => OPTIONS, probeAll = true) {
-  const ws = new Workspace(new MemoryFileSystem());
+function session(start: Texts, steps: Step[], { shipped = true, options = () => OPTIONS, probeAll = true }: { shipped?: boolean; options?: (k: number) => SpecOptions; probeAll?: boolean } = {}) {
+  const ws = new Workspace(new MemoryFileSystem(), shipped ? SHIPPED_LIBRARY : []);
   let version = 1;
   let texts = start;
   ws.setDocument(LIB_URI, texts.lib, version);
@@ -160,7 +168,7 @@ function session(start: Texts, steps: Step[], options: (k: number) => SpecOption
     const offsets = probeAll ? probes(texts.study, [Math.floor(at * texts.study.length)]) : [];
     // Asked for in varying order: some versions are never asked for their derived values.
     if (k % 3 === 2) return;
-    assertSame(view(a, offsets), view(fromScratch(texts, options(k + 1)), offsets), `after edit ${k + 1} of ${steps.length}`);
+    assertSame(view(a, offsets), view(fromScratch(texts, options(k + 1), shipped), offsets), `after edit ${k + 1} of ${steps.length}`);
   });
 }
 
@@ -169,9 +177,9 @@ const params = (n = RUNS) => ({ seed: SEED, numRuns: n, endOnFailure: true });
 describe('incremental analysis equals analysis from scratch', function () {
   this.timeout(600_000);
 
-  for (const { name, texts } of SOURCES) {
+  for (const { name, texts, shipped } of SOURCES) {
     it(`random edits of ${name}`, () => {
-      fc.assert(fc.property(fc.array(stepArb, { minLength: 1, maxLength: 8 }), (steps) => session(texts, steps)), params());
+      fc.assert(fc.property(fc.array(stepArb, { minLength: 1, maxLength: 8 }), (steps) => session(texts, steps, { shipped })), params());
     });
   }
 
@@ -193,6 +201,6 @@ describe('incremental analysis equals analysis from scratch', function () {
 
   it('changed options analyse everything again', () => {
     fc.assert(fc.property(fc.array(stepArb, { minLength: 2, maxLength: 6 }), (steps) =>
-      session({ study: STUDY, lib: MATERIALS }, steps, (k) => ({ plausibility: k % 2 === 0 }), false)), params(Math.ceil(RUNS / 3)));
+      session({ study: STUDY, lib: MATERIALS }, steps, { options: (k) => ({ plausibility: k % 2 === 0 }), probeAll: false })), params(Math.ceil(RUNS / 3)));
   });
 });

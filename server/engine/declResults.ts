@@ -259,9 +259,14 @@ function changedReads(before: Scope, after: Scope): Reads {
       const n = out.length;
       for (const [k, v] of y) if (x.get(k) !== v) out.push(field, k);
       if (x.size !== y.size || out.length > n) for (const k of x.keys()) if (!y.has(k)) out.push(field, k);
-    } else if (x !== y && field !== 'files') out.push(field, '');
+    } else if (x !== y && field !== 'files' && !sameItems(x, y)) out.push(field, '');
   }
   return out;
+}
+
+/** Lists of the same items (the scope's library files are listed again by each analysis). */
+function sameItems(x: unknown, y: unknown): boolean {
+  return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
 /**

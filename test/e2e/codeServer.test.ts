@@ -553,6 +553,60 @@ describe('VS Code end to end: getting started from an empty folder', function ()
     await noProblems();
   });
 
+  it('Go to Definition on a library material opens the standard library, read-only', async () => {
+    const lines = fs.readFileSync(path.join(workspaceDir, 'study.cellspec'), 'utf8').split('\n');
+    const stack = lines.findIndex((l) => l.includes('stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu')) + 1;
+    await goTo(stack, lines[stack - 1].indexOf('LPSC') + 2);
+    await page.keyboard.press('F12');
+    await page.locator('.tabs-container .tab.active', { hasText: 'materials.cellspec' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.view-lines', { hasText: 'X-ray density: cubic F-43m' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+    await page.keyboard.type('x');
+    await page.locator('.monaco-editor-overlaymessage', { hasText: /read-only/i }).first().waitFor({ timeout: 10_000 });
+    await shot('12b-library');
+    const tab = page.locator('.tabs-container .tab', { hasText: 'materials.cellspec' }).first();
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label').first().click();
+    await tab.waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
+  it('creates a material for an undefined name with the quick fix, its role a choice', async () => {
+    const file = path.join(workspaceDir, 'study.cellspec');
+    const original = fs.readFileSync(file, 'utf8');
+    const lines = original.split('\n');
+    const stack = lines.findIndex((l) => l.includes('stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu')) + 1;
+    await goTo(stack, lines[stack - 1].length + 1);
+    await page.keyboard.type(' | LPSB 10 µm');
+    for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowLeft');
+    await page.locator('.view-lines', { hasText: 'LPSB 10 µm' }).first().waitFor({ timeout: 10_000 });
+    await until('the undefined LPSB', 30_000, () => page.locator('.squiggly-error').count().then((n) => n > 0));
+    await page.keyboard.press('Control+.');
+    const create = page.locator('.action-widget .monaco-list-row', { hasText: "Create material 'LPSB'" }).first();
+    await create.waitFor({ timeout: 20_000 });
+    // The menu takes the keyboard (a pointer block covers it): down to the action, then Enter.
+    await until('the create action focused', 10_000, async () => {
+      if (await page.locator('.action-widget .monaco-list-row.focused', { hasText: "Create material 'LPSB'" }).count()) return true;
+      await page.keyboard.press('ArrowDown');
+      return false;
+    });
+    await page.keyboard.press('Enter');
+    // The snippet is in, with the role's choices open at its first tab stop.
+    await page.locator('.view-lines', { hasText: 'material LPSB {' }).first().waitFor({ timeout: 10_000 });
+    await page.locator('.editor-widget.suggest-widget .monaco-list-row', { hasText: 'electrolyte' }).first().waitFor({ timeout: 10_000 });
+    await shot('12c-create-material');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await until('no undefined name left', 30_000, () => page.locator('.squiggly-error').count().then((n) => n === 0));
+    // Where it went: after the study, above the comment that heads the cells.
+    await runCommand('File: Save');
+    const saved = await until('the saved plan', 10_000, () => { const t = fs.readFileSync(file, 'utf8'); return t.includes('material LPSB') && t; });
+    assert.ok(saved.indexOf('}\n\nmaterial LPSB {\n  role electrolyte\n}\n\n# --- cells') > saved.indexOf('study "'), saved.slice(0, 800));
+    // Back to the plan as New Study wrote it, whether or not the editor saved the change.
+    fs.writeFileSync(file, original);
+    await runCommand('File: Revert File');
+    await page.locator('.view-lines', { hasText: 'material LPSB {' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
   it('Show Derived Values opens every value the plan implies beside it', async () => {
     await focusEditor();
     await runCommand('cellspec: Show Derived Values');

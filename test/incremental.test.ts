@@ -12,6 +12,7 @@ import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
+import { MAX_LINE_CHARS } from '../server/engine/lexer';
 import { analyzeSpec, SpecAnalysis } from '../server/engine/specAnalysis';
 import { SpecOptions } from '../server/engine/scope';
 import { Workspace } from '../server/engine/workspace';
@@ -39,6 +40,11 @@ const TOOLKIT = fs.readFileSync(path.resolve(__dirname, '..', '..', 'examples', 
 const SOURCES: { name: string; texts: Texts; shipped: boolean }[] = [
   { name: 'the example study and its materials', texts: { study: STUDY, lib: MATERIALS }, shipped: true },
   { name: 'the toolkit example', texts: { study: TOOLKIT, lib: MATERIALS }, shipped: true },
+  {
+    name: 'the example study with overlong lines (cut by the lexer)',
+    texts: { study: STUDY.replace('\ncell ', `\n# ${'x'.repeat(MAX_LINE_CHARS + 10)}\ncell `).replace('  binder PVDF\n', `  binder PVDF ${'y'.repeat(MAX_LINE_CHARS)}\n`), lib: MATERIALS },
+    shipped: true,
+  },
   { name: 'the example study with CRLF line ends, no standard library', texts: { study: STUDY.replace(/\n/g, '\r\n'), lib: MATERIALS.replace(/\n/g, '\r\n') }, shipped: false },
   {
     name: 'a small study over the test library',

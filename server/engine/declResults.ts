@@ -199,7 +199,8 @@ export function namesOf(d: Decl): NameUse[] {
     if (v.shape === 'stack') v.layers.forEach((l) => add(l.ref, 'layer'));
     else if (v.shape === 'cathode') add(v.ref, 'layer');
     else if (v.shape === 'members' && key !== 'ratio') v.members.forEach((m) => add(m, 'layer'));
-    else if (v.shape === 'ref') add(v.ref, 'protocol');
+    else if (v.shape === 'ref') add(v.ref, e.spec.refKind === 'build' ? 'cell' : 'protocol');
+    else if (v.shape === 'names' && e.spec.refKind === 'build') v.items.forEach((b) => add(b, 'cell'));
   }
   namesUsed.set(d, names);
   return names;

@@ -167,7 +167,8 @@ function buildScope(files: ParsedFile[], root: ParsedFile, library: ParsedFile[]
   // The root file's own declarations come first, so duplicates are reported where the user is.
   const ordered = [root, ...files.filter((f) => f !== root)];
   for (const f of ordered) {
-    for (const d of f.decls) {
+    // A cell's replicates are cells of their own, declared at their names in its `replicates`.
+    for (const d of f.decls.flatMap((x) => (x.replicates ? [x, ...x.replicates] : [x]))) {
       if (d.keyword === 'study') {
         if (!scope.study) scope.study = d;
         else if (f === root) diagnostics.push({ start: d.syntax.keyword.start, end: d.syntax.keyword.end, severity: 'error', code: 'duplicate-name', message: 'only one study block is allowed',

@@ -50,9 +50,15 @@ export function referenceAt(a: SpecAnalysis, offset: number): Reference | undefi
   return a.referencesIn({ start: offset, end: offset }).find((r) => r.start <= offset && offset <= r.end);
 }
 
-/** A declaration whose own name is under the cursor. */
+/** A declaration whose own name is under the cursor (a replicate at its name in `replicates`). */
 export function declNameAt(a: SpecAnalysis, offset: number): Decl | undefined {
-  return declsIn(a.file.decls, { start: offset, end: offset }).find((d) => d.keyword !== 'run' && d.name && d.name.start <= offset && offset <= d.name.end);
+  const at = (d: Decl) => !!d.name && d.name.start <= offset && offset <= d.name.end;
+  for (const d of declsIn(a.file.decls, { start: offset, end: offset })) {
+    if (d.keyword !== 'run' && at(d)) return d;
+    const replicate = d.replicates?.find(at);
+    if (replicate) return replicate;
+  }
+  return undefined;
 }
 
 /** The tokens of text[start, end), by binary search. */

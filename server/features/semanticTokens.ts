@@ -23,12 +23,14 @@ export function semanticTokens(a: SpecAnalysis): SemanticToken[] {
     const t = typeOf(d);
     if (d.name && t && d.keyword !== 'run') names.set(d.name.start, { start: d.name.start, end: d.name.end, type: t, declaration: true });
     if (d.type) names.set(d.type.start, { start: d.type.start, end: d.type.end, type: 'enumMember' });
+    for (const r of d.replicates ?? []) names.set(r.name!.start, { start: r.name!.start, end: r.name!.end, type: 'class', declaration: true });
     for (const e of d.props.values()) {
       names.set(e.prop.key.start, { start: e.prop.key.start, end: e.prop.key.end, type: 'property' });
       if (e.value?.shape === 'enum') {
         const w = e.prop.values[0];
         names.set(w.start, { start: w.start, end: w.end, type: 'enumMember' });
       }
+      if (e.value?.shape === 'names' && e.spec.words) for (const w of e.value.items) names.set(w.start, { start: w.start, end: w.end, type: 'enumMember' });
       if (e.value?.shape === 'cathode' || e.value?.shape === 'columns') for (const n of e.value.props.values()) names.set(n.prop.key.start, { start: n.prop.key.start, end: n.prop.key.end, type: 'property' });
     }
   }

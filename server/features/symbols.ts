@@ -6,7 +6,7 @@ import { tokensText } from '../engine/model';
 export type SymbolKind = 'module' | 'namespace' | 'constant' | 'struct' | 'class' | 'function' | 'event' | 'property';
 export interface DocumentSymbol { name: string; detail: string; kind: SymbolKind; span: Span; selection: Span; children: DocumentSymbol[] }
 
-const KINDS: Record<string, SymbolKind> = { import: 'module', study: 'namespace', material: 'constant', composite: 'struct', cell: 'class', protocol: 'function', run: 'event' };
+const KINDS: Record<string, SymbolKind> = { import: 'module', study: 'namespace', material: 'constant', composite: 'struct', cell: 'class', protocol: 'function', run: 'event', compare: 'namespace' };
 
 export function documentSymbols(a: SpecAnalysis): DocumentSymbol[] {
   return a.file.decls.map((d) => {

@@ -7,6 +7,7 @@ import { Detection, detectFormat } from './detect';
 import { readGamry, readZPlot } from './eis';
 import { orientImaginary } from './impedanceSign';
 import { readMaccor } from './maccor';
+import { nestedNewareLayout, readNewareNested } from './newareNested';
 import { readSpreadsheet } from './spreadsheet';
 import { readArbinRes } from './arbinRes';
 import { readMpr } from './mpr';
@@ -66,6 +67,9 @@ async function dispatch(path: string, options: ReadOptions): Promise<DataTable> 
     }
     return readSpreadsheet(head, options, options.format);
   }
+  // Neware's regular export nests cycle, step and record tables: no single delimited plan fits it.
+  const nested = !options.format || options.format === 'neware' ? nestedNewareLayout(head) : undefined;
+  if (nested) return readNewareNested(head, options, nested);
   const detected: Partial<Detection> & { format: FormatId } = options.format ? { format: options.format } : detectFormat(head);
   const format = detected.format;
   switch (format) {

@@ -5,7 +5,7 @@ import type * as XLSXModule from '@e965/xlsx';
 import { CellParse, resolveColumns } from './columns';
 import { newareNames, arbinNames } from './detect';
 import { checkAborted, FileHead, readAllBytes } from './text';
-import { listZip } from './zip';
+import { extract, listZip } from './zip';
 import { TableBuilder, makeTable, signCurrentByState } from './table';
 import { DataError, DataTable, FormatId, ReadOptions } from './types';
 
@@ -42,19 +42,30 @@ function findHeader(rows: Cell[][], first: number): number {
 /** What a workbook may inflate to: a zip of 0.6 MB can hold 600 MB of XML (a zip bomb, or a mistake). */
 export const MAX_INFLATED_BYTES = 512 * 1024 * 1024;
 
-/** Refuse a workbook whose parts, as its zip directory declares them, inflate past the limit. */
-function checkInflatedSize(file: string, bytes: Uint8Array): void {
+/**
+ * Refuse a workbook whose parts, as its zip directory declares them, inflate past the limit, or
+ * one with a damaged part: SheetJS's own inflater can loop for ever on corrupt deflate data (a
+ * 504-byte mangled zip kept it busy for minutes), so every part is inflated and checked against
+ * its CRC-32 here first, by zip.ts, which stops at the damage.
+ */
+function checkWorkbookZip(file: string, bytes: Uint8Array): void {
   const listing = listZip(bytes);
-  const inflated = listing?.entries.reduce((n, e) => n + e.size, 0) ?? 0;
+  if (!listing) throw new DataError(file, 0, 'the workbook is damaged: its zip structure cannot be read');
+  const inflated = listing.entries.reduce((n, e) => n + e.size, 0);
   if (inflated > MAX_INFLATED_BYTES) {
     throw new DataError(file, 0, `the workbook inflates to ${(inflated / 2 ** 20).toFixed(0)} MiB (${(bytes.length / 2 ** 20).toFixed(1)} MiB on disk), more than the ${MAX_INFLATED_BYTES / 2 ** 20} MiB a workbook may hold: export the sheet as CSV`);
+  }
+  for (const entry of listing.entries) {
+    if (entry.name.endsWith('/')) continue;
+    const { damage } = extract(bytes, entry);
+    if (damage) throw new DataError(file, 0, `the workbook is damaged: its part '${entry.name}' cannot be read (${damage})`);
   }
 }
 
 export async function readSpreadsheet(head: FileHead, options: ReadOptions, format?: FormatId): Promise<DataTable> {
   const file = head.file;
   const bytes = await readAllBytes(file, options);
-  if (head.container === 'zip') checkInflatedSize(file, bytes);
+  if (head.container === 'zip') checkWorkbookZip(file, bytes);
   const XLSX = sheetjs();
   let wb: XLSXModule.WorkBook;
   try {

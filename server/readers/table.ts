@@ -390,7 +390,7 @@ export class TableBuilder {
       else if (isNanLiteral(cell)) nanCells.push(c);
       else {
         const inf = infinityLiteral(cell);
-        const d = this.parse[c] === P_NUMBER && (this.specs[c].kind === 'time' || this.specs[c].kind === 'other')
+        const d = this.parse[c] === P_NUMBER && (this.specs[c].kind === 'time' || this.specs[c].kind === 'stepTime' || this.specs[c].kind === 'other')
           ? parseDuration(cell, this.opts.decimalComma) : NaN;
         if (inf !== undefined) {
           if (kept) this.bufs[c][row] = this.parse[c] === P_NUMBER ? inf * this.mul[c] : inf;

@@ -26,6 +26,17 @@ export class LineIndex {
     const lineEnd = p.line + 1 < this.starts.length ? this.starts[p.line + 1] : this.text.length;
     return Math.min(this.starts[p.line] + Math.max(0, p.character), lineEnd);
   }
+  /**
+   * The line of `offset`, searched forward from line `from`: a caller that visits offsets in
+   * order (semantic tokens) pays one step per line in all, and allocates nothing.
+   */
+  lineAt(offset: number, from = 0): number {
+    const starts = this.starts;
+    let line = Math.max(0, Math.min(from, starts.length - 1));
+    if (starts[line] > offset) return this.position(offset).line;
+    while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
+    return line;
+  }
   get lineCount(): number { return this.starts.length; }
   lineStart(line: number): number { return this.starts[Math.min(line, this.starts.length - 1)]; }
 }

@@ -3,6 +3,7 @@
 // the decimal mark, the column line and the first data line; the rest is streamed.
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ColumnSpec, resolveColumns, unitInfo } from './columns';
+import { shownName } from './messages';
 import { FileHead, forEachLine, headLines, isNanLiteral, parseNumber } from './text';
 import { TableBuilder, WHITESPACE, makeTable, signCurrentByState } from './table';
 import { ColumnKind, DataError, DataTable, FormatId, ReadOptions } from './types';
@@ -241,7 +242,7 @@ export async function readDelimited(head: FileHead, plan: DelimitedPlan, how: De
     expectedRows: Math.ceil(head.size / Math.max(8, plan.bytesPerRow)) + 16,
   });
   if (!plan.headerLine && !specs.some((s) => s.kind !== 'other')) {
-    builder.problem(1, `no column names: the columns are called ${plan.names.slice(0, 3).map((n) => `'${n}'`).join(', ')}…; map them to kinds in the spec`, 'warning');
+    builder.problem(1, `no column names: the columns are called ${plan.names.slice(0, 3).map((n) => `'${shownName(n)}'`).join(', ')}…; map them to kinds in the spec`, 'warning');
   }
   if (plan.quoted) await readQuoted(head, plan, builder, options);
   else {

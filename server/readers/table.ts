@@ -2,6 +2,7 @@
 // stores SI values in growable Float64Arrays, remembers each row's file line, and records
 // per-row problems (short rows, text where a number belongs, empty and NaN cells).
 import { CellParse, ColumnSpec } from './columns';
+import { shownName } from './messages';
 import { infinityLiteral, isBlank, isNanLiteral, parseDateTime, parseDuration, parseNumber } from './text';
 import { Column, DataProblem, DataTable, FormatId } from './types';
 
@@ -91,7 +92,7 @@ export class TableBuilder {
     this.lineWord = opts.lineWord ?? 'line';
     for (const s of specs) {
       if (s.assumedUnit) {
-        this.problem(opts.columnLine, `column '${s.name}' has no unit; read as ${s.sourceUnit} (give the unit in the spec's mapping, e.g. ${s.kind}: '${s.name} (mAh)')`, 'warning');
+        this.problem(opts.columnLine, `column '${shownName(s.name)}' has no unit; read as ${s.sourceUnit} (give the unit in the spec's mapping, e.g. ${s.kind}: '${shownName(s.name)} (mAh)')`, 'warning');
       }
     }
   }
@@ -298,7 +299,7 @@ export class TableBuilder {
     }
     for (const c of junk) {
       if (!this.typed[c]) continue; // text in a column we do not interpret (dates, step names)
-      this.problem(lineNo, `${L} ${lineNo}, column ${c + 1} (${this.specs[c].name}): '${clip(cells[c])}' is not a number`);
+      this.problem(lineNo, `${L} ${lineNo}, column ${c + 1} (${shownName(this.specs[c].name)}): '${clip(cells[c])}' is not a number`);
     }
     return true;
   }
@@ -323,8 +324,8 @@ export class TableBuilder {
     this.specs.forEach((s, c) => {
       const st = this.stats[c];
       if (s.kind === 'other') return;
-      if (st.empty) this.problem(st.emptyFirst, `column '${s.name}': ${st.empty} empty cell${st.empty > 1 ? 's' : ''} (first at ${L} ${st.emptyFirst})`, 'warning');
-      if (st.nan) this.problem(st.nanFirst, `column '${s.name}': ${st.nan} cell${st.nan > 1 ? 's' : ''} written as NaN (first at ${L} ${st.nanFirst})`, 'warning');
+      if (st.empty) this.problem(st.emptyFirst, `column '${shownName(s.name)}': ${st.empty} empty cell${st.empty > 1 ? 's' : ''} (first at ${L} ${st.emptyFirst})`, 'warning');
+      if (st.nan) this.problem(st.nanFirst, `column '${shownName(s.name)}': ${st.nan} cell${st.nan > 1 ? 's' : ''} written as NaN (first at ${L} ${st.nanFirst})`, 'warning');
     });
     for (const col of columns) {
       if (col.kind === 'time') {
@@ -333,7 +334,7 @@ export class TableBuilder {
         this.checkTime(col, lines);
       }
       if (col.kind !== 'other' && rows > 0 && !col.values.some((v) => v === v)) {
-        this.problem(head, `column '${col.name}' (${col.kind}) has no values`, 'warning');
+        this.problem(head, `column '${shownName(col.name)}' (${col.kind}) has no values`, 'warning');
       }
     }
     if (this.dropped > 0) this.problem(0, `… and ${this.dropped} more problems not listed`, 'warning');
@@ -353,7 +354,7 @@ export class TableBuilder {
       prev = v;
     }
     if (back > 0) {
-      this.problem(lines[first], `column '${col.name}': time goes back at ${this.lineWord} ${lines[first]}` +
+      this.problem(lines[first], `column '${shownName(col.name)}': time goes back at ${this.lineWord} ${lines[first]}` +
         `${back > 1 ? ` and ${back - 1} more times` : ''} (a step time, or files joined?)`, 'warning');
     }
   }

@@ -7,6 +7,7 @@ import { commands, ExtensionContext, Uri, window, workspace } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { DerivedValues } from './derivedValues';
 import { newStudy, openExampleStudy } from './gettingStarted';
+import { insertSnippet, LIBRARY_SCHEME, registerLibrary } from './library';
 import { PreviewManager } from './preview';
 
 let client: LanguageClient | undefined;
@@ -18,12 +19,13 @@ export async function activate(context: ExtensionContext) {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'cellspec' }, { scheme: 'untitled', language: 'cellspec' }],
+    documentSelector: [{ scheme: 'file', language: 'cellspec' }, { scheme: 'untitled', language: 'cellspec' }, { scheme: LIBRARY_SCHEME, language: 'cellspec' }],
     synchronize: { configurationSection: 'cellspec' },
     outputChannelName: 'cellspec',
     // Restricted mode: the server reads no data files until told the workspace is trusted.
     // A function, so that a restart after trust was granted starts trusted.
-    initializationOptions: () => ({ trusted: workspace.isTrusted }),
+    // The library opens read-only (client/library.ts); quick fixes insert their templates with tab stops.
+    initializationOptions: () => ({ trusted: workspace.isTrusted, libraryScheme: LIBRARY_SCHEME, snippetCommand: 'cellspec.insertSnippet' }),
   };
   const lc = new LanguageClient('cellspec', 'cellspec language server', serverOptions, clientOptions);
   client = lc;
@@ -36,6 +38,8 @@ export async function activate(context: ExtensionContext) {
   const derived = new DerivedValues(running);
   context.subscriptions.push(
     derived,
+    registerLibrary(context),
+    commands.registerCommand('cellspec.insertSnippet', insertSnippet),
     // One handler per notification (a second registration would replace the first).
     lc.onNotification('cellspec/previewChanged', (p: { uri?: unknown }) => {
       if (typeof p?.uri !== 'string') return;

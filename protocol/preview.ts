@@ -2,7 +2,8 @@
 // a PreviewModel (server/results/preview.ts); the page only draws it: every number here is already
 // computed and in the unit its axis names. No imports: the page, the client and the server share it.
 
-export type ChartKind = 'sand' | 'stripping' | 'ccd' | 'contact' | 'rohm' | 'nyquist' | 'bode' | 'residuals' | 'drt' | 'capacity' | 'ce' | 'rate';
+export type ChartKind = 'sand' | 'stripping' | 'ccd' | 'contact' | 'rohm' | 'nyquist' | 'bode' | 'residuals' | 'drt' | 'capacity' | 'ce' | 'rate'
+  | 'arrhenius' | 'gitt' | 'symmetric' | 'asr' | 'dqdv' | 'polarisation';
 
 export interface Axis {
   title: string;

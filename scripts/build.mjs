@@ -1,5 +1,6 @@
 // Bundles the extension client, the language server and the CLI with esbuild (CommonJS, Node 20),
 // and the preview page for the webview (browser, one minified IIFE plus its stylesheet).
+import { copyFileSync, mkdirSync, readdirSync } from 'fs';
 import { build } from 'esbuild';
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
@@ -14,3 +15,6 @@ await Promise.all([
   build({ ...page, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', format: 'iife' }),
   build({ ...page, entryPoints: ['webview/webview.css'], outfile: 'dist/webview.css' }),
 ]);
+// The standard material library is read at start by the server and the CLI (server/library/shipped.ts).
+mkdirSync('dist/library', { recursive: true });
+for (const f of readdirSync('server/library').filter((n) => n.endsWith('.cellspec'))) copyFileSync(`server/library/${f}`, `dist/library/${f}`);

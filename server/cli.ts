@@ -14,6 +14,7 @@ import { convert } from './cli/convert';
 import { report } from './cli/report';
 import { DATA_FORMATS } from './engine/schema';
 import { confinedFileSystem } from './nodeFileSystem';
+import { shippedLibrary } from './library/shipped';
 import { StudySession } from './results/study';
 import { makeRoots } from './roots';
 
@@ -170,7 +171,7 @@ export async function main(argv: string[], out: Out = stdout, io: { err?: Out; d
   const extra = ((values.root as string[] | undefined) ?? []).map((r) => path.resolve(r));
   const roots = makeRoots([...positionals.map((p) => path.dirname(path.resolve(p))), ...extra], 'pass --root DIR to allow another folder');
   const ctx: Context = {
-    ws: new Workspace(confinedFileSystem(() => roots)),
+    ws: new Workspace(confinedFileSystem(() => roots), shippedLibrary()),
     study: new StudySession(undefined, { rootsFor: () => roots }),
     flags: new Set(Object.entries(values).filter(([, v]) => v === true).map(([k]) => `--${k}`)),
     values: { output: values.output as string | undefined, roots: extra, format: values.format as string | undefined, jobs: values.jobs as string | undefined },

@@ -25,6 +25,7 @@ import { definition, prepareRename, references, rename } from './features/naviga
 import { TOKEN_MODIFIERS, TOKEN_TYPES } from './features/semanticTokens';
 import { documentSymbolsData, semanticTokensData } from './lspEncode';
 import { confinedFileSystem } from './nodeFileSystem';
+import { LIBRARY_SCHEME, shippedLibrary } from './library/shipped';
 import { makeRoots, Roots } from './roots';
 import { DataWorkerPool } from './results/dataPool';
 import { AnalysisSettings } from './results/jobs';
@@ -51,7 +52,7 @@ function currentRoots(): Roots {
   return rootsMemo.roots;
 }
 let rootsMemo: { key: string; roots: Roots } | undefined;
-const ws = new Workspace(confinedFileSystem(currentRoots));
+const ws = new Workspace(confinedFileSystem(currentRoots), shippedLibrary());
 const study = new StudySession(new DataWorkerPool((m) => connection.console.error(m)), { rootsFor: currentRoots });
 /** The version the client last sent (data results belong to one version); -1 for a file not open. */
 const versionOf = (a: SpecAnalysis): number => documents.get(a.file.uri)?.version ?? -1;
@@ -67,6 +68,8 @@ let trusted = true;
 let canConfigure = false;
 let canRefreshHints = false;
 let canRefreshTokens = false;
+/** A client command that inserts a snippet at a place (uri, position, snippet), if the client has one: quick fixes with tab stops. */
+let snippetCommand: string | undefined;
 // Diagnostics wait for the client's settings, so the first ones already honour them.
 let settingsLoaded!: () => void;
 const settingsReady = new Promise<void>((resolve) => (settingsLoaded = resolve));
@@ -115,6 +118,10 @@ connection.onInitialize((params): InitializeResult => {
     }
   }
   study.setTrusted(trusted);
+  // VS Code's client shows the library as read-only documents of its own scheme; other editors open the shipped files.
+  if (opts?.libraryScheme === LIBRARY_SCHEME) ws.setLibrary(shippedLibrary(LIBRARY_SCHEME));
+  if (typeof opts?.snippetCommand === 'string') snippetCommand = opts.snippetCommand;
+  if (!ws.libraryFiles().length) connection.console.error('cellspec: the standard material library is missing from the package (dist/library): specs see only their own materials');
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceFolders = folders.filter((f) => f.startsWith('file:')).map((f) => URI.parse(f).fsPath);
   // Known files let references and rename reach files that are not open.
@@ -123,7 +130,7 @@ connection.onInitialize((params): InitializeResult => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
-      completionProvider: { triggerCharacters: [' ', '|', ':'] },
+      completionProvider: { triggerCharacters: [' ', '|', ':', '"', '/'] },
       definitionProvider: true,
       referencesProvider: true,
       renameProvider: { prepareProvider: true },
@@ -309,12 +316,17 @@ connection.onHover(guard('hover', null, (p) => withDoc(p.textDocument.uri, p.pos
 const COMPLETION_KINDS: Record<CompletionKind, CompletionItemKind> = {
   keyword: CompletionItemKind.Keyword, property: CompletionItemKind.Property, unit: CompletionItemKind.Unit,
   reference: CompletionItemKind.Reference, value: CompletionItemKind.EnumMember, snippet: CompletionItemKind.Snippet,
+  file: CompletionItemKind.File, folder: CompletionItemKind.Folder,
 };
+/** VS Code's command that opens the suggestions again (after a folder of a data path); other clients ignore it. */
+const TRIGGER_SUGGEST = { title: 'complete again', command: 'editor.action.triggerSuggest' };
 connection.onCompletion(guard('completion', [], (p) => withDoc(p.textDocument.uri, p.position, [], (a, o) =>
-  complete(a, o).map((c) => ({
+  complete(a, o, { listDirectory: (uri) => ws.listDirectory(uri) }).map((c) => ({
     label: c.label, kind: COMPLETION_KINDS[c.kind], detail: c.detail,
     documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
-    insertText: c.insertText, insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    insertText: c.range ? undefined : c.insertText, insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    textEdit: c.range ? { range: range(a.file.lines, c.range), newText: c.insertText ?? c.label } : undefined,
+    sortText: c.sortText, filterText: c.filterText, command: c.retrigger ? TRIGGER_SUGGEST : undefined,
   })))));
 
 const toLocation = (l: Span & { uri: string }): Location[] => {
@@ -358,7 +370,10 @@ connection.onCodeAction(guard('codeAction', [], (p) => withDoc(p.textDocument.ur
   return [...codeActions(a, { start, end }), ...(all ? [all] : [])].map((c) => ({
     title: c.title, kind: ACTION_KINDS[c.kind], isPreferred: c.preferred,
     diagnostics: c.diagnostic ? [toLspDiagnostic(a, c.diagnostic)] : undefined,
-    edit: { changes: { [p.textDocument.uri]: c.edits.map((e) => ({ range: range(a.file.lines, e), newText: e.newText })) } },
+    // With tab stops where the client can insert a snippet; as plain text everywhere else.
+    ...(c.snippet && snippetCommand
+      ? { command: { title: c.title, command: snippetCommand, arguments: [p.textDocument.uri, a.file.lines.position(c.snippet.offset), c.snippet.text] } }
+      : { edit: { changes: { [p.textDocument.uri]: c.edits.map((e) => ({ range: range(a.file.lines, e), newText: e.newText })) } } }),
   }));
 })));
 connection.languages.inlayHint.on(guard('inlayHint', [], (p) => withDoc(p.textDocument.uri, p.range.start, [] as InlayHint[], (a, start) => {

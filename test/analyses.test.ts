@@ -6,7 +6,7 @@ import { compareCurrent, compareCycleCount, compareWindow } from '../server/anal
 import { detectShort } from '../server/analyses/ccd';
 import { contactRetention, ohmicResistance } from '../server/analyses/contact';
 import { CyclingInput, CyclingValues, cyclingSummary, rateTable } from '../server/analyses/cycling';
-import { Failure, Result, Success, tTestP } from '../server/analyses/common';
+import { Failure, Result, Success, est, guarded, tTestP } from '../server/analyses/common';
 import { sandFit } from '../server/analyses/sand';
 import { criticalStripping } from '../server/analyses/stripping';
 import { FARADAY, concentration, discArea, foilInventory, sandTime } from '../server/domain/physics';
@@ -243,7 +243,9 @@ describe('analyses: sandFit', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('analyses: detectShort (CCD)', () => {
-  // 0.1 to 2.0 mA/cm² in 0.1 mA/cm² steps, 1 h per charge/discharge cycle, 10 s sampling.
+  // 0.1 to 2.0 mA/cm² in 0.1 mA/cm² steps, 1 h per charge/discharge cycle, 10 s sampling. The
+  // trace generator's shortAtStep is a 0-based position; the analysis counts steps from 1 as
+  // instruments do, so shortAtStep 7 (0.8 mA/cm²) is step 8.
   const densities = Array.from({ length: 20 }, (_, k) => (k + 1) * 0.1 * MA_PER_CM2);
   // Reversals: the first sample of each half cycle catches the voltage swinging through 0 V.
   const base: StaircaseOptions = { densities, area: AREA, halfCycle: 1800, dt: 10, noise: 0.0005, reversals: true };
@@ -252,19 +254,20 @@ describe('analyses: detectShort (CCD)', () => {
     const tr = staircaseTrace({ ...base, shortAtStep: 7, shortAt: 0.3, glitches: 6 });
     const r = ok(detectShort({ ...tr, area: AREA }));
     assert.equal(r.shorted, true);
-    assert.equal(r.shortStep, 7);
+    assert.equal(r.shortStep, 8);
     close(r.currentDensity!.value, 8, 1e-9, 'CCD (A/m²)');
-    assert.equal(r.lastPassed!.index, 6);
+    assert.equal(r.lastPassed!.index, 7);
     close(r.lastPassed!.currentDensity.value, 7, 1e-9, 'last passed');
     assert.ok(Math.abs(r.time!.value - tr.shortTime!) <= 60, `short at ${r.time!.value}, expected ${tr.shortTime}`);
     assert.equal(r.steps.length, 8);
-    assert.match(r.message, /short at step 7/);
+    assert.match(r.message, /^short at step 8 \(0\.8 mA\/cm²\) at \d+(\.\d+)? h$/);
+    assert.deepEqual(r.steps.map((s) => s.index), [1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('finds a soft short (noisy drops that partly recover) at 1.5 mA/cm² (Li-LNT10F)', () => {
     const tr = staircaseTrace({ ...base, shortAtStep: 14, shortAt: 0.6, mode: 'soft', glitches: 10, noise: 0.001, seed: 11 });
     const r = ok(detectShort({ ...tr, area: AREA }));
-    assert.equal(r.shortStep, 14);
+    assert.equal(r.shortStep, 15);
     close(r.currentDensity!.value, 15, 1e-9, 'CCD (A/m²)');
     assert.ok(Math.abs(r.time!.value - tr.shortTime!) <= 300, `short at ${r.time!.value}, expected ${tr.shortTime}`);
   });
@@ -272,13 +275,13 @@ describe('analyses: detectShort (CCD)', () => {
   it('finds a short inside the first half cycle of a step (the previous step is the reference)', () => {
     const tr = staircaseTrace({ ...base, shortAtStep: 5, shortAt: 0.02 });
     const r = ok(detectShort({ ...tr, area: AREA }));
-    assert.equal(r.shortStep, 5);
+    assert.equal(r.shortStep, 6);
   });
 
   it('a short from the first sample of a step belongs to that step, not to the one before', () => {
     const tr = staircaseTrace({ ...base, shortAtStep: 6, shortAt: 0 });
     const r = ok(detectShort({ ...tr, area: AREA }));
-    assert.equal(r.shortStep, 6);
+    assert.equal(r.shortStep, 7);
     assert.ok(r.time!.value >= tr.shortTime!);
   });
 
@@ -287,13 +290,13 @@ describe('analyses: detectShort (CCD)', () => {
     const r = ok(detectShort({ ...tr, area: AREA }));
     assert.equal(r.shorted, false, r.message);
     const shorted = ok(detectShort({ ...staircaseTrace({ ...base, dt: 900, shortAtStep: 12 }), area: AREA }));
-    assert.equal(shorted.shortStep, 12);
+    assert.equal(shorted.shortStep, 13);
   });
 
   it('uses the planned step densities when given', () => {
     const tr = staircaseTrace({ ...base, shortAtStep: 9, mode: 'soft', seed: 5 });
     const r = ok(detectShort({ ...tr, area: AREA, stepCurrentDensities: densities }));
-    assert.equal(r.shortStep, 9);
+    assert.equal(r.shortStep, 10);
     assert.equal(r.steps[9].plannedCurrentDensity, densities[9]);
   });
 
@@ -311,7 +314,7 @@ describe('analyses: detectShort (CCD)', () => {
     assert.equal(r.shorted, false);
     assert.equal(r.message, 'no short within the data');
     assert.equal(r.steps.length, 20);
-    assert.equal(r.lastPassed!.index, 19);
+    assert.equal(r.lastPassed!.index, 20);
     assert.equal(r.shortStep, undefined);
     // Polarisation grows with the step current.
     assert.ok(r.steps[19].polarisation.value > r.steps[0].polarisation.value);
@@ -415,8 +418,8 @@ describe('analyses: ohmicResistance (EIS)', () => {
     assert.deepEqual(ok(ohmicResistance({ ...z, rInf: { value: 15.3, unit: 'Ω', stderr: 0.1 } })).warnings, []);
     const off = ok(ohmicResistance({ ...z, rInf: { value: 12, unit: 'Ω', stderr: 0.1 } }));
     assert.ok(off.warnings.some((w) => /DRT's R∞ \(12 ± 0\.1 Ω\) differ/.test(w)), off.warnings.join('\n'));
-    // An R∞ at the DRT's bound (0) says nothing.
-    assert.deepEqual(ok(ohmicResistance({ ...z, rInf: { value: 0, unit: 'Ω', stderr: 0 } })).warnings, []);
+    // An R∞ the DRT holds at its bound (0 Ω, flagged so by the DRT) says nothing about the intercept.
+    assert.deepEqual(ok(ohmicResistance({ ...z, rInf: { value: 0, unit: 'Ω' }, rInfAtBound: true })).warnings, []);
   });
 
   it('bad input', () => {
@@ -516,7 +519,7 @@ describe('analyses: cyclingSummary', () => {
     assert.equal(r.cycles[4].complete, false);
     assert.equal(r.cycles[4].ce, undefined);
     assert.ok(r.warnings.some((w) => /mid-discharge/.test(w)));
-    assert.ok(r.warnings.some((w) => /pass precycles: 1/.test(w)));
+    assert.ok(r.warnings.some((w) => /declare it in the protocol \(precycle 1 at its C-rate\)/.test(w)), r.warnings.join('\n'));
     assert.equal(r.referenceCycle, 1);
   });
 
@@ -626,7 +629,7 @@ describe('analyses: plan checks', () => {
     close(near.measured.value, 4.9, 1e-9, 'measured');
     const off = ok(compareCurrent(0.5 * MA_PER_CM2, AREA, current));
     assert.equal(off.withinPlan, false);
-    assert.match(off.warnings[0], /above the planned 5 A\/m²/);
+    assert.match(off.warnings[0], /above the planned 0\.5 mA\/cm²/);
     fails(compareCurrent(5, AREA, []), /empty/);
     fails(compareCurrent(5, AREA, [0, 0]), /no current/);
     fails(compareCurrent(NaN, AREA, [1]), /planned/);
@@ -653,6 +656,87 @@ describe('analyses: plan checks', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+
+describe('analyses: derivations and messages in display units, the spec\'s words and steps from 1 (issue 9)', () => {
+  // Before: "step 7 (8 A/m²)", "216000 C/m²", "5.3e-14 m²/s", "per 5.115e-6 kg active and 6.362e-5 m²".
+  const SI = /A\/m²|C\/m²|(?<!c)m²\/s|C\/kg|S\/m\b|mol\/m³|Ω·m²|\d kg\b|\d m²(?!\/)/;
+  const texts = (r: { derivation: string; warnings: string[] }) => [r.derivation, ...r.warnings];
+  const noSI = (r: { derivation: string; warnings: string[] }, what: string) => {
+    for (const t of texts(r)) assert.doesNotMatch(t, SI, `${what}: ${t}`);
+  };
+
+  it('CCD: the short at step 8 (0.8 mA/cm²), at the time the summary gives, steps numbered from 1', () => {
+    const tr = staircaseTrace({ densities: Array.from({ length: 20 }, (_, k) => (k + 1) * 0.1 * MA_PER_CM2), area: AREA, halfCycle: 1800, dt: 10, noise: 0.0005, shortAtStep: 7, shortAt: 0.3 });
+    const r = ok(detectShort({ ...tr, area: AREA }));
+    noSI(r, 'ccd');
+    assert.match(r.derivation, /; step 8 \(0\.8 mA\/cm², reference polarisation [\d.]+ mV\) is the first with/);
+    assert.match(r.derivation, new RegExp(`from ${Number((r.time!.value / 3600).toPrecision(4))} h \\(`));
+    assert.equal(r.steps[0].index, 1);
+    const stepWarn = ok(detectShort({ ...staircaseTrace({ densities: [10, 5, 20], area: AREA, halfCycle: 1800, dt: 10, noise: 0 }), area: AREA }));
+    assert.ok(stepWarn.warnings.some((w) => /does not increase at step 2 \(1 mA\/cm² → 0\.5 mA\/cm²\)/.test(w)), stepWarn.warnings.join('\n'));
+  });
+
+  it('stripping: the capacity in mAh/cm² and t0 in h beside its seconds', () => {
+    const o: StrippingTraceOptions = { currentDensity: 5, area: AREA, t0: 20000, resistance: 15, b: 0.05, cutoff: -0.4, dt: 10, rest: 600 };
+    const r = ok(criticalStripping({ ...strippingTrace(o), area: AREA, cutoff: -0.4 }));
+    noSI(r, 'stripping');
+    assert.match(r.derivation, new RegExp(`= ${Number((r.capacity.value / MAH_PER_CM2).toPrecision(4))} mAh/cm²\\.$`));
+    assert.match(r.derivation, new RegExp(`\\(${Number((r.t0.value / 3600).toPrecision(4))} h\\)`));
+    const unfinished = ok(criticalStripping({ ...strippingTrace({ ...o, stopAfter: 5000 }), area: AREA, cutoff: -0.4 }));
+    noSI(unfinished, 'stripping, cutoff not reached');
+    assert.ok(unfinished.warnings.some((w) => /lower bound \(≥ [\d.]+ mAh\/cm²\)/.test(w)));
+  });
+
+  it('Sand: D_eff in cm²/s as the summary writes it, c0 in mol/cm³ (domain.md: 0.07693)', () => {
+    const pts = [5, 10, 20, 30].map((j) => ({ currentDensity: j, t0: sandTime(C0_LI, D_LNT10F, j) }));
+    const r = ok(sandFit(pts, C0_LI));
+    noSI(r, 'sand');
+    assert.match(r.derivation, /c0 = 0\.07693 mol\/cm³/);
+    assert.match(r.derivation, /free intercept 9\.62e-10( ± [\d.e-]+)? cm²\/s/);
+  });
+
+  it('contact retention: capacities in mAh/cm², a in % as the summary gives it', () => {
+    const r = ok(contactRetention([{ capacity: 0, rOhm: 8.5, stderr: 0.01 }, { capacity: 6 * MAH_PER_CM2, rOhm: 31.2, stderr: 0.02 }]));
+    noSI(r, 'contact');
+    assert.match(r.derivation, /R_first = 8\.5 Ω at 0 mAh\/cm²; at 6 mAh\/cm², R = 31\.2 Ω gives a = 7\.42 ± [\d.]+ %\.$/);
+  });
+
+  it('cycling: mass in mg, area in cm², currents in mA, times in h; a formation cycle is pointed to the protocol\'s precycle', () => {
+    const mass = 5e-6, oneC = 180 * MAH_PER_G * mass / 3600;
+    const p: CyclePlan[] = Array.from({ length: 6 }, (_, k) => ({ charge: 150 * MAH_PER_G * mass / 0.998, discharge: 150 * MAH_PER_G * mass, current: (k === 0 ? 0.05 : 0.3) * oneC }));
+    const r = ok(cyclingSummary({ ...cyclingTrace({ cycles: p, dt: 60 }), activeMass: mass, area: AREA }));
+    noSI(r, 'cycling');
+    assert.match(r.derivation, /per 5 mg active and 0\.6362 cm²/);
+    const hint = r.warnings.find((w) => /formation precycle/.test(w));
+    assert.ok(hint, r.warnings.join('\n'));
+    assert.match(hint, /^Cycle 1 runs at a lower current \([\d.]+ mA\) than cycle 2 \([\d.]+ mA\): if it is a formation precycle, declare it in the protocol \(precycle 1 at its C-rate\)/);
+    assert.doesNotMatch(hint, /\bpass\b|precycles:/);
+  });
+
+  it('plan checks: densities in mA/cm², the current in mA, the area in cm²', () => {
+    const off = ok(compareCurrent(0.5 * MA_PER_CM2, AREA, [0, ...Array(50).fill(0.5e-3 * 0.6362 * 0.9), 0]));
+    noSI(off, 'compareCurrent');
+    assert.match(off.warnings[0], /^The data run at 0\.45 mA\/cm² \(median \|I\| 0\.2863 mA over 0\.6362 cm²\), 10 % below the planned 0\.5 mA\/cm²/);
+  });
+
+  it('rows are counted from 1, as instruments and spreadsheets count them', () => {
+    const tr = strippingTrace({ currentDensity: 5, area: AREA, t0: 2000, resistance: 15, b: 0.05, cutoff: -0.4, dt: 10 });
+    const nan = ok(criticalStripping({ ...tr, voltage: [NaN, ...tr.voltage.slice(1)], area: AREA, cutoff: -0.4 }));
+    assert.ok(nan.warnings.some((w) => /Left out 1 of \d+ rows with a missing or non-finite value \(the first at data row 1\)/.test(w)), nan.warnings.join('\n'));
+    const back = [...tr.time]; back[2] = back[0];
+    fails(criticalStripping({ ...tr, time: back, area: AREA, cutoff: -0.4 }), /^time goes backwards at data row 3 \(10 s then 0 s\)/);
+  });
+
+  it('guarded() names a non-finite figure in words, never as a property path', () => {
+    const fit = guarded('the circuit fit', () => ({ ok: true as const, parameters: [{ name: 'R0', value: est(8, 'Ω') }, { name: 'C3', value: est(Infinity, 'F') }], derivation: '', warnings: [], points: [] }));
+    fails(fit, /^the circuit fit produced a non-finite value of parameter C3: no value is presented$/);
+    const drt = guarded('the DRT', () => ({ ok: true as const, peaks: [{ resistance: est(5, 'Ω') }, { resistance: est(NaN, 'Ω') }], derivation: '', warnings: [], points: [] }));
+    fails(drt, /^the DRT produced a non-finite value of the resistance of peak 2: no value is presented$/);
+    const se = guarded('the DRT', () => ({ ok: true as const, rInf: est(8, 'Ω', NaN), derivation: '', warnings: [] as string[], points: [] }));
+    assert.ok(se.ok && se.warnings.includes('The standard error of R∞ could not be computed and was left out.'), JSON.stringify(se.warnings));
+    fails(guarded('the Sand fit', () => { throw new Error('boom'); }), /^the Sand fit failed unexpectedly: boom$/);
+  });
+});
 
 describe('analyses: bad input never throws and never presents NaN', () => {
   type Columns = { time: number[]; voltage: number[]; current: number[] };

@@ -112,6 +112,97 @@ describe('cellspec analyze --json on the example study', function () {
     rows.forEach((r: Json, k: number) => close(r.discharge.perMass, expected[k], 'mAh/g', 0.002, `${r.rate} C`));
   });
 
+  // Issue 9, item 10: derivations beside figures in display units, and the same numbers.
+  /** Every string the report shows a person (messages, derivations, warnings, summaries, notes), with its path. */
+  const shownTexts = (): [string, string][] => {
+    const out: [string, string][] = [];
+    const walk = (n: Json, at: string) => {
+      if (typeof n === 'string') { if (/(derivation|message|error|detail|text|methodNote|statusNote|why|warnings\[\d+\]|plan\[\d+\])$/.test(at)) out.push([at, n]); return; }
+      if (Array.isArray(n)) n.forEach((x, k) => walk(x, `${at}[${k}]`));
+      else if (n && typeof n === 'object') for (const [k, v] of Object.entries(n)) walk(v, `${at}.${k}`);
+    };
+    walk(report, 'report');
+    return out;
+  };
+  const SI_SPELLING = /A\/m²|C\/m²|(?<!c)m²\/s|C\/kg|S\/m\b|mol\/m³|Ω·m²/;
+
+  it('no derivation, warning or message of the example study writes a figure in SI ("A/m²", "C/m²", "m²/s", "C/kg", "S/m")', () => {
+    const texts = shownTexts();
+    assert.ok(texts.filter(([at]) => at.endsWith('derivation')).length > 50, 'the derivations were found');
+    const si = texts.filter(([, t]) => SI_SPELLING.test(t));
+    assert.deepEqual(si, []);
+  });
+
+  it('no message of the example study speaks the API instead of the spec ("pass …", camelCase options, property paths)', () => {
+    // Units that look like camelCase (mAh, mHz) are words of the field, not identifiers.
+    const leak = /\bpass \w|\b(?!mAh\b|mHz\b|kHz\b|mWh\b|kWh\b)[a-z]+[A-Z][a-z]+[A-Za-z]*\b|[a-z]\.\d+\.[a-z]|\b(fitCircuit|computeDrt|linKK|detectShort|sandFit)\b/;
+    const found = shownTexts().filter(([at, t]) => !at.endsWith('.file') && leak.test(t.replace(/[\w./-]+\.(mpt|csv|mpr)\b/g, '')));
+    assert.deepEqual(found, []);
+  });
+
+  /** The text matched by `re`'s first group in `text`, asserted present. */
+  const figure = (text: string, re: RegExp, what: string): string => {
+    const m = re.exec(text);
+    assert.ok(m, `${what}: ${re} not in "${text}"`);
+    return m[1];
+  };
+  const summaryOf = (run: string, label: string): string => runNamed(run).summary.find((l: Json) => l.label === label).text;
+  const includes = (derivation: string, shown: string, what: string) => assert.ok(derivation.includes(shown), `${what}: "${shown}" not in the derivation "${derivation}"`);
+
+  it('CCD: the derivation gives the CCD and the time of the short as the summary does', () => {
+    const run = 'ccd-ramp on sym-Li', c = runNamed(run).results.ccd;
+    const text = summaryOf(run, 'CCD');
+    includes(c.derivation, `step 8 (${figure(text, /^(\S+ mA\/cm²)/, 'CCD')},`, 'CCD');
+    includes(c.derivation, `from ${figure(text, /short at (\S+ h)/, 'time')}`, 'time of the short');
+    close(c.currentDensity, 0.8, 'mA/cm²', 1e-6, 'CCD');
+    assert.equal(c.shortStep, 8, 'the 8th step of 0.1, 0.2, … mA/cm² is 0.8 mA/cm²');
+    assert.deepEqual(c.steps.map((x: Json) => x.index), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.equal(c.lastPassed.index, 7);
+    assert.equal(c.message, `short at step 8 (0.8 mA/cm²) at ${figure(text, /short at (\S+ h)/, 'time')}`);
+  });
+
+  it('stripping: the derivation gives the capacity and t0 as the summary does', () => {
+    const run = 'strip-0p5 on half-Li', s = runNamed(run).results.stripping[0];
+    const text = summaryOf(run, 'stripped');
+    includes(s.derivation, `= ${figure(text, /^(\S+ mAh\/cm²)/, 'capacity')}.`, 'capacity');
+    includes(s.derivation, `(${figure(text, / in (\S+ h)/, 't0')})`, 't0');
+  });
+
+  it('Sand: the derivation gives both D_eff as the summary does, c0 as domain.md (0.07693 mol/cm³)', () => {
+    const run = 'sand-series on half-LNT10F', f = runNamed(run).results.sand.fit;
+    const text = summaryOf(run, 'D_eff');
+    includes(f.derivation, `free intercept ${figure(text, /^(.+? cm²\/s) \(R²/, 'free')}`, 'free D_eff');
+    includes(f.derivation, `through the origin ${figure(text, /through origin (.+ cm²\/s)$/, 'origin')}`, 'D_eff through the origin');
+    includes(f.derivation, 'c0 = 0.07693 mol/cm³', 'c0');
+  });
+
+  it('contact retention: the derivation gives a in % and the capacities in mAh/cm² as the summary and chart do', () => {
+    const run = 'strip-0p5 on half-Li', ret = runNamed(run).results.contact.retention;
+    const text = summaryOf(run, 'contact');
+    includes(ret.derivation, `gives a = ${figure(text, /^([\d.]+) % retained/, 'a')}`, 'a');
+    const last = ret.series.at(-1);
+    includes(ret.derivation, `at ${last.capacity.value} ${last.capacity.unit}, R = `, 'stripped capacity');
+  });
+
+  it('cycling and rate: the derivation gives retention, mean CE and recovery as the summary does', () => {
+    const run = 'cyc-0p3C on full-Li', c = runNamed(run).results.cycling;
+    const text = summaryOf(run, 'cycling');
+    includes(c.derivation, `= ${figure(text, /, ([\d.]+ % at cycle \d+)/, 'retention')}`, 'retention');
+    includes(c.derivation, `mean CE ${figure(text, /mean CE ([\d.]+ %)/, 'mean CE')}`, 'mean CE');
+    assert.match(c.derivation, /per 5\.115 mg active and 0\.6362 cm²/);
+    const rate = runNamed('rate-test on full-LNT10F').results.rate;
+    includes(rate.derivation, `recovers ${figure(summaryOf('rate-test on full-LNT10F', 'rate'), /; ([\d.]+ %) recovered$/, 'recovery')}`, 'recovery');
+  });
+
+  it('EIS: the DRT and the intercept give R∞, R_pol and R_ohm as the summary does', () => {
+    const run = 'strip-0p5 on half-Li', spectra = runNamed(run).results.contact.spectra, last = spectra.at(-1);
+    const drt = summaryOf(run, 'DRT');
+    includes(last.drt.derivation, `R∞ = ${figure(drt, /R∞ ([\d.]+) ± /, 'R∞')} Ω`, 'R∞');
+    includes(last.drt.derivation, `∫γ d ln τ = ${figure(drt, /R_pol ([\d.]+) ± /, 'R_pol')} Ω`, 'R_pol');
+    const rOhm = summaryOf(run, 'R_ohm');
+    includes(last.result.derivation, `= 0 at ${figure(rOhm, /→ (\S+ ± \S+ Ω)/, 'R_ohm')}`, 'R_ohm');
+  });
+
   it('reports derived values with units and the plan against the data', () => {
     const area = report.derived.find((d: Json) => d.key === 'cell.area' || d.key === 'study.area');
     close(area, Math.PI * 0.9 ** 2 / 4, 'cm²', 1e-9, 'area');

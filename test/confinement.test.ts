@@ -6,6 +6,8 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { dataPathCompletions } from '../server/features/dataPaths';
+import { confinedFileSystem } from '../server/nodeFileSystem';
 import { findDataFiles, LIMITS } from '../server/results/findFiles';
 import { makeRoots } from '../server/roots';
 import { fileUri, LspClient } from './helpers/lspClient';
@@ -105,6 +107,26 @@ describe('confinement: data files and imports stay inside the allowed folders', 
       const r = run(['check', 'study.cellspec'], l.ws);
       assert.match(r.out, /"data" is a folder \(give a file, or a glob such as "folder\/\*\.mpt"\), not a data file/);
       assert.match(r.out, /"data\/pipe" is a named pipe \(FIFO\), not a data file/);
+    } finally { l.cleanup(); }
+  });
+});
+
+describe('confinement: path completion lists only inside the allowed folders', () => {
+  const complete = (l: ReturnType<typeof layout>, typed: string) => {
+    const fsys = confinedFileSystem(() => makeRoots([l.ws], 'widen'));
+    return dataPathCompletions(fileUri(path.join(l.ws, 'study.cellspec')), typed, 100, (u) => fsys.listDirectory!(u)).map((i) => i.label);
+  };
+
+  it('lists the workspace\'s data folder, but no folder outside it and no link that leads out', () => {
+    const l = layout(RUN('"data/a.mpt"'));
+    try {
+      fs.writeFileSync(path.join(l.ws, 'data', 'a.mpt'), 'x');
+      fs.symlinkSync(path.join(l.outside, 'secret.csv'), path.join(l.ws, 'data', 'link.csv'));
+      fs.symlinkSync(l.outside, path.join(l.ws, 'data', 'out'));
+      assert.deepEqual(complete(l, 'data/'), ['a.mpt']);
+      assert.deepEqual(complete(l, '../outside/'), [], 'a folder outside is not listed');
+      assert.deepEqual(complete(l, '../'), [], 'nor the folder above');
+      assert.deepEqual(complete(l, `${l.outside}/`), [], 'nor an absolute path outside');
     } finally { l.cleanup(); }
   });
 });

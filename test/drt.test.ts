@@ -7,6 +7,8 @@ import { strict as assert } from 'assert';
 import { allFinite, close, fails, ok } from './helpers/results';
 import { Failure, Result, Success } from '../server/analyses/common';
 import { DrtInput, DrtValues, computeDrt, drtInternals } from '../server/analyses/eis/drt';
+import { ohmicResistance } from '../server/analyses/contact';
+import { noisySpectrum as tracesSpectrum, SpectrumOptions as TraceOptions } from './helpers/traces';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -314,6 +316,68 @@ describe('drt: two ZARCs, an RC element, an inductance', () => {
   });
 });
 
+describe('drt: R∞ and L at their non-negativity bound, λ at the end of its grid (issue 9)', () => {
+  // The intercept test spectrum of analyses.test.ts: R0 = 10 Ω, a 30 Ω arc at the top of the sweep
+  // (τ = 0.3 µs, α = 0.9), a 200 Ω arc; 1 MHz … 0.1 Hz, 1 % noise (traces.ts). Seed 16 gave
+  // λ = 1e-6 (the grid floor), L = 0.43 µH (truth 0) and R∞ = 0 ± 0 Ω (truth 10 Ω), with no word on it.
+  const topArc: TraceOptions = { r0: 10, arcs: [{ r: 30, c: 1e-8, alpha: 0.9 }, { r: 200, c: 5e-5 }], fHigh: 1e6, fLow: 0.1 };
+  const seed16 = tracesSpectrum(topArc, 0.01, 16);
+
+  it('R∞ held at 0 Ω is flagged, has no standard error of 0, and a one-sided limit that covers the truth', () => {
+    const r = ok(computeDrt(seed16));
+    assert.equal(r.lambda, 1e-6);
+    assert.equal(r.rInfAtBound, true);
+    assert.equal(r.rInf.value, 0);
+    assert.equal(r.rInf.stderr, undefined, 'a symmetric standard error means nothing at the bound');
+    assert.ok(r.rInfUpper! >= 10, `R∞ ≤ ${r.rInfUpper} Ω at 95 % excludes the truth 10 Ω`);
+    assert.match(r.derivation, /R∞ = 0 Ω \(at its bound, ≤ \d+ Ω at 95 %\)/);
+    assert.ok(r.warnings.some((w) => /^R∞ sits at its bound 0 Ω \(≤ \d+ Ω at 95 %\).*use the high-frequency intercept for R_ohm, or set drt-lambda in the eis protocol/.test(w)), r.warnings.join('\n'));
+  });
+
+  it('λ at the bottom of the grid is warned about in the spec\'s words (drt-lambda), not the API\'s', () => {
+    const r = ok(computeDrt(seed16));
+    const w = r.warnings.find((x) => /bottom of its search range/.test(x));
+    assert.ok(w, r.warnings.join('\n'));
+    assert.match(w, /set drt-lambda in the eis protocol \(e\.g\. drt-lambda 1e-3\) to regularise more/);
+    assert.doesNotMatch(r.warnings.join(' '), /\bpass\b/);
+    // With drt-lambda 1e-3, R∞ is off the bound and its standard error covers the truth.
+    const set = ok(computeDrt({ ...seed16, lambda: 1e-3 }));
+    assert.equal(set.rInfAtBound, false);
+    assert.ok(Math.abs(set.rInf.value - 10) <= 2 * set.rInf.stderr!, `${set.rInf.value} ± ${set.rInf.stderr}`);
+    assert.ok(!set.warnings.some((x) => /search range/.test(x)));
+  });
+
+  it('L held at 0 H (no lead inductance) is flagged with an upper limit, not given a symmetric standard error', () => {
+    const r = ok(computeDrt(tracesSpectrum(topArc, 0.01, 1)));
+    assert.equal(r.inductanceAtBound, true);
+    assert.equal(r.inductance!.value, 0);
+    assert.equal(r.inductance!.stderr, undefined);
+    assert.ok(r.inductanceUpper! > 0);
+    assert.match(r.derivation, /L = 0 H \(at its bound, ≤ [\d.e-]+ H at 95 %\)/);
+    // Off the bound, as before: an estimate with its standard error.
+    const lead = ok(computeDrt(spectrum({ rInf: R_INF, arcs: [ZARC], inductance: 1e-6 })));
+    assert.equal(lead.inductanceAtBound, false);
+    assert.ok(lead.inductance!.stderr !== undefined);
+  });
+
+  it('the intercept is compared with the DRT only when its R∞ is off the bound (no "differ by Infinity %")', () => {
+    const d = ok(computeDrt(seed16));
+    const checked = ok(ohmicResistance({ ...seed16, rInf: d.rInf, rInfAtBound: d.rInfAtBound }));
+    assert.ok(!checked.warnings.some((w) => /DRT's R∞/.test(w)), checked.warnings.join('\n'));
+    // A DRT R∞ off its bound that disagrees is still warned about (the skip is the flag, not R∞ ≤ 0).
+    const off = ok(ohmicResistance({ ...seed16, rInf: { value: 2, unit: 'Ω', stderr: 0.1 }, rInfAtBound: false }));
+    assert.ok(off.warnings.some((w) => /DRT's R∞ \(2 ± 0\.1 Ω\) differ/.test(w)), off.warnings.join('\n'));
+  });
+
+  it('over 40 noise draws R∞ is either off the bound or flagged with a limit covering the truth', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = ok(computeDrt(tracesSpectrum(topArc, 0.01, seed)));
+      if (r.rInfAtBound) assert.ok(r.rInfUpper! >= 10, `seed ${seed}: ≤ ${r.rInfUpper}`);
+      else assert.ok(r.rInf.value > 0 && r.rInf.stderr! > 0, `seed ${seed}: ${r.rInf.value} ± ${r.rInf.stderr}`);
+    }
+  });
+});
+
 describe('drt: options', () => {
   const input = spectrum({ rInf: R_INF, arcs: [ZARC] });
 
@@ -344,8 +408,8 @@ describe('drt: options', () => {
 
   it('rejects bad options with a Failure', () => {
     const bad: [Partial<Record<keyof DrtInput, unknown>>, RegExp][] = [
-      [{ lambda: -1 }, /lambda must be a positive/],
-      [{ lambda: NaN }, /lambda must be a positive/],
+      [{ lambda: -1 }, /^drt-lambda \(λ\) must be a positive finite number \(got -1\)$/],
+      [{ lambda: NaN }, /drt-lambda \(λ\) must be a positive/],
       [{ derivative: 3 }, /derivative must be 1 or 2/],
       [{ rbf: { shape: 'inverse-quadratic' } }, /only the gaussian/],
       [{ rbf: { fwhmCoefficient: 0 } }, /fwhmCoefficient/],
@@ -419,7 +483,7 @@ describe('drt: bad input never throws', () => {
 
   it('a flipped sign convention (Im Z > 0 everywhere) is warned about', () => {
     const r = computeDrt({ ...input, zImag: input.zImag.map((v) => -v) });
-    assert.ok(r.warnings.some((w) => /sign convention/.test(w)), r.warnings.join(' | '));
+    assert.ok(r.warnings.some((w) => /check the sign of the file's imaginary column/.test(w)), r.warnings.join(' | '));
   });
 
   it('Float64Array columns, any impedance scale', () => {

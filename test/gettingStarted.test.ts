@@ -14,6 +14,7 @@ import { analyzeSpec } from '../server/engine/specAnalysis';
 import { Workspace } from '../server/engine/workspace';
 import { format } from '../server/features/format';
 import { nodeFileSystem } from '../server/nodeFileSystem';
+import { shippedLibrary } from '../server/library/shipped';
 import { repoRoot } from './helpers/lspClient';
 import { packageVsix, vsixFiles } from './helpers/vsix';
 
@@ -34,6 +35,11 @@ function pngSize(bytes: Uint8Array): { width: number; height: number } {
 
 describe('New Study template', () => {
   const text = fs.readFileSync(TEMPLATE, 'utf8');
+
+  it('declares no material: Li, Cu, LPSC, LiIn and NCM811 come from the standard library', () => {
+    assert.doesNotMatch(text, /^material /m);
+    for (const name of ['Li', 'Cu', 'LPSC', 'LiIn', 'NCM811']) assert.match(text, new RegExp(`\\b${name}\\b`), name);
+  });
 
   it('checks clean with the command line: no errors, no warnings', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'cellspec'), 'check', '--json', TEMPLATE], { encoding: 'utf8', timeout: 30000 });
@@ -64,7 +70,7 @@ describe('New Study template', () => {
   });
 
   it('implies the values a first look should show (area, Li inventory, Sand predictions)', () => {
-    const a = analyzeSpec(new Workspace(nodeFileSystem), URI.file(TEMPLATE).toString())!;
+    const a = analyzeSpec(new Workspace(nodeFileSystem, shippedLibrary()), URI.file(TEMPLATE).toString())!;
     const keys = new Set(a.derived.map((d) => d.key));
     for (const k of ['cell.area', 'cell.liInventory', 'cell.npRatio', 'run.sandTime']) assert.ok(keys.has(k), `derived ${k}: ${[...keys].join(', ')}`);
   });
@@ -169,8 +175,9 @@ describe('the .vsix', function () {
     for (const p of [icon.light, icon.dark]) assert.match(Buffer.from(file(p.replace(/^\.\//, ''))).toString('utf8'), /^<svg /);
   });
 
-  it('ships what the commands and the diagnostics\' links read: the template, the examples, docs/diagnostics.md', () => {
+  it('ships what the commands and the diagnostics\' links read: the template, the examples, docs/diagnostics.md, the material library', () => {
     file('templates/new-study.cellspec');
+    assert.equal(Buffer.from(file('dist/library/materials.cellspec')).toString('utf8'), read('server/library/materials.cellspec'));
     file('examples/study.cellspec');
     file('examples/materials.cellspec');
     file('docs/diagnostics.md');

@@ -20,6 +20,7 @@ const ROOT = repoRoot();
 const EXAMPLES = path.join(ROOT, 'examples');
 const STUDY = path.join(EXAMPLES, 'study.cellspec');
 const MATERIALS = path.join(EXAMPLES, 'materials.cellspec');
+const TOOLKIT = path.join(EXAMPLES, 'toolkit.cellspec');
 const WAIT_MS = 30000;
 
 const ERROR = 1, WARNING = 2;
@@ -137,6 +138,9 @@ describe('LSP e2e: the example workspace, read-only', function () {
   const materialsUri = fileUri(MATERIALS);
   const study = read(STUDY);
   const materials = read(MATERIALS);
+  // The toolkit example imports materials.cellspec too: Li's references and renames reach it.
+  const toolkitUri = fileUri(TOOLKIT);
+  const toolkit = read(TOOLKIT);
   let diags: PublishDiagnosticsParams;
 
   before(async () => {
@@ -294,13 +298,13 @@ describe('LSP e2e: the example workspace, read-only', function () {
       assert.deepEqual(r[0].range, rangeOnLine(study, lineOf(study, /^composite LNT10F \{/), 'LNT10F'));
     });
 
-    it('references of Li include its declaration in materials.cellspec and every use in study.cellspec', async () => {
+    it('references of Li include its declaration in materials.cellspec and every use in the files that import it', async () => {
       const line = lineOf(study, /^cell sym-Li /) + 1;
       const pos = { line, character: rangeOnLine(study, line, 'Li 50 µm').start.character };
       const refs = await c.request<Location[]>('textDocument/references', { textDocument: { uri: studyUri }, position: pos, context: { includeDeclaration: true } });
       const got = new Set(refs.map((l) => key(l.uri, l.range)));
       assert.equal(got.size, refs.length, 'no duplicates');
-      const expected = new Set([...nameOccurrences(materials, 'Li').map((r) => key(materialsUri, r)), ...nameOccurrences(study, 'Li').map((r) => key(studyUri, r))]);
+      const expected = new Set([...nameOccurrences(materials, 'Li').map((r) => key(materialsUri, r)), ...nameOccurrences(study, 'Li').map((r) => key(studyUri, r)), ...nameOccurrences(toolkit, 'Li').map((r) => key(toolkitUri, r))]);
       assert.ok(nameOccurrences(study, 'Li').length >= 10, 'the example uses Li in many stacks');
       assert.deepEqual([...got].sort(), [...expected].sort());
       assert.ok(refs.some((l) => l.uri === materialsUri) && refs.some((l) => l.uri === studyUri), 'both files');
@@ -341,13 +345,14 @@ describe('LSP e2e: the example workspace, read-only', function () {
       assert.match(renamed, /^cell sym-LNT10F symmetric \{$/m, 'cell names that contain LNT10F are not touched');
     });
 
-    it('rename of Li (declared in the imported file) edits both files', async () => {
+    it('rename of Li (declared in the imported file) edits every file that uses it', async () => {
       const line = lineOf(study, /^cell sym-Li /) + 1;
       const edit = await c.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: studyUri }, position: { line, character: rangeOnLine(study, line, 'Li 50').start.character }, newName: 'Li_foil' });
       const changes = edit.changes ?? {};
-      assert.deepEqual(Object.keys(changes).sort(), [materialsUri, studyUri].sort());
+      assert.deepEqual(Object.keys(changes).sort(), [materialsUri, studyUri, toolkitUri].sort());
       assert.equal(changes[materialsUri].length, nameOccurrences(materials, 'Li').length);
       assert.equal(changes[studyUri].length, nameOccurrences(study, 'Li').length);
+      assert.equal(changes[toolkitUri].length, nameOccurrences(toolkit, 'Li').length);
     });
 
     it('rename to an invalid name fails with an error response', async () => {
@@ -682,7 +687,7 @@ describe('LSP e2e: completion while typing', function () {
     const end = positionAt(text, text.length);
     const items = itemsOf(await c.request<CompletionItem[] | CompletionList | null>('textDocument/completion', { textDocument: { uri }, position: end, context: { triggerKind: 1 } }));
     const labels = items.map((i) => i.label);
-    for (const k of ['material', 'composite', 'cell', 'protocol', 'run']) assert.ok(labels.includes(k), `'${k}' in [${labels.join(', ')}]`);
+    for (const k of ['material', 'composite', 'cell', 'protocol ccd', 'protocol eis', 'run']) assert.ok(labels.includes(k), `'${k}' in [${labels.join(', ')}]`);
     const cell = items.find((i) => i.label === 'cell')!;
     assert.equal(cell.insertTextFormat, 2 /* Snippet */, 'the client supports snippets');
   });
@@ -690,6 +695,143 @@ describe('LSP e2e: completion while typing', function () {
   it('the server logged no internal errors', () => {
     assert.deepEqual(internalErrors(c), []);
     assert.ok(c.running);
+  });
+});
+
+describe('LSP e2e: the standard library, snippets and data paths', function () {
+  this.timeout(60000);
+  const LIBRARY_FILE = path.join(ROOT, 'dist', 'library', 'materials.cellspec');
+  const library = read(LIBRARY_FILE);
+  // A plan that declares no material: Cu, Li and LPSC come from the library; LPSB from nowhere.
+  const spec = [
+    'cell sym symmetric {', '  diameter 9 mm', '  stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu', '}',
+    'cell other symmetric {', '  diameter 9 mm', '  stack Cu | Li 50 µm | LPSB 600 µm | Li 50 µm | Cu', '}',
+    'material m {', '  role metal', '', '}',
+    'protocol ramp ccd { start 0.1 mA/cm²; step 0.1 mA/cm²; half-cycle 0.5 h }',
+    'run ramp on sym {', '  data "data/', '}', '',
+  ].join('\n');
+  let dir: string;
+  const clients: LspClient[] = [];
+  let uri: string;
+
+  /** A server on a folder holding the plan and data/ccd-Li.mpt, data/eis/; diagnostics are in. */
+  async function start(initializationOptions?: unknown): Promise<LspClient> {
+    const c = await LspClient.start({ workspaceFolder: dir, timeoutMs: WAIT_MS, initializationOptions });
+    clients.push(c);
+    await c.open(uri, spec);
+    await c.waitForCurrentDiagnostics(uri, () => true, WAIT_MS);
+    return c;
+  }
+  const at = (line: RegExp, needle: string, delta = 0): Position => {
+    const l = lineOf(spec, line);
+    return { line: l, character: rangeOnLine(spec, l, needle).start.character + delta };
+  };
+
+  before(() => {
+    assertServerBuilt();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-lsp-library-'));
+    fs.mkdirSync(path.join(dir, 'data', 'eis'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'data', 'ccd-Li.mpt'), '');
+    fs.writeFileSync(path.join(dir, 'data', 'notes.md'), '');
+    uri = fileUri(path.join(dir, 'study.cellspec'));
+    fs.writeFileSync(path.join(dir, 'study.cellspec'), spec);
+  });
+  after(async () => {
+    for (const c of clients) await c.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('as any editor meets it (file: URIs, plain edits)', () => {
+    let c: LspClient;
+    before(async () => { c = await start(); });
+
+    it('resolves the library\'s names: only LPSB is undefined', () => {
+      const d = c.latest(uri)!.diagnostics.filter((x) => x.code === 'undefined-reference');
+      assert.deepEqual(d.map((x) => `${x.code} ${textIn(spec, x.range)}`), ['undefined-reference LPSB'], showAll(d));
+    });
+
+    it('goes to the definition of Cu in the shipped library file', async () => {
+      const r = await c.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(/^ {2}stack Cu/, 'Cu', 1) });
+      assert.equal(r.length, 1, JSON.stringify(r));
+      assert.equal(r[0].uri, fileUri(LIBRARY_FILE));
+      assert.deepEqual(r[0].range, rangeOnLine(library, lineOf(library, /^material Cu \{/), 'Cu', 'material '.length));
+    });
+
+    it('shows LPSC with the sources of its values on hover', async () => {
+      const md = markdownOf(await c.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: at(/^ {2}stack Cu \| Li 50 µm \| LPSC/, 'LPSC', 1) }));
+      assert.match(md, /from the standard library/);
+      assert.match(md, /density 1\.86 g\/cm³ — \*X-ray density: .*Deiseroth et al\./);
+    });
+
+    it('refuses to rename a library material', async () => {
+      await assert.rejects(c.request('textDocument/rename', { textDocument: { uri }, position: at(/^ {2}stack Cu/, 'Cu', 1), newName: 'Copper' }),
+        (e: { message?: string }) => /standard library, which cannot be edited/.test(e.message ?? ''));
+    });
+
+    it('inserts a property\'s value as a tab stop (a snippet)', async () => {
+      const items = itemsOf(await c.request<CompletionItem[] | CompletionList | null>('textDocument/completion', { textDocument: { uri }, position: { line: lineOf(spec, /^material m/) + 2, character: 2 }, context: { triggerKind: 1 } }));
+      const density = items.find((i) => i.label === 'density')!;
+      assert.equal(density.insertText, 'density ${1:0.534} g/cm³');
+      assert.equal(density.insertTextFormat, 2 /* Snippet */);
+    });
+
+    it('completes data paths inside data "...": folders first, then the instrument files, replacing what is typed', async () => {
+      const line = lineOf(spec, /^ {2}data "data\//);
+      const position = { line, character: spec.split('\n')[line].length };
+      const items = itemsOf(await c.request<CompletionItem[] | CompletionList | null>('textDocument/completion', { textDocument: { uri }, position, context: { triggerKind: 2, triggerCharacter: '/' } }));
+      assert.deepEqual(items.map((i) => i.label), ['eis/', 'ccd-Li.mpt']);
+      assert.deepEqual(items.map((i) => i.kind), [19 /* Folder */, 17 /* File */]);
+      const file = items[1].textEdit as TextEdit;
+      assert.deepEqual(file.range, { start: position, end: position });
+      assert.equal(file.newText, 'ccd-Li.mpt');
+      assert.equal(items[0].command?.command, 'editor.action.triggerSuggest');
+    });
+
+    it('offers "Create material" on an undefined layer name as a plain edit that defines it', async () => {
+      const d = c.latest(uri)!.diagnostics.find((x) => x.code === 'undefined-reference')!;
+      const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } });
+      const create = actions.find((a) => a.title === "Create material 'LPSB'");
+      assert.ok(create, actions.map((a) => a.title).join('; '));
+      const fixed = applyEdits(spec, create.edit!.changes![uri]);
+      assert.match(fixed, /\}\n\nmaterial LPSB \{\n {2}role electrolyte\n\}\nprotocol ramp/);
+    });
+  });
+
+  describe('as VS Code meets it (read-only cellspec-library: documents, snippet quick fixes)', () => {
+    let c: LspClient;
+    const LIBRARY_URI = 'cellspec-library:/materials.cellspec';
+    before(async () => { c = await start({ libraryScheme: 'cellspec-library', snippetCommand: 'cellspec.insertSnippet' }); });
+
+    it('goes to the definition in the read-only library document', async () => {
+      const r = await c.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(/^ {2}stack Cu/, 'Cu', 1) });
+      assert.equal(r[0].uri, LIBRARY_URI);
+      assert.deepEqual(r[0].range, rangeOnLine(library, lineOf(library, /^material Cu \{/), 'Cu', 'material '.length));
+    });
+
+    it('checks the library document clean when the editor opens it, and hovers in it', async () => {
+      await c.open(LIBRARY_URI, library);
+      const d = await c.waitForCurrentDiagnostics(LIBRARY_URI, () => true, WAIT_MS);
+      assert.deepEqual(d.diagnostics, []);
+      const line = lineOf(library, /^material Li \{/);
+      const md = markdownOf(await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: LIBRARY_URI }, position: { line, character: 'material L'.length } }));
+      assert.match(md, /Lithium metal foil/);
+    });
+
+    it('sends "Create material" as the client\'s snippet command, with tab stops', async () => {
+      const d = c.latest(uri)!.diagnostics.find((x) => x.code === 'undefined-reference')!;
+      const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } });
+      const create = actions.find((a) => a.title === "Create material 'LPSB'")!;
+      assert.equal(create.edit, undefined);
+      assert.equal(create.command?.command, 'cellspec.insertSnippet');
+      const [target, position, snippet] = create.command!.arguments as [string, Position, string];
+      assert.equal(target, uri);
+      assert.deepEqual(position, { line: lineOf(spec, /^material m/) + 3, character: 1 });
+      assert.equal(snippet, '\n\nmaterial LPSB {\n  role ${1|electrolyte,metal,alloy,carbon,binder,cathode,collector|}\n}');
+    });
+
+    it('the servers logged no internal errors', () => {
+      for (const x of clients) assert.deepEqual(internalErrors(x), []);
+    });
   });
 });
 

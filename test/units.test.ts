@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { Dim, DIM, Unit, convert, dimName, fromSI, isUnit, parseUnit, sameDim, toSI, unitsFor } from '../server/domain/units';
-import { formatNumber, formatQuantity } from '../server/domain/format';
+import { formatEstimate, formatNumber, formatQuantity } from '../server/domain/format';
 
 // Expected dimensions written out by hand: [length, mass, time, current, temperature, amount, c-rate].
 const LENGTH: Dim = [1, 0, 0, 0, 0, 0, 0];
@@ -459,5 +459,35 @@ describe('units: unitsFor', () => {
     const a = unitsFor(DIM.length);
     a.push('x');
     assert.deepEqual(unitsFor(DIM.length), ['µm', 'mm', 'cm', 'nm']);
+  });
+});
+
+describe('units: the toolkit\'s (conductivity, activation energy, area-specific resistance)', () => {
+  const CONDUCTIVITY: Dim = [-3, -1, 3, 2, 0, 0, 0];
+  const AREAL_RESISTANCE: Dim = [4, 1, -3, -2, 0, 0, 0];
+
+  it('eV is the electronvolt, 1.602176634e-19 J exactly, with prefixes (meV)', () => {
+    check('eV', 1.602176634e-19, ENERGY, 'eV');
+    check('meV', 1.602176634e-22, ENERGY, 'meV');
+    close(convert(0.3, unit('eV'), unit('J')), 0.3 * 1.602176634e-19);
+  });
+
+  it('S/cm and mS/cm are conductivities: 1 mS/cm = 0.1 S/m', () => {
+    check('mS/cm', 0.1, CONDUCTIVITY, 'mS/cm');
+    check('S/cm', 100, CONDUCTIVITY, 'S/cm');
+    assert.equal(dimName(unit('mS/cm').dim), 'conductivity');
+  });
+
+  it('Ω·cm² is an areal resistance: 1 Ω·cm² = 1e-4 Ω·m²', () => {
+    check('Ω·cm²', 1e-4, AREAL_RESISTANCE, 'Ω·cm²');
+    check('ohm cm2', 1e-4, AREAL_RESISTANCE, 'Ω·cm²');
+  });
+
+  it('results show σ in mS/cm, ASR in Ω·cm², E_a in eV, dQ/dV in mAh/g/V', () => {
+    assert.equal(formatEstimate({ value: 0.25, unit: 'S/m', stderr: 0.001 }), '2.5 ± 0.01 mS/cm');
+    assert.equal(formatEstimate({ value: 0.0025, unit: 'Ω·m²' }), '25 Ω·cm²');
+    assert.equal(formatEstimate({ value: 0.29, unit: 'eV', stderr: 0.004 }), '0.29 ± 0.004 eV');
+    assert.equal(formatEstimate({ value: 3600 * 1000, unit: 'C/kg/V' }), '1000 mAh/g/V');
+    assert.equal(formatQuantity(1e-7, 'S/cm'), '1e-9 S/cm');
   });
 });

@@ -1,7 +1,7 @@
 // Critical current density (domain.md, CCD protocol): a staircase of charge/discharge cycles of a
 // symmetric Li|SSE|Li cell at increasing |current density|; the CCD is the current density of the
 // step in which the voltage collapses toward 0 V (a short circuit, often with noisy drops).
-import { formatNumber } from '../domain/format';
+import { formatNumber, formatQuantity, formatSI } from '../domain/format';
 import {
   Estimate, PlotSeries, Result, Samples, absolute, checkNumber, cleanColumns, decimate, est, failure, guarded,
   median, restThreshold, series,
@@ -27,7 +27,7 @@ export interface ShortInput {
 }
 
 export interface StaircaseStep {
-  /** 0-based position in the staircase. */
+  /** The step's number in the staircase, counted from 1 as instruments do. */
   index: number;
   /** Median |I|/area of the step (A/m²). */
   currentDensity: Estimate;
@@ -48,16 +48,16 @@ export interface StaircaseStep {
 
 export interface ShortValues {
   shorted: boolean;
-  /** "short at step k (x A/m²) at t s" or "no short within the data". */
+  /** "short at step 8 (0.8 mA/cm²) at 7.189 h" or "no short within the data". */
   message: string;
   steps: StaircaseStep[];
-  /** The step in which the cell shorted (0-based), when it did. */
+  /** The number of the step in which the cell shorted (from 1), when it did. */
   shortStep?: number;
   /** Current density of that step: the CCD (A/m²). */
   currentDensity?: Estimate;
   /** Time of the first collapsed sample of the window that proved the short (s). */
   time?: Estimate;
-  /** The last step completed without a short (0-based) and its current density. */
+  /** The last step completed without a short (its number, from 1) and its current density. */
   lastPassed?: { index: number; currentDensity: Estimate };
 }
 
@@ -80,7 +80,7 @@ export type ShortResult = Result<ShortValues>;
  * partly recover) does.
  */
 export function detectShort(input: ShortInput): ShortResult {
-  return guarded('detectShort', () => run(input));
+  return guarded('the short detection', () => run(input));
 }
 
 interface RawStep { idx: number[]; level: number; planned?: number }
@@ -119,7 +119,7 @@ function run(input: ShortInput): ShortResult {
   if (raw.length === 0) return failure('no current plateaus found', warnings);
   for (let k = 1; k < raw.length; k++) {
     if (raw[k].level < raw[k - 1].level * (1 - tol)) {
-      warnings.push(`The current density does not increase at step ${k} (${formatNumber(raw[k - 1].level)} → ${formatNumber(raw[k].level)} A/m²): a CCD staircase ramps up.`);
+      warnings.push(`The current density does not increase at step ${k + 1} (${formatSI(raw[k - 1].level, 'A/m²')} → ${formatSI(raw[k].level, 'A/m²')}): a CCD staircase ramps up.`);
       break;
     }
   }
@@ -168,7 +168,7 @@ function run(input: ShortInput): ShortResult {
     }
     const pol = polarisationOf(stepFrom[k], shortPos < 0 ? seq.length : shortPos) ?? reference;
     steps.push({
-      index: k, currentDensity: est(level, 'A/m²'), plannedCurrentDensity: raw[k].planned,
+      index: k + 1, currentDensity: est(level, 'A/m²'), plannedCurrentDensity: raw[k].planned,
       start: t[idx[0]], end: t[idx[idx.length - 1]], halfCycles: halves.length,
       polarisation: est(pol, 'V'), earlyPolarisation: est(early, 'V'), reference: est(reference, 'V'),
       worstCollapsedShare: worst,
@@ -203,7 +203,7 @@ function run(input: ShortInput): ShortResult {
   }
   for (const s of steps) {
     if (s.plannedCurrentDensity !== undefined && Math.abs(s.currentDensity.value - s.plannedCurrentDensity) > 0.05 * s.plannedCurrentDensity) {
-      warnings.push(`Step ${s.index} runs at ${formatNumber(s.currentDensity.value)} A/m², not the planned ${formatNumber(s.plannedCurrentDensity)} A/m².`);
+      warnings.push(`Step ${s.index} runs at ${formatSI(s.currentDensity.value, 'A/m²')}, not the planned ${formatSI(s.plannedCurrentDensity, 'A/m²')}.`);
     }
   }
 
@@ -214,11 +214,11 @@ function run(input: ShortInput): ShortResult {
   ];
   const lastPassedIndex = shortStep < 0 ? steps.length - 1 : shortStep - 1;
   const passed = lastPassedIndex >= 0
-    ? { index: lastPassedIndex, currentDensity: steps[lastPassedIndex].currentDensity } : undefined;
+    ? { index: lastPassedIndex + 1, currentDensity: steps[lastPassedIndex].currentDensity } : undefined;
   if (shortStep < 0) {
     return {
       ok: true, shorted: false, message: 'no short within the data', steps, lastPassed: passed,
-      derivation: `${steps.length} steps found by ${plan ? 'matching |I|/area to the planned densities' : 'plateaus of |I|'}; no step showed ${criterion}: no short within the data (last step ${formatNumber(steps[steps.length - 1].currentDensity.value)} A/m²).`,
+      derivation: `${steps.length} steps found by ${plan ? 'matching |I|/area to the planned densities' : 'plateaus of |I|'}; no step showed ${criterion}: no short within the data (last step ${steps.length}, ${formatSI(steps[steps.length - 1].currentDensity.value, 'A/m²')}).`,
       warnings, points: plot,
     };
   }
@@ -226,9 +226,9 @@ function run(input: ShortInput): ShortResult {
   plot.push(series('short', 'markers', 's', 'V', { x: [shortTime], y: [0] }));
   return {
     ok: true, shorted: true,
-    message: `short at step ${shortStep} (${formatNumber(s.currentDensity.value)} A/m²) at ${formatNumber(shortTime)} s`,
-    steps, shortStep, currentDensity: s.currentDensity, time: est(shortTime, 's'), lastPassed: passed,
-    derivation: `${steps.length} steps found by ${plan ? 'matching |I|/area to the planned densities' : 'plateaus of |I|'}; step ${shortStep} (${formatNumber(s.currentDensity.value)} A/m², reference polarisation ${formatNumber(s.reference.value * 1e3)} mV) is the first with ${criterion}, from ${formatNumber(shortTime)} s.`,
+    message: `short at step ${s.index} (${formatSI(s.currentDensity.value, 'A/m²')}) at ${formatQuantity(shortTime, 'h')}`,
+    steps, shortStep: s.index, currentDensity: s.currentDensity, time: est(shortTime, 's'), lastPassed: passed,
+    derivation: `${steps.length} steps found by ${plan ? 'matching |I|/area to the planned densities' : 'plateaus of |I|'}; step ${s.index} (${formatSI(s.currentDensity.value, 'A/m²')}, reference polarisation ${formatNumber(s.reference.value * 1e3)} mV) is the first with ${criterion}, from ${formatQuantity(shortTime, 'h')} (${formatNumber(shortTime)} s).`,
     warnings, points: plot,
   };
 }

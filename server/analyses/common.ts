@@ -1,5 +1,6 @@
 // Shared shapes and helpers of the analyses: SI numbers in, estimates with uncertainty out.
 // Nothing here reads files or knows an instrument; readers hand over columns, analyses take numbers.
+import { formatNumber } from '../domain/format';
 
 /** A column of numbers in SI units. */
 export type Samples = Float64Array | readonly number[];
@@ -51,43 +52,83 @@ export function est(value: number, unit: string, stderr?: number): Estimate {
 /**
  * Runs an analysis so that it never throws and never presents a non-finite number: an exception
  * becomes a Failure, a non-finite estimate value turns the result into a Failure, a non-finite
- * standard error is dropped with a warning.
+ * standard error is dropped with a warning. `what` names the analysis in words ("the circuit
+ * fit"); the messages name the figure in words too ("parameter C3", "resistance of peak 2").
  */
-export function guarded<T>(name: string, run: () => Result<T>): Result<T> {
+export function guarded<T>(what: string, run: () => Result<T>): Result<T> {
   let result: Result<T>;
   try {
     result = run();
   } catch (e) {
-    return failure(`${name} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`);
+    return failure(`${what} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (!result.ok) return result;
-  const bad = sanitize(result as unknown as Record<string, unknown>, '', result.warnings, new Set());
-  return bad === undefined ? result : failure(`${name} produced a non-finite ${bad}`, result.warnings);
+  const bad = sanitize(result as unknown as Record<string, unknown>, [], result.warnings, new Set(), result);
+  return bad === undefined ? result : failure(`${what} produced a non-finite value of ${bad}: no value is presented`, result.warnings);
 }
 
-/** Walks a result; returns the path of the first non-finite estimate value, if any. */
-function sanitize(node: unknown, path: string, warnings: string[], seen: Set<unknown>): string | undefined {
+type PathStep = string | number;
+
+/** Walks a result; returns the name in words of the first non-finite estimate value, if any. */
+function sanitize(node: unknown, path: PathStep[], warnings: string[], seen: Set<unknown>, root: unknown): string | undefined {
   if (node === null || typeof node !== 'object' || seen.has(node) || ArrayBuffer.isView(node)) return undefined;
   seen.add(node);
   const o = node as Record<string, unknown>;
   if (typeof o.value === 'number' && typeof o.unit === 'string') {
-    if (!Number.isFinite(o.value)) return path || 'value';
+    if (!Number.isFinite(o.value)) return figureName(root, path);
     if (o.stderr !== undefined && !(typeof o.stderr === 'number' && Number.isFinite(o.stderr))) {
       delete o.stderr;
-      warnings.push(`The standard error of ${path || 'a value'} could not be computed and was left out.`);
+      warnings.push(`The standard error of ${figureName(root, path)} could not be computed and was left out.`);
     }
     return undefined;
   }
-  if (path === '' && Array.isArray(o.points)) {
+  if (path.length === 0 && Array.isArray(o.points)) {
     // Preview points are data, not estimates; drop non-finite pairs rather than fail.
     for (const s of o.points as PlotSeries[]) dropNonFinitePairs(s);
   }
   for (const [k, v] of Object.entries(o)) {
     if (k === 'points') continue;
-    const bad = sanitize(v, path ? `${path}.${k}` : k, warnings, seen);
+    const bad = sanitize(v, [...path, Array.isArray(o) ? Number(k) : k], warnings, seen, root);
     if (bad !== undefined) return bad;
   }
   return undefined;
+}
+
+/** Result keys in words, for messages; a key not listed is shown as it is. */
+const FIGURE_WORDS: Record<string, string> = {
+  rOhm: 'R_ohm', rCt: 'R_ct', rInf: 'R∞', inductance: 'the series inductance L', polarisation: 'the polarisation resistance',
+  rmse: 'the RMS residual', chi2: 'χ²', dEff: 'D_eff', r2: 'R²', slope: 'the slope', intercept: 'the intercept',
+  free: 'the free-intercept line', origin: 'the line through the origin', tau: 'τ', resistance: 'the resistance',
+  currentDensity: 'the current density', capacity: 'the capacity', retention: 'the retention', final: 'the final retention',
+  t0: 't0', time: 'the time', charge: 'charge', discharge: 'discharge', perMass: 'the specific capacity', perArea: 'the areal capacity',
+  total: 'the capacity', ce: 'the CE', meanCe: 'the mean CE', finalRetention: 'the final retention', recovery: 'the recovery',
+  reference: 'the reference polarisation', earlyPolarisation: 'the early polarisation',
+  planned: 'the planned value', measured: 'the measured value', min: 'the minimum', max: 'the maximum',
+};
+/** Arrays of a result by the word for one element. */
+const ELEMENT_WORDS: Record<string, string> = { parameters: 'parameter', peaks: 'peak', cycles: 'cycle', steps: 'step', rows: 'row', series: 'point', stripping: 'file' };
+
+/**
+ * "parameter C3", "the resistance of peak 2", "the discharge per mass of cycle 5": the figure at
+ * `path` in words. An array element is named by its own name (a circuit parameter), its cycle or
+ * step number, or its position counted from 1.
+ */
+function figureName(root: unknown, path: PathStep[]): string {
+  const parts: string[] = [];
+  let node: unknown = root;
+  let parentKey = '';
+  for (const step of path) {
+    const child = (node as Record<string | number, unknown> | undefined)?.[step];
+    if (typeof step === 'number') {
+      const c = (child ?? {}) as Record<string, unknown>;
+      const word = ELEMENT_WORDS[parentKey] ?? 'item';
+      const id = typeof c.name === 'string' ? c.name : typeof c.cycle === 'number' ? c.cycle : typeof c.index === 'number' ? c.index : step + 1;
+      parts.push(`${word} ${id}`);
+    } else if (step !== 'value' && !ELEMENT_WORDS[step]) parts.push(FIGURE_WORDS[step] ?? step);
+    parentKey = typeof step === 'string' ? step : '';
+    node = child;
+  }
+  return parts.reverse().join(' of ') || 'a value';
 }
 
 function dropNonFinitePairs(s: PlotSeries): void {
@@ -151,7 +192,8 @@ export function cleanColumns(
     else if (firstBad < 0) firstBad = i;
   }
   const warnings: string[] = [];
-  if (m < n) warnings.push(`Left out ${n - m} of ${n} rows with a missing or non-finite value (the first at row ${firstBad}).`);
+  // Rows are counted from 1, as instruments and spreadsheets count them.
+  if (m < n) warnings.push(`Left out ${n - m} of ${n} rows with a missing or non-finite value (the first at data row ${firstBad + 1}).`);
   if (m < minRows) {
     return { error: `${m} usable row${m === 1 ? '' : 's'} (at least ${minRows} needed)${m < n ? `; ${n - m} rows had missing or non-finite values` : ''}` };
   }
@@ -165,7 +207,7 @@ export function cleanColumns(
     const t = cols[timeIndex];
     for (let i = 1; i < m; i++) {
       if (t[i] < t[i - 1]) {
-        return { error: `${named[timeIndex][0]} goes backwards at row ${rows[i]} (${t[i - 1]} s then ${t[i]} s): join or sort the data first` };
+        return { error: `${named[timeIndex][0]} goes backwards at data row ${rows[i] + 1} (${formatNumber(t[i - 1])} s then ${formatNumber(t[i])} s): join or sort the data first` };
       }
     }
   }

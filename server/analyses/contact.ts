@@ -1,6 +1,6 @@
 // Ohmic resistance from EIS (the high-frequency intercept of the real axis) and contact retention
 // from it (domain.md eq. 2): a = S_active / S_initial = (R_SSE / R'_SSE)².
-import { formatNumber } from '../domain/format';
+import { formatNumber, formatSI } from '../domain/format';
 import { Estimate, Result, Samples, cleanColumns, est, failure, guarded, series } from './common';
 import { circleIntercept, polynomialIntercept } from './nyquistFits';
 
@@ -10,6 +10,8 @@ export interface SpectrumInput {
   zImag: Samples;     // Ω, negative for a capacitive arc
   /** An independent estimate of R∞ (the DRT's), which the intercept is checked against. */
   rInf?: Estimate;
+  /** The DRT holds R∞ at its bound 0 Ω (DrtValues.rInfAtBound): it then says nothing about the intercept. */
+  rInfAtBound?: boolean;
 }
 
 export interface OhmicValues {
@@ -53,14 +55,14 @@ const DRT_TOLERANCE = 0.05;
  * errors is warned about.
  */
 export function ohmicResistance(input: SpectrumInput): OhmicResult {
-  return guarded('ohmicResistance', () => runOhmic(input));
+  return guarded('the high-frequency intercept', () => runOhmic(input));
 }
 
 interface Sorted { f: number[]; re: number[]; y: number[] }
 
 function runOhmic(input: SpectrumInput): OhmicResult {
   if (!input || typeof input !== 'object') return failure('no spectrum given: expected { frequency, zReal, zImag }');
-  const c = cleanColumns([['frequency', input.frequency], ['zReal', input.zReal], ['zImag', input.zImag]], 2);
+  const c = cleanColumns([['frequency', input.frequency], ['Re(Z)', input.zReal], ['Im(Z)', input.zImag]], 2);
   if ('error' in c) return failure(c.error);
   const warnings = c.warnings;
   const order: number[] = [];
@@ -75,7 +77,7 @@ function runOhmic(input: SpectrumInput): OhmicResult {
   if (found.stderr !== undefined && found.stderr > POORLY_DETERMINED * found.value) {
     warnings.push(`The intercept is poorly determined (${formatNumber(found.value)} ± ${formatNumber(found.stderr, 2)} Ω): the high-frequency points are few or noisy, or the spectrum starts past the top of its first arc; a sweep to higher frequencies would fix it.`);
   }
-  if (input.rInf) compareWithDrt(rOhm, input.rInf, found.bound, warnings);
+  if (input.rInf && !input.rInfAtBound) compareWithDrt(rOhm, input.rInf, found.bound, warnings);
   return {
     ok: true, rOhm, method: found.method, bound: found.bound, fitted: found.fitted, derivation: found.derivation, warnings,
     points: [
@@ -166,8 +168,6 @@ function extrapolateArc({ f, re, y }: Sorted): Found | undefined {
 }
 
 function compareWithDrt(r: Estimate, rInf: Estimate, bound: 'upper' | undefined, warnings: string[]): void {
-  // An R∞ at the DRT's non-negativity bound carries no information about the intercept.
-  if (!(rInf.value > 0)) return;
   const drt = `${formatNumber(rInf.value)}${rInf.stderr !== undefined ? ` ± ${formatNumber(rInf.stderr, 2)}` : ''} Ω`;
   if (bound) { warnings.push(`The DRT of this spectrum puts R∞ at ${drt}.`); return; }
   const diff = Math.abs(r.value - rInf.value);
@@ -209,7 +209,7 @@ export type ContactResult = Result<ContactValues>;
  * standard errors by propagation, σ_a / a = 2 √((σ_first/R_first)² + (σ_i/R_i)²).
  */
 export function contactRetention(points: readonly ContactPoint[], options: ContactOptions = {}): ContactResult {
-  return guarded('contactRetention', () => runRetention(points, options));
+  return guarded('the contact retention', () => runRetention(points, options));
 }
 
 function runRetention(points: readonly ContactPoint[], options: ContactOptions): ContactResult {
@@ -235,10 +235,15 @@ function runRetention(points: readonly ContactPoint[], options: ContactOptions):
   const how = options.method ? `, R_ohm from ${options.method}` : '';
   return {
     ok: true, series: rows, final: last.retention,
-    derivation: `a = (R_first/R)²${how}, with R_first = ${formatNumber(r0)} Ω at ${formatNumber(first.capacity)} C/m²; at ${formatNumber(last.capacity.value)} C/m², R = ${formatNumber(last.rOhm.value)} Ω gives a = ${formatNumber(last.retention.value)}${last.retention.stderr !== undefined ? ` ± ${formatNumber(last.retention.stderr, 2)}` : ''}.`,
+    derivation: `a = (R_first/R)²${how}, with R_first = ${formatNumber(r0)} Ω at ${formatSI(first.capacity, 'C/m²')}; at ${formatSI(last.capacity.value, 'C/m²')}, R = ${formatNumber(last.rOhm.value)} Ω gives a = ${percent(last.retention)}.`,
     warnings,
     points: [series('contact retention', 'line', 'C/m²', '', { x: rows.map((r) => r.capacity.value), y: rows.map((r) => r.retention.value) })],
   };
+}
+
+/** A fraction as the summary shows it: "7.42 %" (3 significant digits), with its standard error. */
+function percent(a: Estimate): string {
+  return `${formatNumber(a.value * 100, 3)}${a.stderr !== undefined ? ` ± ${formatNumber(a.stderr * 100, 2)}` : ''} %`;
 }
 
 function relative(p: ContactPoint): number | undefined {
@@ -247,7 +252,7 @@ function relative(p: ContactPoint): number | undefined {
 
 /** R_first too high overstates every a; a later R too high understates its own a. */
 function boundWarnings(sorted: readonly ContactPoint[], warnings: string[]): void {
-  const name = (p: ContactPoint) => p.label ?? `${formatNumber(p.capacity)} C/m²`;
+  const name = (p: ContactPoint) => p.label ?? formatSI(p.capacity, 'C/m²');
   const later = sorted.slice(1).filter((p) => p.upperBound).map(name);
   if (sorted[0].upperBound) warnings.push(`R_first (${name(sorted[0])}) is only an upper bound (the spectrum does not reach the real axis): every retention here may be too high.`);
   if (later.length) warnings.push(`R_ohm of ${later.join(', ')} is only an upper bound (the spectrum does not reach the real axis): the retention there is a lower bound.`);

@@ -2,7 +2,7 @@
 // protocols), in stages: half-cycles and their charges (halfCycles.ts: the file's capacity counter,
 // or the current integral), cycles, then coulombic efficiency, retention against a stated reference
 // cycle, mean CE and failure (CE leaving its band, or a soft short during charge).
-import { formatNumber } from '../domain/format';
+import { formatNumber, formatQuantity, formatSI } from '../domain/format';
 import {
   Estimate, PlotSeries, Result, Samples, checkNumber, cleanColumns, est, failure, guarded, median,
   meanEstimate, restThreshold, series,
@@ -109,7 +109,7 @@ export type CyclingResult = Result<CyclingValues>;
  * instrument puts charge and discharge.
  */
 export function cyclingSummary(input: CyclingInput): CyclingResult {
-  return guarded('cyclingSummary', () => runCycling(input));
+  return guarded('the cycling analysis', () => runCycling(input));
 }
 
 interface Settings { sign: 1 | -1; ceBand: readonly [number, number]; dropLimit: number; restFraction: number }
@@ -247,7 +247,7 @@ function cycleStatistics(cycles: CycleResult[], input: CyclingInput, settings: S
   for (const x of cycles) if (x.complete) x.ce = est(x.discharge.total.value / x.charge.total.value, '');
   const precycles = Math.max(0, Math.floor(input.precycles ?? 0));
   if (input.precycles === undefined && cycles.length >= 2 && cycles[0].current.value < 0.5 * cycles[1].current.value) {
-    warnings.push(`Cycle 1 runs at a lower current (${formatNumber(cycles[0].current.value)} A) than cycle 2 (${formatNumber(cycles[1].current.value)} A): if it is a formation precycle, pass precycles: 1 so retention refers to cycle 2.`);
+    warnings.push(`Cycle 1 runs at a lower current (${formatSI(cycles[0].current.value, 'A')}) than cycle 2 (${formatSI(cycles[1].current.value, 'A')}): if it is a formation precycle, declare it in the protocol (precycle 1 at its C-rate) so that retention refers to cycle 2.`);
   }
   const { ref, refCycle } = referenceCycle(cycles, input.referenceCycle !== undefined ? Math.floor(input.referenceCycle) : precycles + 1, warnings);
   if (refCycle) {
@@ -306,7 +306,7 @@ function failures(cycles: CycleResult[], precycles: number, [ceLo, ceHi]: readon
   const events: CyclingEvent[] = [];
   for (const x of cycles) {
     if (x.softShort) {
-      events.push({ cycle: x.cycle, kind: 'soft-short', time: x.softShort.time, detail: `the voltage fell ${formatNumber(x.softShort.drop * 1e3)} mV below its running maximum while charging at ${formatNumber(x.softShort.time)} s` });
+      events.push({ cycle: x.cycle, kind: 'soft-short', time: x.softShort.time, detail: `the voltage fell ${formatNumber(x.softShort.drop * 1e3)} mV below its running maximum while charging at ${formatQuantity(x.softShort.time, 'h')} (${formatNumber(x.softShort.time)} s)` });
     }
     if (x.ce && x.cycle > precycles && (x.ce.value < ceLo || x.ce.value > ceHi)) {
       events.push({ cycle: x.cycle, kind: 'ce-out-of-band', time: x.end, detail: `CE ${formatNumber(x.ce.value * 100)} % outside ${formatNumber(ceLo * 100)}–${formatNumber(ceHi * 100)} %` });
@@ -333,7 +333,7 @@ function describe(cycles: CycleResult[], st: Statistics, charges: { from: Capaci
   return {
     ok: true, cycles, chargeSign: settings.sign, precycles: st.precycles, capacityFrom: charges.from, referenceCycle: refCycle ? ref : undefined, meanCe, meanCeRange: range,
     finalRetention, failure: fail, events: st.events,
-    derivation: `${cycles.length} cycles split ${split}; ${from}, per ${formatNumber(input.activeMass)} kg active and ${formatNumber(input.area)} m²; CE = discharge/charge${refCycle ? `; retention vs cycle ${ref}${finalRetention ? ` = ${formatNumber(finalRetention.value * 100)} % at cycle ${lastComplete!.cycle}` : ''}` : ''}${meanCe ? `; mean CE ${formatNumber(meanCe.value * 100)} % over cycles ${range![0]}–${range![1]}` : ''}; ${fail ? `first failure at cycle ${fail.cycle}: ${fail.detail}` : 'no failure'}.`,
+    derivation: `${cycles.length} cycles split ${split}; ${from}, per ${formatSI(input.activeMass, 'kg')} active and ${formatSI(input.area, 'm²')}; CE = discharge/charge${refCycle ? `; retention vs cycle ${ref}${finalRetention ? ` = ${formatNumber(finalRetention.value * 100, 3)} % at cycle ${lastComplete!.cycle}` : ''}` : ''}${meanCe ? `; mean CE ${formatNumber(meanCe.value * 100)} % over cycles ${range![0]}–${range![1]}` : ''}; ${fail ? `first failure at cycle ${fail.cycle}: ${fail.detail}` : 'no failure'}.`,
     warnings, points,
   };
 }
@@ -368,7 +368,7 @@ export type RateResult = Result<RateValues>;
 
 /** Mean discharge capacity per C-rate segment of a cycling summary. */
 export function rateTable(summary: { cycles: readonly CycleResult[] }, segments: readonly RateSegment[]): RateResult {
-  return guarded('rateTable', () => runRate(summary, segments));
+  return guarded('the rate table', () => runRate(summary, segments));
 }
 
 function runRate(summary: { cycles: readonly CycleResult[] }, segments: readonly RateSegment[]): RateResult {
@@ -403,7 +403,7 @@ function runRate(summary: { cycles: readonly CycleResult[] }, segments: readonly
   }
   return {
     ok: true, rows, recovery,
-    derivation: `Mean ± SE of the discharge capacity of the complete cycles in each caller-given segment${recovery ? `; back at ${first.rate} C the cell recovers ${formatNumber(recovery.value * 100)} % of its first ${first.rate} C capacity` : ''}.`,
+    derivation: `Mean ± SE of the discharge capacity of the complete cycles in each segment of the rate test (its cycles as the protocol's rates and cycles-each lay them out)${recovery ? `; back at ${first.rate} C the cell recovers ${formatNumber(recovery.value * 100)} % of its first ${first.rate} C capacity` : ''}.`,
     warnings,
     points: [series('discharge capacity by rate', 'markers', '', 'C/kg', { x: rows.map((r) => r.rate), y: rows.map((r) => r.discharge.perMass.value) })],
   };

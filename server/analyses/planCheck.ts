@@ -1,6 +1,6 @@
 // Plan against data: did the experiment run at the planned current, inside the planned voltage
 // window, for the planned number of cycles? Each check returns warnings for the editor.
-import { formatNumber } from '../domain/format';
+import { formatNumber, formatSI } from '../domain/format';
 import { Estimate, Result, Samples, absolute, checkNumber, cleanColumns, est, failure, guarded, median, restThreshold } from './common';
 
 export interface PlanCheckValues {
@@ -17,7 +17,7 @@ export type PlanCheckResult = Result<PlanCheckValues>;
  * (|I| above 5 % of the typical flowing |I|); warns past a relative tolerance (default 5 %).
  */
 export function compareCurrent(plannedDensity: number, area: number, current: Samples, tolerance = 0.05): PlanCheckResult {
-  return guarded('compareCurrent', () => {
+  return guarded('the current check against the plan', () => {
     const bad = checkNumber('planned current density', plannedDensity) ?? checkNumber('area', area, { positive: true }) ?? checkNumber('tolerance', tolerance, { positive: true });
     if (bad) return failure(bad);
     if (plannedDensity === 0) return failure('the planned current density is zero: nothing to compare');
@@ -32,11 +32,11 @@ export function compareCurrent(plannedDensity: number, area: number, current: Sa
     const within = Math.abs(rel) <= tolerance;
     const warnings = [...c.warnings];
     if (!within) {
-      warnings.push(`The data run at ${formatNumber(measured)} A/m² (median |I| ${formatNumber(measured * area)} A over ${formatNumber(area)} m²), ${formatNumber(Math.abs(rel) * 100, 3)} % ${rel > 0 ? 'above' : 'below'} the planned ${formatNumber(planned)} A/m² (tolerance ${formatNumber(tolerance * 100)} %): check the area or the programmed current.`);
+      warnings.push(`The data run at ${formatSI(measured, 'A/m²')} (median |I| ${formatSI(measured * area, 'A')} over ${formatSI(area, 'm²')}), ${formatNumber(Math.abs(rel) * 100, 3)} % ${rel > 0 ? 'above' : 'below'} the planned ${formatSI(planned, 'A/m²')} (tolerance ${formatNumber(tolerance * 100)} %): check the area or the programmed current.`);
     }
     return {
       ok: true, withinPlan: within, planned: est(planned, 'A/m²'), measured: est(measured, 'A/m²'),
-      derivation: `Median |I| of the ${flowing.length} current-carrying samples / area = ${formatNumber(measured)} A/m² against the planned ${formatNumber(planned)} A/m² (${rel >= 0 ? '+' : ''}${formatNumber(rel * 100, 3)} %).`,
+      derivation: `Median |I| of the ${flowing.length} current-carrying samples / area = ${formatSI(measured, 'A/m²')} against the planned ${formatSI(planned, 'A/m²')} (${rel >= 0 ? '+' : ''}${formatNumber(rel * 100, 3)} %).`,
       warnings, points: [],
     };
   });
@@ -54,7 +54,7 @@ export type WindowCheckResult = Result<WindowCheckValues>;
 
 /** Warns when the voltage leaves the planned window [lo, hi] by more than `tolerance` (default 0.02 V). */
 export function compareWindow(window: readonly [number, number], voltage: Samples, tolerance = 0.02): WindowCheckResult {
-  return guarded('compareWindow', () => {
+  return guarded('the voltage-window check against the plan', () => {
     if (!Array.isArray(window) || window.length !== 2) return failure('the window must be [lo, hi] in V');
     const [lo, hi] = window;
     const bad = checkNumber('window low end', lo) ?? checkNumber('window high end', hi) ?? checkNumber('tolerance', tolerance);
@@ -83,7 +83,7 @@ export function compareWindow(window: readonly [number, number], voltage: Sample
 
 /** Warns when the data hold fewer (the cell stopped or failed early) or more cycles than planned. */
 export function compareCycleCount(planned: number, measured: number): PlanCheckResult {
-  return guarded('compareCycleCount', () => {
+  return guarded('the cycle-count check against the plan', () => {
     const bad = checkNumber('planned cycles', planned, { positive: true }) ?? checkNumber('measured cycles', measured);
     if (bad) return failure(bad);
     if (measured < 0) return failure(`measured cycles must not be negative (got ${measured})`);

@@ -1,6 +1,6 @@
 // Sand's equation fit (domain.md eq. 1): 1/√t0 = 2 i / (c0 F √(π D_eff)), so t0^-1/2 is linear
 // in the current density through the origin, and D_eff = (2 / (c0 F √π · slope))².
-import { formatNumber } from '../domain/format';
+import { formatEstimate, formatNumber, formatSI } from '../domain/format';
 import { FARADAY } from '../domain/physics';
 import { Estimate, Result, est, failure, guarded, series, tTestP } from './common';
 
@@ -43,7 +43,7 @@ export function sandDiffusivity(slope: number, c0: number): number {
 
 /** Fits t0^-1/2 against i by least squares, with a free intercept and through the origin. */
 export function sandFit(points: readonly SandPoint[], c0: number): SandResult {
-  return guarded('sandFit', () => run(points, c0));
+  return guarded('the Sand fit', () => run(points, c0));
 }
 
 function run(points: readonly SandPoint[], c0: number): SandResult {
@@ -111,10 +111,11 @@ function run(points: readonly SandPoint[], c0: number): SandResult {
   }
 
   const xMax = Math.max(...x);
-  const dText = (l: SandLine) => l.dEff ? `${formatNumber(l.dEff.value)}${l.dEff.stderr !== undefined ? ` ± ${formatNumber(l.dEff.stderr)}` : ''} m²/s` : 'not defined';
+  // In the units and digits of the summary beside it (cm²/s).
+  const dText = (l: SandLine) => (l.dEff ? formatEstimate(l.dEff) : 'not defined');
   return {
     ok: true, n, free, origin, interceptTest,
-    derivation: `Least squares of t0^-1/2 against i over ${n} points; D_eff = (2/(c0·F·√π·slope))² with c0 = ${formatNumber(c0)} mol/m³ and σ_D = 2·D·σ_slope/slope: free intercept ${dText(free)} (R² = ${formatNumber(free.r2.value, 5)}), through the origin ${dText(origin)}.`,
+    derivation: `Least squares of t0^-1/2 against i over ${n} points; D_eff = (2/(c0·F·√π·slope))² with c0 = ${formatSI(c0, 'mol/m³')} and σ_D = 2·D·σ_slope/slope: free intercept ${dText(free)} (R² = ${formatNumber(free.r2.value, 4)}), through the origin ${dText(origin)}.`,
     warnings,
     points: [
       series('t0^-1/2', 'markers', 'A/m²', Y_UNIT, { x: [...x], y: [...y] }),

@@ -1,6 +1,6 @@
 // Critical stripping (delithiation) capacity: strip at constant current until the voltage reaches
 // the cutoff (domain.md: -0.4 V vs the LiIn counter electrode); t0 is the Sand depletion time.
-import { formatNumber } from '../domain/format';
+import { formatNumber, formatQuantity, formatSI } from '../domain/format';
 import {
   Estimate, Result, Samples, absolute, checkNumber, cleanColumns, decimate, est, failure, guarded,
   median, quantile, restThreshold, series,
@@ -53,7 +53,7 @@ export type StrippingResult = Result<StrippingValues>;
  * the last sample before the cutoff and the first beyond it; the capacity by trapezoids of |I|.
  */
 export function criticalStripping(input: StrippingInput): StrippingResult {
-  return guarded('criticalStripping', () => run(input));
+  return guarded('the stripping analysis', () => run(input));
 }
 
 function run(input: StrippingInput): StrippingResult {
@@ -121,7 +121,7 @@ function run(input: StrippingInput): StrippingResult {
   // 2nd and 98th percentiles: a switching sample or two is not a varying current.
   const jMin = quantile(flowJ, 0.02), jMax = quantile(flowJ, 0.98);
   if (jMax - jMin > 0.1 * j) {
-    warnings.push(`The current density is not constant (${formatNumber(jMin)} to ${formatNumber(jMax)} A/m² around a median of ${formatNumber(j)} A/m²): Sand's equation assumes a constant current.`);
+    warnings.push(`The current density is not constant (${formatSI(jMin, 'A/m²')} to ${formatSI(jMax, 'A/m²')} around a median of ${formatSI(j, 'A/m²')}): Sand's equation assumes a constant current.`);
   }
   if (ignored.length > 0) {
     warnings.push(`Ignored ${ignored.length} brief excursion${ignored.length > 1 ? 's' : ''} beyond the cutoff (first at ${formatNumber(ignored[0])} s) that lasted fewer than ${persistN} samples${persistT > 0 ? ` or ${formatNumber(persistT)} s` : ''}.`);
@@ -138,8 +138,8 @@ function run(input: StrippingInput): StrippingResult {
       ok: true, reached: false,
       t0: est(tEnd, 's'), capacity: est(qEnd, 'C/m²'), startTime: est(t[s], 's'), currentDensity: est(j, 'A/m²'),
       ignoredExcursions: ignored,
-      derivation: `The voltage never crossed ${formatNumber(cutoff)} V (${held}): at least ${formatNumber(qEnd)} C/m² stripped in ${formatNumber(tEnd)} s from the start of current at ${formatNumber(t[s])} s (trapezoids of |I|/area).`,
-      warnings: [...warnings, `The data ends before the cutoff: the capacity is a lower bound (≥ ${formatNumber(qEnd)} C/m²).`],
+      derivation: `The voltage never crossed ${formatNumber(cutoff)} V (${held}): at least ${formatSI(qEnd, 'C/m²')} stripped in ${formatQuantity(tEnd, 'h')} (${formatNumber(tEnd)} s) from the start of current at ${formatNumber(t[s])} s (trapezoids of |I|/area).`,
+      warnings: [...warnings, `The data ends before the cutoff: the capacity is a lower bound (≥ ${formatSI(qEnd, 'C/m²')}).`],
       points: [voltagePlot],
     };
   }
@@ -158,7 +158,7 @@ function run(input: StrippingInput): StrippingResult {
     ok: true, reached: true,
     t0: est(t0, 's'), capacity: est(qc, 'C/m²'), crossingTime: est(tc, 's'), startTime: est(t[s], 's'),
     currentDensity: est(j, 'A/m²'), ignoredExcursions: ignored,
-    derivation: `The voltage first crossed ${formatNumber(cutoff)} V at ${formatNumber(tc)} s (interpolated between the samples around it; ${held}), t0 = ${formatNumber(t0)} s after current started at ${formatNumber(t[s])} s; capacity = ∫|I|dt/area by trapezoids = ${formatNumber(qc)} C/m².`,
+    derivation: `The voltage first crossed ${formatNumber(cutoff)} V at ${formatNumber(tc)} s (interpolated between the samples around it; ${held}), t0 = ${formatNumber(t0)} s (${formatQuantity(t0, 'h')}) after current started at ${formatNumber(t[s])} s; capacity = ∫|I|dt/area by trapezoids = ${formatSI(qc, 'C/m²')}.`,
     warnings,
     points: [voltagePlot, series('cutoff crossing', 'markers', 'C/m²', 'V', { x: [qc], y: [cutoff] })],
   };

@@ -4,11 +4,9 @@
 // replace an input: such a file is refused, as is a second input bound for the same output.
 import * as fs from 'fs';
 import * as path from 'path';
+import { DATA_EXTENSIONS } from '../domain/dataFiles';
 import { walkFolder } from '../results/findFiles';
 import { makeRoots } from '../roots';
-
-/** Files a folder walk takes: the extensions instruments write (Maccor numbers its files: .001, .041). */
-export const DATA_EXTENSIONS = /\.(mpt|mpr|csv|tsv|txt|dat|res|nda|ndax|xlsx|xls|dta|z|\d{3})$/i;
 
 /** Files one folder may hold for conversion: an archive, not a run's glob. */
 export const MAX_FILES_PER_FOLDER = 100_000;

@@ -23,6 +23,11 @@ export function formatQuantity(si: number, unitText: string): string {
   return `${formatNumber(fromSI(si, u))} ${u.canonical}`;
 }
 
+/** formatSI(5, "A/m²") === "0.5 mA/cm²": an SI number in its display unit (the table of ./units), for derivations and messages. */
+export function formatSI(si: number, siUnit: string, digits = 4): string {
+  return formatEstimate({ value: si, unit: siUnit }, digits);
+}
+
 /** A value with its unit and, when known, its standard error (SI, as the analyses return them). */
 export interface Shown { value: number; unit: string; stderr?: number }
 

@@ -64,3 +64,59 @@ export function eisSweepTime(fHigh: number, fLow: number, pointsPerDecade: numbe
   const lnq = (decades * Math.LN10) / (n - 1);
   return Math.expm1(n * lnq) / Math.expm1(lnq) / hi;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The wider solid-state toolkit (domain.md, "The wider solid-state toolkit")
+
+/** Boltzmann constant in eV/K (domain.md). */
+export const BOLTZMANN_EV = 8.617333e-5;
+
+/** One electronvolt in joules (exact): E_a in a spec is read in J, the field writes it in eV. */
+export const ELECTRONVOLT = 1.602176634e-19;
+
+/** 25 °C in kelvin: the reference temperature of conductivities. */
+export const ROOM_TEMPERATURE = 298.15;
+
+/** Typical figures of argyrodite Li6PS5Cl at 25 °C (domain.md): σ 1–4 mS/cm (in S/m), E_a 0.2–0.35 eV. */
+export const ARGYRODITE = { formula: 'Li6PS5Cl', conductivity: [0.1, 0.4] as const, activationEnergy: [0.2, 0.35] as const };
+
+/** Ionic (or electronic) conductivity of a pellet: σ = L / (R A) (S/m). */
+export function pelletConductivity(thickness: number, resistance: number, area: number): number {
+  return thickness / (resistance * area);
+}
+
+/** The resistance a pellet of conductivity σ shows: R = L / (σ A) (Ω). */
+export function pelletResistance(thickness: number, conductivity: number, area: number): number {
+  return thickness / (conductivity * area);
+}
+
+/** Electronic conductivity by DC polarisation (Hebb–Wagner): σ_e = L I_ss / (V A) (S/m). */
+export function electronicConductivity(thickness: number, steadyCurrent: number, voltage: number, area: number): number {
+  return (thickness * steadyCurrent) / (voltage * area);
+}
+
+/** Which quantity an Arrhenius fit takes the logarithm of: σ·T (domain.md) or σ. */
+export type ArrheniusForm = 'sigma-T' | 'sigma';
+
+/**
+ * σ at T from σ at T_ref and E_a (eV): σT = A exp(−E_a/(k_B T)) (form sigma-T), or
+ * σ = A exp(−E_a/(k_B T)) (form sigma).
+ */
+export function arrheniusConductivity(sigmaRef: number, tRef: number, activationEnergy: number, t: number, form: ArrheniusForm = 'sigma-T'): number {
+  const boltzmann = Math.exp((-activationEnergy / BOLTZMANN_EV) * (1 / t - 1 / tRef));
+  return form === 'sigma-T' ? (sigmaRef * tRef * boltzmann) / t : sigmaRef * boltzmann;
+}
+
+/**
+ * Weppner–Huggins (GITT): D = 4 / (π τ) · L² · (ΔE_s / ΔE_t)² (m²/s), τ the pulse length, L the
+ * diffusion length, ΔE_s the change of the relaxed voltage across the step, ΔE_t the change during
+ * the pulse without the IR drop. Valid for τ ≪ L²/D.
+ */
+export function weppnerHuggins(tau: number, length: number, dEs: number, dEt: number): number {
+  return (4 / (Math.PI * tau)) * length * length * (dEs / dEt) ** 2;
+}
+
+/** Duration of a half-cycle that passes an areal capacity at a current density: Q / i (s). */
+export function halfCycleTime(arealCapacity: number, currentDensity: number): number {
+  return currentDensity > 0 ? arealCapacity / currentDensity : Infinity;
+}

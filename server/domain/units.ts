@@ -88,7 +88,7 @@ const INFO: { [key: string]: [name: string, units: string[]] } = {
   conductance: ['conductance', ['S', 'mS']],
   conductivity: ['conductivity', ['mS/cm', 'S/cm']],
   capacitance: ['capacitance', ['µF', 'F']],
-  energy: ['energy', ['mWh', 'Wh', 'J']],
+  energy: ['energy', ['mWh', 'Wh', 'J', 'eV']],
   power: ['power', ['mW', 'W']],
   specificEnergy: ['specific energy', ['Wh/kg']],
   molarEnergy: ['molar energy', ['kJ/mol']],
@@ -143,6 +143,7 @@ sym(['S'], DIM.conductance, true);
 sym(['F'], DIM.capacitance, true);
 sym(['Ah'], DIM.charge, true, 0, 3600);
 sym(['Wh'], DIM.energy, true, 0, 3600);
+sym(['eV'], DIM.energy, true, -19, 1.602176634); // electronvolt (activation energies), exact since 2019
 // Not prefixable.
 sym(['min'], DIM.time, false, 0, 60);
 sym(['h'], DIM.time, false, 0, 3600);
@@ -344,6 +345,12 @@ const DISPLAY: Record<string, string> = {
   'A': 'mA',
   'm²': 'cm²',
   'kg': 'mg',
+  'Ω·m²': 'Ω·cm²',
+  'S/m': 'mS/cm',
+  'mol/m³': 'mol/cm³',
+  'S·K/m': 'S·K/cm',
+  'C/kg/V': 'mAh/g/V',
+  'C/m²/V': 'mAh/cm²/V',
 };
 
 const displays = new Map<string, { unit: string; factor: number }>();

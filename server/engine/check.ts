@@ -2,7 +2,7 @@
 // plausibility ranges of domain.md (warnings, not hard limits).
 import type { SpecOptions, Reference, Scope } from './scope';
 import { cellFacts, cRateCurrents } from './compute';
-import { sandTime } from '../domain/physics';
+import { ARGYRODITE, ELECTRONVOLT, sandTime } from '../domain/physics';
 import { parameterNames, parseCircuit } from '../domain/circuit';
 import { Span } from './lexer';
 import { Decl, enumValue, headerSpan, PropMap, quantity, Quantity, value } from './model';
@@ -30,6 +30,7 @@ export function check(file: ParsedFile, scope: Scope, refs: Reference[], out: Di
     if (d.keyword === 'cell') checkCell(d, scope, report);
     if (d.keyword === 'run') checkRun(d, scope, report, options.plausibility !== false);
     if (d.keyword === 'protocol' && (d.type?.name === 'cycling' || d.type?.name === 'rate')) checkWindow(d.props, report);
+    if (d.keyword === 'protocol' && d.type?.name === 'arrhenius') checkTemperatures(d.props, report);
     if (options.plausibility !== false) checkRanges(d, scope, report);
   }
 }
@@ -51,10 +52,27 @@ function checkReferences(refs: Reference[], scope: Scope, report: Report, budget
     }
     return guesses.get(key);
   };
+  // A formula written as a name ("Li6PS5Cl" for LPSC): each material has one name, found by its formula.
+  let byFormula: Map<string, string> | undefined;
+  const named = (r: Reference) => {
+    if (r.ns !== 'layer') return undefined;
+    if (!byFormula) {
+      byFormula = new Map();
+      const shared = new Set<string>();
+      for (const [name, d] of scope.layer) {
+        const f = value(d.props, 'formula', 'string')?.text;
+        if (!f || f === name) continue;
+        if (byFormula.has(f)) shared.add(f); else byFormula.set(f, name);
+      }
+      shared.forEach((f) => byFormula!.delete(f)); // "C" is graphite, carbon black and the nanotubes: no guess
+    }
+    return byFormula.get(r.name);
+  };
   for (const r of refs) {
     if (r.target) continue;
-    const guess = suggest(r);
-    report(r, 'error', 'undefined-reference', `no ${NS_WORDS[r.ns]} named '${r.name}'` + (guess ? `. Did you mean '${guess}'?` : ''),
+    const formula = named(r);
+    const guess = formula ?? suggest(r);
+    report(r, 'error', 'undefined-reference', `no ${NS_WORDS[r.ns]} named '${r.name}'` + (formula ? `. Did you mean '${formula}' (${r.name})?` : guess ? `. Did you mean '${guess}'?` : ''),
       guess ? { fixes: [{ title: `Change to '${guess}'`, start: r.start, end: r.end, newText: guess }] } : {});
   }
 }
@@ -192,11 +210,38 @@ function checkCell(d: Decl, scope: Scope, report: Report) {
   if (kind === 'symmetric' && metals < 2) report(where, 'warning', 'stack-mismatch', `a symmetric cell has the same metal electrode on both sides; this stack has ${metals}`);
   if (kind === 'half' && metals < 1) report(where, 'warning', 'stack-mismatch', 'a half cell needs a metal working electrode in its stack');
   if (kind === 'full' && !roles.includes('cathode')) report(where, 'warning', 'stack-mismatch', 'a full cell needs its cathode in the stack');
+  if (kind === 'blocking' && metals > 0) report(where, 'warning', 'stack-mismatch', 'an ion-blocking cell has no Li metal layer (Li passes Li⁺): use stainless steel or In foil electrodes');
   if (!roles.includes('electrolyte') && roles.every((r) => r !== undefined)) report(where, 'warning', 'stack-mismatch', 'the stack has no solid electrolyte layer');
   const cat = value(d.props, 'cathode', 'cathode');
   if (cat) {
     const m = scope.layer.get(cat.ref.name);
     if (m && (m.keyword !== 'material' || enumValue(m.props, 'role') !== 'cathode')) report(cat.ref, 'error', 'wrong-kind', `'${cat.ref.name}' is not a cathode material (role cathode)`);
+  }
+}
+
+/** An Arrhenius series needs three temperatures for E_a with a standard error. */
+function checkTemperatures(p: PropMap, report: Report) {
+  const list = value(p, 'temperatures', 'list');
+  if (!list) return;
+  const distinct = new Set(list.items.map((t) => t.si.toFixed(3))).size;
+  if (distinct < 3) report(p.get('temperatures')!.prop.key, 'error', 'invalid-value', `an Arrhenius fit needs at least 3 different temperatures for E_a with a standard error; this series has ${distinct}`);
+}
+
+/** What the toolkit protocols need of their cell: a pellet of known thickness between ion-blocking electrodes, or a symmetric Li cell. */
+function checkToolkitRun(run: Decl, proto: Decl, cell: Decl, scope: Scope, report: Report) {
+  const type = proto.type?.name ?? '';
+  const header = headerSpan(run);
+  const cellName = cell.name?.name ?? 'the cell';
+  if (['conductivity', 'arrhenius', 'dc-polarisation'].includes(type)) {
+    const f = cellFacts(cell, scope);
+    if (!f.electrolyte) report(header, 'error', 'missing-property', `${cellName} has no electrolyte layer in its stack: a ${type} run needs the pellet's thickness L (σ = L/(R A))`);
+    else if (f.electrolyte.thickness === undefined) report(header, 'error', 'missing-thickness', `give the thickness of the ${f.electrolyte.material.name!.name} pellet in the stack of ${cellName} (e.g. ${f.electrolyte.material.name!.name} 600 µm): a ${type} run needs L for σ = L/(R A)`);
+    if (f.anode && cell.type?.name !== 'blocking') {
+      report(header, 'warning', 'stack-mismatch', `${cellName} has ${f.anode.metal.name!.name} metal electrodes, which pass Li⁺: a ${type} run needs ion-blocking electrodes (a cell of kind blocking, e.g. stack SS | LPSC 600 µm | SS)`);
+    }
+  }
+  if (type === 'symmetric-cycling' && cell.type?.name !== 'symmetric') {
+    report(header, 'warning', 'stack-mismatch', `symmetric cycling plates and strips Li between two Li electrodes; ${cellName} is a ${cell.type?.name ?? 'cell'} cell`);
   }
 }
 
@@ -211,12 +256,13 @@ function checkRun(run: Decl, scope: Scope, report: Report, plausibility: boolean
   if (!proto || !cell) return;
   const p = proto.props;
   const header = headerSpan(run);
+  checkToolkitRun(run, proto, cell, scope, report);
   if ((proto.type?.name === 'cycling' || proto.type?.name === 'rate') && !cell.props.has('cathode')) {
     report(header, 'error', 'missing-property', `${cell.name!.name} has no cathode: a ${proto.type.name} protocol needs one for its C-rate currents`);
   }
   if (!plausibility) return;
   const f = cellFacts(cell, scope);
-  const planned: Quantity[] = proto.type?.name === 'strip' ? [quantity(p, 'current')].filter((x): x is Quantity => !!x)
+  const planned: Quantity[] = proto.type?.name === 'strip' || proto.type?.name === 'symmetric-cycling' ? [quantity(p, 'current')].filter((x): x is Quantity => !!x)
     : proto.type?.name === 'sand' ? value(p, 'currents', 'list')?.items ?? [] : [];
   if (f.knownCcd) {
     // Charging a full cell plates Li at the C-rate current: the same limit applies.
@@ -228,10 +274,10 @@ function checkRun(run: Decl, scope: Scope, report: Report, plausibility: boolean
         { related: [{ uri: proto.uri, start: proto.name!.start, end: proto.name!.end, message: `protocol ${proto.name!.name}` }] });
     }
   }
-  if (f.inventory !== undefined && proto.type?.name === 'strip') {
+  if (f.inventory !== undefined && (proto.type?.name === 'strip' || proto.type?.name === 'symmetric-cycling')) {
     const cap = quantity(p, 'capacity');
     if (cap && cap.si > f.inventory) {
-      report(header, 'warning', 'exceeds-inventory', `the planned stripping capacity ${fq(cap.si, 'mAh/cm²')} is more than the foil's Li inventory ${fq(f.inventory, 'mAh/cm²')}: it cannot be delivered`);
+      report(header, 'warning', 'exceeds-inventory', `the planned ${proto.type.name === 'strip' ? 'stripping capacity' : 'capacity per half-cycle'} ${fq(cap.si, 'mAh/cm²')} is more than the foil's Li inventory ${fq(f.inventory, 'mAh/cm²')}: it cannot be delivered`);
     }
   }
   if (f.inventory !== undefined && f.c0 !== undefined && f.dEff && planned.length) {
@@ -260,6 +306,13 @@ const RANGES: { keys: string[]; blocks: string[]; lo: number; hi: number; unit: 
   { keys: ['temperature'], blocks: ['study', 'cell'], lo: -40, hi: 120, unit: '°C', what: 'temperature' },
   { keys: ['thickness'], blocks: ['composite'], lo: 0.1, hi: 100, unit: 'µm', what: 'interlayer thickness' },
   { keys: ['start', 'step', 'until', 'current', 'currents'], blocks: ['protocol'], lo: 0.01, hi: 20, unit: 'mA/cm²', what: 'current density' },
+  { keys: ['temperatures'], blocks: ['protocol', 'run'], lo: -40, hi: 120, unit: '°C', what: 'temperature' },
+];
+
+/** Typical figures of an electrolyte's priors by its formula (domain.md): warned about outside, as for the ranges above. */
+const TYPICAL_ELECTROLYTE: { formula: string; key: string; lo: number; hi: number; unit: string; what: string }[] = [
+  { formula: ARGYRODITE.formula, key: 'conductivity', lo: ARGYRODITE.conductivity[0], hi: ARGYRODITE.conductivity[1], unit: 'mS/cm', what: 'ionic conductivity of argyrodite Li6PS5Cl at 25 °C' },
+  { formula: ARGYRODITE.formula, key: 'E_a', lo: ARGYRODITE.activationEnergy[0] * ELECTRONVOLT, hi: ARGYRODITE.activationEnergy[1] * ELECTRONVOLT, unit: 'eV', what: 'activation energy of Li6PS5Cl' },
 ];
 
 function checkRanges(d: Decl, scope: Scope, report: Report) {
@@ -277,6 +330,15 @@ function checkRanges(d: Decl, scope: Scope, report: Report) {
       if (!v) continue;
       if (v.shape === 'quantity' || v.shape === 'tolerance') inRange(v.q, r);
       if (v.shape === 'list') v.items.forEach((q) => inRange(q, r));
+    }
+  }
+  if (d.keyword === 'material') {
+    const formula = value(d.props, 'formula', 'string')?.text;
+    for (const r of TYPICAL_ELECTROLYTE) {
+      const q = formula === r.formula ? quantity(d.props, r.key) : undefined;
+      if (q && (q.si < r.lo * (1 - 1e-9) || q.si > r.hi * (1 + 1e-9))) {
+        report(q, 'warning', 'implausible-value', `${fq(q.si, r.unit)} is outside the typical ${r.what}, ${fq(r.lo, r.unit)}–${fq(r.hi, r.unit)} (domain.md)`);
+      }
     }
   }
   if (d.keyword === 'composite') {

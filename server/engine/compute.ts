@@ -36,6 +36,10 @@ export interface CellFacts {
   cathode?: { arealCapacity: number; specificCapacity: number; anchor: Span; text: string };
   /** Active cathode mass, kg: loading · active fraction · area (with or without a known capacity). */
   activeMass?: number;
+  /** The solid electrolyte of the stack: its first electrolyte layer, and L = the electrolyte layers' total thickness (m) when each has one. */
+  electrolyte?: { material: Decl; thickness?: number; layers: number; anchor: Span };
+  /** The cell's temperature, else the study's (K). */
+  temperature?: { si: number; source: string };
 }
 
 const fq = formatQuantity;
@@ -87,6 +91,14 @@ function computeCellFacts(cell: Decl, scope: Scope): CellFacts {
     if (cIl) facts.knownCcd = { si: cIl.si, source: `known CCD of Li with ${il!.name!.name}` };
     else if (cMetal && !il) facts.knownCcd = { si: cMetal.si, source: `known CCD of ${facts.anode.metal.name!.name}` };
   }
+
+  const solid = layers.map((l) => ({ l, d: scope.layer.get(l.ref.name) })).filter(({ d }) => d?.keyword === 'material' && enumValue(d.props, 'role') === 'electrolyte');
+  if (solid.length) {
+    const thickness = solid.every(({ l }) => l.thickness) ? solid.reduce((sum, { l }) => sum + l.thickness!.si, 0) : undefined;
+    facts.electrolyte = { material: solid[0].d!, thickness, layers: solid.length, anchor: solid[0].l };
+  }
+  const temp = quantity(p, 'temperature') ?? (study && quantity(study, 'temperature'));
+  if (temp) facts.temperature = { si: temp.si, source: `${fq(temp.si, '°C')}${p.get('temperature') ? '' : ' (study default)'}` };
 
   const cat = value(p, 'cathode', 'cathode');
   if (cat) {
@@ -219,12 +231,31 @@ export function protocolSeconds(d: Decl): number | undefined {
       if (!rates || each === undefined) return undefined;
       return [...rates, ...(back ? [back] : [])].reduce((s, r) => s + phys.cyclingTime(each, r.si), 0);
     }
-    case 'eis': {
-      const f = value(p, 'frequencies', 'range'), ppd = value(p, 'points-per-decade', 'count')?.n ?? 10;
-      return f ? phys.eisSweepTime(f.lo.si, f.hi.si, ppd) : undefined;
+    case 'eis':
+    case 'conductivity':
+      return sweepSeconds(p);
+    case 'arrhenius': {
+      const n = value(p, 'temperatures', 'list')?.items.length, hold = quantity(p, 'hold')?.si, sweep = sweepSeconds(p);
+      return n && (hold !== undefined || sweep !== undefined) ? n * ((hold ?? 0) + (sweep ?? 0)) : undefined;
     }
+    case 'gitt': {
+      const n = value(p, 'pulses', 'count')?.n, pulse = quantity(p, 'pulse'), rest = quantity(p, 'rest');
+      return n !== undefined && pulse && rest ? n * (pulse.si + rest.si) : undefined;
+    }
+    case 'symmetric-cycling': {
+      const n = value(p, 'cycles', 'count')?.n, i = quantity(p, 'current'), cap = quantity(p, 'capacity');
+      return n !== undefined && i && cap ? n * 2 * phys.halfCycleTime(cap.si, i.si) : undefined;
+    }
+    case 'dc-polarisation':
+      return quantity(p, 'hold')?.si;
   }
   return undefined;
+}
+
+/** One sweep of an impedance spectrum, when its frequencies are given. */
+function sweepSeconds(p: PropMap): number | undefined {
+  const f = value(p, 'frequencies', 'range'), ppd = value(p, 'points-per-decade', 'count')?.n ?? 10;
+  return f ? phys.eisSweepTime(f.lo.si, f.hi.si, ppd) : undefined;
 }
 
 function protocolDerived(d: Decl, owner: string, push: (d: Derived) => void) {
@@ -238,12 +269,18 @@ function protocolDerived(d: Decl, owner: string, push: (d: Derived) => void) {
         formula: 'n = ⌊(until − start) / step⌋ + 1', inputs: [`start ${fq(start.si, 'mA/cm²')}`, `step ${fq(step.si, 'mA/cm²')}`, `until ${fq(until.si, 'mA/cm²')}`] });
     }
   }
+  toolkitProtocolDerived(d, owner, push);
   if (s === undefined || !isFinite(s)) return;
   const formulas: Record<string, string> = {
     ccd: 'steps × 2 half-cycles × half-cycle time (if no short)',
     cycling: 'Σ cycles × 2 h / C-rate (charge and discharge, no rests or CV steps)',
     rate: 'Σ over rates of cycles-each × 2 h / C-rate',
     eis: 'one period per frequency: Σ 1/f over the sweep (a lower bound)',
+    conductivity: 'one period per frequency: Σ 1/f over the sweep (a lower bound)',
+    arrhenius: 'temperatures × (hold + one sweep, Σ 1/f)',
+    gitt: 'pulses × (pulse + rest)',
+    'symmetric-cycling': 'cycles × 2 half-cycles × capacity / current',
+    'dc-polarisation': 'the hold',
   };
   push({ key: 'protocol.duration', owner, anchor: headerSpan(d), label: 'duration', si: s, unit: s < 600 ? 's' : 'h', text: fq(s, s < 600 ? 's' : 'h'),
     formula: formulas[d.type!.name], inputs: [...p.keys()].filter((k) => k !== 'eis' && k !== 'stop').map((k) => `${k} ${tokensText(p.get(k)!.prop.values)}`) });
@@ -328,6 +365,14 @@ function runDerived(run: Decl, scope: Scope, owner: string, push: (d: Derived) =
     case 'eis':
       seconds = protocolSeconds(proto);
       break;
+    case 'conductivity':
+    case 'arrhenius':
+    case 'dc-polarisation':
+    case 'gitt':
+    case 'symmetric-cycling':
+      toolkitRunDerived(proto, f, owner, anchor, push, currents);
+      seconds = protocolSeconds(proto);
+      break;
   }
   if (seconds !== undefined && isFinite(seconds)) {
     push({ key: 'run.duration', owner, anchor, label: 'duration', si: seconds, unit: 'h', text: fq(seconds, 'h'),
@@ -335,6 +380,88 @@ function runDerived(run: Decl, scope: Scope, owner: string, push: (d: Derived) =
       inputs: [`protocol ${proto.name!.name}`, `cell ${cell.name!.name}`] });
   }
   return seconds;
+}
+
+/** Plan-level values of the toolkit protocols that need no cell: the half-cycle of symmetric cycling, the charge of a GITT pulse. */
+function toolkitProtocolDerived(d: Decl, owner: string, push: (d: Derived) => void) {
+  const p = d.props;
+  const i = quantity(p, 'current');
+  if (d.type?.name === 'symmetric-cycling') {
+    const cap = quantity(p, 'capacity');
+    if (!i || !cap || !(i.si > 0)) return;
+    const t = phys.halfCycleTime(cap.si, i.si);
+    push({ key: 'protocol.halfCycle', owner, anchor: p.get('capacity')!.prop, label: 'half-cycle', si: t, unit: 'h', text: fq(t, 'h'),
+      formula: 't = capacity / current', inputs: [`capacity ${fq(cap.si, 'mAh/cm²')}`, `current ${fq(i.si, 'mA/cm²')}`] });
+  }
+  if (d.type?.name === 'gitt') {
+    const pulse = quantity(p, 'pulse');
+    if (!i || !pulse) return;
+    const q = i.si * pulse.si;
+    push({ key: 'protocol.pulseCapacity', owner, anchor: p.get('pulse')!.prop, label: 'charge per pulse', si: q, unit: 'mAh/cm²', text: fq(q, 'mAh/cm²'),
+      formula: 'Q = i · τ', inputs: [`i ${fq(i.si, 'mA/cm²')}`, `τ ${fq(pulse.si, 'min')}`] });
+  }
+}
+
+/**
+ * Plan-level values of the toolkit protocols on a cell: the cell constant L/A of a pellet and what
+ * the electrolyte's priors predict (R_b, σ(T), I_ss), the GITT pulses that cover the cathode, the
+ * capacity a symmetric cell cycles.
+ */
+function toolkitRunDerived(proto: Decl, f: CellFacts, owner: string, anchor: Span, push: (d: Derived) => void, currents: (label: string, list: Quantity[]) => void) {
+  const p = proto.props;
+  const type = proto.type!.name;
+  const el = f.electrolyte;
+  const L = el?.thickness, A = f.area?.si;
+  const pellet = el && L !== undefined && A !== undefined;
+  const lText = () => `L ${fq(L!, 'µm')} (${el!.layers > 1 ? `${el!.layers} electrolyte layers` : el!.material.name!.name} in the stack)`;
+  const aText = () => `A ${fq(A!, 'cm²')} (${f.area!.source})`;
+  if (pellet && (type === 'conductivity' || type === 'arrhenius' || type === 'dc-polarisation')) {
+    push({ key: 'run.cellConstant', owner, anchor, label: 'cell constant', si: L! / A!, unit: '1/cm', text: fq(L! / A!, '1/cm'),
+      formula: 'L / A (σ = (L/A) / R)', inputs: [lText(), aText()] });
+  }
+  const prior = el && quantity(el.material.props, 'conductivity');
+  const ea = el && quantity(el.material.props, 'E_a');
+  const priorText = () => `σ(25 °C) ${fq(prior!.si, 'mS/cm')} (conductivity of ${el!.material.name!.name})`;
+  if (pellet && prior && type === 'conductivity') {
+    const t = f.temperature?.si ?? phys.ROOM_TEMPERATURE;
+    const shifted = ea && Math.abs(t - phys.ROOM_TEMPERATURE) > 0.01;
+    const sigma = shifted ? phys.arrheniusConductivity(prior.si, phys.ROOM_TEMPERATURE, ea!.si / phys.ELECTRONVOLT, t) : prior.si;
+    const r = phys.pelletResistance(L!, sigma, A!);
+    push({ key: 'run.expectedResistance', owner, anchor, label: 'expected R_b', si: r, unit: 'Ω', text: fq(r, 'Ω') + (shifted ? ` at ${fq(t, '°C')}` : ''),
+      formula: shifted ? 'R_b = L / (σ(T) A), σ(T) from σ(25 °C) and E_a (σT Arrhenius)' : 'R_b = L / (σ A)',
+      inputs: [lText(), aText(), priorText(), ...(shifted ? [`E_a ${fq(ea!.si, 'eV')}`, `T ${f.temperature!.source}`] : [])] });
+  }
+  const temps = type === 'arrhenius' ? value(p, 'temperatures', 'list')?.items : undefined;
+  if (pellet && prior && ea && temps?.length && temps.every((t) => t.si > 0)) {
+    const eaEv = ea.si / phys.ELECTRONVOLT;
+    const sig = temps.map((t) => phys.arrheniusConductivity(prior.si, phys.ROOM_TEMPERATURE, eaEv, t.si));
+    const inputs = [priorText(), `E_a ${fq(ea.si, 'eV')} (E_a of ${el!.material.name!.name})`, `T ${temps.map((t) => fq(t.si, '°C')).join(', ')}`];
+    push({ key: 'run.expectedConductivity', owner, anchor, label: 'expected σ', text: sig.map((x) => fq(x, 'mS/cm')).join(', '),
+      formula: 'σ(T) = σ(25 °C) · (298.15 K / T) · exp(−E_a/k_B · (1/T − 1/298.15 K))', inputs: [...inputs, `k_B ${formatNumber(phys.BOLTZMANN_EV, 7)} eV/K`] });
+    push({ key: 'run.expectedResistance', owner, anchor, label: 'expected R_b', text: sig.map((x) => fq(phys.pelletResistance(L!, x, A!), 'Ω')).join(', '),
+      formula: 'R_b = L / (σ(T) A)', inputs: [lText(), aText()] });
+  }
+  const sigmaE = el && quantity(el.material.props, 'electronic-conductivity');
+  const v = quantity(p, 'voltage');
+  if (pellet && sigmaE && v && type === 'dc-polarisation') {
+    const iss = (sigmaE.si * v.si * A!) / L!;
+    push({ key: 'run.expectedCurrent', owner, anchor, label: 'expected I_ss', si: iss, unit: 'nA', text: fq(iss, 'nA'),
+      formula: 'I_ss = σ_e V A / L', inputs: [`σ_e ${fq(sigmaE.si, 'S/cm')} (electronic-conductivity of ${el!.material.name!.name})`, `V ${fq(v.si, 'V')}`, lText(), aText()] });
+  }
+  const i = quantity(p, 'current');
+  if ((type === 'gitt' || type === 'symmetric-cycling') && i && i.si > 0) currents('current', [i]);
+  const pulse = quantity(p, 'pulse');
+  if (type === 'gitt' && i && pulse && f.cathode && i.si > 0 && pulse.si > 0) {
+    const n = f.cathode.arealCapacity / (i.si * pulse.si);
+    push({ key: 'run.gittPulses', owner, anchor, label: 'pulses to cover the cathode', si: n, unit: '', text: `${formatNumber(n, 3)} pulses (${formatNumber(100 / n, 3)} % of the capacity each)`,
+      formula: 'n = cathode areal capacity / (i · τ)', inputs: [`cathode ${fq(f.cathode.arealCapacity, 'mAh/cm²')}`, `i ${fq(i.si, 'mA/cm²')}`, `τ ${fq(pulse.si, 'min')}`] });
+  }
+  const cap = quantity(p, 'capacity'), cycles = value(p, 'cycles', 'count')?.n;
+  if (type === 'symmetric-cycling' && cap && cycles !== undefined) {
+    const total = 2 * cycles * cap.si;
+    push({ key: 'run.cumulativeCapacity', owner, anchor, label: 'cumulative capacity', si: total, unit: 'mAh/cm²', text: fq(total, 'mAh/cm²') + (f.inventory ? ` (${formatNumber(cap.si / f.inventory * 100, 3)} % of the Li foil per half-cycle)` : ''),
+      formula: 'Q = 2 · cycles · capacity per half-cycle', inputs: [`cycles ${cycles}`, `capacity ${fq(cap.si, 'mAh/cm²')}`, ...(f.inventory ? [`Li inventory ${fq(f.inventory, 'mAh/cm²')}`] : [])] });
+  }
 }
 
 /** The C-rates of a cycling or rate protocol and their current densities (A/m²) on a cell. */

@@ -39,21 +39,30 @@ export interface PropSpec {
   refKind?: RefKind;
   required?: boolean;
   example?: string;
+  /**
+   * A run's property that means something only when its protocol measures it, so completion offers
+   * it only there: `spectra` impedance spectra (eis, conductivity, arrhenius, or a protocol with
+   * `eis`), `contact` spectra along the stripped capacity (eis, or a protocol with `eis`),
+   * `temperatures` a temperature series (arrhenius).
+   */
+  needs?: 'spectra' | 'contact' | 'temperatures';
 }
 
 export const MATERIAL_ROLES = ['metal', 'alloy', 'carbon', 'binder', 'electrolyte', 'cathode', 'collector'] as const;
-export const CELL_KINDS = ['symmetric', 'half', 'full'] as const;
-export const PROTOCOL_TYPES = ['ccd', 'strip', 'sand', 'cycling', 'rate', 'eis'] as const;
+export const CELL_KINDS = ['symmetric', 'half', 'full', 'blocking'] as const;
+export const PROTOCOL_TYPES = ['ccd', 'strip', 'sand', 'cycling', 'rate', 'eis', 'conductivity', 'arrhenius', 'gitt', 'symmetric-cycling', 'dc-polarisation'] as const;
 export const COMPOSITE_GROUPS = ['carbon', 'binder', 'active', 'electrolyte', 'additive'] as const;
+/** The role of a composite group's members (an additive may be anything). */
+export const GROUP_ROLES: Partial<Record<(typeof COMPOSITE_GROUPS)[number], (typeof MATERIAL_ROLES)[number]>> = { carbon: 'carbon', binder: 'binder', active: 'cathode', electrolyte: 'electrolyte' };
 /** Column kinds a run's `columns` block can map, as the readers name them. */
 export const COLUMN_KINDS = ['time', 'voltage', 'current', 'charge', 'cycle', 'step', 'frequency', 'z-real', 'z-imag', 'temperature'] as const;
 export const DATA_FORMATS = ['biologic-mpt', 'biologic-mpr', 'csv', 'arbin', 'arbin-res', 'neware', 'neware-nda', 'neware-ndax', 'land', 'maccor', 'zplot', 'gamry'] as const;
 
-const q = (key: string, dim: Dim, unit: string, doc: string, required = false): PropSpec =>
-  ({ key, shape: 'quantity', dim, unit, doc, required, example: `${key} ${exampleValue(unit)} ${unit}` });
+const q = (key: string, dim: Dim, unit: string, doc: string, required = false, value = exampleValue(unit)): PropSpec =>
+  ({ key, shape: 'quantity', dim, unit, doc, required, example: `${key} ${value} ${unit}` });
 
 function exampleValue(unit: string): string {
-  return ({ 'mA/cm²': '0.5', 'V': '-0.4', 'h': '0.5', 'MPa': '5', '°C': '25', 'mm': '9', 'cm²': '0.6362', 'µm': '15', 'g/cm³': '0.534', 'g/mol': '6.941', 'mAh/g': '180', 'cm²/s': '1e-10', 'mAh/cm²': '1', 'mg/cm²': '12', 'wt%': '67', 'mV': '10' } as Record<string, string>)[unit] ?? '1';
+  return ({ 'mA/cm²': '0.5', 'V': '-0.4', 'h': '0.5', 'MPa': '5', '°C': '25', 'mm': '9', 'cm²': '0.6362', 'µm': '15', 'g/cm³': '0.534', 'g/mol': '6.941', 'mAh/g': '180', 'cm²/s': '1e-10', 'mAh/cm²': '1', 'mg/cm²': '12', 'wt%': '67', 'mV': '10', 'mS/cm': '2', 'eV': '0.3', 'S/cm': '1e-9', 'min': '10' } as Record<string, string>)[unit] ?? '1';
 }
 
 const environment: PropSpec[] = [
@@ -68,6 +77,18 @@ const oneC: PropSpec = { key: '1C', shape: 'oneC', dim: DIM.specificCapacity, un
 const circuit: PropSpec = { key: 'circuit', shape: 'string', doc: 'Equivalent circuit fitted to each spectrum, in impedance.py syntax: "-" series, p(a,b) parallel; elements R, C, L, CPE, W, Wo, Ws numbered (R0, CPE1).', example: 'circuit "R0-p(R1,CPE1)-W1"' };
 const fix: PropSpec = { key: 'fix', shape: 'assignments', doc: 'Circuit parameters held at a value during the fit, by impedance.py name, in SI units (Ω, F, H; CPE1_1 is α).', example: 'fix CPE1_1 = 0.9' };
 const bound: PropSpec = { key: 'bound', shape: 'bounds', doc: 'Bounds of circuit parameters during the fit, by impedance.py name, in SI units.', example: 'bound R1 0 .. 1000, CPE1_1 0.5 .. 1' };
+const rB: PropSpec = { key: 'r-b', shape: 'enum', words: ['intercept', 'fit'], doc: 'Where the bulk (+ grain-boundary) resistance R_b of σ = L/(R_b A) comes from: the real-axis intercept at the foot of the blocking spike (default), or the fitted circuit (its series R plus the R of its arcs: where the arcs meet the spike).', example: 'r-b intercept' };
+/** The sweep and fit of the spectra of an ion-blocking cell (conductivity and Arrhenius protocols). */
+const blockingSpectra = (): PropSpec[] => [
+  q('amplitude', DIM.voltage, 'mV', 'Amplitude of the AC voltage perturbation.'),
+  { key: 'frequencies', shape: 'range', dim: DIM.frequency, unit: 'Hz', doc: 'Frequency range, from the highest to the lowest (sulfide pellets need MHz to resolve R_b).', example: 'frequencies 7 MHz .. 1 Hz' },
+  { key: 'points-per-decade', shape: 'count', doc: 'Frequencies measured per decade.', example: 'points-per-decade 10' },
+  rB,
+  { ...circuit, doc: circuit.doc + ' For ion-blocking electrodes e.g. "R0-CPE1" (spike only) or "R0-p(R1,CPE1)-CPE2" (bulk, grain-boundary arc, spike).', example: 'circuit "R0-p(R1,CPE1)-CPE2"' },
+  fix,
+  bound,
+  { key: 'weighting', shape: 'enum', words: ['unit', 'modulus', 'proportional'], doc: 'Weighting of the complex least-squares fit: unit, modulus (1/|Z|) or proportional (1/|Z|²).', example: 'weighting modulus' },
+];
 const eisRef: PropSpec = { key: 'eis', shape: 'ref', refKind: 'eis-protocol', doc: 'An eis protocol measured during this one, on its own schedule.', example: 'eis eis-10mV' };
 
 export const BLOCKS: Record<string, PropSpec[]> = {
@@ -81,6 +102,9 @@ export const BLOCKS: Record<string, PropSpec[]> = {
     { ...window, doc: 'Voltage range vs Li in which the material is stable; cycling windows outside it are warned about.', example: 'window 2.5 V .. 4.6 V' },
     q('D_eff', DIM.diffusivity, 'cm²/s', 'Prior effective Li diffusion coefficient, used to predict Sand depletion times.'),
     q('ccd', DIM.currentDensity, 'mA/cm²', 'Known critical current density of this metal as an anode; planned currents above it are warned about.'),
+    q('conductivity', DIM.conductivity, 'mS/cm', 'Prior ionic conductivity of an electrolyte at 25 °C; predicts R_b of conductivity runs (with E_a, at every temperature of an Arrhenius series).'),
+    q('E_a', DIM.energy, 'eV', 'Prior activation energy of the ionic conductivity (Arrhenius, σT form).'),
+    q('electronic-conductivity', DIM.conductivity, 'S/cm', 'Prior electronic conductivity of an electrolyte; predicts the steady current of a DC polarisation.'),
   ],
   composite: [
     ...COMPOSITE_GROUPS.map((g): PropSpec => ({ key: g, shape: 'members', refKind: 'material', doc: `The ${g} of the composite: its materials and their mass ratio.`, example: g === 'carbon' ? 'carbon GMWNT : FG = 10 : 1' : `${g} PVDF` })),
@@ -100,10 +124,11 @@ export const BLOCKS: Record<string, PropSpec[]> = {
     q('capacity', DIM.specificCapacity, 'mAh/g', 'Specific capacity of the active material (defaults to the material\'s).'),
   ],
   'protocol ccd': [
-    q('start', DIM.currentDensity, 'mA/cm²', 'Current density of the first step.', true),
-    q('step', DIM.currentDensity, 'mA/cm²', 'Increment of the current density from one step to the next.', true),
+    // The examples are the study's ramp (domain.md): 0.1 mA/cm² steps of 1 h cycles, up to 2 mA/cm².
+    q('start', DIM.currentDensity, 'mA/cm²', 'Current density of the first step.', true, '0.1'),
+    q('step', DIM.currentDensity, 'mA/cm²', 'Increment of the current density from one step to the next.', true, '0.1'),
     q('half-cycle', DIM.time, 'h', 'Duration of each half cycle (stripping, then plating) at each step.', true),
-    q('until', DIM.currentDensity, 'mA/cm²', 'The last step planned if the cell does not short before; bounds the duration.'),
+    q('until', DIM.currentDensity, 'mA/cm²', 'The last step planned if the cell does not short before; bounds the duration.', false, '2'),
     { key: 'stop', shape: 'flag', words: ['on', 'short'], doc: 'Stop the ramp when the cell short-circuits.', example: 'stop on short' },
   ],
   'protocol strip': [
@@ -123,6 +148,7 @@ export const BLOCKS: Record<string, PropSpec[]> = {
     { key: 'precycle', shape: 'countAtRate', dim: DIM.cRate, unit: 'C', doc: 'Formation cycles before the main cycling: count at C-rate.', example: 'precycle 1 at 0.05 C' },
     { key: 'cycles', shape: 'countAtRate', dim: DIM.cRate, unit: 'C', required: true, doc: 'Main cycling: count at C-rate.', example: 'cycles 100 at 0.3 C' },
     eisRef,
+    { key: 'dqdv', shape: 'quantity', dim: DIM.voltage, unit: 'mV', doc: 'Incremental capacity dQ/dV of every half-cycle: the charge per voltage bin on a grid of a tenth of this width, smoothed by a Savitzky–Golay filter of this width; peak positions and heights per cycle.', example: 'dqdv 20 mV' },
   ],
   'protocol rate': [
     window,
@@ -143,15 +169,40 @@ export const BLOCKS: Record<string, PropSpec[]> = {
     { key: 'r-ohm', shape: 'enum', words: ['intercept', 'fit'], doc: 'Where R_ohm for contact retention comes from: the high-frequency intercept of the real axis (default), or the series resistance of the fitted circuit.', example: 'r-ohm fit' },
     { key: 'drt-lambda', shape: 'number', doc: 'Regularisation parameter λ of the DRT; chosen by generalised cross-validation when absent.', example: 'drt-lambda 1e-3' },
   ],
+  'protocol conductivity': blockingSpectra(),
+  'protocol arrhenius': [
+    { key: 'temperatures', shape: 'list', dim: DIM.temperature, unit: '°C', required: true, doc: 'The temperatures of the series, one spectrum each, in file-name order unless the files record their temperature. Fit ln(σT) (or ln σ) against 1/T for E_a.', example: 'temperatures -20, 0, 25, 50, 80 °C' },
+    q('hold', DIM.time, 'h', 'Time to equilibrate at each temperature before its spectrum; counts in the duration.', false, '1'),
+    { key: 'form', shape: 'enum', words: ['sigma-T', 'sigma'], doc: 'The Arrhenius form fitted: sigma-T (ln(σT) against 1/T, domain.md, the default) or sigma (ln σ against 1/T; E_a then comes out about k_B T lower).', example: 'form sigma-T' },
+    ...blockingSpectra(),
+  ],
+  'protocol gitt': [
+    q('current', DIM.currentDensity, 'mA/cm²', 'Current density of each pulse.', true, '0.1'),
+    { ...q('pulse', DIM.time, 'min', 'Duration τ of each current pulse; Weppner–Huggins needs τ ≪ L²/D.', true), example: 'pulse 10 min' },
+    q('rest', DIM.time, 'h', 'Rest after each pulse, long enough for the voltage to relax.', true, '1'),
+    { key: 'pulses', shape: 'count', doc: 'Number of pulses planned (bounds the duration).', example: 'pulses 40' },
+    { ...q('diffusion-length', DIM.length, 'µm', 'Diffusion length L of Weppner–Huggins: for particles V_M·m/(M·S), r/3 for spheres of radius r. Without it the analysis gives D/L².'), example: 'diffusion-length 1.7 µm' },
+  ],
+  'protocol symmetric-cycling': [
+    q('current', DIM.currentDensity, 'mA/cm²', 'Current density of plating and stripping.', true),
+    q('capacity', DIM.arealCapacity, 'mAh/cm²', 'Areal capacity plated (and stripped) per half-cycle; the half-cycle lasts capacity / current.', true),
+    { key: 'cycles', shape: 'count', doc: 'Cycles planned (one plating and one stripping half-cycle each); bounds the duration.', example: 'cycles 500' },
+    { key: 'stop', shape: 'flag', words: ['on', 'short'], doc: 'Stop cycling when the cell short-circuits.', example: 'stop on short' },
+  ],
+  'protocol dc-polarisation': [
+    { ...q('voltage', DIM.voltage, 'V', 'The constant voltage applied across the ion-blocking cell.', true), example: 'voltage 0.5 V' },
+    q('hold', DIM.time, 'h', 'How long the voltage is held; the current must reach its steady state I_ss before the end.', true, '10'),
+  ],
   run: [
     { key: 'data', shape: 'strings', doc: 'Data files the run produced: paths or globs, relative to this spec.', example: 'data "data/run.mpt"' },
     { key: 'format', shape: 'enum', words: DATA_FORMATS, doc: 'Instrument format of the data files; auto-detected when absent.', example: 'format biologic-mpt' },
     { key: 'channel', shape: 'string', doc: 'Which test of a data file that holds several (an Arbin .res): its Test_ID ("2"), its test name, or its channel index as "CH3". Without it the first test is read and a warning lists the others.', example: 'channel "2"' },
     { key: 'note', shape: 'string', doc: 'A free note.', example: 'note "..."' },
-    { key: 'stripped', shape: 'list', dim: DIM.arealCapacity, unit: 'mAh/cm²', doc: 'The capacity stripped when each of the run\'s EIS spectra was taken, one per spectrum in file-name order: places the spectra on the stripped capacity (contact retention) when the files do not say it. Overrides the files\' charge counters and the eis protocol\'s every.', example: 'stripped 0, 1, 2, 3 mAh/cm²' },
-    { ...circuit, doc: circuit.doc + ' Overrides the circuit of the eis protocol for this run.' },
-    fix,
-    bound,
+    { key: 'stripped', needs: 'contact', shape: 'list', dim: DIM.arealCapacity, unit: 'mAh/cm²', doc: 'The capacity stripped when each of the run\'s EIS spectra was taken, one per spectrum in file-name order: places the spectra on the stripped capacity (contact retention) when the files do not say it. Overrides the files\' charge counters and the eis protocol\'s every.', example: 'stripped 0, 1, 2, 3 mAh/cm²' },
+    { key: 'temperatures', needs: 'temperatures', shape: 'list', dim: DIM.temperature, unit: '°C', doc: 'The temperature of each of the run\'s spectra, one per spectrum in file-name order (an Arrhenius series whose files do not record it): overrides the protocol\'s temperatures.', example: 'temperatures -20, 0, 25, 50, 80 °C' },
+    { ...circuit, needs: 'spectra', doc: circuit.doc + ' Overrides the circuit of the eis protocol for this run.' },
+    { ...fix, needs: 'spectra' },
+    { ...bound, needs: 'spectra' },
     { key: 'columns', shape: 'columns', doc: 'Which column of the data files holds what, for files whose column names are not recognised: a name as in the file, with a unit in parentheses when the name has none.', example: 'columns { time "Zeit (s)"; voltage "U (V)"; current "I (mA)" }' },
   ],
   columns: COLUMN_KINDS.map((k): PropSpec => ({ key: k, shape: 'string', doc: `The column that holds the ${k.replace('-', ' ')}.`, example: `${k} "${k === 'time' ? 'Time (s)' : k === 'voltage' ? 'Voltage (V)' : k === 'current' ? 'Current (mA)' : k}"` })),
@@ -162,8 +213,8 @@ export const DECL_DOCS: Record<string, string> = {
   study: 'Study-wide defaults (temperature, pressure, diameter or area) for every cell that does not set them.',
   material: 'A material with its properties: role, density, molar mass, specific capacity, voltage window, D_eff prior, known CCD.',
   composite: 'A composite layer (e.g. an interlayer) defined by mass ratios of its groups and a thickness.',
-  cell: 'A cell: kind (symmetric, half, full), area, pressure, temperature, the ordered stack of layers and the cathode.',
-  protocol: 'A test protocol: ccd, strip, sand, cycling, rate or eis.',
+  cell: 'A cell: kind (symmetric, half, full, or blocking: an electrolyte pellet between ion-blocking electrodes), area, pressure, temperature, the ordered stack of layers and the cathode.',
+  protocol: 'A test protocol: ccd, strip, sand, cycling, rate, eis, conductivity, arrhenius, gitt, symmetric-cycling or dc-polarisation.',
   run: 'A protocol applied to a cell, with the data files it produced.',
 };
 

@@ -20,6 +20,15 @@ export interface Scope {
   study?: Decl;
   /** Every file reached: this one and its imports, transitively. */
   files: ParsedFile[];
+  /** The standard library's files: seen below this file's declarations and its imports. */
+  library: ParsedFile[];
+  /** A declaration of the spec (or an import) that hides the library's one of the same name: that one. */
+  overrides: Map<Decl, Decl>;
+}
+
+/** Whether a declaration is the standard library's (not the user's to edit). */
+export function isLibraryDecl(scope: Scope, d: Decl): boolean {
+  return scope.library.some((f) => f.uri === d.uri);
 }
 
 export interface SpecOptions { plausibility?: boolean }

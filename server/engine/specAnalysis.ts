@@ -22,7 +22,9 @@ export function analyzeSpec(ws: Workspace, uri: string, options: SpecOptions = {
   if (!file) return undefined;
   const diagnostics: Diagnostic[] = [...file.diagnostics];
   const files = collectImports(ws, file, diagnostics);
-  const scope = buildScope(files, file, diagnostics);
+  // The library itself (opened read-only) sees no second copy of itself.
+  const library = ws.libraryFiles().filter((l) => !files.some((f) => f.uri === l.uri));
+  const scope = buildScope(files, file, library, diagnostics);
   const references = collectReferences(file, scope);
   check(file, scope, references, diagnostics, options);
   // A problem "at the end of the property" may sit past the last character: keep every range in the text.
@@ -78,8 +80,8 @@ function collectImports(ws: Workspace, root: ParsedFile, diagnostics: Diagnostic
   return [...seen.values()];
 }
 
-function buildScope(files: ParsedFile[], root: ParsedFile, diagnostics: Diagnostic[]): Scope {
-  const scope: Scope = { layer: new Map(), cell: new Map(), protocol: new Map(), files };
+function buildScope(files: ParsedFile[], root: ParsedFile, library: ParsedFile[], diagnostics: Diagnostic[]): Scope {
+  const scope: Scope = { layer: new Map(), cell: new Map(), protocol: new Map(), files, library, overrides: new Map() };
   // The root file's own declarations come first, so duplicates are reported where the user is.
   const ordered = [root, ...files.filter((f) => f !== root)];
   for (const f of ordered) {
@@ -109,7 +111,25 @@ function buildScope(files: ParsedFile[], root: ParsedFile, diagnostics: Diagnost
       scope[ns].set(d.name.name, d);
     }
   }
+  addLibrary(scope, library);
   return scope;
+}
+
+/**
+ * The library's names go in below everything the spec sees: a declaration of the same name in
+ * the spec or an import replaces the library's silently (no duplicate-name: overriding is what
+ * a local declaration is for); the hover of that declaration says what it overrides.
+ */
+function addLibrary(scope: Scope, library: ParsedFile[]) {
+  for (const f of library) {
+    for (const d of f.decls) {
+      const ns = namespaceOf(d);
+      if (!ns || !d.name) continue;
+      const mine = scope[ns].get(d.name.name);
+      if (!mine) scope[ns].set(d.name.name, d);
+      else if (!scope.library.some((l) => l.uri === mine.uri)) scope.overrides.set(mine, d);
+    }
+  }
 }
 
 /** Every name this file uses to point at another declaration, with its target if it exists. */

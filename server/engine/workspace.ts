@@ -1,5 +1,6 @@
-// The set of .cellspec files the engine knows: open documents (with their editor text) over files
-// on disk. Each file is parsed once per version; analysis of one file resolves its imports.
+// The set of .cellspec files the engine knows: open documents (with their editor text) over the
+// standard library the host ships (server/library) over files on disk. Each file is parsed once per
+// version; analysis of one file resolves its imports and sees the library below them.
 import { URI, Utils } from 'vscode-uri';
 import { Decl, interpret } from './model';
 import { parse } from './parser';
@@ -11,7 +12,14 @@ export interface FileSystem {
   readFile(uri: string): string | undefined;
   /** Why a file may not be read at all (outside the allowed folders), if it may not. */
   denied?(uri: string): string | undefined;
+  /** The entries of a folder (for path completion); undefined when it cannot or may not be listed. */
+  listDirectory?(uri: string): DirectoryEntry[] | undefined;
 }
+
+export interface DirectoryEntry { name: string; directory: boolean }
+
+/** A file the host ships with the engine (the standard library): always readable, never edited. */
+export interface LibraryFile { uri: string; text: string }
 
 export interface ParsedFile {
   uri: string;
@@ -30,11 +38,34 @@ export class Workspace {
   /** Files on disk the engine has seen (imports, workspace scans). */
   private known = new Set<string>();
 
-  constructor(private fs: FileSystem) {}
+  /** The standard library's files by URI: below every spec's own declarations and imports. */
+  private library = new Map<string, string>();
+
+  constructor(private fs: FileSystem, library: LibraryFile[] = []) {
+    this.setLibrary(library);
+  }
+
+  /** Replaces the library (the server learns at start-up under which URIs its client shows it). */
+  setLibrary(library: LibraryFile[]) {
+    for (const uri of this.library.keys()) this.cache.delete(uri);
+    this.library = new Map(library.map((f) => [f.uri, f.text]));
+  }
+
+  /** The parsed standard library, in the order it was given. */
+  libraryFiles(): ParsedFile[] {
+    return [...this.library.keys()].map((uri) => this.get(uri)).filter((f): f is ParsedFile => !!f);
+  }
+
+  isLibrary(uri: string): boolean { return this.library.has(uri); }
+
+  /** The entries of a folder, as the file system lists them (none when it cannot list). */
+  listDirectory(uri: string): DirectoryEntry[] | undefined {
+    return this.fs.listDirectory?.(uri);
+  }
 
   setDocument(uri: string, text: string, version: number) {
     this.open.set(uri, { text, version });
-    this.known.add(uri);
+    if (!this.library.has(uri)) this.known.add(uri);
   }
 
   closeDocument(uri: string) {
@@ -59,14 +90,15 @@ export class Workspace {
 
   /** Why a file that is not open may not be read (the file system's rule), if it may not. */
   denied(uri: string): string | undefined {
-    return this.open.has(uri) ? undefined : this.fs.denied?.(uri);
+    return this.open.has(uri) || this.library.has(uri) ? undefined : this.fs.denied?.(uri);
   }
 
   get(uri: string): ParsedFile | undefined {
     const doc = this.open.get(uri);
     let text: string | undefined;
     let version: number | string;
-    if (doc) { text = doc.text; version = doc.version; } else {
+    const shipped = this.library.get(uri);
+    if (doc) { text = doc.text; version = doc.version; } else if (shipped !== undefined) { text = shipped; version = 'library'; } else {
       text = this.fs.readFile(uri);
       if (text === undefined) return undefined;
       // Disk files are keyed by content: cheap to compare, and always right.
@@ -78,7 +110,8 @@ export class Workspace {
     const { decls, diagnostics } = interpret(tree, uri);
     const file: ParsedFile = { uri, version, text, tree, decls, diagnostics: [...tree.diagnostics, ...diagnostics], lines: new LineIndex(text) };
     this.cache.set(uri, file);
-    this.known.add(uri);
+    // The library is no file of the user's: references and rename do not walk it.
+    if (shipped === undefined) this.known.add(uri);
     return file;
   }
 }

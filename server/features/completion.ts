@@ -1,51 +1,52 @@
-// Completion: what is valid at the cursor: declaration keywords and block snippets at top level,
-// the properties a block still lacks, units of the property's dimension, names of the right kind.
+// Completion: what is valid at the cursor: declaration templates at top level, the properties a
+// block still lacks (in a run, only those its protocol's type uses), units of the property's
+// dimension, names of the right kind, and the data files inside `data "..."`. Inserted values
+// are tab stops and names are choices of the visible ones (snippets.ts).
 import { SpecAnalysis } from '../engine/specAnalysis';
-import { enumValue } from '../engine/model';
-import { Token } from '../engine/lexer';
-import { BLOCKS, blockKey, CELL_KINDS, DECL_DOCS, MATERIAL_ROLES, PROTOCOL_TYPES, propSpec } from '../engine/schema';
-import { DECL_KEYWORDS } from '../engine/syntax';
+import { Decl, enumValue } from '../engine/model';
+import { Span, Token } from '../engine/lexer';
+import { BLOCKS, blockKey, CELL_KINDS, GROUP_ROLES, PropSpec, PROTOCOL_TYPES, propSpec } from '../engine/schema';
 import { unitsFor } from '../domain/units';
-import { declAt } from './locate';
+import { dataPathCompletions, insideString, ListDirectory } from './dataPaths';
+import { declarationTemplates, protocolBody } from './templates';
+import { declAt, tokenAt } from './locate';
+import { NameChoices, propertySnippet } from './snippets';
 
-export type CompletionKind = 'keyword' | 'property' | 'unit' | 'reference' | 'value' | 'snippet';
-export interface CompletionItem { label: string; kind: CompletionKind; detail?: string; documentation?: string; insertText?: string; snippet?: boolean }
+export type CompletionKind = 'keyword' | 'property' | 'unit' | 'reference' | 'value' | 'snippet' | 'file' | 'folder';
+export interface CompletionItem {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  documentation?: string;
+  insertText?: string;
+  snippet?: boolean;
+  /** The text the item replaces, when it is not the word at the cursor (a path segment). */
+  range?: Span;
+  sortText?: string;
+  filterText?: string;
+  /** Ask for completion again once inserted (after a folder, inside the quotes of `data ""`). */
+  retrigger?: boolean;
+}
 
-const SNIPPETS: Record<string, string> = {
-  import: 'import "${1:materials.cellspec}"',
-  study: 'study "${1:title}" {\n  temperature ${2:25} °C\n  pressure ${3:5} MPa\n  diameter ${4:9} mm\n}',
-  material: `material \${1:name} {\n  role \${2|${MATERIAL_ROLES.join(',')}|}\n}`,
-  composite: 'composite ${1:name} {\n  carbon ${2:GMWNT} : ${3:FG} = ${4:10} : ${5:1}\n  binder ${6:PVDF}\n  ratio carbon : binder = ${7:10} : ${8:1}\n  thickness ${9:15} µm ± ${10:0.5} µm\n}',
-  cell: `cell \${1:name} \${2|${CELL_KINDS.join(',')}|} {\n  stack \${3:Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu}\n}`,
-  protocol: `protocol \${1:name} \${2|${PROTOCOL_TYPES.join(',')}|} {\n  $0\n}`,
-  run: 'run ${1:protocol} on ${2:cell} {\n  data "${3:data/file.mpt}"\n}',
-};
+/** What completion may ask of the host: the entries of a folder (for data paths). */
+export interface CompletionHost { listDirectory?: ListDirectory }
 
-export function complete(a: SpecAnalysis, offset: number): CompletionItem[] {
+export function complete(a: SpecAnalysis, offset: number, host: CompletionHost = {}): CompletionItem[] {
   const text = a.file.text;
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
+  const under = tokenAt(a.file.tree.tokens, offset);
   const toks = a.file.tree.tokens.filter((t) => t.start >= lineStart && t.end <= offset && t.kind !== 'comment' && t.kind !== 'newline' && t.kind !== 'eof');
   // The statement under the cursor starts after the last ';' or '{' on the line.
   let from = 0;
   toks.forEach((t, i) => { if (t.kind === 'punct' && (t.text === ';' || t.text === '{')) from = i + 1; });
   const words = toks.slice(from);
-  const typing = /[A-Za-z0-9_-]$/.test(before) && words.length > 0 ? words.pop()! : undefined;
   const decl = declAt(a, offset);
+  if (insideString(under, offset)) return stringCompletions(a, decl, words, under!, offset, host);
+  // The word being typed is what the item replaces, not part of the context.
+  if (/[A-Za-z0-9_-]$/.test(before) && words.length > 0) words.pop();
   const inBlock = decl?.syntax.block && decl.syntax.block.open.end <= offset && (!decl.syntax.block.close || offset <= decl.syntax.block.close.start);
-
-  if (!inBlock) {
-    if (words.length === 0) {
-      return DECL_KEYWORDS.map((k) => ({ label: k, kind: 'snippet', detail: DECL_DOCS[k], insertText: SNIPPETS[k], snippet: true }));
-    }
-    const kw = words[0].text;
-    if (kw === 'cell' && words.length === 2) return CELL_KINDS.map((k) => ({ label: k, kind: 'keyword' }));
-    if (kw === 'protocol' && words.length === 2) return PROTOCOL_TYPES.map((k) => ({ label: k, kind: 'keyword' }));
-    if (kw === 'run' && words.length === 1) return names(a, 'protocol');
-    if (kw === 'run' && words.length === 2) return [{ label: 'on', kind: 'keyword' }];
-    if (kw === 'run' && words.length === 3) return names(a, 'cell');
-    return [];
-  }
+  if (!inBlock) return headerCompletions(a, decl, words);
 
   // Inside a block: which block, and is the cursor in a nested one (cathode, columns)?
   let key = blockKey(decl!.keyword, decl!.type?.name);
@@ -59,10 +60,8 @@ export function complete(a: SpecAnalysis, offset: number): CompletionItem[] {
   }
   const specs = BLOCKS[key] ?? [];
   if (words.length === 0) {
-    return specs.filter((s) => !present.has(s.key)).map((s) => ({
-      label: s.key, kind: 'property', detail: s.unit, documentation: s.doc,
-      insertText: s.example, snippet: false,
-    }));
+    const measured = key === 'run' ? runMeasures(a, decl!) : undefined;
+    return specs.filter((s) => !present.has(s.key) && (!s.needs || !measured || measured.has(s.needs))).map((s) => propertyItem(a, s));
   }
   const propKey = words[0].kind === 'number' ? '1C' : words[0].text;
   const spec = propSpec(key, propKey);
@@ -79,17 +78,88 @@ export function complete(a: SpecAnalysis, offset: number): CompletionItem[] {
     case 'flag': return [{ label: spec.words!.join(' '), kind: 'keyword' }];
     case 'members':
       if (propKey === 'ratio') return [...decl!.props.keys()].filter((k) => k !== 'ratio' && decl!.props.get(k)!.value?.shape === 'members').map((g) => ({ label: g, kind: 'value' }));
-      return names(a, 'layer').filter((n) => n.documentation === 'material');
+      return names(a, 'layer').filter((n) => n.documentation?.startsWith('material'));
     case 'countAtRate': return last.kind === 'number' ? [{ label: 'at', kind: 'keyword' }] : [];
   }
   return [];
 }
 
+function headerCompletions(a: SpecAnalysis, decl: Decl | undefined, words: Token[]): CompletionItem[] {
+  if (words.length === 0) return declarationTemplates(a, choicesFor(a));
+  const kw = words[0].text;
+  if (kw === 'cell' && words.length === 2) return CELL_KINDS.map((k) => ({ label: k, kind: 'keyword' }));
+  if (kw === 'protocol' && words.length === 2) {
+    // A header without its block yet gets the block too, with the type's required properties.
+    const bare = !decl?.syntax.block;
+    return PROTOCOL_TYPES.map((t): CompletionItem => bare
+      ? { label: t, kind: 'keyword', insertText: `${t} {\n${protocolBody(t, choicesFor(a)).snippet()}\n}`, snippet: true, detail: 'with its required properties' }
+      : { label: t, kind: 'keyword' });
+  }
+  if (kw === 'run' && words.length === 1) return names(a, 'protocol');
+  if (kw === 'run' && words.length === 2) return [{ label: 'on', kind: 'keyword' }];
+  if (kw === 'run' && words.length === 3) return names(a, 'cell');
+  return [];
+}
+
+/** Inside a string: only a run's data paths complete (other strings are free text). */
+function stringCompletions(a: SpecAnalysis, decl: Decl | undefined, words: Token[], str: Token, offset: number, host: CompletionHost): CompletionItem[] {
+  if (decl?.keyword !== 'run' || words[0]?.text !== 'data' || !host.listDirectory) return [];
+  return dataPathCompletions(a.file.uri, a.file.text.slice(str.start + 1, offset), offset, host.listDirectory);
+}
+
+function propertyItem(a: SpecAnalysis, s: PropSpec): CompletionItem {
+  const item: CompletionItem = { label: s.key, kind: 'property', detail: s.unit, documentation: s.doc, sortText: (s.required ? '0' : '1') + s.key, snippet: true };
+  // `data` opens its quotes and asks for the files at once.
+  if (s.key === 'data') return { ...item, insertText: 'data "$1"', retrigger: true };
+  return { ...item, insertText: propertySnippet(s, choicesFor(a)).snippet() };
+}
+
+/** Impedance spectra: the protocols that take them themselves (a protocol with `eis` takes them too). */
+const SPECTRA_TYPES = new Set(['eis', 'conductivity', 'arrhenius']);
+
+/** What a run's protocol measures (PropSpec.needs), so a run is offered only the properties that mean something; everything for an unknown protocol. */
+function runMeasures(a: SpecAnalysis, run: Decl): Set<NonNullable<PropSpec['needs']>> | undefined {
+  const proto = run.protocolRef && a.scope.protocol.get(run.protocolRef.name);
+  if (!proto) return undefined;
+  const type = proto.type?.name ?? '';
+  const hosted = proto.props.has('eis');
+  const out = new Set<NonNullable<PropSpec['needs']>>();
+  if (SPECTRA_TYPES.has(type) || hosted) out.add('spectra');
+  if (type === 'eis' || hosted) out.add('contact');
+  if (type === 'arrhenius') out.add('temperatures');
+  return out;
+}
+
+/** The names a template offers at each of its name placeholders, the example's own first when visible. */
+export function choicesFor(a: SpecAnalysis): NameChoices {
+  const layers = [...a.scope.layer.values()];
+  const materials = (role?: string) => layers.filter((d) => d.keyword === 'material' && (!role || enumValue(d.props, 'role') === role)).map((d) => d.name!.name);
+  return (spec, example) => {
+    let options: readonly string[];
+    switch (spec.shape) {
+      case 'enum': options = spec.words ?? []; break;
+      case 'stack': options = layers.map((d) => d.name!.name); break;
+      case 'cathode': options = materials('cathode'); break;
+      case 'ref': options = [...a.scope.protocol.values()].filter((p) => p.type?.name === 'eis').map((p) => p.name!.name); break;
+      case 'members': { const role = GROUP_ROLES[spec.key as keyof typeof GROUP_ROLES]; const byRole = role ? materials(role) : []; options = byRole.length ? byRole : materials(); break; }
+      default: return undefined;
+    }
+    if (!options.length) return undefined;
+    return options.includes(example) ? [example, ...options.filter((o) => o !== example)] : options;
+  };
+}
+
 function names(a: SpecAnalysis, ns: 'layer' | 'cell' | 'protocol'): CompletionItem[] {
-  return [...a.scope[ns].values()].map((d) => ({
-    label: d.name!.name,
-    kind: 'reference' as const,
-    detail: d.keyword === 'material' ? enumValue(d.props, 'role') ?? 'material' : d.type?.name ?? d.keyword,
-    documentation: d.keyword,
-  }));
+  return [...a.scope[ns].values()].map((d) => {
+    const formula = d.keyword === 'material' ? d.props.get('formula')?.value : undefined;
+    const library = a.scope.library.some((f) => f.uri === d.uri);
+    return {
+      label: d.name!.name,
+      kind: 'reference' as const,
+      detail: d.keyword === 'material' ? enumValue(d.props, 'role') ?? 'material' : d.type?.name ?? d.keyword,
+      documentation: d.keyword + (formula?.shape === 'string' ? ` ${formula.text}` : '') + (library ? ' (standard library)' : ''),
+      // The spec's own names before the library's.
+      sortText: (library ? '1' : '0') + d.name!.name,
+    };
+  });
 }

@@ -1,13 +1,14 @@
 // Hover: what a value means, its conversions, and how each derived value was computed.
 import { SpecAnalysis } from '../engine/specAnalysis';
-import { baseName } from '../engine/scope';
+import { baseName, isLibraryDecl } from '../engine/scope';
 import { Derived } from '../engine/compute';
 import { Span } from '../engine/lexer';
-import { Decl, Quantity, tokensText, Value } from '../engine/model';
+import { Decl, headerSpan, Quantity, tokensText, Value } from '../engine/model';
 import { DECL_DOCS, propSpec } from '../engine/schema';
 import { dimName, parseUnit, toSI, unitsFor, Unit } from '../domain/units';
 import { formatQuantity } from '../domain/format';
 import { declAt, propertyAt, referenceAt, tokenAt } from './locate';
+import { fileOf, leadingNote, trailingNote } from './notes';
 
 export interface HoverResult { markdown: string; span: Span }
 
@@ -18,7 +19,7 @@ export function hover(a: SpecAnalysis, offset: number): HoverResult | undefined 
   let span: Span = tok;
 
   const ref = referenceAt(a, offset);
-  if (ref?.target) parts.push(describeDecl(ref.target, a.file.uri));
+  if (ref?.target) parts.push(describeDecl(a, ref.target));
 
   const hit = propertyAt(a, offset);
   const decl = declAt(a, offset);
@@ -33,7 +34,8 @@ export function hover(a: SpecAnalysis, offset: number): HoverResult | undefined 
     if (spec) parts.push(`**${spec.key}**${spec.dim ? ` (${dimName(spec.dim)})` : ''}: ${spec.doc}\n\n\`${spec.example}\``);
   }
   if (decl && decl.syntax.keyword === tok) parts.push(`**${tok.text}**: ${DECL_DOCS[tok.text]}`);
-  if (decl && decl.name && decl.name.start <= offset && offset <= decl.name.end && decl.keyword !== 'run') parts.push(describeDecl(decl, a.file.uri));
+  if (decl && decl.name && decl.name.start <= offset && offset <= decl.name.end && decl.keyword !== 'run') parts.push(describeDecl(a, decl));
+  if (decl?.keyword === 'run' && !decl.props.has('data') && offset <= headerSpan(decl).end) parts.push(PLANNED);
 
   // Derived values anchored on the line under the cursor.
   const line = a.file.lines.position(offset).line;
@@ -73,9 +75,20 @@ function siText(si: number, u: Unit): string {
   return u.factor === 1 && u.offset === 0 ? '' : `; SI ${si.toPrecision(4)} (${dimName(u.dim)})`;
 }
 
-function describeDecl(d: Decl, fromUri: string): string {
-  const where = d.uri === fromUri ? '' : ` — from ${baseName(d.uri)}`;
+const PLANNED = '**planned**: no data yet. Add `data "file"` (relative to this spec) once the run has produced its files.';
+
+/** A declaration as a hover shows it: where it comes from, its description, its properties with their sources. */
+function describeDecl(a: SpecAnalysis, d: Decl): string {
+  const library = isLibraryDecl(a.scope, d);
+  const where = library ? ` — from the standard library (${baseName(d.uri)})` : d.uri === a.file.uri ? '' : ` — from ${baseName(d.uri)}`;
   const head = `\`${d.keyword} ${d.name?.name ?? ''}${d.type ? ' ' + d.type.name : ''}\`${where}`;
-  const props = [...d.props.entries()].slice(0, 8).map(([k, e]) => `- ${k} ${tokensText(e.prop.values)}${e.prop.block ? ' { … }' : ''}`);
-  return [head, ...props].join('\n');
+  const file = fileOf(a.scope, d);
+  const about = file && leadingNote(file, d);
+  const props = [...d.props.entries()].slice(0, 8).map(([k, e]) => {
+    const note = file && trailingNote(file, e.prop);
+    return `- ${k} ${tokensText(e.prop.values)}${e.prop.block ? ' { … }' : ''}${note ? ` — *${note}*` : ''}`;
+  });
+  const hidden = a.scope.overrides.get(d);
+  const override = hidden && `Replaces the standard library's ${hidden.name!.name}` + (hidden.props.size ? ` (${[...hidden.props.entries()].filter(([k]) => k !== 'role' && k !== 'formula').map(([k, e]) => `${k} ${tokensText(e.prop.values)}`).join('; ') || 'no values'})` : '') + '.';
+  return [head, ...(about ? ['', about, ''] : []), ...props, ...(override ? ['', override] : [])].join('\n');
 }

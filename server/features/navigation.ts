@@ -1,6 +1,6 @@
 // Go to definition, find references and rename, across every .cellspec file the workspace knows.
 import { analyzeSpec, SpecAnalysis } from '../engine/specAnalysis';
-import { namespaceOf } from '../engine/scope';
+import { isLibraryDecl, namespaceOf } from '../engine/scope';
 import { Span } from '../engine/lexer';
 import { Decl } from '../engine/model';
 import { Workspace } from '../engine/workspace';
@@ -42,10 +42,14 @@ export function rename(ws: Workspace, a: SpecAnalysis, offset: number, newName: 
   if (!NAME.test(newName) || newName.endsWith('-')) return { edits: [], error: `'${newName}' is not a valid name: use letters, digits, '_' and '-', starting with a letter` };
   const target = targetAt(a, offset);
   if (!target) return { edits: [], error: 'nothing to rename here' };
+  if (isLibraryDecl(a.scope, target)) {
+    return { edits: [], error: `'${target.name!.name}' is a material of the standard library, which cannot be edited; declare your own ${target.keyword} under another name, or under this one to override it` };
+  }
   const ns = namespaceOf(target);
   const clash = ns && a.scope[ns].get(newName);
   if (clash && clash !== target) return { edits: [], error: `'${newName}' is already declared` };
-  return { edits: references(ws, a, offset, true, analysisOf).map((l) => ({ ...l, newText: newName })) };
+  // The library is never edited, even when it is open beside the spec.
+  return { edits: references(ws, a, offset, true, analysisOf).filter((l) => !ws.isLibrary(l.uri)).map((l) => ({ ...l, newText: newName })) };
 }
 
 export function prepareRename(a: SpecAnalysis, offset: number): Span | undefined {

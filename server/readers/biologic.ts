@@ -3,9 +3,10 @@
 // in some locales, Latin-1 bytes such as cm² and µF, CRLF). Also the export without the header
 // block, which starts directly with the column line.
 import { resolveColumns } from './columns';
-import { FileHead, forEachLine, headLines } from './text';
+import { forEachDataLine } from './byteLines';
 import { labelModes } from './ecLab';
-import { TableBuilder, makeTable } from './table';
+import { FileHead, headLines } from './text';
+import { columnsToKeep, TableBuilder, makeTable } from './table';
 import { DataError, DataTable, ReadOptions } from './types';
 
 const TECHNIQUES: [RegExp, string][] = [
@@ -60,24 +61,24 @@ export async function readBiologic(head: FileHead, options: ReadOptions): Promis
   let builder: TableBuilder | undefined;
   let names: string[] = [];
   const bytesPerRow = estimateRowBytes(lines, columnLine);
-  const stats = await forEachLine(head, options, (line, no) => {
-    if (no > columnLine) {
-      builder!.addLine(line, no);
-      return;
-    }
-    if (no < columnLine) {
-      if (no > 1) headerFact(line, meta);
-      return;
-    }
-    names = columnNames(line);
-    if (names.length < 2 || !line.includes('\t')) {
-      throw new DataError(file, no, `expected the tab-separated column names on line ${no}${columnLine > 1 ? ` ("Nb header lines : ${columnLine}")` : ''}, found '${line.trim().slice(0, 60)}'`);
-    }
-    const specs = resolveColumns(names, { file, columnLine: no, format: 'biologic-mpt', mapping: options.mapping });
-    builder = new TableBuilder(specs, {
-      file, columnLine: no, sep: 9, decimalComma: true, expectedFields: specs.length,
-      expectedRows: Math.ceil(head.size / bytesPerRow) + 16,
-    });
+  const stats = await forEachDataLine(head, options, {
+    dataFrom: columnLine + 1,
+    header: (line, no) => {
+      if (no < columnLine) {
+        if (no > 1) headerFact(line, meta);
+        return;
+      }
+      names = columnNames(line);
+      if (names.length < 2 || !line.includes('\t')) {
+        throw new DataError(file, no, `expected the tab-separated column names on line ${no}${columnLine > 1 ? ` ("Nb header lines : ${columnLine}")` : ''}, found '${line.trim().slice(0, 60)}'`);
+      }
+      const specs = resolveColumns(names, { file, columnLine: no, format: 'biologic-mpt', mapping: options.mapping });
+      builder = new TableBuilder(specs, {
+        file, columnLine: no, sep: 9, decimalComma: true, expectedFields: specs.length,
+        expectedRows: Math.ceil(head.size / bytesPerRow) + 16, keep: columnsToKeep(specs, options.kinds),
+      });
+    },
+    rows: () => builder!,
   });
   if (!builder) {
     throw new DataError(file, stats.lines, `the file ends at line ${stats.lines}, before the column line (line ${columnLine}, "Nb header lines : ${columnLine}")`);

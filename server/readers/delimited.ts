@@ -3,9 +3,10 @@
 // the decimal mark, the column line and the first data line; the rest is streamed.
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ColumnSpec, resolveColumns, unitInfo } from './columns';
+import { forEachDataLine } from './byteLines';
 import { shownName } from './messages';
 import { FileHead, forEachLine, headLines, isNanLiteral, parseNumber } from './text';
-import { TableBuilder, WHITESPACE, makeTable, signCurrentByState } from './table';
+import { columnsToKeep, TableBuilder, WHITESPACE, makeTable, signCurrentByState } from './table';
 import { ColumnKind, DataError, DataTable, FormatId, ReadOptions } from './types';
 
 export interface DelimitedPlan {
@@ -218,10 +219,10 @@ export interface DelimitedFormat {
 
 /**
  * Read a delimited file planned by `sniffDelimited`. Unquoted files (nearly every instrument
- * export) take the hand-written path: lines cut with indexOf and numbers parsed in place, no
- * string per cell. csv-parse, which builds a string per cell and an array per row, ran at about
- * 20 MB/s on a GCPL export here against 150+ MB/s for the hand path, so it only reads files with
- * quotes, where its handling of quoted separators and line breaks is needed.
+ * export) take the hand-written path: lines as bytes, numbers parsed where they lie, no string
+ * per cell. csv-parse, which builds a string per cell and an array per row, ran at about 20 MB/s
+ * on a GCPL export here against 150+ MB/s for the hand path (when it read strings), so it only
+ * reads files with quotes, where its handling of quoted separators and line breaks is needed.
  */
 export async function readDelimited(head: FileHead, plan: DelimitedPlan, how: DelimitedFormat, options: ReadOptions): Promise<DataTable> {
   const file = head.file;
@@ -240,16 +241,14 @@ export async function readDelimited(head: FileHead, plan: DelimitedPlan, how: De
   const builder = new TableBuilder(specs, {
     file, columnLine: plan.headerLine, sep: plan.sep, decimalComma: plan.decimalComma, expectedFields: plan.fields,
     expectedRows: Math.ceil(head.size / Math.max(8, plan.bytesPerRow)) + 16,
+    keep: columnsToKeep(specs, options.kinds, how.signByState),
   });
   if (!plan.headerLine && !specs.some((s) => s.kind !== 'other')) {
     builder.problem(1, `no column names: the columns are called ${plan.names.slice(0, 3).map((n) => `'${shownName(n)}'`).join(', ')}…; map them to kinds in the spec`, 'warning');
   }
   if (plan.quoted) await readQuoted(head, plan, builder, options);
   else {
-    const dataLine = plan.dataLine;
-    const stats = await forEachLine(head, options, (line, no) => {
-      if (no >= dataLine) builder.addLine(line, no);
-    });
+    const stats = await forEachDataLine(head, options, { dataFrom: plan.dataLine, header: () => undefined, rows: () => builder });
     if (stats.fallbackLine) builder.problem(stats.fallbackLine, `the text is not UTF-8 from line ${stats.fallbackLine} on; read as Windows-1252`, 'warning');
   }
   const built = builder.finish();

@@ -14,7 +14,7 @@ import { readMpr } from './mpr';
 import { readNda } from './neware/nda';
 import { readNdax } from './neware/ndax';
 import { FileHead, readHead } from './text';
-import { ColumnKind, DataError, DataTable, FormatId, ReadOptions } from './types';
+import { ColumnKind, columnsOfFile, DataError, DataTable, FormatId, ReadOptions } from './types';
 
 export * from './types';
 export { detectFormat } from './detect';
@@ -104,7 +104,7 @@ function binaryFormat(container: FileHead['container']): FormatId | undefined {
 export function requireColumns(table: DataTable, kinds: ColumnKind[], purpose: string, absent: ColumnKind[] = []): void {
   const line = Number(table.meta.columnLine ?? 0) || 0;
   const where = line ? `line ${line}` : 'the file';
-  const names = nameList(table.columns.map((c) => c.name));
+  const names = nameList(columnsOfFile(table).map((c) => c.name));
   const missing = kinds.filter((k) => !table.columns.some((c) => c.kind === k));
   if (missing.length) {
     const what = missing.map((k) => `${k} (e.g. ${TYPICAL_NAME[k]})`).join(', ');
@@ -115,7 +115,8 @@ export function requireColumns(table: DataTable, kinds: ColumnKind[], purpose: s
   if (empty.length) {
     throw new DataError(table.file, line, `${purpose} needs values in ${empty.map((c) => `'${shownName(c.name)}'`).join(', ')}, but the column is empty`);
   }
-  const wrong = absent.map((k) => table.columns.find((c) => c.kind === k)).filter((c) => c !== undefined);
+  // Columns left unread still tell what the file holds.
+  const wrong = absent.map((k) => columnsOfFile(table).find((c) => c.kind === k)).filter((c) => c !== undefined);
   if (wrong.length) {
     const kind = wrong.some((c) => c!.kind === 'frequency' || c!.kind === 'zReal' || c!.kind === 'zImag') ? 'impedance (EIS) data' : 'data of another kind';
     throw new DataError(table.file, line,

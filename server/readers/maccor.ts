@@ -6,7 +6,7 @@
 import { resolveColumns } from './columns';
 import { DelimitedPlan, readDelimited, sniffDelimited } from './delimited';
 import { FileHead, forEachLine, headLines } from './text';
-import { TableBuilder, makeTable } from './table';
+import { columnsToKeep, TableBuilder, makeTable } from './table';
 import { DataError, DataTable, ReadOptions } from './types';
 
 export function isMaccorEis(head: FileHead): boolean {
@@ -46,7 +46,7 @@ async function readMaccorEis(head: FileHead, options: ReadOptions): Promise<Data
       while (names.length && !names[names.length - 1]) names.pop();
       columnLine = no;
       const specs = resolveColumns(names, { file, columnLine: no, format: 'maccor', mapping: options.mapping });
-      builder = new TableBuilder(specs, { file, columnLine: no, sep: 9, decimalComma: true });
+      builder = new TableBuilder(specs, { file, columnLine: no, sep: 9, decimalComma: true, keep: columnsToKeep(specs, options.kinds) });
       return;
     }
     if (no === 1) { meta.title = t.replace(/\s{2,}/g, ' '); return; }

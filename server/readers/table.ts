@@ -1,10 +1,15 @@
-// Rows into typed columns: every reader hands its data lines (or cells) to a TableBuilder, which
-// stores SI values in growable Float64Arrays, remembers each row's file line, and records
-// per-row problems (short rows, text where a number belongs, empty and NaN cells).
+// Rows into typed columns: every reader hands its data lines (as bytes, or cells) to a
+// TableBuilder, which stores SI values in growable Float64Arrays, remembers each row's file line,
+// and records per-row problems (short rows, text where a number belongs, empty and NaN cells).
+// Columns the caller does not want are skipped unread: their cells are only stepped over.
 import { CellParse, ColumnSpec } from './columns';
 import { shownName } from './messages';
+import { LineMap } from './lineMap';
+import { afterBreak, blankEnd, cellEnd, findLineEnd, LF, lineBytes, lineEndsAt, onlySeparators, skipBlanks } from './rowBytes';
+import { CellScanner, parseNumberBytes } from './numbers';
+import type { TextOfBytes } from './byteLines';
 import { infinityLiteral, isBlank, isNanLiteral, parseDateTime, parseDuration, parseNumber } from './text';
-import { Column, DataProblem, DataTable, FormatId } from './types';
+import { Column, ColumnKind, DataProblem, DataTable, FileColumn, FormatId } from './types';
 
 /** `sep` value for columns separated by runs of blanks. */
 export const WHITESPACE = -1;
@@ -30,6 +35,26 @@ export interface BuilderOptions {
   expectedRows?: number;
   /** What to call a line in messages ("line", "row" for spreadsheets). */
   lineWord?: string;
+  /** Which columns to parse and keep, by position (see columnsToKeep); all when absent. */
+  keep?: boolean[];
+}
+
+/** A row as its cells were cut: fields seen, NaN cells among those kept, where cutting stopped, where the line ends (-1: not reached). */
+interface RowCut {
+  fields: number;
+  nan: number;
+  pos: number;
+  lineEnd: number;
+}
+
+/** What a finished builder hands to makeTable. */
+export interface Built {
+  columns: Column[];
+  /** Every column of the file, when some were not kept. */
+  fileColumns?: FileColumn[];
+  rows: number;
+  lineOfRow: (row: number) => number;
+  problems: DataProblem[];
 }
 
 interface CellStats {
@@ -49,13 +74,40 @@ export function parseState(cell: string): number {
   return NaN;
 }
 
+const STATE_COLUMN = /^(state|step[ _-]?type|step[ _-]?state|工步类型|状态)$/i;
+
+/** The charge/discharge flag column an unsigned current is signed by (Maccor, older Neware, LAND). */
+export function isStateColumn(s: { kind: ColumnKind; name: string }): boolean {
+  return s.kind === 'other' && STATE_COLUMN.test(s.name.trim());
+}
+
+/**
+ * Which columns a read keeps: every one without `kinds`, else those of the kinds asked for (and,
+ * when the current is signed by a state column, that column).
+ */
+export function columnsToKeep(specs: ColumnSpec[], kinds: readonly ColumnKind[] | undefined, signByState = false): boolean[] | undefined {
+  if (!kinds) return undefined;
+  const wanted = new Set(kinds);
+  const signing = signByState && wanted.has('current');
+  return specs.map((s) => wanted.has(s.kind) || (signing && isStateColumn(s)));
+}
+
+const NOT_KEPT = new Float64Array(0);
+
 export class TableBuilder {
   rows = 0;
   readonly specs: ColumnSpec[];
   private readonly n: number;
   private cap: number;
+  /** One per column; the columns not kept share an empty array. */
   private bufs: Float64Array[];
-  private lines: Int32Array;
+  private readonly keep: Uint8Array;
+  /** No column is kept: no cell's value can tell a data row, so every row is judged in full. */
+  private readonly noneKept: boolean;
+  private readonly lines = new LineMap();
+  private readonly scanner = new CellScanner();
+  /** How the row just cut came out (cutSeparated, cutBlankSeparated). */
+  private readonly cut: RowCut = { fields: 0, nan: 0, pos: 0, lineEnd: -1 };
   // SI = raw · mul / div + offset: decimal prefixes divide by an integer power of ten, so 3655 mV
   // gives exactly 3.655 V (one rounding), as the number would read written in volts.
   private readonly mul: Float64Array;
@@ -78,8 +130,9 @@ export class TableBuilder {
     this.specs = specs;
     this.n = specs.length;
     this.cap = Math.max(16, Math.min(opts.expectedRows ?? 1024, 1 << 26));
-    this.bufs = specs.map(() => new Float64Array(this.cap));
-    this.lines = new Int32Array(this.cap);
+    this.keep = Uint8Array.from(specs, (_, c) => (!opts.keep || opts.keep[c] ? 1 : 0));
+    this.bufs = specs.map((_, c) => (this.keep[c] ? new Float64Array(this.cap) : NOT_KEPT));
+    this.noneKept = this.n > 0 && !this.keep.includes(1);
     this.mul = Float64Array.from(specs, (s) => scale(s.factor).mul);
     this.div = Float64Array.from(specs, (s) => scale(s.factor).div);
     this.offset = Float64Array.from(specs, (s) => s.offset);
@@ -90,8 +143,8 @@ export class TableBuilder {
     this.need = Math.min(opts.expectedFields ?? 0, this.n);
     this.stats = specs.map(() => ({ empty: 0, emptyFirst: 0, nan: 0, nanFirst: 0 }));
     this.lineWord = opts.lineWord ?? 'line';
-    for (const s of specs) {
-      if (s.assumedUnit) {
+    for (const [c, s] of specs.entries()) {
+      if (s.assumedUnit && this.keep[c]) {
         this.problem(opts.columnLine, `column '${shownName(s.name)}' has no unit; read as ${s.sourceUnit} (give the unit in the spec's mapping, e.g. ${s.kind}: '${shownName(s.name)} (mAh)')`, 'warning');
       }
     }
@@ -105,18 +158,22 @@ export class TableBuilder {
   private grow(): void {
     const cap = this.cap * 2;
     this.bufs = this.bufs.map((b) => {
+      if (b === NOT_KEPT) return b;
       const nb = new Float64Array(cap);
       nb.set(b);
       return nb;
     });
-    const nl = new Int32Array(cap);
-    nl.set(this.lines);
-    this.lines = nl;
     this.cap = cap;
   }
 
   private si(c: number, raw: number): number {
     return raw * this.mul[c] / this.div[c] + this.offset[c];
+  }
+
+  /** A cell's value as a kept column would store it (only whether it is a number matters here). */
+  private valueOf(c: number, cell: string): number {
+    const code = this.parse[c];
+    return code === P_NUMBER ? parseNumber(cell, 0, cell.length, this.opts.decimalComma) : this.special(c, code, cell);
   }
 
   /** Cells that are not plain numbers; the result is already in SI (s for times). */
@@ -129,56 +186,121 @@ export class TableBuilder {
     return parseState(cell);
   }
 
-  /** One data line: cut at the separator, parse, convert, store. The hot path of every text reader. */
+  /** One data line as text (readers of small files with their own layouts): read as addRows reads a row. */
   addLine(line: string, lineNo: number): void {
-    const len = line.length;
-    if (len === 0) return;
-    if (this.rows === this.cap) this.grow();
-    const row = this.rows;
-    const n = this.n, bufs = this.bufs, mul = this.mul, div = this.div, offset = this.offset, parse = this.parse;
-    const comma = this.opts.decimalComma;
-    const sep = this.sepStr;
-    let pos = 0;
+    this.addRows(lineBytes(line), 0, line.length + 1, lineNo, LF, (_b, start, end) => line.slice(start, end));
+  }
+
+  /**
+   * The data lines in b[start, end), each ended by the byte `brk` (LF, or CR in classic-Mac
+   * files; the CR of a CRLF is not part of its line), the first of them line `lineNo`: cut at the
+   * separator, parse, convert, store. Returns how many lines there were. The hot path of every
+   * text reader: the cells of columns not kept are stepped over unread, numbers are parsed where
+   * they lie (the line's end is found on the way), and a line is decoded (`text`) only when a
+   * message needs it.
+   */
+  addRows(b: Buffer, start: number, end: number, lineNo: number, brk: number, text: TextOfBytes): number {
+    const cut = this.cut;
+    let pos = start;
+    let count = 0;
+    while (pos < end) {
+      const first = pos;
+      const no = lineNo + count++;
+      if (lineEndsAt(b, pos, brk)) { pos = afterBreak(b, pos, brk); continue; } // an empty line
+      if (this.rows === this.cap) this.grow();
+      const row = this.rows;
+      if (this.opts.sep >= 0) this.cutSeparated(b, pos, row, brk, text);
+      else this.cutBlankSeparated(b, pos, row, brk, text);
+      const lineEnd = cut.lineEnd >= 0 ? cut.lineEnd : findLineEnd(b, cut.pos, first, brk);
+      this.finishRow(b, first, lineEnd, cut.pos, no, row, cut.fields, cut.nan, text);
+      pos = afterBreak(b, lineEnd, brk);
+    }
+    return count;
+  }
+
+  /**
+   * Cut the row at b[pos] into its separated cells, up to the line's end or the last column;
+   * parse and store the cells of the columns kept, step over the others. The outcome is in `cut`.
+   */
+  private cutSeparated(b: Buffer, pos: number, row: number, brk: number, text: TextOfBytes): void {
+    const n = this.n, keep = this.keep, parse = this.parse, bufs = this.bufs, scanner = this.scanner;
+    const comma = this.opts.decimalComma, sep = this.opts.sep;
     let c = 0;
     let nan = 0;
-    if (sep) {
-      for (let k = this.opts.skipFields ?? 0; k > 0; k--) {
-        const idx = line.indexOf(sep, pos);
-        if (idx < 0) { pos = len + 1; break; }
-        pos = idx + 1;
-      }
-      while (c < n && pos <= len) {
-        let end = line.indexOf(sep, pos);
-        if (end < 0) end = len;
-        const code = parse[c];
-        const v = code === P_NUMBER ? parseNumber(line, pos, end, comma) * mul[c] / div[c] + offset[c] : this.special(c, code, line.slice(pos, end));
+    let lineEnd = -1;
+    for (let k = this.opts.skipFields ?? 0; k > 0 && lineEnd < 0; k--) {
+      const stop = cellEnd(b, pos, sep, brk);
+      if (b[stop] !== sep) lineEnd = stop;
+      pos = stop + 1;
+    }
+    while (lineEnd < 0) {
+      let stop: number;
+      if (keep[c] === 0) {
+        stop = cellEnd(b, pos, sep, brk);
+      } else {
+        let v: number;
+        if (parse[c] === P_NUMBER) {
+          let raw: number;
+          stop = scanner.scan(b, pos, sep, brk, comma);
+          if (stop >= 0) raw = scanner.value;
+          else {
+            stop = cellEnd(b, pos, sep, brk);
+            raw = parseNumberBytes(b, pos, stop, comma);
+          }
+          v = raw * this.mul[c] / this.div[c] + this.offset[c];
+        } else {
+          stop = cellEnd(b, pos, sep, brk);
+          v = this.special(c, parse[c], text(b, pos, stop));
+        }
         if (v !== v) nan++;
         bufs[c][row] = v;
-        c++;
-        pos = end + 1;
       }
-    } else {
-      while (pos < len && isWs(line.charCodeAt(pos))) pos++;
-      while (c < n && pos < len) {
-        let end = pos;
-        while (end < len && !isWs(line.charCodeAt(end))) end++;
+      c++;
+      pos = stop + 1;
+      if (b[stop] !== sep) lineEnd = stop;
+      else if (c === n) break; // more fields than columns
+    }
+    this.setCut(c, nan, pos, lineEnd);
+  }
+
+  /** cutSeparated for columns separated by runs of blanks. */
+  private cutBlankSeparated(b: Buffer, pos: number, row: number, brk: number, text: TextOfBytes): void {
+    const n = this.n, keep = this.keep, parse = this.parse, bufs = this.bufs, comma = this.opts.decimalComma;
+    let c = 0;
+    let nan = 0;
+    pos = skipBlanks(b, pos, brk);
+    while (c < n && !lineEndsAt(b, pos, brk)) {
+      const stop = blankEnd(b, pos, brk);
+      if (keep[c] === 1) {
         const code = parse[c];
-        const v = code === P_NUMBER ? parseNumber(line, pos, end, comma) * mul[c] / div[c] + offset[c] : this.special(c, code, line.slice(pos, end));
+        const v = code === P_NUMBER ? this.si(c, parseNumberBytes(b, pos, stop, comma)) : this.special(c, code, text(b, pos, stop));
         if (v !== v) nan++;
         bufs[c][row] = v;
-        c++;
-        pos = end;
-        while (pos < len && isWs(line.charCodeAt(pos))) pos++;
       }
+      c++;
+      pos = skipBlanks(b, stop, brk);
     }
-    if (this.need === 0) this.need = c;
-    if (c < n || nan > 0) {
-      if (!this.irregular(line, lineNo, row, c)) return;
+    this.setCut(c, nan, pos, lineEndsAt(b, pos, brk) ? pos : -1);
+  }
+
+  private setCut(fields: number, nan: number, pos: number, lineEnd: number): void {
+    const cut = this.cut;
+    cut.fields = fields;
+    cut.nan = nan;
+    cut.pos = pos;
+    cut.lineEnd = lineEnd;
+  }
+
+  /** The end of a row: its problems, whether it is kept, the values past its last field. */
+  private finishRow(b: Buffer, first: number, lineEnd: number, pos: number, lineNo: number, row: number, fields: number, nan: number, text: TextOfBytes): void {
+    if (this.need === 0) this.need = fields;
+    if (fields < this.n || nan > 0 || this.noneKept) {
+      if (!this.irregular(text(b, first, lineEnd), lineNo, row, fields)) return;
     }
-    if (pos < len && !onlySeparators(line, pos, len, this.opts.sep)) {
-      this.extra(lineNo, c + this.countFields(line, pos));
+    if (pos < lineEnd && !onlySeparators(b, pos, lineEnd, this.opts.sep)) {
+      this.extra(lineNo, fields + this.countFields(text(b, pos, lineEnd)));
     }
-    this.lines[row] = lineNo;
+    this.lines.add(row, lineNo);
     this.rows = row + 1;
   }
 
@@ -194,6 +316,7 @@ export class TableBuilder {
     let nan = 0;
     const strings: string[] = [];
     for (let k = 0; k < c; k++) {
+      if (!this.keep[k]) continue;
       const cell = cells[k];
       const code = this.parse[k];
       let v: number;
@@ -209,23 +332,24 @@ export class TableBuilder {
     }
     const fields = Math.max(c, Math.min(last, n));
     if (this.need === 0) this.need = fields;
-    if (fields < n || nan > 0) {
+    if (fields < n || nan > 0 || this.noneKept) {
       const text = Array.from({ length: fields }, (_, k) => strings[k] ?? String(cells[k] ?? ''));
       if (!this.irregularCells(text, lineNo, row, fields)) return;
     }
     if (last > n) this.extra(lineNo, last);
-    this.lines[row] = lineNo;
+    this.lines.add(row, lineNo);
     this.rows = row + 1;
   }
 
-  private countFields(line: string, from: number): number {
-    let k = 0;
+  /** Fields in the rest of a line. */
+  private countFields(rest: string): number {
     const sep = this.sepStr;
     if (sep) {
-      for (let i = line.indexOf(sep, from); i >= 0; i = line.indexOf(sep, i + 1)) k++;
-      return from <= line.length ? k + 1 : k;
+      let k = 0;
+      for (let i = rest.indexOf(sep); i >= 0; i = rest.indexOf(sep, i + 1)) k++;
+      return k + 1;
     }
-    return line.slice(from).trim().split(/\s+/).length;
+    return rest.trim().split(/\s+/).length;
   }
 
   private extra(lineNo: number, fields: number): void {
@@ -252,14 +376,17 @@ export class TableBuilder {
     const L = this.lineWord;
     if (this.need === 0) this.need = Math.min(fields, this.n);
     // Classify the NaN cells: empty, written as NaN, infinite, h:m:s in a time column, or text.
+    // Cells of columns not kept are judged too (whether the row holds data does not depend on
+    // which columns are read), but nothing is stored or reported for them.
     let numbers = 0;
     const junk: number[] = [];
     const empty: number[] = [];
     const nanCells: number[] = [];
     for (let c = 0; c < fields; c++) {
-      const v = this.bufs[c][row];
-      if (v === v) { numbers++; continue; }
+      const kept = this.keep[c] === 1;
       const cell = cells[c] ?? '';
+      const v = kept ? this.bufs[c][row] : this.valueOf(c, cell);
+      if (v === v) { numbers++; continue; }
       if (cell.trim() === '') empty.push(c);
       else if (isNanLiteral(cell)) nanCells.push(c);
       else {
@@ -267,13 +394,15 @@ export class TableBuilder {
         const d = this.parse[c] === P_NUMBER && (this.specs[c].kind === 'time' || this.specs[c].kind === 'other')
           ? parseDuration(cell, this.opts.decimalComma) : NaN;
         if (inf !== undefined) {
-          this.bufs[c][row] = this.parse[c] === P_NUMBER ? inf * this.mul[c] : inf;
+          if (kept) this.bufs[c][row] = this.parse[c] === P_NUMBER ? inf * this.mul[c] : inf;
           numbers++;
         } else if (d === d) {
-          // "0:01:30" in a time column (LAND TestTime, Neware 总时间): from now on read as h:m:s.
-          this.parse[c] = P_DURATION;
-          this.units[c] = 'h:m:s';
-          this.bufs[c][row] = d;
+          if (kept) {
+            // "0:01:30" in a time column (LAND TestTime, Neware 总时间): from now on read as h:m:s.
+            this.parse[c] = P_DURATION;
+            this.units[c] = 'h:m:s';
+            this.bufs[c][row] = d;
+          }
           numbers++;
         } else junk.push(c);
       }
@@ -288,28 +417,30 @@ export class TableBuilder {
       this.problem(lineNo, `${L} ${lineNo}: only ${fields} of ${this.need} values, the row is cut short (file truncated?); row skipped`);
       return false;
     }
-    for (let c = fields; c < this.n; c++) this.bufs[c][row] = NaN;
+    for (let c = fields; c < this.n; c++) if (this.keep[c]) this.bufs[c][row] = NaN;
     for (const c of empty) {
       const st = this.stats[c];
-      if (st.empty++ === 0) st.emptyFirst = lineNo;
+      if (this.keep[c] && st.empty++ === 0) st.emptyFirst = lineNo;
     }
     for (const c of nanCells) {
       const st = this.stats[c];
-      if (st.nan++ === 0) st.nanFirst = lineNo;
+      if (this.keep[c] && st.nan++ === 0) st.nanFirst = lineNo;
     }
     for (const c of junk) {
-      if (!this.typed[c]) continue; // text in a column we do not interpret (dates, step names)
+      if (!this.typed[c] || !this.keep[c]) continue; // text in a column we do not interpret (dates, step names) or do not read
       this.problem(lineNo, `${L} ${lineNo}, column ${c + 1} (${shownName(this.specs[c].name)}): '${clip(cells[c])}' is not a number`);
     }
     return true;
   }
 
   /** Columns, trimmed to the rows read, with the summary problems. */
-  finish(): { columns: Column[]; rows: number; lineOfRow: (row: number) => number; problems: DataProblem[] } {
+  finish(): Built {
     const rows = this.rows;
     const L = this.lineWord;
-    const lines = this.cap > rows * 1.25 ? this.lines.slice(0, rows) : this.lines.subarray(0, rows);
-    const columns: Column[] = this.specs.map((s, c) => {
+    const lines = this.lines;
+    const lineOfRow = (r: number) => lines.lineOf(r, rows);
+    const kept = this.specs.map((s, c) => ({ s, c })).filter(({ c }) => this.keep[c]);
+    const columns: Column[] = kept.map(({ s, c }) => {
       const b = this.bufs[c];
       const values = this.cap > rows * 1.25 ? b.slice(0, rows) : b.subarray(0, rows);
       return { name: s.name, kind: s.kind, sourceUnit: this.units[c], values };
@@ -321,28 +452,28 @@ export class TableBuilder {
         `${L} ${this.extraFirst}: ${this.extraFields} values but ${head ? `${L} ${head}` : 'the header'} names ${this.n} columns; extra values ignored` +
         `${this.extraRows > 1 ? ` (${this.extraRows} such rows)` : ''}; the columns may be misaligned`, 'warning');
     }
-    this.specs.forEach((s, c) => {
+    kept.forEach(({ s, c }) => {
       const st = this.stats[c];
       if (s.kind === 'other') return;
       if (st.empty) this.problem(st.emptyFirst, `column '${shownName(s.name)}': ${st.empty} empty cell${st.empty > 1 ? 's' : ''} (first at ${L} ${st.emptyFirst})`, 'warning');
       if (st.nan) this.problem(st.nanFirst, `column '${shownName(s.name)}': ${st.nan} cell${st.nan > 1 ? 's' : ''} written as NaN (first at ${L} ${st.nanFirst})`, 'warning');
     });
-    for (const col of columns) {
+    columns.forEach((col, k) => {
       if (col.kind === 'time') {
-        const spec = this.specs[columns.indexOf(col)];
-        if (spec.parse === 'datetime') relativeToFirst(col.values);
-        this.checkTime(col, lines);
+        if (kept[k].s.parse === 'datetime') relativeToFirst(col.values);
+        this.checkTime(col, lineOfRow);
       }
       if (col.kind !== 'other' && rows > 0 && !col.values.some((v) => v === v)) {
         this.problem(head, `column '${shownName(col.name)}' (${col.kind}) has no values`, 'warning');
       }
-    }
+    });
     if (this.dropped > 0) this.problem(0, `… and ${this.dropped} more problems not listed`, 'warning');
     const problems = this.problems.slice().sort((a, b) => a.line - b.line);
-    return { columns, rows, lineOfRow: (r: number) => lines[r] ?? 0, problems };
+    const fileColumns = kept.length < this.n ? this.specs.map((s) => ({ name: s.name, kind: s.kind })) : undefined;
+    return { columns, fileColumns, rows, lineOfRow, problems };
   }
 
-  private checkTime(col: Column, lines: Int32Array): void {
+  private checkTime(col: Column, lineOf: (row: number) => number): void {
     const t = col.values;
     let back = 0;
     let first = -1;
@@ -354,18 +485,10 @@ export class TableBuilder {
       prev = v;
     }
     if (back > 0) {
-      this.problem(lines[first], `column '${shownName(col.name)}': time goes back at ${this.lineWord} ${lines[first]}` +
+      this.problem(lineOf(first), `column '${shownName(col.name)}': time goes back at ${this.lineWord} ${lineOf(first)}` +
         `${back > 1 ? ` and ${back - 1} more times` : ''} (a step time, or files joined?)`, 'warning');
     }
   }
-}
-
-function onlySeparators(line: string, from: number, to: number, sep: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = line.charCodeAt(i);
-    if (c !== sep && c !== 32 && c !== 9 && c !== 13) return false;
-  }
-  return true;
 }
 
 /** A factor as mul / div with one of them ±1; 1e-3 becomes 1 / 1000. */
@@ -376,10 +499,6 @@ function scale(factor: number): { mul: number; div: number } {
     if (Math.abs(1 / f - inv) < 1e-9 * inv && /^10*$/.test(String(inv))) return { mul: Math.sign(factor), div: inv };
   }
   return { mul: factor, div: 1 };
-}
-
-function isWs(c: number): boolean {
-  return c === 32 || c === 9 || c === 13;
 }
 
 function clip(s: string): string {
@@ -398,7 +517,7 @@ function relativeToFirst(v: Float64Array): void {
 /** Sign an unsigned current by a state column (+1 charge, -1 discharge): Maccor Amps, older Neware. */
 export function signCurrentByState(columns: Column[]): boolean {
   const cur = columns.find((c) => c.kind === 'current');
-  const state = columns.find((c) => c.kind === 'other' && /^(state|step[ _-]?type|step[ _-]?state|工步类型|状态)$/i.test(c.name.trim()));
+  const state = columns.find(isStateColumn);
   if (!cur || !state) return false;
   const I = cur.values, S = state.values;
   let last = NaN;
@@ -413,10 +532,10 @@ export function signCurrentByState(columns: Column[]): boolean {
   return any;
 }
 
-export function makeTable(
-  file: string, format: FormatId, built: ReturnType<TableBuilder['finish']>, meta: Record<string, string>, technique?: string,
-): DataTable {
-  return {
+export function makeTable(file: string, format: FormatId, built: Built, meta: Record<string, string>, technique?: string): DataTable {
+  const table: DataTable = {
     file, format, technique, rows: built.rows, columns: built.columns, lineOfRow: built.lineOfRow, meta, problems: built.problems,
   };
+  if (built.fileColumns) table.fileColumns = built.fileColumns;
+  return table;
 }

@@ -1,7 +1,7 @@
 // Reading instrument text exports: the file's head (for detection), then the whole file streamed
 // in chunks and cut into numbered lines, with the encoding decided from the bytes (UTF-8 when the
 // bytes are valid UTF-8, else Windows-1252; UTF-16 when a BOM or the NUL pattern says so).
-// Numbers are parsed from (string, start, end) without slicing: one hand scan per cell.
+// The tables' data lines are streamed as bytes instead (byteLines.ts); numbers are in numbers.ts.
 import * as fs from 'fs';
 import { isUtf8 } from 'buffer';
 import { TextDecoder } from 'util';
@@ -14,7 +14,8 @@ export const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
 export const MAX_LINE_CHARS = 1 << 20;
 /** Bytes read for detection and planning (header block plus the first data rows). */
 export const HEAD_BYTES = 256 * 1024;
-const CHUNK_BYTES = 1 << 20;
+/** Bytes read at a time when streaming. */
+export const CHUNK_BYTES = 1 << 20;
 const SNIFF_BYTES = 8192;
 
 export type Encoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
@@ -46,7 +47,7 @@ function size(bytes: number): string {
 }
 
 /** fs errors become DataErrors: a file that cannot be read is a fatal problem of that file. */
-function ioError(file: string, e: unknown): DataError {
+export function ioError(file: string, e: unknown): DataError {
   const code = (e as NodeJS.ErrnoException)?.code;
   const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error)?.message ?? e);
   return new DataError(file, 0, `cannot read the file: ${why}`);
@@ -99,7 +100,7 @@ function utf16Guess(b: Buffer): Encoding | undefined {
 }
 
 /** Bytes at the end of `b` that start a UTF-8 sequence not yet complete. */
-function utf8IncompleteTail(b: Buffer): number {
+export function utf8IncompleteTail(b: Buffer): number {
   const n = b.length;
   for (let k = 1; k <= 3 && k <= n; k++) {
     const c = b[n - k];
@@ -116,7 +117,7 @@ const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090�
 const HAS_C1 = /[\u0080-\u009f]/;
 const C1 = /[\u0080-\u009f]/g;
 const latin1Decoder = new TextDecoder('windows-1252');
-function decode1252(b: Uint8Array): string {
+export function decode1252(b: Uint8Array): string {
   const s = latin1Decoder.decode(b);
   return HAS_C1.test(s) ? s.replace(C1, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]) : s;
 }
@@ -337,90 +338,9 @@ export function headLines(head: FileHead): string[] {
   return lines;
 }
 
-// ---- numbers ----
+// ---- cells ----
 
-const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
-const MAX_EXACT = 9007199254740992; // 2^53
-
-/**
- * Parse the number in s[start, end): optional blanks, sign, digits with '.' (or ',' when
- * `decimalComma`, for locale exports separated by tabs or ';'), optional exponent. Returns NaN for
- * anything else (empty cells, text, "NaN") so the caller can report the line and column.
- * Up to 2^53 in the mantissa and |exponent| ≤ 22 the result is one exact multiply or divide, hence
- * correctly rounded (Clinger's fast path); longer numbers go through Number().
- */
-export function parseNumber(s: string, start: number, end: number, decimalComma: boolean): number {
-  let i = start;
-  let c = 0;
-  while (i < end && ((c = s.charCodeAt(i)) === 32 || c === 9)) i++;
-  while (end > i && ((c = s.charCodeAt(end - 1)) === 32 || c === 9 || c === 13)) end--;
-  if (i >= end) return NaN;
-  const from = i;
-  let neg = false;
-  c = s.charCodeAt(i);
-  if (c === 45) { neg = true; i++; } else if (c === 43) i++;
-  let m = 0;
-  let digits = 0;
-  let zeros = 0; // zeros seen but not yet multiplied in (they may be trailing)
-  let exp = 0;
-  let seenPoint = false;
-  let any = false;
-  let exact = true;
-  for (; i < end; i++) {
-    c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      any = true;
-      if (c === 48) {
-        if (digits > 0) zeros++;
-        if (seenPoint) exp--;
-      } else {
-        if (zeros) {
-          m *= POW10[zeros > 22 ? 22 : zeros];
-          if (zeros > 22) exact = false;
-          digits += zeros;
-          zeros = 0;
-        }
-        m = m * 10 + (c - 48);
-        digits++;
-        if (seenPoint) exp--;
-      }
-    } else if ((c === 46 || (c === 44 && decimalComma)) && !seenPoint) {
-      seenPoint = true;
-    } else break;
-  }
-  if (!any) return NaN;
-  // Trailing zeros left over: before the point they scale the mantissa, after it they were already
-  // counted in exp; either way m·10^(zeros) with exp adjusted is the same value.
-  if (zeros) exp += zeros;
-  if (i < end) {
-    c = s.charCodeAt(i);
-    if (c !== 101 && c !== 69) return NaN; // e, E
-    i++;
-    let eneg = false;
-    c = s.charCodeAt(i);
-    if (c === 45) { eneg = true; i++; } else if (c === 43) i++;
-    let e = 0;
-    let edigits = 0;
-    for (; i < end; i++) {
-      c = s.charCodeAt(i);
-      if (c < 48 || c > 57) return NaN;
-      if (e < 100000) e = e * 10 + (c - 48);
-      edigits++;
-    }
-    if (!edigits) return NaN;
-    exp += eneg ? -e : e;
-  }
-  let v: number;
-  if (m === 0) v = 0;
-  else if (exact && m <= MAX_EXACT && exp >= -22 && exp <= 22) v = exp >= 0 ? m * POW10[exp] : m / POW10[-exp];
-  else {
-    let text = s.slice(from, end);
-    if (decimalComma) text = text.replace(',', '.');
-    v = Number(text);
-    return v;
-  }
-  return neg ? -v : v;
-}
+export { parseNumber } from './numbers';
 
 /** Whether s[start, end) holds only blanks. */
 export function isBlank(s: string, start: number, end: number): boolean {

@@ -41,6 +41,12 @@ export interface Column {
   labels?: Record<number, string>;
 }
 
+/** A column as the file's header names it, whether or not it was read. */
+export interface FileColumn {
+  name: string;
+  kind: ColumnKind;
+}
+
 export type FormatId =
   | 'biologic-mpt' | 'csv' | 'arbin' | 'neware' | 'land' | 'maccor' | 'zplot' | 'gamry' | 'eis-csv'
   // the instruments' own binary files
@@ -60,6 +66,11 @@ export interface DataTable {
   technique?: string;
   rows: number;
   columns: Column[];
+  /**
+   * Every column of the file in its order, read or not: set when `ReadOptions.kinds` left some
+   * out, so messages can still name what the file has (see columnsOfFile).
+   */
+  fileColumns?: FileColumn[];
   /** 1-based file line of each row, for messages about a value. */
   lineOfRow: (row: number) => number;
   /** Header facts worth keeping (electrode area, mass, acquisition date, ...). */
@@ -85,8 +96,18 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Files holding several tests or channels (Arbin .res): which one to read, by its id as the file names it. */
   channel?: string;
+  /**
+   * Read only the columns of these kinds (the text readers skip the other cells unparsed; other
+   * readers may read everything). Without it every column is read.
+   */
+  kinds?: readonly ColumnKind[];
 }
 
 export function column(t: DataTable, kind: ColumnKind): Column | undefined {
   return t.columns.find((c) => c.kind === kind);
+}
+
+/** The columns the file has, read or not, in its order. */
+export function columnsOfFile(t: DataTable): FileColumn[] {
+  return t.fileColumns ?? t.columns;
 }

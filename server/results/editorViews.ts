@@ -33,7 +33,7 @@ export function dataHints(outcomes: RunOutcome[]): InlayHint[] {
     const at = job.protocol.circuitSpan;
     const fit = lastFit(result);
     if (!at || !fit) return;
-    circuits.set(at.end, [...(circuits.get(at.end) ?? []), `${job.cell.name}: R_ohm ${formatEstimate(fit.rOhm, 4)}${fit.rCt ? `, R_ct ${formatEstimate(fit.rCt, 4)}` : ''}`]);
+    circuits.set(at.end, [...(circuits.get(at.end) ?? []), `${job.cell.name}: R_ohm ${formatEstimate(fit.rOhm, 4)}${fit.rOhmDetermined ? '' : ' (not determined)'}${fit.rCt ? `, R_ct ${formatEstimate(fit.rCt, 4)}` : ''}`]);
   });
   const fits = [...circuits].map(([offset, parts]) => ({ offset, label: '⟶ ' + parts.join(' · '), tooltip: 'From the fit of the last spectrum of each run: R_ohm is the series resistance, R_ct the sum of the resistances in parallel branches.' }));
   return [...runs, ...fits];
@@ -53,9 +53,32 @@ export function circuitHover(outcomes: RunOutcome[], offset: number): { markdown
   const md = hits.map(({ job, fit, r }) => {
     const spectra = r!.contact!.spectra.filter((s) => s.fit?.ok);
     const file = spectra[spectra.length - 1].file;
-    const rows = fit!.parameters.map((p) => `| ${p.name} | ${formatEstimate(p.value, 4)} |${p.fixed ? ' fixed' : p.atBound ? ' at bound' : ''}`);
-    return [`**${fit!.circuit}** on ${job.run}, \`${file}\` (${spectra.length} spectra fitted)`, '', '| parameter | value ± standard error |', '|---|---|', ...rows, '',
+    const rows = fit!.parameters.map((p) => `| ${p.name} | ${formatEstimate(p.value, 4)} | ${determinedCell(p)} |`);
+    const vague = fit!.parameters.filter((p) => p.determined === false && !p.atBound);
+    const warning = vague.length ? ['', `**Not determined by the data: ${vague.map((p) => p.name).join(', ')}.** Their values and standard errors do not describe the cell; fix one of them (\`fix ${vague[0].name} = …\`), bound it (\`bound ${vague[0].name} lower .. upper\`), or use a simpler circuit.`] : [];
+    return [`**${fit!.circuit}** on ${job.run}, \`${file}\` (${spectra.length} spectra fitted)`, '', '| parameter | value ± standard error | determined by the data |', '|---|---|---|', ...rows, ...warning,
+      ...strongCorrelations(fit!), '',
       `RMSE ${formatEstimate(fit!.rmse, 3)}, χ² ${formatNumber(fit!.chi2.value, 3)}, ${fit!.converged ? 'converged' : '**not converged**'}; ${fit!.weighting} weighting`, '', `_${fit!.derivation}_`].join('\n');
   });
   return { markdown: md.join('\n\n---\n\n'), span: hits[0].job.protocol.circuitSpan! };
+}
+
+type Fitted = NonNullable<ReturnType<typeof lastFit>>;
+
+/** The hover's verdict on one parameter: fixed, at a bound, determined, or why not. */
+function determinedCell(p: Fitted['parameters'][number]): string {
+  if (p.fixed) return 'fixed';
+  if (p.atBound) return `at its ${p.bound} bound`;
+  if (p.determined === false) return `**no**: ${p.why}`;
+  return p.determined ? 'yes' : '—';
+}
+
+/** Pairs of parameters correlated beyond ±0.9, strongest first: where the fit trades one for another. */
+function strongCorrelations(fit: Fitted): string[] {
+  const c = fit.correlations;
+  if (!c) return [];
+  const pairs: [string, number][] = [];
+  c.matrix.forEach((row, a) => row.forEach((r, b) => { if (b > a && Math.abs(r) > 0.9) pairs.push([`${c.parameters[a]}–${c.parameters[b]}`, r]); }));
+  pairs.sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]));
+  return pairs.length ? ['', `Correlations beyond ±0.9: ${pairs.slice(0, 6).map(([n, r]) => `${n} ${formatNumber(r, 4)}`).join(', ')}.`] : [];
 }

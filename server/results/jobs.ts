@@ -39,6 +39,8 @@ export interface RunJob {
   mapping?: Partial<Record<ColumnKind, string>>;
   /** The run's `stripped` list: the capacity stripped when each spectrum was taken (C/m²), in file-name order. */
   stripped?: number[];
+  /** The run's `temperatures` list: the temperature of each spectrum (K), in file-name order. */
+  temperatures?: number[];
   protocol: {
     name: string;
     type: string;
@@ -69,6 +71,22 @@ export interface RunJob {
     /** ... where R_ohm for contact retention comes from, and the DRT's λ (GCV when absent). */
     rOhmFrom?: 'intercept' | 'fit';
     drtLambda?: number;
+    /** Conductivity and Arrhenius: where R_b comes from; the series' temperatures (K), the form fitted. */
+    rBFrom?: 'intercept' | 'fit';
+    temperatures?: number[];
+    form?: 'sigma-T' | 'sigma';
+    /** GITT: pulse length and rest (s), pulses planned, diffusion length (m). */
+    pulse?: number;
+    rest?: number;
+    pulses?: number;
+    diffusionLength?: number;
+    /** Symmetric cycling: capacity per half-cycle (C/m²). */
+    capacity?: number;
+    /** DC polarisation: the voltage held (V) and for how long (s). */
+    voltage?: number;
+    hold?: number;
+    /** Cycling: the width of the dQ/dV smoothing window (V), when asked for. */
+    dqdv?: number;
   };
   cell: {
     name: string;
@@ -79,6 +97,10 @@ export interface RunJob {
     anode?: string;
     c0?: number;
     inventory?: number;
+    /** The electrolyte of the stack and the pellet thickness L (m) of σ = L/(R A). */
+    electrolyte?: { name: string; formula?: string; thickness?: number };
+    /** The cell's (or the study's) temperature (K). */
+    temperature?: number;
   };
   analysis: AnalysisSettings;
 }
@@ -103,6 +125,7 @@ export function buildJobs(a: SpecAnalysis, baseDir: string, roots: Roots, analys
       channel: value(run.props, 'channel', 'string')?.text,
       mapping: columnMapping(run),
       stripped: value(run.props, 'stripped', 'list')?.items.map((x) => x.si),
+      temperatures: value(run.props, 'temperatures', 'list')?.items.map((x) => x.si),
       protocol: { ...protocolParameters(proto, a, cell), ...eisParameters(run, proto, a) },
       cell: cellParameters(cell, a),
       analysis,
@@ -113,7 +136,8 @@ export function buildJobs(a: SpecAnalysis, baseDir: string, roots: Roots, analys
 
 /** The EIS settings: an eis protocol's own, or those of the protocol's `eis` companion; the run's circuit wins. */
 function eisParameters(run: Decl, proto: Decl, a: SpecAnalysis): Partial<RunJob['protocol']> {
-  const companion = proto.type?.name === 'eis' ? proto : (() => {
+  const ownSpectra = ['eis', 'conductivity', 'arrhenius'].includes(proto.type?.name ?? '');
+  const companion = ownSpectra ? proto : (() => {
     const name = value(proto.props, 'eis', 'ref')?.ref.name;
     return name ? a.scope.protocol.get(name) : undefined;
   })();
@@ -131,6 +155,7 @@ function eisParameters(run: Decl, proto: Decl, a: SpecAnalysis): Partial<RunJob[
     weighting: companion && value(companion.props, 'weighting', 'enum')?.word as RunJob['protocol']['weighting'],
     rOhmFrom: companion && value(companion.props, 'r-ohm', 'enum')?.word as RunJob['protocol']['rOhmFrom'],
     drtLambda: companion && value(companion.props, 'drt-lambda', 'number')?.n,
+    rBFrom: ownSpectra ? value(proto.props, 'r-b', 'enum')?.word as RunJob['protocol']['rBFrom'] : undefined,
   };
 }
 
@@ -164,6 +189,11 @@ function protocolParameters(p: Decl, a: SpecAnalysis, cell: Decl): RunJob['proto
     rates: cRateCurrents(p, f).map((c) => ({ rate: c.rate.si, density: c.density })),
     cyclesEach: value(p.props, 'cycles-each', 'count')?.n,
     eisEvery: every ? { cycles: every.cycles, capacity: every.capacity?.si } : undefined,
+    temperatures: p.type?.name === 'arrhenius' ? value(p.props, 'temperatures', 'list')?.items.map((x) => x.si) : undefined,
+    form: value(p.props, 'form', 'enum')?.word as RunJob['protocol']['form'],
+    pulse: q('pulse'), rest: q('rest'), pulses: value(p.props, 'pulses', 'count')?.n, diffusionLength: q('diffusion-length'),
+    capacity: p.type?.name === 'symmetric-cycling' ? q('capacity') : undefined,
+    voltage: q('voltage'), hold: q('hold'), dqdv: q('dqdv'),
   };
 }
 
@@ -176,5 +206,7 @@ function cellParameters(cell: Decl, a: SpecAnalysis): RunJob['cell'] {
     anode: f.interlayer?.name?.name ?? f.anode?.metal.name?.name,
     c0: f.c0,
     inventory: f.inventory,
+    electrolyte: f.electrolyte && { name: f.electrolyte.material.name!.name, formula: value(f.electrolyte.material.props, 'formula', 'string')?.text, thickness: f.electrolyte.thickness },
+    temperature: f.temperature?.si,
   };
 }

@@ -34,13 +34,20 @@ export function buildReport(a: SpecAnalysis, diagnostics: Diagnostic[], outcomes
       run: r.run, protocol: r.protocol, type: r.type, cell: r.cell, anode: r.anode,
       files: r.files, issues: r.issues.map(({ at: _at, ...i }) => i), plan: r.plan,
       summary: summarize(r).map(({ label, text }) => ({ label, text })),
-      results: present({ ccd: r.ccd, stripping: r.stripping, sand: r.sand, contact: r.contact, cycling: r.cycling, rate: r.rate }, !!options.points),
+      results: present({
+        ccd: r.ccd, stripping: r.stripping, sand: r.sand, contact: r.contact, cycling: r.cycling, rate: r.rate,
+        conductivity: r.conductivity, arrhenius: r.arrhenius, gitt: r.gitt, symmetric: r.symmetric, dcPolarisation: r.dcPolarisation, incrementalCapacity: r.incrementalCapacity,
+      }, !!options.points),
     })),
   };
 }
 
 /** Plain numbers in results that carry a unit by their key (SI), shown like estimates. */
-const KEY_UNITS: Record<string, string> = { plannedCurrentDensity: 'A/m²', currentDensity: 'A/m²', capacity: 'C/m²', t0: 's' };
+const KEY_UNITS: Record<string, string> = {
+  plannedCurrentDensity: 'A/m²', currentDensity: 'A/m²', capacity: 'C/m²', t0: 's',
+  // The toolkit's: pellet geometry, temperatures, GITT voltages and pulse lengths, dQ/dV ranges.
+  thickness: 'm', area: 'm²', temperature: 'K', tau: 's', dEs: 'V', dEt: 'V', irDrop: 'V', relaxedBefore: 'V', relaxedAfter: 'V', from: 'V', to: 'V',
+};
 
 /** Estimates to display units; plot points dropped unless asked for; typed arrays to lists. */
 function present(node: unknown, points: boolean): unknown {

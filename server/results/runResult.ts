@@ -1,7 +1,10 @@
 // What the data side returns for a run: the files read, the problems found (each on the spec's data
 // reference), and the results of the analysis its protocol calls for. Plain data: it crosses from
 // the worker thread to the language server.
-import type { ContactResult, CyclingResult, OhmicResult, RateResult, SandResult, ShortResult, StrippingResult } from '../analyses';
+import type {
+  ArrheniusResult, BlockingInterceptResult, ContactResult, CyclingResult, DcPolarisationResult, Estimate, GittResult, IncrementalCapacityResult,
+  OhmicResult, RateResult, SandResult, ShortResult, StrippingResult, SymmetricCyclingResult,
+} from '../analyses';
 import type { DrtResult, FitResult, LinKKResult } from '../analyses/eis';
 import { Span } from '../engine/lexer';
 import type { DataTable, FormatId } from '../readers/types';
@@ -50,6 +53,33 @@ export interface ContactOutcome {
   capacityFrom?: CapacitySource;
 }
 
+/** Where a spectrum's temperature comes from: its file's temperature column, the run's list, the protocol's, or the cell's (the study's). */
+export type TemperatureSource = 'file' | 'run' | 'protocol' | 'cell';
+
+/** One spectrum of an ion-blocking cell: R_b by the intercept and, with a circuit, the fit; σ = L/(R_b A). */
+export interface ConductivitySpectrum {
+  file: string;
+  temperature?: number; // K
+  temperatureFrom?: TemperatureSource;
+  intercept: BlockingInterceptResult;
+  fit?: FitResult;
+  /** The R_b used (Ω) and how it was found: one method for all spectra of a run. */
+  rB?: Estimate & { method: 'intercept' | 'fit' };
+  /** σ (S/m). */
+  conductivity?: Estimate;
+}
+
+/** The spectra of a conductivity or Arrhenius run. */
+export interface ConductivityOutcome {
+  spectra: ConductivitySpectrum[];
+  method: 'intercept' | 'fit';
+  /** Why the method differs from the one the spec asked for. */
+  methodNote?: string;
+  /** The pellet thickness L (m) and electrode area A (m²) of σ = L/(R_b A). */
+  thickness?: number;
+  area?: number;
+}
+
 export interface RunResult {
   run: string;
   protocol: string;
@@ -64,6 +94,12 @@ export interface RunResult {
   contact?: ContactOutcome;
   cycling?: CyclingResult & { file: string };
   rate?: RateResult;
+  conductivity?: ConductivityOutcome;
+  arrhenius?: ArrheniusResult;
+  gitt?: GittResult & { file: string };
+  symmetric?: SymmetricCyclingResult & { file: string };
+  dcPolarisation?: DcPolarisationResult & { file: string };
+  incrementalCapacity?: IncrementalCapacityResult & { file: string };
   /** Plan against data: findings in words (current, window, cycle counts). */
   plan: string[];
 }

@@ -2,6 +2,7 @@
 import { formatNumber, formatQuantity, formatEstimate } from '../domain/format';
 import { RunResult } from './execute';
 import type { ContactOutcome, SpectrumResult } from './runResult';
+import { toolkitLines } from './toolkitSummaries';
 
 export interface ResultLine { label: string; text: string; derivation: string }
 
@@ -43,8 +44,10 @@ export function summarize(r: RunResult): ResultLine[] {
       out.push({ label: 'cycling', text: parts.join(', '), derivation: c.derivation });
     }
   }
+  out.push(...toolkitLines(r));
   if (r.rate?.ok) {
-    out.push({ label: 'rate', text: r.rate.rows.map((row) => `${formatNumber(row.rate)} C ${formatEstimate(row.discharge.perMass, 4)}`).join(', '), derivation: r.rate.derivation });
+    const back = r.rate.recovery ? `; ${formatNumber(r.rate.recovery.value * 100)} % recovered` : '';
+    out.push({ label: 'rate', text: r.rate.rows.map((row) => `${formatNumber(row.rate)} C ${formatEstimate(row.discharge.perMass, 4)}`).join(', ') + back, derivation: r.rate.derivation });
   }
   return out;
 }
@@ -56,7 +59,9 @@ function contactLines(c: ContactOutcome): ResultLine[] {
   if (ok.length) {
     const first = ok[0], last = ok[ok.length - 1];
     const bounds = ok.filter((s) => s.rOhm!.upperBound).length;
-    const how = (c.method === 'fit' ? 'series R of the fitted circuit' : 'high-frequency intercept') + (c.methodNote ? ' (the fit did not converge on every spectrum)' : '');
+    const converged = c.spectra.every((s) => s.fit?.ok && s.fit.converged);
+    const why = converged ? 'the data do not determine the fitted series R on every spectrum' : 'the fit did not converge on every spectrum';
+    const how = (c.method === 'fit' ? 'series R of the fitted circuit' : 'high-frequency intercept') + (c.methodNote ? ` (${why})` : '');
     const boundText = bounds ? `; ${bounds === ok.length ? 'all' : bounds} ${bounds > 1 ? 'are upper bounds' : 'is an upper bound'} (no intercept with the real axis)` : '';
     out.push({ label: 'R_ohm', text: (ok.length > 1 ? `${ohm(first)} → ${ohm(last)} (${ok.length} spectra)` : ohm(first)) + `, ${how}${boundText}`,
       derivation: [c.methodNote, first.rOhm!.method === 'fit' && first.fit?.ok ? first.fit.derivation : first.result.derivation].filter(Boolean).join('. ') });
@@ -64,12 +69,17 @@ function contactLines(c: ContactOutcome): ResultLine[] {
   const fits = c.spectra.filter((s) => s.fit?.ok);
   if (fits.length) {
     const f = fits[fits.length - 1].fit!;
-    if (f.ok) out.push({ label: 'fit', text: `${f.circuit} on ${fits[fits.length - 1].file}: ${f.parameters.map((p) => `${p.name} ${formatEstimate(p.value, 3)}`).join(', ')}${f.rCt ? `; R_ct ${formatEstimate(f.rCt, 4)}` : ''}${f.converged ? '' : ' (not converged)'}`, derivation: f.derivation });
+    if (f.ok) {
+      const vague = f.parameters.filter((p) => p.determined === false && !p.atBound).map((p) => p.name);
+      const params = f.parameters.map((p) => `${p.name} ${formatEstimate(p.value, 3)}${p.determined === false && !p.atBound ? ' (not determined)' : ''}`).join(', ');
+      const flags = `${f.converged ? '' : ' (not converged)'}${vague.length ? `; not determined by the data: ${vague.join(', ')}` : ''}`;
+      out.push({ label: 'fit', text: `${f.circuit} on ${fits[fits.length - 1].file}: ${params}${f.rCt ? `; R_ct ${formatEstimate(f.rCt, 4)}` : ''}${flags}`, derivation: f.derivation });
+    }
   }
   const drts = c.spectra.filter((s) => s.drt?.ok);
   if (drts.length) {
     const d = drts[drts.length - 1].drt!;
-    if (d.ok) out.push({ label: 'DRT', text: `${d.peaks.map((p) => `τ ${formatNumber(p.tau.value, 3)} s (${formatEstimate(p.resistance, 3)})`).join(', ') || 'no peak'}; R∞ ${formatEstimate(d.rInf, 4)}; R_pol ${formatEstimate(d.polarisation, 4)} (${drts[drts.length - 1].file})`, derivation: d.derivation });
+    if (d.ok) out.push({ label: 'DRT', text: `${d.peaks.map((p) => `τ ${formatNumber(p.tau.value, 3)} s (${formatEstimate(p.resistance, 3)})`).join(', ') || 'no peak'}; R∞ ${drtRInf(d)}; R_pol ${formatEstimate(d.polarisation, 4)} (${drts[drts.length - 1].file})`, derivation: d.derivation });
   }
   const ret = c.retention;
   if (ret?.ok) {
@@ -78,6 +88,11 @@ function contactLines(c: ContactOutcome): ResultLine[] {
     out.push({ label: 'contact', text: `${formatNumber(ret.final.value * 100, 3)} % retained${low}`, derivation: ret.derivation });
   }
   return out;
+}
+
+/** R∞ of a DRT: "0 Ω (at its bound, ≤ 61 Ω)" when the non-negativity bound holds it. */
+export function drtRInf(d: { rInf: { value: number; unit: string; stderr?: number }; rInfAtBound?: boolean; rInfUpper?: number }): string {
+  return d.rInfAtBound ? `${formatEstimate(d.rInf, 4)} (at its bound, not determined: ≤ ${formatNumber(d.rInfUpper ?? 0, 2)} Ω at 95 %)` : formatEstimate(d.rInf, 4);
 }
 
 /** "≤ 12.3 Ω" for an upper bound; the standard error when the fit gave one. */

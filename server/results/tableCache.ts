@@ -1,31 +1,36 @@
 // Tables already read, kept in memory while the file's size and modification time are unchanged
-// (and the spec reads it the same way: column mapping, channel), so an edit elsewhere in the spec
-// does not read every file again. Bounded by the rows it holds; least recently used goes first.
+// (and the spec reads it the same way: column mapping, channel, the column kinds its protocol
+// reads), so an edit elsewhere in the spec does not read every file again. Bounded by the rows it
+// holds; least recently used goes first.
 import * as fs from 'fs';
 import { readDataFile } from '../readers';
 import type { DataTable } from '../readers/types';
 import type { RunJob } from './jobs';
+import { kindsToRead } from './protocols/kinds';
 
+/** By file and kinds read: two protocols reading one file keep a table each, so neither evicts the other. */
 const cache = new Map<string, { size: number; mtimeMs: number; mapping: string; table: DataTable }>();
 const CACHE_ROWS = 20_000_000;
 
 export async function readCached(file: string, job: RunJob, signal: AbortSignal): Promise<{ table: DataTable; bytes: number; mtimeMs: number }> {
   const { format, mapping, channel } = job;
+  const kinds = kindsToRead(job.protocol.type);
   const st = fs.statSync(file);
+  const id = JSON.stringify([file, kinds ? [...kinds].sort() : null]);
   const key = JSON.stringify([mapping ?? null, channel ?? null]);
-  const hit = cache.get(file);
+  const hit = cache.get(id);
   if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.mapping === key && (!format || hit.table.format === format)) {
     // Keep recently used tables at the end of the map (insertion order is the eviction order).
-    cache.delete(file);
-    cache.set(file, hit);
+    cache.delete(id);
+    cache.set(id, hit);
     return { table: hit.table, bytes: st.size, mtimeMs: st.mtimeMs };
   }
-  const table = await readDataFile(file, { format, mapping, channel, signal });
-  cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, mapping: key, table });
+  const table = await readDataFile(file, { format, mapping, channel, kinds, signal });
+  cache.set(id, { size: st.size, mtimeMs: st.mtimeMs, mapping: key, table });
   let rows = 0;
   for (const e of cache.values()) rows += e.table.rows;
   for (const [k, e] of cache) {
-    if (rows <= CACHE_ROWS || k === file) break;
+    if (rows <= CACHE_ROWS || k === id) break;
     rows -= e.table.rows;
     cache.delete(k);
   }

@@ -20,6 +20,13 @@ import { packageVsix } from '../helpers/vsix';
 declare const document: any;
 declare const window: any;
 
+/**
+ * Waits are watchdogs, not durations: each is several times what the step takes on an idle
+ * machine, and three times more again, because a loaded machine (CI beside other work) runs the
+ * editor, the server and Chromium on two cores.
+ */
+const patient = (ms: number): number => ms * 3;
+
 const ROOT = path.resolve(__dirname, '../../..');
 const CODE_SERVER = path.join(ROOT, '.code-server', 'node_modules', '.bin', 'code-server');
 const CHROMIUM = '/usr/bin/chromium';
@@ -124,7 +131,7 @@ async function startSession({ restricted = false, workspace = 'examples' }: Sess
   packageVsix(vsix);
   const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'config'), XDG_DATA_HOME: path.join(tmp, 'data') };
   const dirs = ['--user-data-dir', userData, '--extensions-dir', extensions];
-  const installed = execFileSync(CODE_SERVER, [...dirs, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 60_000 });
+  const installed = execFileSync(CODE_SERVER, [...dirs, '--install-extension', vsix], { env, encoding: 'utf8', timeout: patient(60_000) });
   assert.match(installed, /successfully installed/);
 
   const port = await freePort();
@@ -147,7 +154,7 @@ async function startSession({ restricted = false, workspace = 'examples' }: Sess
   });
   page = context.pages()[0] ?? await context.newPage();
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspaceDir)}`);
-  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await page.waitForSelector('.monaco-workbench', { timeout: patient(60_000) });
 }
 
 async function stopSession() {
@@ -167,7 +174,7 @@ async function stopSession() {
 function session(opts: SessionOptions = {}) {
   let broken = false;
   before(async function () {
-    this.timeout(180_000);
+    this.timeout(patient(180_000));
     await startSession(opts);
   });
   beforeEach(function () {
@@ -180,7 +187,7 @@ function session(opts: SessionOptions = {}) {
     fs.writeFileSync(path.join(ARTIFACTS, 'code-server.log'), serverLog);
   });
   after(async function () {
-    this.timeout(30_000);
+    this.timeout(patient(30_000));
     await stopSession();
   });
 }
@@ -204,10 +211,10 @@ async function runCommand(title: string, { asks = false } = {}) {
   const input = await quickInput('F1');
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  await row.waitFor({ state: 'visible', timeout: patient(10_000) });
   await page.keyboard.press('Enter');
   if (asks) await until('the command\'s question', 10_000, async () => !(await input.inputValue()).startsWith('>'));
-  else await input.waitFor({ state: 'hidden', timeout: 10_000 });
+  else await input.waitFor({ state: 'hidden', timeout: patient(10_000) });
 }
 
 /** Focuses the spec's editor (an open webview keeps the keyboard focus otherwise). */
@@ -222,7 +229,7 @@ async function goTo(line: number, column: number) {
   const input = await quickInput('Control+G');
   await input.fill(`:${line}:${column}`);
   await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+  await input.waitFor({ state: 'hidden', timeout: patient(10_000) });
   await until(`the cursor at ${line}:${column}`, 10_000, () => page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).count().then((n) => n > 0));
 }
 
@@ -241,10 +248,10 @@ async function previewFrame(): Promise<Frame> {
 async function quickOpen(name: string) {
   const input = await quickInput('Control+P');
   await input.fill(name);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: patient(30_000) });
   await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 10_000 });
-  await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ timeout: 30_000 });
+  await input.waitFor({ state: 'hidden', timeout: patient(10_000) });
+  await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ timeout: patient(30_000) });
 }
 
 /** The title of the preview's tab. */
@@ -258,15 +265,15 @@ const chartsDrawn = (frame: Frame, min = 5) => until('the charts', 60_000, () =>
 const studyText = () => fs.readFileSync(path.join(workspaceDir, 'examples', 'study.cellspec'), 'utf8');
 
 describe('VS Code end to end (code-server + Chromium)', function () {
-  this.timeout(120_000);
+  this.timeout(patient(120_000));
   session();
 
   it('opens the example study with the language server running', async () => {
     await quickOpen('study.cellspec');
-    await page.locator('.view-lines', { hasText: 'Mitigating Li void formation' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.view-lines', { hasText: 'Mitigating Li void formation' }).first().waitFor({ timeout: patient(30_000) });
     // The language is ours (status bar) and the server has drawn its derived values as inlay hints.
-    await page.locator('.statusbar-item', { hasText: /^cellspec$/ }).first().waitFor({ timeout: 30_000 });
-    await page.locator('.view-lines', { hasText: 'area 0.6362 cm²' }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar-item', { hasText: /^cellspec$/ }).first().waitFor({ timeout: patient(30_000) });
+    await page.locator('.view-lines', { hasText: 'area 0.6362 cm²' }).first().waitFor({ timeout: patient(60_000) });
     await shot('1-editor');
   });
 
@@ -286,9 +293,9 @@ describe('VS Code end to end (code-server + Chromium)', function () {
   it('links a problem\'s code to its documentation', async () => {
     // The code column is a link (LSP codeDescription) to its row in the shipped docs/diagnostics.md.
     const link = page.locator('.markers-panel .monaco-list-row a', { hasText: 'above-ccd' }).first();
-    await link.waitFor({ timeout: 20_000 });
+    await link.waitFor({ timeout: patient(20_000) });
     await link.click();
-    await page.locator('.tabs-container .tab.active', { hasText: 'diagnostics.md' }).first().waitFor({ timeout: 20_000 });
+    await page.locator('.tabs-container .tab.active', { hasText: 'diagnostics.md' }).first().waitFor({ timeout: patient(20_000) });
     const docs = fs.readFileSync(path.join(ROOT, 'docs', 'diagnostics.md'), 'utf8').split('\n');
     const line = docs.findIndex((l) => l.includes('`above-ccd`')) + 1;
     await until(`the cursor on line ${line} of diagnostics.md`, 20_000, () => page.locator('.statusbar-item', { hasText: new RegExp(`^Ln ${line}, Col 1$`) }).count().then((n) => n > 0));
@@ -296,7 +303,7 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     const tab = page.locator('.tabs-container .tab', { hasText: 'diagnostics.md' }).first();
     await tab.hover();
     await tab.locator('.codicon-close').click();
-    await tab.waitFor({ state: 'detached', timeout: 10_000 });
+    await tab.waitFor({ state: 'detached', timeout: patient(10_000) });
   });
 
   it('hovers a derived value: the area of the 9 mm disc', async () => {
@@ -319,7 +326,7 @@ describe('VS Code end to end (code-server + Chromium)', function () {
   it('opens the preview beside the editor and draws the charts', async () => {
     await focusEditor();
     await runCommand('cellspec: Open Preview to the Side');
-    await page.locator('.tabs-container .tab', { hasText: 'Preview study.cellspec' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'Preview study.cellspec' }).first().waitFor({ timeout: patient(30_000) });
     const frame = await previewFrame();
     // Data results arrive after the spec's model: wait for the charts of every run with data.
     const counts = await until('charts drawn as SVG', 60_000, async () => {
@@ -380,7 +387,7 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     await frame.locator('vscode-button[data-export="csv"]').click();
     // VS Code's own save dialog (in the browser: a path in the quick input).
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await input.waitFor({ state: 'visible', timeout: patient(20_000) });
     await until('the suggested file name', 10_000, async () => /study-results\.csv$/.test(await input.inputValue()));
     await input.fill(target);
     await page.keyboard.press('Enter');
@@ -392,31 +399,31 @@ describe('VS Code end to end (code-server + Chromium)', function () {
   it('follows the active spec unless locked', async () => {
     await focusEditor();
     await quickOpen('materials.cellspec');
-    await previewTab('Preview materials.cellspec').waitFor({ timeout: 20_000 });
+    await previewTab('Preview materials.cellspec').waitFor({ timeout: patient(20_000) });
     await page.locator('.tabs-container .tab', { hasText: 'study.cellspec' }).first().click();
-    await previewTab('Preview study.cellspec').waitFor({ timeout: 20_000 });
+    await previewTab('Preview study.cellspec').waitFor({ timeout: patient(20_000) });
     await focusEditor();
     await runCommand('cellspec: Toggle Preview Lock');
-    await previewTab('[Locked] Preview study.cellspec').waitFor({ timeout: 20_000 });
+    await previewTab('[Locked] Preview study.cellspec').waitFor({ timeout: patient(20_000) });
     await page.locator('.tabs-container .tab', { hasText: 'materials.cellspec' }).first().click();
     await page.waitForTimeout(1000);
     assert.equal(await previewTab('[Locked] Preview study.cellspec').count(), 1, 'the locked preview stays on the study');
     await page.locator('.editor-instance .monaco-editor textarea').first().focus();
     await runCommand('cellspec: Toggle Preview Lock');
-    await previewTab('Preview materials.cellspec').waitFor({ timeout: 20_000 });
+    await previewTab('Preview materials.cellspec').waitFor({ timeout: patient(20_000) });
     await page.locator('.tabs-container .tab', { hasText: 'study.cellspec' }).first().click();
-    await previewTab('Preview study.cellspec').waitFor({ timeout: 20_000 });
+    await previewTab('Preview study.cellspec').waitFor({ timeout: patient(20_000) });
     await until('the preview of the study', 20_000, async () => /^study\.cellspec/.test(await (await previewFrame()).locator('.subtitle').innerText()));
   });
 
   it('comes back after a window reload (serializer and page state)', async () => {
     await page.reload();
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await page.waitForSelector('.monaco-workbench', { timeout: patient(60_000) });
     // The panel is back (it shows the spec of the editor VS Code made active: it follows it).
-    await previewTab(/Preview (study|materials)\.cellspec/).waitFor({ timeout: 60_000 });
+    await previewTab(/Preview (study|materials)\.cellspec/).waitFor({ timeout: patient(60_000) });
     await previewFrame();
     await page.locator('.tabs-container .tab', { hasText: 'study.cellspec' }).first().click();
-    await previewTab('Preview study.cellspec').waitFor({ timeout: 20_000 });
+    await previewTab('Preview study.cellspec').waitFor({ timeout: patient(20_000) });
     await chartsDrawn(await previewFrame());
   });
 
@@ -424,27 +431,27 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     const tab = previewTab('Preview study.cellspec');
     await tab.hover();
     await tab.locator('.codicon-close').click();
-    await tab.waitFor({ state: 'detached', timeout: 20_000 });
+    await tab.waitFor({ state: 'detached', timeout: patient(20_000) });
     await focusEditor();
     const lines = studyText().split('\n');
     const run = lines.findIndex((l) => l.startsWith('run ')) + 1;
     await goTo(run, 1);
     await page.locator('.codelens-decoration a', { hasText: 'Open Preview to the Side' }).first().click();
-    await previewTab('Preview study.cellspec').waitFor({ timeout: 30_000 });
+    await previewTab('Preview study.cellspec').waitFor({ timeout: patient(30_000) });
     await chartsDrawn(await previewFrame());
   });
 });
 
 describe('VS Code end to end: restricted mode', function () {
-  this.timeout(120_000);
+  this.timeout(patient(120_000));
   session({ restricted: true });
 
   it('reads no data files until the folder is trusted', async () => {
     // VS Code asks at once; "No" opens the folder in restricted mode.
-    await page.locator('.monaco-dialog-box a.monaco-button', { hasText: /No, I don.t trust/ }).click({ timeout: 60_000 });
-    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 20_000 });
+    await page.locator('.monaco-dialog-box a.monaco-button', { hasText: /No, I don.t trust/ }).click({ timeout: patient(60_000) });
+    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: patient(20_000) });
     await quickOpen('study.cellspec');
-    await page.locator('.view-lines', { hasText: 'area 0.6362 cm²' }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.view-lines', { hasText: 'area 0.6362 cm²' }).first().waitFor({ timeout: patient(60_000) });
     await focusEditor();
     await runCommand('cellspec: Open Preview to the Side');
     const frame = await previewFrame();
@@ -463,7 +470,7 @@ describe('VS Code end to end: restricted mode', function () {
     // Trusting the folder (client → server cellspec/trusted) brings the data results.
     await focusEditor();
     await runCommand('Workspaces: Manage Workspace Trust');
-    await page.locator('.workspace-trust-editor a.monaco-button', { hasText: /^Trust$/ }).first().click({ timeout: 20_000 });
+    await page.locator('.workspace-trust-editor a.monaco-button', { hasText: /^Trust$/ }).first().click({ timeout: patient(20_000) });
     await chartsDrawn(frame);
   });
 });
@@ -481,26 +488,26 @@ async function noProblems(): Promise<void> {
 /** Chooses a folder in VS Code's own open dialog (in the browser: a path in the quick input). */
 async function chooseFolder(folder: string) {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 20_000 });
+  await input.waitFor({ state: 'visible', timeout: patient(20_000) });
   await input.fill(folder.endsWith('/') ? folder : `${folder}/`);
   // The dialog lists the folder's entries once it has read it; Enter then picks the folder.
   await page.waitForTimeout(500);
   await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 20_000 });
+  await input.waitFor({ state: 'hidden', timeout: patient(20_000) });
 }
 
 describe('VS Code end to end: getting started from an empty folder', function () {
-  this.timeout(120_000);
+  this.timeout(patient(120_000));
   session({ workspace: 'empty' });
 
   it('shows the walkthrough on the Get Started page', async () => {
     await runCommand('Welcome: Open Walkthrough...');
     const input = page.locator('.quick-input-widget input');
     await input.fill('cellspec');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Get started with cellspec' }).first().waitFor({ timeout: 20_000 });
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Get started with cellspec' }).first().waitFor({ timeout: patient(20_000) });
     await page.keyboard.press('Enter');
     const steps = page.locator('.gettingStartedContainer .getting-started-step');
-    await steps.first().waitFor({ timeout: 30_000 });
+    await steps.first().waitFor({ timeout: patient(30_000) });
     const titles = (await steps.locator('.step-title').allInnerTexts()).map((t) => t.trim());
     assert.deepEqual(titles, ['Open the example study', 'Write a plan with completion', 'Hover a derived value', 'Open the preview', 'Export charts and results']);
     // The first step's media (a Markdown page in a webview) shows its screenshot.
@@ -519,14 +526,14 @@ describe('VS Code end to end: getting started from an empty folder', function ()
   it('New Study writes a plan into the open folder that checks clean', async () => {
     await runCommand('cellspec: New Study');
     const file = path.join(workspaceDir, 'study.cellspec');
-    await page.locator('.tabs-container .tab.active', { hasText: 'study.cellspec' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.tabs-container .tab.active', { hasText: 'study.cellspec' }).first().waitFor({ timeout: patient(30_000) });
     assert.equal(fs.readFileSync(file, 'utf8'), fs.readFileSync(path.join(ROOT, 'templates', 'new-study.cellspec'), 'utf8'));
     // The server has read it (its derived values are drawn), and it has no problems at all.
-    await page.locator('.view-lines', { hasText: 'area 0.7854 cm²' }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.view-lines', { hasText: 'area 0.7854 cm²' }).first().waitFor({ timeout: patient(60_000) });
     await noProblems();
     // The [cellspec] defaults: two spaces.
     await focusEditor();
-    await page.locator('.statusbar-item', { hasText: /^Spaces: 2$/ }).first().waitFor({ timeout: 10_000 });
+    await page.locator('.statusbar-item', { hasText: /^Spaces: 2$/ }).first().waitFor({ timeout: patient(10_000) });
     await shot('11-new-study');
   });
 
@@ -539,19 +546,73 @@ describe('VS Code end to end: getting started from an empty folder', function ()
     await until('the new line indented by 2', 10_000, () => page.locator('.statusbar-item', { hasText: /^Ln \d+, Col 3$/ }).count().then((n) => n > 0));
     await page.keyboard.press('Control+Space');
     const suggest = page.locator('.editor-widget.suggest-widget');
-    await suggest.locator('.monaco-list-row', { hasText: 'pressure' }).first().waitFor({ timeout: 20_000 });
+    await suggest.locator('.monaco-list-row', { hasText: 'pressure' }).first().waitFor({ timeout: patient(20_000) });
     await shot('12-completion');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Z');
     await noProblems();
   });
 
+  it('Go to Definition on a library material opens the standard library, read-only', async () => {
+    const lines = fs.readFileSync(path.join(workspaceDir, 'study.cellspec'), 'utf8').split('\n');
+    const stack = lines.findIndex((l) => l.includes('stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu')) + 1;
+    await goTo(stack, lines[stack - 1].indexOf('LPSC') + 2);
+    await page.keyboard.press('F12');
+    await page.locator('.tabs-container .tab.active', { hasText: 'materials.cellspec' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.view-lines', { hasText: 'X-ray density: cubic F-43m' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+    await page.keyboard.type('x');
+    await page.locator('.monaco-editor-overlaymessage', { hasText: /read-only/i }).first().waitFor({ timeout: 10_000 });
+    await shot('12b-library');
+    const tab = page.locator('.tabs-container .tab', { hasText: 'materials.cellspec' }).first();
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label').first().click();
+    await tab.waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
+  it('creates a material for an undefined name with the quick fix, its role a choice', async () => {
+    const file = path.join(workspaceDir, 'study.cellspec');
+    const original = fs.readFileSync(file, 'utf8');
+    const lines = original.split('\n');
+    const stack = lines.findIndex((l) => l.includes('stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu')) + 1;
+    await goTo(stack, lines[stack - 1].length + 1);
+    await page.keyboard.type(' | LPSB 10 µm');
+    for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowLeft');
+    await page.locator('.view-lines', { hasText: 'LPSB 10 µm' }).first().waitFor({ timeout: 10_000 });
+    await until('the undefined LPSB', 30_000, () => page.locator('.squiggly-error').count().then((n) => n > 0));
+    await page.keyboard.press('Control+.');
+    const create = page.locator('.action-widget .monaco-list-row', { hasText: "Create material 'LPSB'" }).first();
+    await create.waitFor({ timeout: 20_000 });
+    // The menu takes the keyboard (a pointer block covers it): down to the action, then Enter.
+    await until('the create action focused', 10_000, async () => {
+      if (await page.locator('.action-widget .monaco-list-row.focused', { hasText: "Create material 'LPSB'" }).count()) return true;
+      await page.keyboard.press('ArrowDown');
+      return false;
+    });
+    await page.keyboard.press('Enter');
+    // The snippet is in, with the role's choices open at its first tab stop.
+    await page.locator('.view-lines', { hasText: 'material LPSB {' }).first().waitFor({ timeout: 10_000 });
+    await page.locator('.editor-widget.suggest-widget .monaco-list-row', { hasText: 'electrolyte' }).first().waitFor({ timeout: 10_000 });
+    await shot('12c-create-material');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await until('no undefined name left', 30_000, () => page.locator('.squiggly-error').count().then((n) => n === 0));
+    // Where it went: after the study, above the comment that heads the cells.
+    await runCommand('File: Save');
+    const saved = await until('the saved plan', 10_000, () => { const t = fs.readFileSync(file, 'utf8'); return t.includes('material LPSB') && t; });
+    assert.ok(saved.indexOf('}\n\nmaterial LPSB {\n  role electrolyte\n}\n\n# --- cells') > saved.indexOf('study "'), saved.slice(0, 800));
+    // Back to the plan as New Study wrote it, whether or not the editor saved the change.
+    fs.writeFileSync(file, original);
+    await runCommand('File: Revert File');
+    await page.locator('.view-lines', { hasText: 'material LPSB {' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
   it('Show Derived Values opens every value the plan implies beside it', async () => {
     await focusEditor();
     await runCommand('cellspec: Show Derived Values');
-    await page.locator('.tabs-container .tab', { hasText: 'study.cellspec (derived values).md' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'study.cellspec (derived values).md' }).first().waitFor({ timeout: patient(30_000) });
     const page2 = page.locator('.editor-instance .view-lines', { hasText: '# Derived values of study.cellspec' }).first();
-    await page2.waitFor({ timeout: 30_000 });
+    await page2.waitFor({ timeout: patient(30_000) });
     assert.match((await page2.innerText()).replace(/\s+/g, ' '), /Li inventory\*\* = 10\.31 mAh\/cm²/);
     await shot('13-derived-values');
   });
@@ -559,7 +620,7 @@ describe('VS Code end to end: getting started from an empty folder', function ()
   it('New Study again picks a new name and leaves the first study alone', async () => {
     const first = fs.readFileSync(path.join(workspaceDir, 'study.cellspec'), 'utf8');
     await runCommand('cellspec: New Study');
-    await page.locator('.tabs-container .tab.active', { hasText: 'study-2.cellspec' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.tabs-container .tab.active', { hasText: 'study-2.cellspec' }).first().waitFor({ timeout: patient(30_000) });
     assert.ok(fs.existsSync(path.join(workspaceDir, 'study-2.cellspec')));
     assert.equal(fs.readFileSync(path.join(workspaceDir, 'study.cellspec'), 'utf8'), first);
   });
@@ -570,8 +631,8 @@ describe('VS Code end to end: getting started from an empty folder', function ()
     const copy = path.join(workspaceDir, 'cellspec-example');
     await until('the copied example', 20_000, () => fs.existsSync(path.join(copy, 'study.cellspec')));
     assert.deepEqual(fs.readdirSync(copy).sort(), fs.readdirSync(path.join(ROOT, 'examples')).sort());
-    await page.locator('.view-lines', { hasText: 'Mitigating Li void formation' }).first().waitFor({ timeout: 30_000 });
-    await page.locator('.view-lines', { hasText: 'area 0.6362 cm²' }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.view-lines', { hasText: 'Mitigating Li void formation' }).first().waitFor({ timeout: patient(30_000) });
+    await page.locator('.view-lines', { hasText: 'area 0.6362 cm²' }).first().waitFor({ timeout: patient(60_000) });
     await shot('14-example-study');
   });
 
@@ -579,10 +640,10 @@ describe('VS Code end to end: getting started from an empty folder', function ()
     // A clean window for the screenshot: no editors, no panel.
     await runCommand('View: Close All Editor Groups');
     await runCommand('View: Toggle Panel Visibility');
-    await page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: patient(10_000) });
     await runCommand('Extensions: Show Enabled Extensions');
     const item = page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'cellspec' }).first();
-    await item.waitFor({ timeout: 30_000 });
+    await item.waitFor({ timeout: patient(30_000) });
     await item.click();
     // The details page is a webview: its images are those the package ships.
     let seen: unknown;

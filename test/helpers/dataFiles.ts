@@ -28,6 +28,8 @@ export interface MptOptions {
   trailingTab?: boolean;
   /** Cut the last row in the middle of its second number, as a copy interrupted mid-write. */
   truncateLast?: boolean;
+  /** Write the 16 columns of a real EC-Lab GCPL export (flags, Ns, control, capacities), not the 4 the analyses read. */
+  wide?: boolean;
 }
 
 export interface GcplRow {
@@ -55,6 +57,27 @@ export const GCPL_COLUMNS = ['time/s', 'Ewe/V', 'I/mA', 'cycle number'];
 function gcplCells(i: number, comma: boolean): string[] {
   const r = gcplRow(i);
   return [ecLabNumber(r.time, 9, comma), ecLabNumber(r.ewe, 7, comma), ecLabNumber(r.iMa, 7, comma), String(r.cycle)];
+}
+
+/** The columns of an EC-Lab GCPL export: time/s, Ewe/V, I/mA and cycle number among twelve the analyses do not read. */
+export const WIDE_GCPL_COLUMNS = [
+  'mode', 'ox/red', 'error', 'control changes', 'Ns changes', 'counter inc.', 'Ns', 'time/s', 'control/V/mA', 'Ewe/V', 'I/mA',
+  'dq/mA.h', '(Q-Qo)/mA.h', 'half cycle', 'Q charge/discharge/mA.h', 'cycle number',
+];
+
+/** Row i as EC-Lab writes the wide export: integer flags, times and cycle numbers with 16 digits, the rest with 8. */
+function wideGcplCells(i: number, comma: boolean): string[] {
+  const r = gcplRow(i);
+  const k = i % 360;
+  const half = Math.floor(i / 360);
+  const charging = half % 2 === 0;
+  const dq = (r.iMa * 10.25) / 3600; // mA·h in one 10.25 s interval
+  const first = k === 0 ? '1' : '0';
+  const n = (x: number, digits = 7) => ecLabNumber(x, digits, comma);
+  return [
+    '1', charging ? '1' : '0', '0', first, first, '0', charging ? '0' : '1', n(r.time, 15), n(r.iMa), n(r.ewe), n(r.iMa),
+    n(dq), n((k + 1) * dq), String(half), n((k + 1) * Math.abs(dq)), n(r.cycle, 15),
+  ];
 }
 
 export interface WrittenMpt {
@@ -101,7 +124,7 @@ function mptHeader(columnLine: number): string[] {
 
 /**
  * Write an EC-Lab GCPL text export with the columns time/s, Ewe/V, I/mA, cycle number.
- * 1,000,000 rows make about 52 MB. Written in batches, so any size fits in memory.
+ * 1,000,000 rows make about 52 MB (wide: about 150 MB). Written in batches, so any size fits in memory.
  */
 export function writeMptGcpl(path: string, rows: number, opts: MptOptions = {}): WrittenMpt {
   const eol = opts.eol ?? '\r\n';
@@ -123,10 +146,11 @@ export function writeMptGcpl(path: string, rows: number, opts: MptOptions = {}):
       header[1] = `Nb header lines : ${columnLine}                          `;
       put(header.join(eol) + eol + eol);
     }
-    put(GCPL_COLUMNS.join('\t') + tail + eol);
+    put((opts.wide ? WIDE_GCPL_COLUMNS : GCPL_COLUMNS).join('\t') + tail + eol);
+    const cellsOf = opts.wide ? wideGcplCells : gcplCells;
     const batch: string[] = [];
     for (let i = 0; i < rows; i++) {
-      let line = gcplCells(i, comma).join('\t');
+      let line = cellsOf(i, comma).join('\t');
       if (opts.truncateLast && i === rows - 1) {
         const cut = line.indexOf('\t') + 5; // keep "t<TAB>3.12"
         line = line.slice(0, cut);
@@ -143,10 +167,17 @@ export function writeMptGcpl(path: string, rows: number, opts: MptOptions = {}):
   return {
     bytes, rows, columnLine,
     row: (i: number) => {
-      const cells = gcplCells(i, false);
+      const cells = cellsOfRow(i, !!opts.wide);
       return { time: Number(cells[0]), ewe: Number(cells[1]), iMa: Number(cells[2]), cycle: Number(cells[3]) };
     },
   };
+}
+
+/** time, Ewe, I and cycle of row i, as written (with a decimal point). */
+function cellsOfRow(i: number, wide: boolean): string[] {
+  if (!wide) return gcplCells(i, false);
+  const c = wideGcplCells(i, false);
+  return [c[7], c[9], c[10], c[15]];
 }
 
 /** Write text in a given encoding (with an optional BOM) and line ends. */

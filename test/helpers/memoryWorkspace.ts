@@ -1,9 +1,11 @@
-// In-memory files for engine tests: a FileSystem over a map of uri -> text, a one-call
-// analysis of file:///w/main.cellspec, and ⟦ ⟧ markers that name the range a test expects.
+// In-memory files for engine tests: a FileSystem over a map of uri -> text (folders listed from
+// the paths), a one-call analysis of file:///w/main.cellspec (with or without the shipped standard
+// library), and ⟦ ⟧ markers that name the range a test expects.
 import { SpecAnalysis, analyzeSpec } from '../../server/engine/specAnalysis';
 import { SpecOptions } from '../../server/engine/scope';
 import { Diagnostic } from '../../server/engine/syntax';
-import { FileSystem, Workspace } from '../../server/engine/workspace';
+import { DirectoryEntry, FileSystem, LibraryFile, Workspace } from '../../server/engine/workspace';
+import { shippedLibrary } from '../../server/library/shipped';
 
 export const ROOT = 'file:///w/';
 export const MAIN_URI = ROOT + 'main.cellspec';
@@ -21,19 +23,36 @@ export class MemoryFileSystem implements FileSystem {
   }
   set(name: string, text: string): this { this.files.set(uriOf(name), text); return this; }
   readFile(uri: string): string | undefined { return this.files.get(uri); }
+  /** The folder's children: files directly in it, and folders holding any file below it. */
+  listDirectory(uri: string): DirectoryEntry[] | undefined {
+    const prefix = uri.endsWith('/') ? uri : uri + '/';
+    const entries = new Map<string, boolean>();
+    for (const f of this.files.keys()) {
+      if (!f.startsWith(prefix)) continue;
+      const rest = f.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      entries.set(decodeURIComponent(slash < 0 ? rest : rest.slice(0, slash)), slash >= 0);
+    }
+    return entries.size ? [...entries].map(([name, directory]) => ({ name, directory })) : undefined;
+  }
 }
 
-export function memoryWorkspace(files: Record<string, string> = {}): { fs: MemoryFileSystem; ws: Workspace } {
+/** The standard library as the server and the CLI ship it (server/library). */
+export const LIBRARY: LibraryFile[] = shippedLibrary();
+
+export interface Setup { /** Give the workspace the shipped standard library, as the server and the CLI do. */ library?: boolean }
+
+export function memoryWorkspace(files: Record<string, string> = {}, setup: Setup = {}): { fs: MemoryFileSystem; ws: Workspace } {
   const fs = new MemoryFileSystem(files);
-  return { fs, ws: new Workspace(fs) };
+  return { fs, ws: new Workspace(fs, setup.library ? LIBRARY : []) };
 }
 
 /**
  * Analyses `text` as file:///w/main.cellspec, with `extraFiles` (name or uri -> text) beside it.
  * Throws if the engine returns no analysis, so tests can use the result directly.
  */
-export function analyzeText(text: string, extraFiles: Record<string, string> = {}, options: SpecOptions = {}): SpecAnalysis {
-  const { ws } = memoryWorkspace({ ...extraFiles, [MAIN_URI]: text });
+export function analyzeText(text: string, extraFiles: Record<string, string> = {}, options: SpecOptions = {}, setup: Setup = {}): SpecAnalysis {
+  const { ws } = memoryWorkspace({ ...extraFiles, [MAIN_URI]: text }, setup);
   const a = analyzeSpec(ws, MAIN_URI, options);
   if (!a) throw new Error('analyze returned undefined for ' + MAIN_URI);
   return a;

@@ -30,7 +30,9 @@
 //   solution (R∞, L, a peak area, the polarisation) gets the noise part σ² ‖A_P H_PP⁻¹ w_P‖² on
 //   the final active set P, combined in quadrature with the change of the value when λ is
 //   multiplied by 10 (the regularisation bias, dominant for clean data). A peak's τ gets the
-//   output grid step in ln τ combined with its shift between λ and 10λ.
+//   output grid step in ln τ combined with its shift between λ and 10λ. R∞ or L held at 0 by the
+//   non-negativity constraint is flagged (rInfAtBound, inductanceAtBound) and gets no symmetric
+//   standard error but a one-sided 95 % upper limit, 1.645 σ with the unknown released.
 // - Peaks: maxima of γ on the output grid at least `peakThreshold` (5 %) of the largest γ high and
 //   as prominent above the valleys to their neighbours; each peak's resistance is the exact
 //   integral (erf) of the expansion between the minima of γ that separate it from its neighbours
@@ -99,8 +101,21 @@ export interface DrtValues {
   /** γ(τ) per unit ln τ (Ω). */
   gamma: number[];
   rInf: Estimate;
+  /**
+   * R∞ sits at its non-negativity bound (0 Ω): the data do not determine it (γ at the short-τ end
+   * took the high-frequency resistance); it then carries no standard error but `rInfUpper`.
+   */
+  rInfAtBound: boolean;
   /** Series inductance (H), when fitted. */
   inductance?: Estimate;
+  /** L sits at its bound (0 H): no lead inductance is resolved; no standard error but `inductanceUpper`. */
+  inductanceAtBound?: boolean;
+  /**
+   * One-sided 95 % upper limits of R∞ (Ω) and L (H) when they sit at the bound: 1.645 σ, σ the
+   * noise propagated with the unknown released from its bound.
+   */
+  rInfUpper?: number;
+  inductanceUpper?: number;
   lambda: number;
   lambdaMethod: 'gcv' | 'user';
   /** Peaks in order of τ. */
@@ -115,10 +130,12 @@ export interface DrtValues {
 export type DrtResult = Result<DrtValues>;
 
 const LAMBDA_STEP = 10;
+/** The one-sided 95 % quantile of the standard normal. */
+const ONE_SIDED_95 = 1.645;
 
 /** The DRT of an impedance spectrum (see the header of this file for the method). */
 export function computeDrt(input: DrtInput): DrtResult {
-  return guarded('computeDrt', () => runDrt(input));
+  return guarded('the DRT', () => runDrt(input));
 }
 
 /** Internals exposed for the tests only. */
@@ -143,14 +160,20 @@ function runDrt(input: DrtInput): DrtResult {
   const sol10 = flatIm ? sol : solveAt(p, lambda * LAMBDA_STEP, sol.passive);
   if (!sol.converged) warnings.push('The non-negative least-squares solver stopped at its iteration limit: γ may not be the exact minimiser.');
 
-  const { fit, rmse, withErr } = fitStatistics(p, lambda, sol, sol10);
+  const { fit, rmse, withErr, upperLimit } = fitStatistics(p, lambda, sol, sol10);
   const wR = new Float64Array(p.nv); wR[0] = p.scale;
-  const rInf = withErr(wR, 'Ω');
+  // An unknown held at 0 by the non-negativity constraint has no symmetric standard error.
+  const rInfAtBound = !sol.passive[0];
+  const rInf = rInfAtBound ? est(0, 'Ω') : withErr(wR, 'Ω');
+  const bounds: Pick<DrtValues, 'rInfUpper' | 'inductanceAtBound' | 'inductanceUpper'> = rInfAtBound ? { rInfUpper: upperLimit(wR, 0) } : {};
   let inductance: Estimate | undefined;
   if (opt.inductance) {
     const wL = new Float64Array(p.nv); wL[1] = p.scale / p.omegaMax;
-    inductance = withErr(wL, 'H');
+    bounds.inductanceAtBound = !sol.passive[1];
+    inductance = bounds.inductanceAtBound ? est(0, 'H') : withErr(wL, 'H');
+    if (bounds.inductanceAtBound) bounds.inductanceUpper = upperLimit(wL, 1);
   }
+  boundWarnings(rInfAtBound, bounds, flatIm, lambda, warnings);
   const polarisation = withErr(areaWeights(p, -Infinity, Infinity), 'Ω');
 
   const n = spec.f.length;
@@ -159,13 +182,15 @@ function runDrt(input: DrtInput): DrtResult {
   const peaks = peakEstimates(p, grid, found, sol10.x, withErr, warnings);
   const residuals = drtResiduals(p, spec, fit, rmse, warnings);
 
-  const derivation = describe(p, opt, n, lambdaNote, { rInf, inductance, polarisation, peaks, rmse, hGrid: grid.step });
+  const derivation = describe(p, opt, n, lambdaNote, { rInf, inductance, polarisation, peaks, rmse, hGrid: grid.step, bounds: { rInfAtBound, ...bounds } });
   return {
     ok: true,
     tau: Array.from(grid.y, Math.exp),
     gamma: Array.from(grid.gamma),
     rInf,
+    rInfAtBound,
     ...(inductance ? { inductance } : {}),
+    ...bounds,
     lambda,
     lambdaMethod: opt.lambda !== undefined ? 'user' : 'gcv',
     peaks,
@@ -194,7 +219,7 @@ function inspectSpectrum(spec: Spectrum, opt: Options, warnings: string[]): { fl
   const flatIm = imMax <= 1e-12 * zMax;
   if (flatIm) warnings.push('The imaginary part is zero at every frequency: the spectrum has no relaxation, so γ is zero and R∞ is the mean of Re(Z).');
   if (inductive > 0) {
-    if (inductive > n / 2) warnings.push(`Im(Z) is positive (inductive) at ${inductive} of ${n} frequencies: check the sign convention (zImag must be negative for a capacitive arc).`);
+    if (inductive > n / 2) warnings.push(`Im(Z) is positive (inductive) at ${inductive} of ${n} frequencies: check the sign of the file's imaginary column (Im(Z) is negative on a capacitive arc; a column holding −Im(Z) must say so in its name, e.g. -Im(Z)/Ohm).`);
     else if (opt.inductance) warnings.push(`Im(Z) is positive (inductive) at ${inductive} frequenc${inductive > 1 ? 'ies' : 'y'}; they were kept, and the series inductance L absorbs them.`);
     else warnings.push(`Im(Z) is positive (inductive) at ${inductive} frequenc${inductive > 1 ? 'ies' : 'y'}, and no inductance is fitted (inductance: false): the DRT cannot represent them, and they add to the residuals.`);
   }
@@ -215,6 +240,8 @@ interface FitStatistics {
   rmse: number;
   /** A linear functional wᵀx with its standard error: noise and the change at 10λ in quadrature. */
   withErr: (w: Float64Array, unit: string) => Estimate;
+  /** For unknown j held at its bound 0: the one-sided 95 % upper limit of wᵀx, with j released. */
+  upperLimit: (w: Float64Array, j: number) => number;
 }
 
 function fitStatistics(p: Problem, lambda: number, sol: Solution, sol10: Solution): FitStatistics {
@@ -240,7 +267,20 @@ function fitStatistics(p: Problem, lambda: number, sol: Solution, sol10: Solutio
     const v = dot(w, x), v10 = dot(w, x10);
     return est(v, unit, Math.sqrt(noise(w) + (v10 - v) ** 2));
   };
-  return { fit, rmse, withErr };
+  const upperLimit = (w: Float64Array, j: number): number => {
+    const released = Uint8Array.from(sol.passive);
+    released[j] = 1;
+    return ONE_SIDED_95 * Math.sqrt(noiseVariance(p, lambda, { ...sol, passive: released }, sigma2)(w));
+  };
+  return { fit, rmse, withErr, upperLimit };
+}
+
+/** R∞ or L held at 0 by the non-negativity constraint: not determined by the data, said in words. */
+function boundWarnings(rInfAtBound: boolean, b: Pick<DrtValues, 'rInfUpper'>, flatIm: boolean, lambda: number, warnings: string[]): void {
+  if (rInfAtBound && !flatIm) {
+    warnings.push(`R∞ sits at its bound 0 Ω (≤ ${formatNumber(b.rInfUpper ?? 0, 2)} Ω at 95 %): the DRT put the high-frequency resistance into γ at the short-τ end (λ = ${formatNumber(lambda, 3)}), so it does not determine R∞; use the high-frequency intercept for R_ohm, or set drt-lambda in the eis protocol to regularise more.`);
+  }
+  // L at 0 is a legitimate answer (no lead inductance), flagged in the result and the derivation only.
 }
 
 /** Data minus model, highest frequency first; warns when they are large. */
@@ -269,15 +309,19 @@ function plots(p: Problem, spec: Spectrum, fit: Float64Array, grid: GammaGrid, p
   return points;
 }
 
-interface Outcome { rInf: Estimate; inductance?: Estimate; polarisation: Estimate; peaks: DrtPeak[]; rmse: number; hGrid: number }
+interface Outcome {
+  rInf: Estimate; inductance?: Estimate; polarisation: Estimate; peaks: DrtPeak[]; rmse: number; hGrid: number;
+  bounds: Pick<DrtValues, 'rInfAtBound' | 'rInfUpper' | 'inductanceAtBound' | 'inductanceUpper'>;
+}
 
 function describe(p: Problem, opt: Options, n: number, lambdaNote: string, o: Outcome): string {
-  const { rInf, inductance, polarisation, peaks, rmse, hGrid } = o;
+  const { rInf, inductance, polarisation, peaks, rmse, hGrid, bounds } = o;
+  const atBound = (upper: number | undefined, unit: string) => ` (at its bound, ≤ ${formatNumber(upper ?? 0, 2)} ${unit} at 95 %)`;
   const peakText = peaks.length === 0 ? 'no peak' : `${peaks.length} peak${peaks.length > 1 ? 's' : ''} (${peaks.map((q) => `τ = ${formatNumber(q.tau.value)} s, ${formatNumber(q.frequency)} Hz, ${formatNumber(q.resistance.value)} Ω`).join('; ')})`;
   return (
     `Tikhonov DRT on ${p.nb} Gaussian RBFs in ln τ (spacing ${formatNumber(p.spacing, 3)}, FWHM coefficient ${opt.coeff}) from ${formatNumber(Math.exp(p.centres[0]))} to ${formatNumber(Math.exp(p.centres[p.nb - 1]))} s, ` +
     `${n} frequencies (real and imaginary parts, unweighted), R∞${opt.inductance ? ' and a series L' : ''} as extra unknowns, ${opt.derivative === 1 ? 'first' : 'second'}-derivative penalty; ${lambdaNote}; ` +
-    `non-negative solution by Lawson–Hanson NNLS: R∞ = ${formatNumber(rInf.value)} Ω${inductance ? `, L = ${formatNumber(inductance.value)} H` : ''}, polarisation ∫γ d ln τ = ${formatNumber(polarisation.value)} Ω, ${peakText} (peaks above ${formatNumber(opt.peakThreshold * 100)} % of the maximum; areas between the separating minima); ` +
+    `non-negative solution by Lawson–Hanson NNLS: R∞ = ${formatNumber(rInf.value)} Ω${bounds.rInfAtBound ? atBound(bounds.rInfUpper, 'Ω') : ''}${inductance ? `, L = ${formatNumber(inductance.value)} H${bounds.inductanceAtBound ? atBound(bounds.inductanceUpper, 'H') : ''}` : ''}, polarisation ∫γ d ln τ = ${formatNumber(polarisation.value)} Ω, ${peakText} (peaks above ${formatNumber(opt.peakThreshold * 100)} % of the maximum; areas between the separating minima); ` +
     `RMS residual ${formatNumber(rmse)} Ω. Standard errors: noise propagation on the active set combined with the change at ${LAMBDA_STEP}·λ; τ at least the grid step ${formatNumber(hGrid, 3)} in ln τ.`
   );
 }

@@ -20,7 +20,7 @@ export function readOptions(input: DrtInput): Options | string {
   const o = input as unknown as Record<string, unknown>;
   let lambda: number | undefined;
   if (o.lambda !== undefined) {
-    if (typeof o.lambda !== 'number' || !Number.isFinite(o.lambda) || !(o.lambda > 0)) return `lambda must be a positive finite number (got ${String(o.lambda)})`;
+    if (typeof o.lambda !== 'number' || !Number.isFinite(o.lambda) || !(o.lambda > 0)) return `drt-lambda (λ) must be a positive finite number (got ${String(o.lambda)})`;
     lambda = o.lambda;
   }
   const coeff = readFwhmCoefficient(o.rbf);
@@ -65,7 +65,7 @@ export interface Spectrum {
  * step warned about); or the message why too little of it is left.
  */
 export function readSpectrum(input: DrtInput, warnings: string[]): Spectrum | string {
-  const c = cleanColumns([['frequency', input.frequency], ['zReal', input.zReal], ['zImag', input.zImag]], 1);
+  const c = cleanColumns([['frequency', input.frequency], ['Re(Z)', input.zReal], ['Im(Z)', input.zImag]], 1);
   if ('error' in c) return c.error;
   warnings.push(...c.warnings);
   const [fc, rc, ic] = c.cols;

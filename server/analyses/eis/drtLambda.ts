@@ -120,12 +120,12 @@ export function chooseLambda(p: Problem, criterion: 'mgcv' | 'gcv', warnings: st
   const top = finite.length > 0 ? Math.max(...finite) : NaN;
   if (!(top > 0) || !Number.isFinite(grid[best]) || grid[best] >= top * (1 - 1e-9)) {
     const lambda = 10 ** ((GCV_LOG_MIN + GCV_LOG_MAX) / 2);
-    warnings.push(`GCV cannot choose λ (its score is flat over ${formatNumber(10 ** GCV_LOG_MIN)} … ${formatNumber(10 ** GCV_LOG_MAX)}: the spectrum has no relaxation the model resolves); λ = ${formatNumber(lambda)}, the middle of the range, was used.`);
+    warnings.push(`GCV cannot choose λ (its score is flat over ${formatNumber(10 ** GCV_LOG_MIN)} … ${formatNumber(10 ** GCV_LOG_MAX)}: the spectrum has no relaxation the model resolves); λ = ${formatNumber(lambda)}, the middle of the range, was used: set drt-lambda in the eis protocol to choose it.`);
     return { lambda, note: `GCV flat; λ = ${formatNumber(lambda)} (middle of the search range)` };
   }
   const lambda = 10 ** refineLogLambda(score, grid, best, steps);
-  if (best === 0) warnings.push(`GCV has its minimum at the smallest λ searched (${formatNumber(10 ** GCV_LOG_MIN)}): the data are nearly noise-free, and γ may carry small spurious features; pass lambda to regularise more.`);
-  if (best === steps) warnings.push(`GCV has its minimum at the largest λ searched (${formatNumber(10 ** GCV_LOG_MAX)}): γ is heavily smoothed, and close peaks may be merged.`);
+  if (best === 0) warnings.push(`λ is at the bottom of its search range: GCV has its minimum at the smallest λ searched (${formatNumber(10 ** GCV_LOG_MIN)}), so γ is barely regularised (fine for nearly noise-free data; otherwise γ carries spurious peaks, and R∞ and L trade off with γ at the ends of the τ range); set drt-lambda in the eis protocol (e.g. drt-lambda 1e-3) to regularise more.`);
+  if (best === steps) warnings.push(`λ is at the top of its search range: GCV has its minimum at the largest λ searched (${formatNumber(10 ** GCV_LOG_MAX)}), so γ is heavily smoothed and close peaks may be merged; set drt-lambda in the eis protocol to a smaller value to resolve them.`);
   const name = criterion === 'gcv' ? 'GCV' : `modified GCV (ρ = ${rho})`;
   return { lambda, note: `λ = ${formatNumber(lambda)} by ${name} (${steps + 1} values over ${formatNumber(10 ** GCV_LOG_MIN)} … ${formatNumber(10 ** GCV_LOG_MAX)}, refined by golden section)` };
 }

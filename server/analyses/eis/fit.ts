@@ -15,13 +15,18 @@
 // to 0.01 % of |Z| at every frequency: the data cannot tell it from the bound. A fit that did not
 // converge is still returned (ok: true) so the preview can show what happened, but with
 // `converged: false`, `status` saying why, a warning first in the list, and no standard errors:
-// callers must not present it as a fitted result.
+// callers must not present it as a fitted result. A converged fit may still hold parameters the
+// data do not determine (R0 and an arc above the highest frequency trade off): each free parameter
+// says whether they do (`determined`, from its correlations and relative standard error), the
+// correlation matrix is reported, and a warning names them with what to try (fitAdvice.ts). A
+// parameter that diverges (exp(θ) overflows) fails the fit with its name.
 //
 // The stages, one file each: fitChecks.ts (the specification checked, fixed and free parameters,
 // bounds), fitStarts.ts (starting values), fitSolve.ts (multi-start Levenberg–Marquardt, lm.ts, on
 // the weighted residuals of fitModel.ts), fitOptimum.ts (bounds reached, arcs in order, status),
-// fitUncertainty.ts (covariance and standard errors), fitVerdict.ts (warnings, statistics,
-// preview, derivation; the summary resistances in fitResistances.ts).
+// fitUncertainty.ts (covariance, correlations, standard errors), fitVerdict.ts (warnings,
+// statistics, whether the data determine each parameter, preview, derivation; the summary
+// resistances in fitResistances.ts, the remedies in fitAdvice.ts).
 import { Estimate, Result, Samples, failure, guarded } from '../common';
 import { checkFit } from './fitChecks';
 import { thetaTransform, weightedModel } from './fitModel';
@@ -29,7 +34,7 @@ import { optimumOf } from './fitOptimum';
 import { solveFromStarts } from './fitSolve';
 import { positiveInt, startingValues } from './fitStarts';
 import { uncertaintyOf } from './fitUncertainty';
-import { verdict } from './fitVerdict';
+import { divergence, verdict } from './fitVerdict';
 
 export { highFrequencyLimit } from './fitResistances';
 
@@ -79,6 +84,23 @@ export interface FittedParameter {
   fixed: boolean;
   atBound: boolean;
   bound?: 'lower' | 'upper';
+  /**
+   * Whether the data determine this free parameter (absent for a fixed one, and for a fit without
+   * a covariance that stopped short of an optimum): false when it ended at a bound, when its
+   * correlation with another parameter exceeds 0.99 in magnitude, when its standard error exceeds
+   * half its value, or when JᵀJ is singular in its direction. Its standard error then hides that
+   * its value is not a property of the cell.
+   */
+  determined?: boolean;
+  /** Why it is not determined, as a predicate of its name ("trades off with R1 (r = -0.9986)"). */
+  why?: string;
+}
+
+/** Correlation matrix of the parameters in the covariance (the free ones not at a bound). */
+export interface FitCorrelations {
+  parameters: string[];
+  /** matrix[a][b] = cov_ab / (σ_a σ_b), in the order of `parameters`. */
+  matrix: number[][];
 }
 
 export interface FitValues {
@@ -104,15 +126,23 @@ export interface FitValues {
    * the high-frequency limit Re Z(ω → ∞) of the fitted model.
    */
   rOhm: Estimate;
+  /** Whether the data determine rOhm (its parameter's flag, or its standard error within half its value). */
+  rOhmDetermined: boolean;
   /** Sum of the resistances inside parallel blocks (charge transfer/interfacial); absent if none. */
   rCt?: Estimate;
+  /** Parameter correlations, when a covariance could be formed. */
+  correlations?: FitCorrelations;
+  /** Why the fit is not converged, and what to try, in words (absent when converged). */
+  statusNote?: string;
+  /** rOhm + rCt with the standard error of the sum: the bulk + grain-boundary R_b of an ion-blocking cell; absent without parallel blocks (R_b is then rOhm). */
+  rTotal?: Estimate;
 }
 
 export type FitResult = Result<FitValues>;
 
 /** Fits an equivalent circuit to an impedance spectrum; never throws (see the header for when a result is good). */
 export function fitCircuit(spec: FitSpec): FitResult {
-  return guarded('fitCircuit', () => runFit(spec));
+  return guarded('the circuit fit', () => runFit(spec));
 }
 
 const DEFAULT_MAX_ITERATIONS = 400;
@@ -134,6 +164,8 @@ function runFit(spec: FitSpec): FitResult {
     return failure(`the model ${circuit.source} could not be evaluated at any starting point (the impedance was not finite)`, warnings);
   }
 
+  const diverged = best ? divergence(setup, theta.toP(best.lm.x), best.start) : undefined;
+  if (diverged) return failure(diverged, warnings);
   const opt = optimumOf(setup, model, theta, best);
   const u = uncertaintyOf(setup, model, opt);
   return verdict(setup, model, { starts, runs, maxIterations, opt, u });

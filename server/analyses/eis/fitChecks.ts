@@ -30,7 +30,7 @@ export function checkFit(spec: FitSpec): FitSetup | CheckFailure {
   if (!spec || typeof spec !== 'object') return { error: 'no fit specification given: expected { circuit, frequency, zReal, zImag }' };
   const parsed = parseCircuit(spec.circuit);
   if (!parsed.ok) {
-    return { error: `circuit '${String(spec.circuit)}': ${parsed.errors.map((e) => `${e.message} (at offset ${e.offset})`).join('; ')}` };
+    return { error: `circuit '${String(spec.circuit)}': ${parsed.errors.map((e) => `${e.message} (at character ${e.offset + 1})`).join('; ')}` };
   }
   const circuit = parsed.circuit;
   const weighting: Weighting = spec.weighting ?? 'modulus';
@@ -39,6 +39,7 @@ export function checkFit(spec: FitSpec): FitSetup | CheckFailure {
   const prep = prepareSpectrum(spec.frequency, spec.zReal, spec.zImag, {
     dropInductive: spec.dropInductive,
     inductiveNote: hasL ? 'the circuit has an inductor for them' : 'the circuit has no inductor, so they pull the fit',
+    leadRemedy: hasL ? undefined : `for a lead inductance, add an inductor in series to the circuit (e.g. "L0-${circuit.source}")`,
   });
   if ('error' in prep) return { error: prep.error, warnings: prep.warnings };
   const warnings = prep.warnings;
@@ -56,7 +57,7 @@ export function checkFit(spec: FitSpec): FitSetup | CheckFailure {
   const N = prep.frequency.length, nFree = free.length;
   const needed = Math.max(5, nFree + 1);
   if (N < needed) {
-    return { error: `${N} usable point${N === 1 ? '' : 's'} for ${nFree} free parameter${nFree === 1 ? '' : 's'} of ${circuit.source}: at least ${needed} needed`, warnings };
+    return { error: `${N} usable point${N === 1 ? '' : 's'} for ${nFree} free parameter${nFree === 1 ? '' : 's'} of ${circuit.source}: at least ${needed} needed; measure more frequencies, fix some parameters (fix …) or use a simpler circuit`, warnings };
   }
   return { circuit, weighting, spectrum: prep, warnings, index, known, fixedVal, free, lo: bounds.lo, hi: bounds.hi, defaultHi };
 }
@@ -68,8 +69,8 @@ function readFixed(spec: FitSpec, { circuit, index, known }: Names): (number | u
   const fixedVal = new Array<number | undefined>(circuit.parameters.length).fill(undefined);
   for (const [name, v] of Object.entries(spec.fixed ?? {})) {
     const i = index.get(name);
-    if (i === undefined) return `fixed: '${name}' is not a parameter of ${circuit.source} (its parameters: ${known})`;
-    if (typeof v !== 'number' || !Number.isFinite(v)) return `fixed: ${name} must be a finite number (got ${String(v)})`;
+    if (i === undefined) return `fix: '${name}' is not a parameter of ${circuit.source} (its parameters: ${known})`;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `fix: ${name} must be a finite number (got ${String(v)})`;
     fixedVal[i] = v;
   }
   return fixedVal;
@@ -83,20 +84,20 @@ function readBounds(spec: FitSpec, { circuit, index, known }: Names, free: numbe
   if (Array.isArray(b)) {
     const [lb, ub] = b as readonly [readonly number[], readonly number[]];
     if (!Array.isArray(lb) || !Array.isArray(ub) || lb.length !== free.length || ub.length !== free.length) {
-      return `bounds as [lower[], upper[]] need ${free.length} values each (the free parameters ${free.map((i) => circuit.parameters[i].name).join(', ')})`;
+      return `bound: [lower[], upper[]] needs ${free.length} values each (the free parameters ${free.map((i) => circuit.parameters[i].name).join(', ')})`;
     }
     free.forEach((i, j) => { lo[i] = lb[j]; hi[i] = ub[j]; });
   } else if (typeof b === 'object' && b !== null) {
     for (const [name, pair] of Object.entries(b as Record<string, readonly [number, number]>)) {
       const i = index.get(name);
-      if (i === undefined) return `bounds: '${name}' is not a parameter of ${circuit.source} (its parameters: ${known})`;
-      if (!Array.isArray(pair) || pair.length !== 2) return `bounds: ${name} must be [lower, upper]`;
+      if (i === undefined) return `bound: '${name}' is not a parameter of ${circuit.source} (its parameters: ${known})`;
+      if (!Array.isArray(pair) || pair.length !== 2) return `bound: ${name} needs a lower and an upper value (bound ${name} lower .. upper)`;
       lo[i] = pair[0]; hi[i] = pair[1];
     }
-  } else return 'bounds must be a record { name: [lower, upper] } or [lower[], upper[]]';
+  } else return 'bound: expected parameters with a lower and an upper value (bound R1 0 .. 1000)';
   for (let i = 0; i < circuit.parameters.length; i++) {
     if (typeof lo[i] !== 'number' || typeof hi[i] !== 'number' || Number.isNaN(lo[i]) || Number.isNaN(hi[i]) || !(lo[i] < hi[i])) {
-      return `bounds of ${circuit.parameters[i].name} must be numbers with lower < upper (got [${lo[i]}, ${hi[i]}])`;
+      return `bound ${circuit.parameters[i].name}: the lower value must be below the upper (got ${lo[i]} .. ${hi[i]})`;
     }
   }
   return { lo, hi };

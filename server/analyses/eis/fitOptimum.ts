@@ -11,6 +11,8 @@ type Bound = 'lower' | 'upper' | undefined;
 export interface Optimum {
   /** All parameters (fixed ones included), arcs in order of time constant. */
   p: Float64Array;
+  /** The same before the arcs were put in order: position by position comparable with the start. */
+  unsorted: Float64Array;
   /** Weighted sum of squares at p. */
   ssr: number;
   atBound: Bound[];
@@ -28,6 +30,7 @@ export function optimumOf(s: FitSetup, model: FitModel, theta: ThetaTransform, b
   const { circuit, free, fixedVal, lo, hi, defaultHi } = s;
   const p = model.full(best ? theta.toP(best.lm.x) : new Float64Array(0));
   const ssr = model.ssrAt(p);
+  const unsorted = Float64Array.from(p);
   const { atBound, held } = boundsReached(s, model, theta, best, p, ssr);
   // Interchangeable arcs (top-level R‖C or R‖CPE blocks of the same kind) are reported in order of
   // increasing time constant, the high-frequency arc first: swapping them leaves Z unchanged.
@@ -41,7 +44,7 @@ export function optimumOf(s: FitSetup, model: FitModel, theta: ThetaTransform, b
   let converged = best ? best.lm.converged : true;
   let status: FitValues['status'] = converged ? 'converged' : 'not-converged';
   if (converged && keyAtBound.length > 0) { converged = false; status = 'at-bound'; }
-  return { p, ssr, atBound, held, keyAtBound, isKey, converged, status, iterations: best ? best.iterations : 0 };
+  return { p, unsorted, ssr, atBound, held, keyAtBound, isKey, converged, status, iterations: best ? best.iterations : 0 };
 }
 
 /**

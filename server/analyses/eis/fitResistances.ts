@@ -9,9 +9,11 @@ import type { Uncertainty } from './fitUncertainty';
 
 /**
  * rOhm: R of the circuit's first element when that is a series R, else the high-frequency limit
- * Re Z(ω → ∞) of the model; rCt: the sum of the resistances inside parallel blocks, if any.
+ * Re Z(ω → ∞) of the model (rOhmIndex: the parameter it is, in the first case); rCt: the sum of
+ * the resistances inside parallel blocks, if any; rTotal: their sum, with the standard error of the
+ * sum (not of the parts in quadrature).
  */
-export function summaryResistances(s: FitSetup, model: FitModel, p: Float64Array, u: Uncertainty): { rOhm: Estimate; rCt?: Estimate } {
+export function summaryResistances(s: FitSetup, model: FitModel, p: Float64Array, u: Uncertainty): { rOhm: Estimate; rCt?: Estimate; rTotal?: Estimate; rOhmIndex?: number } {
   const { circuit, fixedVal } = s;
   const root = circuit.root;
   const firstR = root.kind === 'element' && root.type === 'R' ? root
@@ -21,9 +23,12 @@ export function summaryResistances(s: FitSetup, model: FitModel, p: Float64Array
     ? est(p[firstR.firstParam], 'Ω', fixedVal[firstR.firstParam] === undefined ? u.stderrOf(firstR.firstParam) : undefined)
     : est(hf(p), 'Ω', u.propagate(hf));
   const ctIdx = resistorsInParallel(circuit.root);
-  if (ctIdx.length === 0) return { rOhm };
+  const rOhmIndex = firstR?.firstParam;
+  if (ctIdx.length === 0) return { rOhm, rOhmIndex };
   const sum = (pp: Float64Array): number => ctIdx.reduce((acc, i) => acc + pp[i], 0);
-  return { rOhm, rCt: est(sum(p), 'Ω', u.propagate(sum)) };
+  // rOhm + rCt with their covariance: the bulk + grain-boundary R_b of an ion-blocking cell.
+  const series = (pp: Float64Array): number => (firstR ? pp[firstR.firstParam] : hf(pp)) + sum(pp);
+  return { rOhm, rOhmIndex, rCt: est(sum(p), 'Ω', u.propagate(sum)), rTotal: est(series(p), 'Ω', u.propagate(series)) };
 }
 
 /** Indices of the R parameters inside any parallel block. */

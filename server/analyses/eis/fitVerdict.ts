@@ -1,8 +1,10 @@
-// The circuit fit's verdict (fit.ts): the parameters with their standard errors, the residuals,
-// the warnings (most serious first), the preview and the derivation, as the result.
+// The circuit fit's verdict (fit.ts): the parameters with their standard errors, correlations and
+// whether the data determine them, the residuals, the warnings (most serious first, each with what
+// to try), the preview and the derivation, as the result.
 import { formatNumber } from '../../domain/format';
 import { PlotSeries, Success, est, series } from '../common';
 import type { FitValues, FittedParameter } from './fit';
+import { parameterName, stopReason, whatToTry, withUnit } from './fitAdvice';
 import type { FitSetup } from './fitChecks';
 import type { FitModel } from './fitModel';
 import type { Optimum } from './fitOptimum';
@@ -31,21 +33,88 @@ export function verdict(s: FitSetup, model: FitModel, solved: Solved): Success<F
       value: est(p[i], info.unit, fixed ? undefined : u.stderrOf(i)), fixed, atBound: atBound[i] !== undefined,
     };
     if (atBound[i]) out.bound = atBound[i];
+    if (!fixed) Object.assign(out, determination(s, opt, u, i));
     return out;
   });
   const stats = residualSummary(s, model, p);
   const lead = leadWarnings(s, solved);
-  qualityWarnings(s, opt, u, stats.relRms);
-  const { rOhm, rCt } = summaryResistances(s, model, p, u);
+  const undetermined = undeterminedWarning(s, u, parameters);
+  qualityWarnings(s, opt, stats.relRms);
+  const { rOhm, rCt, rTotal, rOhmIndex } = summaryResistances(s, model, p, u);
   const chi2Unit = weighting === 'unit' ? 'Ω²' : '';
   const values: FitValues = {
     circuit: circuit.source, parameters,
     rmse: est(stats.rmse, 'Ω'), chi2: est(ssr, chi2Unit),
     residuals: { frequency: stats.frequency, real: stats.resRe, imag: stats.resIm },
     converged, status, iterations, method: methodOf(s), weighting, nPoints: model.N, dof: u.dof, startsTried: runs.length,
-    rOhm, ...(rCt ? { rCt } : {}),
+    rOhm, rOhmDetermined: rOhmIndex !== undefined ? parameters[rOhmIndex].determined !== false : relativeError(rOhm) <= MAX_RELATIVE_ERROR,
+    ...(rCt ? { rCt } : {}), ...(rTotal ? { rTotal } : {}), ...correlationsOf(s, u), ...(lead.length ? { statusNote: lead.join(' ') } : {}),
   };
-  return { ok: true, ...values, derivation: describeFit(s, model, solved, stats), warnings: [...lead, ...warnings], points: preview(s, model, p, stats) };
+  return { ok: true, ...values, derivation: describeFit(s, model, solved, stats), warnings: [...lead, ...undetermined, ...warnings], points: preview(s, model, p, stats) };
+}
+
+/** How the warning on parameters the data do not determine begins (the editor finds it by this). */
+export const NOT_DETERMINED = 'Not determined by the data';
+
+/** Above this magnitude of correlation two parameters are not told apart by the data. */
+const MAX_CORRELATION = 0.99;
+/** Above this standard error relative to the value a parameter is not determined. */
+const MAX_RELATIVE_ERROR = 0.5;
+
+const relativeError = (e: { value: number; stderr?: number }): number => (e.stderr !== undefined ? e.stderr / Math.abs(e.value) : Infinity);
+
+/** Whether the data determine free parameter i, and why not (see FittedParameter.determined). */
+function determination(s: FitSetup, opt: Optimum, u: Uncertainty, i: number): Pick<FittedParameter, 'determined' | 'why'> {
+  const name = (k: number) => parameterName(s, k);
+  if (opt.atBound[i]) return opt.isKey(i) ? { determined: false, why: `ended at its ${opt.atBound[i]} bound` } : { determined: true };
+  if (u.singular.includes(i)) {
+    const others = u.singular.filter((k) => k !== i).map(name);
+    return { determined: false, why: others.length ? `cannot be told from ${others.join(', ')} (JᵀJ is singular)` : 'has no effect on the fitted impedance' };
+  }
+  if (!u.hasCovariance) return {};
+  const reasons: string[] = [];
+  const partners = u.covIdx.filter((j) => j !== i && Math.abs(u.correlation(i, j) ?? 0) > MAX_CORRELATION);
+  if (partners.length) reasons.push(`trades off with ${partners.map((j) => `${name(j)} (r = ${formatNumber(u.correlation(i, j)!, 4)})`).join(' and ')}`);
+  const se = u.stderrOf(i);
+  const rel = se !== undefined ? se / Math.abs(opt.p[i]) : Infinity;
+  if (rel > MAX_RELATIVE_ERROR) reasons.push(Number.isFinite(rel) ? `has a standard error of ${formatNumber(rel * 100, 2)} % of its value` : 'has no standard error');
+  return reasons.length ? { determined: false, why: reasons.join(', and ') } : { determined: true };
+}
+
+/** The correlation matrix over the parameters in the covariance. */
+function correlationsOf(s: FitSetup, u: Uncertainty): { correlations?: FitValues['correlations'] } {
+  if (!u.hasCovariance || u.covIdx.length < 2) return {};
+  const matrix = u.covIdx.map((i) => u.covIdx.map((j) => (i === j ? 1 : u.correlation(i, j) ?? 0)));
+  return { correlations: { parameters: u.covIdx.map((i) => parameterName(s, i)), matrix } };
+}
+
+/**
+ * The parameters of a fit that reached an optimum but that the data do not determine, with what
+ * to try: their standard errors would otherwise read as if they described the cell.
+ */
+function undeterminedWarning(s: FitSetup, u: Uncertainty, parameters: FittedParameter[]): string[] {
+  // Weakest first (the largest relative standard error): the remedy names it.
+  const bad = parameters.map((q, i) => ({ q, i })).filter(({ q }) => q.determined === false && !q.atBound)
+    .sort((a, b) => relativeError(b.q.value) - relativeError(a.q.value));
+  if (!bad.length) return [];
+  const list = bad.map(({ q }) => `${q.name} ${q.why}`).join('; ');
+  const errors = u.hasCovariance ? 'Their values and standard errors do not' : 'No parameter has a standard error, and their values do not';
+  return [`${NOT_DETERMINED}: ${bad.map(({ q }) => q.name).join(', ')}. ${list}. ${errors} describe the cell (an element whose arc lies outside the measured frequencies, or two elements doing one job); ${whatToTry(s, bad.map(({ i }) => i))}.`];
+}
+
+/**
+ * A failed fit: a free parameter that left the numbers (it grew without bound: the data do not
+ * contain its element), named with what to try; undefined when every value is finite.
+ */
+export function divergence(s: FitSetup, free: Float64Array, start: number[]): string | undefined {
+  const bad = s.free.filter((_, j) => !Number.isFinite(free[j]));
+  if (!bad.length) return undefined;
+  const how = (i: number): string => {
+    const v = free[s.free.indexOf(i)];
+    const from = withUnit(s, i, start[s.free.indexOf(i)]);
+    return `${parameterName(s, i)} ${Number.isNaN(v) ? 'became undefined' : v > 0 ? 'grew without bound' : 'fell without bound'} (from ${from} at the start)`;
+  };
+  return `the fit of ${s.circuit.source} diverged: ${bad.map(how).join('; ')}, so the data do not support ${bad.length > 1 ? 'these elements' : 'this element'}; ${whatToTry(s, bad)}`;
 }
 
 interface ResidualSummary {
@@ -76,38 +145,51 @@ function residualSummary(s: FitSetup, model: FitModel, p: Float64Array): Residua
 
 /** The warnings that decide whether the fit may be reported: no convergence, key parameters at a bound. */
 function leadWarnings(s: FitSetup, solved: Solved): string[] {
-  const { circuit, lo, hi } = s;
+  const { lo, hi } = s;
   const { p, atBound, held, keyAtBound } = solved.opt;
   const best = solved.runs[0];
   const lead: string[] = [];
   if (best && !best.lm.converged) {
-    lead.push(`The fit did not converge within ${solved.maxIterations} iterations (${best.lm.reason}): the values are the last iterate, not an optimum, and carry no standard errors; do not report them as fitted.`);
+    const q = solved.opt.unsorted;
+    const away = runaways(s, q, best.start);
+    const which = away.length ? ` ${away.map((i) => `${parameterName(s, i)} ran from ${withUnit(s, i, best.start[s.free.indexOf(i)])} to ${withUnit(s, i, q[i])}`).join('; ')}.` : '';
+    // A runaway that also sits at a bound gets its remedy from the bound's warning below.
+    const untreated = away.filter((i) => !keyAtBound.includes(i));
+    lead.push(`The fit did not converge ${stopReason(best.lm.reason, solved.maxIterations)}: the values are the last iterate, not an optimum, and carry no standard errors; do not report them as fitted.${which}${untreated.length ? ` Try: ${whatToTry(s, untreated)}.` : ''}`);
   }
   if (keyAtBound.length > 0) {
-    const unit = (i: number): string => (circuit.parameters[i].unit ? ' ' + circuit.parameters[i].unit : '');
-    const bound = (i: number): string => `${atBound[i] === 'lower' ? formatNumber(lo[i]) : Number.isFinite(hi[i]) ? formatNumber(hi[i]) : '∞'}${unit(i)}`;
+    const bound = (i: number): string => (atBound[i] === 'lower' ? withUnit(s, i, lo[i]) : Number.isFinite(hi[i]) ? withUnit(s, i, hi[i]) : `∞${s.circuit.parameters[i].unit ? ' ' + s.circuit.parameters[i].unit : ''}`);
     const list = keyAtBound.map((i) => held[i]
-      ? `${circuit.parameters[i].name} is at its ${atBound[i]} bound (${bound(i)})`
-      : `${circuit.parameters[i].name} (${formatNumber(p[i])}${unit(i)}) can move to its ${atBound[i]} bound (${bound(i)}) without changing the fit`);
-    lead.push(`${list.join('; ')}: the data do not support ${keyAtBound.length > 1 ? 'these elements' : 'this element'} (or the bounds exclude the optimum), so the fit is reported as not converged; simplify the circuit or widen the bounds.`);
+      ? `${parameterName(s, i)} is at its ${atBound[i]} bound (${bound(i)})`
+      : `${parameterName(s, i)} (${withUnit(s, i, p[i])}) can move to its ${atBound[i]} bound (${bound(i)}) without changing the fit`);
+    // A bound the spec set that holds a parameter likely excludes the optimum; a default one (0, ∞) means the element is not in the data.
+    const userBound = (i: number): boolean => (atBound[i] === 'lower' ? lo[i] !== 0 : hi[i] !== s.defaultHi[i]);
+    const mine = keyAtBound.filter(userBound), natural = keyAtBound.filter((i) => !userBound(i));
+    const remedies = [
+      natural.length ? `the data do not support ${natural.map((i) => parameterName(s, i)).join(', ')}: ${whatToTry(s, natural)}` : '',
+      mine.length ? `the bound of ${mine.map((i) => parameterName(s, i)).join(', ')} may exclude the optimum: widen it (${mine.map((i) => `bound ${parameterName(s, i)} lower .. upper`).join(', ')}) or remove it` : '',
+    ].filter(Boolean);
+    lead.push(`${list.join('; ')}, so the fit is reported as not converged; ${remedies.join('; ')}.`);
   }
   return lead;
 }
 
-/** Warnings on a fit that may be reported: ideal capacitors, large residuals, poorly determined parameters. */
-function qualityWarnings(s: FitSetup, opt: Optimum, u: Uncertainty, relRms: number): void {
+/** Free parameters that moved more than three decades from their start: the ones running away. */
+function runaways(s: FitSetup, p: Float64Array, start: number[]): number[] {
+  const moved = (i: number): number => {
+    const a = Math.abs(p[i]), b = Math.abs(start[s.free.indexOf(i)]);
+    return a > 0 && b > 0 ? Math.abs(Math.log10(a / b)) : 0;
+  };
+  return s.free.filter((i) => moved(i) > 3).sort((a, b) => moved(b) - moved(a));
+}
+
+/** Warnings on a fit that may be reported: ideal capacitors, large residuals. */
+function qualityWarnings(s: FitSetup, opt: Optimum, relRms: number): void {
   const { circuit, free, warnings } = s;
-  const { p, atBound } = opt;
+  const { atBound } = opt;
   const alphaAtOne = free.filter((i) => atBound[i] && !opt.isKey(i)).map((i) => circuit.parameters[i].name);
   if (alphaAtOne.length) warnings.push(`${alphaAtOne.join(', ')} reached 1 (an ideal capacitor); ${alphaAtOne.length > 1 ? 'they carry' : 'it carries'} no standard error.`);
   if (opt.converged && relRms > 0.05) warnings.push(`The fit leaves residuals of ${formatNumber(relRms * 100, 2)} % of |Z| (RMS): ${circuit.source} does not describe this spectrum well.`);
-  for (const i of u.covIdx) {
-    const se = u.stderrOf(i);
-    if (se !== undefined && se > Math.abs(p[i])) {
-      const unit = circuit.parameters[i].unit ? ` ${circuit.parameters[i].unit}` : '';
-      warnings.push(`${circuit.parameters[i].name} is poorly determined (${formatNumber(p[i])} ± ${formatNumber(se)}${unit}: not significantly different from 0); the element may be unnecessary or the data may not reach its frequency range.`);
-    }
-  }
 }
 
 /** Data and fit in the Nyquist plane, residuals against frequency. */
@@ -137,5 +219,5 @@ function describeFit(s: FitSetup, model: FitModel, solved: Solved, stats: Residu
   if (s.free.length === 0) return `Every parameter of ${circuit.source} is fixed: the model was evaluated at ${N} points, χ² = ${formatNumber(ssr)}.`;
   const chi2Unit = s.weighting === 'unit' ? 'Ω²' : '';
   const outcome = status === 'converged' ? `converged after ${iterations} iterations` : status === 'at-bound' ? `stopped with a parameter at a bound after ${iterations} iterations` : `not converged after ${iterations} iterations`;
-  return `${circuit.source} fitted to ${N} points (${formatNumber(f[N - 1])}–${formatNumber(f[0])} Hz) by ${methodOf(s)}, from ${solved.starts.note}; best χ² = ${formatNumber(ssr)}${chi2Unit ? ' ' + chi2Unit : ''}, RMSE ${formatNumber(stats.rmse)} Ω (${formatNumber(stats.relRms * 100, 2)} % of |Z|), ${outcome}; standard errors from σ²(JᵀJ)⁻¹ with σ² = χ²/(2N − p) = χ²/${solved.u.dof}.`;
+  return `${circuit.source} fitted to ${N} points (${formatNumber(f[N - 1])}–${formatNumber(f[0])} Hz) by ${methodOf(s)}, from ${solved.starts.note}; best χ² = ${formatNumber(ssr)}${chi2Unit ? ' ' + chi2Unit : ''}, RMSE ${formatNumber(stats.rmse)} Ω (${formatNumber(stats.relRms * 100, 2)} % of |Z|), ${outcome}; standard errors from σ²(JᵀJ)⁻¹ with σ² = χ²/(2N − p) = χ²/${solved.u.dof}; a parameter is not determined by the data when it correlates with another beyond ±${MAX_CORRELATION} or its standard error exceeds ${MAX_RELATIVE_ERROR * 100} % of its value.`;
 }

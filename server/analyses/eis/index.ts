@@ -12,8 +12,9 @@ export type {
 export { ELEMENT_PARAMETERS, parameterNames, parseCircuit } from '../../domain/circuit';
 export type { CircuitEvaluator } from './circuitModel';
 export { compileCircuit, finiteWarburg, impedance } from './circuitModel';
-export type { FitResult, FitSpec, FitValues, FittedParameter, Weighting } from './fit';
+export type { FitCorrelations, FitResult, FitSpec, FitValues, FittedParameter, Weighting } from './fit';
 export { fitCircuit, highFrequencyLimit } from './fit';
+export { NOT_DETERMINED } from './fitVerdict';
 export type { LinKKResult, LinKKSpec, LinKKValues } from './linkk';
 export { linKK } from './linkk';
 export type { PrepareOptions, PreparedSpectrum } from './spectrum';

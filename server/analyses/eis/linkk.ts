@@ -64,7 +64,7 @@ export type LinKKResult = Result<LinKKValues>;
 
 /** The Lin-KK validity test of an impedance spectrum; never throws. */
 export function linKK(spec: LinKKSpec): LinKKResult {
-  return guarded('linKK', () => runLinKK(spec));
+  return guarded('the Lin-KK test', () => runLinKK(spec));
 }
 
 function runLinKK(spec: LinKKSpec): LinKKResult {

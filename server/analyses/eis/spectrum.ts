@@ -9,7 +9,7 @@ export interface PreparedSpectrum {
   re: Float64Array;
   im: Float64Array;
   warnings: string[];
-  /** Points with Im(Z) > 0 that were left out (dropInductive). */
+  /** Points with Im(Z) > 0 that were left out (PrepareOptions.dropInductive). */
   droppedInductive: number;
 }
 
@@ -20,8 +20,13 @@ export interface PrepareOptions {
    * zero, dropping them keeps only the points whose noise went one way, which biases a fit.
    */
   dropInductive?: boolean;
-  /** What the inductive points mean for the caller (appended to the warning when they are kept). */
+  /** What inductive points at the highest frequencies mean for the caller (appended to the warning when they are kept). */
   inductiveNote?: string;
+  /**
+   * What to do when the kept inductive points are the highest frequencies (a lead inductance), in
+   * the spec's words; points inside the sweep are noise about the real axis and need nothing.
+   */
+  leadRemedy?: string;
 }
 
 /**
@@ -30,7 +35,7 @@ export interface PrepareOptions {
  * frequency (warning), and counts, drops or keeps inductive points (Im(Z) > 0) as asked, saying so.
  */
 export function prepareSpectrum(frequency: Samples, zReal: Samples, zImag: Samples, o: PrepareOptions = {}): PreparedSpectrum | { error: string; warnings: string[] } {
-  const c = cleanColumns([['frequency', frequency], ['zReal', zReal], ['zImag', zImag]], 1);
+  const c = cleanColumns([['frequency', frequency], ['Re(Z)', zReal], ['Im(Z)', zImag]], 1);
   if ('error' in c) return { error: c.error, warnings: [] };
   const warnings = c.warnings;
   const [f0, re0, im0] = c.cols;
@@ -70,9 +75,12 @@ export function prepareSpectrum(frequency: Samples, zReal: Samples, zImag: Sampl
       droppedInductive = inductive.length;
       const keep = new Set(inductive);
       for (let k = f.length - 1; k >= 0; k--) if (keep.has(k)) { f.splice(k, 1); re.splice(k, 1); im.splice(k, 1); }
-      warnings.push(`Left out ${inductive.length} inductive point${inductive.length > 1 ? 's' : ''} (Im(Z) > 0, ${where}) as asked (dropInductive).`);
+      warnings.push(`Left out ${inductive.length} inductive point${inductive.length > 1 ? 's' : ''} (Im(Z) > 0, ${where}) as asked.`);
     } else {
-      warnings.push(`${inductive.length} point${inductive.length > 1 ? 's are' : ' is'} inductive (Im(Z) > 0, ${where}) and ${inductive.length > 1 ? 'were' : 'was'} kept${o.inductiveNote ? `; ${o.inductiveNote}` : ''}; pass dropInductive to leave them out.`);
+      // A lead inductance lifts the highest frequencies; points further down are noise about the axis.
+      const atTop = inductive.every((k, q) => k === q);
+      const meaning = atTop ? [o.inductiveNote, o.leadRemedy].filter(Boolean).map((x) => `; ${x}`).join('') : ' (noise about the real axis: they are fitted as measured)';
+      warnings.push(`${inductive.length} point${inductive.length > 1 ? 's are' : ' is'} inductive (Im(Z) > 0, ${where}) and ${inductive.length > 1 ? 'were' : 'was'} kept${meaning}.`);
     }
   }
   return { frequency: Float64Array.from(f), re: Float64Array.from(re), im: Float64Array.from(im), warnings, droppedInductive };

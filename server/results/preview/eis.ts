@@ -3,6 +3,8 @@
 import { formatNumber, formatEstimate } from '../../domain/format';
 import type { ChartModel, ChartSeries } from '../../../protocol/preview';
 import { displayOf } from '../../domain/units';
+import { NOT_DETERMINED } from '../../analyses/eis';
+import { drtRInf } from '../summaries';
 import { ChartRun, convert, fileName, find } from './series';
 
 export function contactCharts(runs: ChartRun[]): ChartModel[] {
@@ -43,7 +45,9 @@ export function nyquistCharts(runs: ChartRun[]): ChartModel[] {
     if (last?.ok) {
       const fitLine = convert(last.points.find((p) => p.name.startsWith('fit ')), `fit ${last.circuit} (${fileName(fitted[fitted.length - 1].file)})`, 'line', 1, 1);
       if (fitLine) series.push(fitLine);
-      notes.push(last.parameters.map((p) => `${p.name} = ${formatEstimate(p.value, 4)}`).join(', '), `RMSE ${formatEstimate(last.rmse, 3)}; ${last.converged ? 'converged' : 'not converged'}`);
+      notes.push(last.parameters.map((p) => `${p.name} = ${formatEstimate(p.value, 4)}${p.determined === false && !p.atBound ? ' (not determined)' : ''}`).join(', '), `RMSE ${formatEstimate(last.rmse, 3)}; ${last.converged ? 'converged' : 'not converged'}`);
+      const vague = last.warnings.find((w) => w.startsWith(NOT_DETERMINED));
+      if (vague) notes.push(vague);
     }
     if (!series.length) return [];
     return [{
@@ -90,7 +94,8 @@ export function fitCharts(runs: ChartRun[]): ChartModel[] {
     if (d && g) {
       charts.push({ id: `drt-L${line}`, kind: 'drt', title: `DRT: ${r.cell}, ${name}`, x: { title: 'τ', unit: 's', scale: 'log' }, y: { title: 'γ', unit: 'Ω' },
         series: [g], marks: d.peaks.map((p) => ({ x: p.tau.value, y: p.gamma, label: `τ ${formatNumber(p.tau.value, 3)} s, ${formatEstimate(p.resistance, 3)}` })),
-        notes: [`λ = ${formatNumber(d.lambda, 3)} (${d.lambdaMethod === 'gcv' ? 'cross-validation' : 'set in the spec'}); R∞ ${formatEstimate(d.rInf, 4)}; R_pol ${formatEstimate(d.polarisation, 4)}`],
+        notes: [`λ = ${formatNumber(d.lambda, 3)} (${d.lambdaMethod === 'gcv' ? 'cross-validation' : 'set in the spec'}); R∞ ${drtRInf(d)}; R_pol ${formatEstimate(d.polarisation, 4)}`,
+          ...d.warnings.filter((w) => /^λ is at the (bottom|top)|^R∞ sits at its bound/.test(w))],
         line, derivation: d.derivation });
     }
   }

@@ -12,6 +12,7 @@ import { cyclingCharts, rateChart } from './cycling';
 import { contactCharts, fitCharts, nyquistCharts } from './eis';
 import { ChartBuilder, ChartRun } from './series';
 import { sandChart, strippingCharts } from './stripping';
+import { arrheniusChart, conductivityCharts, dqdvCharts, gittCharts, polarisationCharts, symmetricCharts } from './toolkit';
 
 export interface PreviewInput {
   analysis: SpecAnalysis;
@@ -22,7 +23,8 @@ export interface PreviewInput {
 }
 
 /** In the order the page shows them. */
-const CHARTS: ChartBuilder[] = [sandChart, strippingCharts, ccdCharts, contactCharts, nyquistCharts, fitCharts, cyclingCharts, rateChart];
+const CHARTS: ChartBuilder[] = [sandChart, strippingCharts, ccdCharts, contactCharts, nyquistCharts, fitCharts, cyclingCharts, rateChart,
+  dqdvCharts, conductivityCharts, arrheniusChart, gittCharts, symmetricCharts, polarisationCharts];
 
 export function buildPreviewModel(input: PreviewInput): PreviewModel {
   const a = input.analysis;

@@ -1,6 +1,6 @@
 // What the protocol handlers share: the columns a DC analysis needs, and files of the wrong kind.
 import { TYPICAL_NAME } from '../../readers/columns';
-import { column } from '../../readers/types';
+import { column, columnsOfFile } from '../../readers/types';
 import type { RunJob } from '../jobs';
 import type { Loaded, RunResult } from '../runResult';
 
@@ -17,7 +17,7 @@ export function need(l: Loaded, kinds: ('time' | 'voltage' | 'current')[], resul
   const missing = kinds.filter((k) => !column(l.table, k));
   if (missing.length) {
     result.issues.push({ at: l.at, file: l.file, line: 0, severity: 'error',
-      message: `${purpose} needs ${missing.join(', ')} columns; the file has ${l.table.columns.map((c) => c.name).join(', ') || 'none'}` });
+      message: `${purpose} needs ${missing.join(', ')} columns; the file has ${columnsOfFile(l.table).map((c) => c.name).join(', ') || 'none'}` });
     return undefined;
   }
   return { time: column(l.table, 'time')!.values, voltage: column(l.table, 'voltage')!.values, current: column(l.table, 'current')!.values };
@@ -33,7 +33,7 @@ export function wrongKind(list: Loaded[], result: RunResult, what: 'EIS' | 'DC')
 
 /** A file without impedance columns where spectra are needed: what is missing, and what the file has. */
 function noSpectrum(l: Loaded, type: string): string {
-  const names = l.table.columns.map((c) => c.name);
+  const names = columnsOfFile(l.table).map((c) => c.name);
   const has = names.length ? `its columns are ${names.join(', ')}` : 'it has no columns';
   const unnamed = l.table.meta.columnLine === undefined ? ' (it has no column names: map them in the run\'s columns block)' : '';
   return `no impedance spectrum here: ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} run needs frequency, Re(Z) and Im(Z) columns (e.g. ${TYPICAL_NAME.frequency}, ${TYPICAL_NAME.zReal}, ${TYPICAL_NAME.zImag}), but ${has}${unnamed}`;

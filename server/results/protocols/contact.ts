@@ -40,11 +40,18 @@ function chooseMethod(spectra: SpectrumAnalysis[], p: RunJob['protocol']): { met
   if (p.rOhmFrom !== 'fit') return { method: 'intercept' };
   if (!p.circuit) return { method: 'intercept', note: 'r-ohm fit asks for the series resistance of a fitted circuit, but the run has no circuit: R_ohm of every spectrum is the high-frequency intercept' };
   const failed = spectra.filter((s) => !(s.fit?.ok && s.fit.converged)).map((s) => s.file);
-  if (!failed.length) return { method: 'fit' };
-  const list = failed.length > 4 ? `${failed.slice(0, 4).join(', ')} and ${failed.length - 4} more` : failed.join(', ');
+  // A converged fit whose series R the data do not determine (it trades off with an arc beyond the
+  // highest frequency) gives no R_ohm to divide by either.
+  const undetermined = spectra.filter((s) => s.fit?.ok && s.fit.converged && !s.fit.rOhmDetermined).map((s) => s.file);
+  if (!failed.length && !undetermined.length) return { method: 'fit' };
+  const list = (files: string[]) => (files.length > 4 ? `${files.slice(0, 4).join(', ')} and ${files.length - 4} more` : files.join(', '));
+  const why = [
+    failed.length ? `the fit of ${p.circuit} did not converge on ${list(failed)}` : '',
+    undetermined.length ? `the data do not determine its series R on ${list(undetermined)}` : '',
+  ].filter(Boolean).join(', and ');
   return {
     method: 'intercept',
-    note: `r-ohm fit: the fit of ${p.circuit} did not converge on ${list} (of ${spectra.length} spectra), so R_ohm of every spectrum is the high-frequency intercept: one method for the whole retention`,
+    note: `r-ohm fit: ${why} (of ${spectra.length} spectra), so R_ohm of every spectrum is the high-frequency intercept: one method for the whole retention`,
   };
 }
 

@@ -1,6 +1,6 @@
 // Cycling and rate runs: capacities (from the file's capacity counter when it has one), CE,
-// retention and failure per cycle; the rate table.
-import { CapacityCounter, compareCycleCount, compareWindow, cyclingSummary, rateTable } from '../../analyses';
+// retention and failure per cycle; the rate table; with `dqdv`, the incremental capacity.
+import { CapacityCounter, compareCycleCount, compareWindow, cyclingSummary, incrementalCapacity, rateTable } from '../../analyses';
 import { column, DataTable } from '../../readers/types';
 import { need, RunData, wrongKind } from './common';
 
@@ -16,18 +16,22 @@ export function cyclingRun({ job, result, dc, eis, area }: RunData): void {
   }
   const summary = cyclingSummary({
     ...cols, cycle: column(l.table, 'cycle')?.values, halfCycle: column(l.table, 'halfCycle')?.values, counter: capacityCounter(l.table),
-    activeMass: job.cell.activeMass, area, precycles: p.type === 'cycling' ? p.precycles ?? 0 : 0,
+    // A cycling protocol without `precycle` leaves it open, so the analysis can point out a formation cycle.
+    activeMass: job.cell.activeMass, area, precycles: p.type === 'cycling' ? p.precycles : 0,
   });
   result.cycling = { ...summary, file: l.file };
+  if (p.dqdv !== undefined) {
+    result.incrementalCapacity = { ...incrementalCapacity({ ...cols, cycle: column(l.table, 'cycle')?.values, width: p.dqdv, activeMass: job.cell.activeMass }), file: l.file };
+  }
   if (p.window) {
     const w = compareWindow(p.window, cols.voltage);
-    if (w.ok && !w.withinPlan) result.plan.push(...w.warnings);
+    if (w.ok && !w.withinPlan) result.plan.push(...w.warnings.map((x) => `${l.file}: ${x}`));
   }
   if (summary.ok) {
     const complete = summary.cycles.filter((c) => c.complete).length;
     const planned = p.type === 'cycling' ? (p.precycles ?? 0) + (p.cycles ?? 0) : (p.rates?.length ?? 0) * (p.cyclesEach ?? 0);
     const c = compareCycleCount(planned, complete);
-    if (c.ok && !c.withinPlan) result.plan.push(...c.warnings);
+    if (c.ok && !c.withinPlan) result.plan.push(...c.warnings.map((x) => `${l.file}: ${x}`));
     if (p.type === 'rate' && p.rates && p.cyclesEach) {
       const each = p.cyclesEach;
       result.rate = rateTable(summary, p.rates.map((r, k) => ({ rate: r.rate, firstCycle: k * each + 1, lastCycle: (k + 1) * each })));

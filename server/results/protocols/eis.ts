@@ -40,7 +40,7 @@ function analyseSpectrumUncached(l: Loaded, p: RunJob['protocol']): SpectrumAnal
   const drt = computeDrt({ ...spectrum, lambda: p.drtLambda });
   const s: SpectrumAnalysis = {
     file: l.file,
-    result: ohmicResistance({ ...spectrum, rInf: drt.ok ? drt.rInf : undefined }),
+    result: ohmicResistance({ ...spectrum, rInf: drt.ok ? drt.rInf : undefined, rInfAtBound: drt.ok && drt.rInfAtBound }),
     linkk: linKK(spectrum),
     drt,
   };

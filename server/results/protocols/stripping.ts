@@ -2,7 +2,7 @@
 // the spectra taken while stripping (R_ohm and contact retention, contact.ts), which suffice on
 // their own when they lie on a stripped capacity.
 import { compareCurrent, criticalStripping, sandFit } from '../../analyses';
-import { inDisplayUnits } from '../../domain/format';
+import { formatSI } from '../../domain/format';
 import { concentration, LITHIUM } from '../../domain/physics';
 import { need, nearest, RunData } from './common';
 import { contactOfSpectra } from './contact';
@@ -27,8 +27,7 @@ export function strippingRun({ job, result, dc, eis, area }: RunData): void {
     const s = criticalStripping({ ...cols, area, cutoff: p.cutoff });
     result.stripping.push({ ...s, file: l.file });
     if (s.ok && s.reached && job.cell.inventory !== undefined && s.capacity.value > job.cell.inventory * 1.001) {
-      const areal = (si: number) => inDisplayUnits({ value: si, unit: 'C/m²' }).value.toFixed(2);
-      result.plan.push(`${l.file}: ${areal(s.capacity.value)} mAh/cm² were stripped, more than the ${areal(job.cell.inventory)} mAh/cm² of Li in the foil the spec gives ${job.cell.name}: check the foil thickness or the counter electrode`);
+      result.plan.push(`${l.file}: ${formatSI(s.capacity.value, 'C/m²')} were stripped, more than the ${formatSI(job.cell.inventory, 'C/m²')} of Li in the foil the spec gives ${job.cell.name}: check the foil thickness or the counter electrode`);
     }
     const planned = p.type === 'strip' ? p.current : nearest(p.currents ?? [], s.ok ? s.currentDensity.value : undefined);
     if (planned !== undefined) {

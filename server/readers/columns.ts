@@ -3,7 +3,7 @@
 // Current(mA), LAND 电压/V, Maccor Amp-hr) and hand-made tables (Voltage (V), Time [h]).
 import { DIM, parseUnit, sameDim, Unit } from '../domain/units';
 import { bdfTermNamed } from './bdfTerms';
-import { nameList, shownName } from './messages';
+import { MAX_COLUMN_NAMES, nameList, shownName } from './messages';
 import { ColumnKind, DataError, FormatId } from './types';
 
 /** How a cell is turned into a number. */
@@ -290,7 +290,7 @@ export function resolveColumns(headers: string[], ctx: ResolveContext): ColumnSp
       const { index, unit } = findMapped(headers, wanted);
       if (index < 0) {
         throw new DataError(ctx.file, ctx.columnLine,
-          `the spec maps ${kind} to the column '${shownName(wanted)}', but line ${ctx.columnLine} has no such column (columns: ${nameList(headers.filter((h) => h.trim()))})`);
+          `the spec maps ${kind} to the column '${shownName(wanted)}', but line ${ctx.columnLine} has no such column (columns: ${nameList(headers.filter((h) => h.trim()), 'none', MAX_COLUMN_NAMES)})`);
       }
       const spec = forceKind(headers[index], kind, unit ?? ctx.units?.[index], ctx);
       // A mapped column no longer holds the kind it was guessed to be.

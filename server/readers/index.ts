@@ -7,7 +7,7 @@ import { Detection, detectFormat } from './detect';
 import { readGamry, readZPlot } from './eis';
 import { orientImaginary } from './impedanceSign';
 import { readMaccor } from './maccor';
-import { nameList, shownName } from './messages';
+import { MAX_COLUMN_NAMES, nameList, shownName } from './messages';
 import { readSpreadsheet } from './spreadsheet';
 import { readArbinRes } from './arbinRes';
 import { readMpr } from './mpr';
@@ -104,7 +104,7 @@ function binaryFormat(container: FileHead['container']): FormatId | undefined {
 export function requireColumns(table: DataTable, kinds: ColumnKind[], purpose: string, absent: ColumnKind[] = []): void {
   const line = Number(table.meta.columnLine ?? 0) || 0;
   const where = line ? `line ${line}` : 'the file';
-  const names = nameList(columnsOfFile(table).map((c) => c.name));
+  const names = nameList(columnsOfFile(table).map((c) => c.name), 'none', MAX_COLUMN_NAMES);
   const missing = kinds.filter((k) => !table.columns.some((c) => c.kind === k));
   if (missing.length) {
     const what = missing.map((k) => `${k} (e.g. ${TYPICAL_NAME[k]})`).join(', ');

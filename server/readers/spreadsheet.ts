@@ -101,7 +101,8 @@ export async function readSpreadsheet(head: FileHead, options: ReadOptions, form
   const firstRows = sheetRows(wb.Sheets[chosen[0]]);
   const h = findHeader(firstRows, 0);
   if (h < 0) throw new DataError(file, 0, `sheet '${chosen[0]}' has no header row followed by numbers`);
-  const headers = (firstRows[h] ?? []).map(cellText);
+  // Array.from, not map: a row of a damaged sheet may have holes, and map keeps them.
+  const headers = Array.from(firstRows[h] ?? [], cellText);
   while (headers.length && !headers[headers.length - 1]) headers.pop();
   const fmt: FormatId = format && format !== 'land' ? format : newareNames(headers) ? 'neware' : arbinNames(headers) ? 'arbin' : 'land';
   const columnLine = h + 1;

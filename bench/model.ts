@@ -19,7 +19,7 @@ export type BValue =
 export interface BProp { key: string; value: BValue; comment?: string }
 
 export interface BDecl {
-  keyword: 'import' | 'study' | 'material' | 'composite' | 'cell' | 'protocol' | 'run';
+  keyword: 'import' | 'study' | 'material' | 'composite' | 'cell' | 'protocol' | 'run' | 'compare';
   /** material/composite/cell/protocol name; run: protocol name. */
   name?: string;
   /** cell kind or protocol type; run: cell name. */
@@ -80,7 +80,7 @@ export function toCellspec(decls: BDecl[]): string {
 // YAML: one section per declaration keyword; named declarations become keys, runs a list.
 
 const SECTIONS: Record<Exclude<BDecl['keyword'], 'import' | 'study' | 'run'>, string> = {
-  material: 'materials', composite: 'composites', cell: 'cells', protocol: 'protocols',
+  material: 'materials', composite: 'composites', cell: 'cells', protocol: 'protocols', compare: 'comparisons',
 };
 
 /** A plain scalar when YAML reads it back as the same string, else a double-quoted one. */
@@ -199,7 +199,7 @@ export function fromEngine(decls: EngineDecl[], tree: SyntaxTree): BDecl[] {
       case 'cathode': return { kind: 'cathode', material: v.ref.name, props: props(v.props, false) };
       case 'columns': return raw(text.slice(p.prop.start, p.prop.end));
       case 'number': return raw(String(v.n));
-      case 'assignments': case 'bounds': return raw(text.slice(vals[0].start, p.prop.end));
+      case 'assignments': case 'bounds': case 'names': return raw(text.slice(vals[0].start, p.prop.end));
     }
   };
   const props = (m: PropMap, comments = true): BProp[] =>

@@ -25,7 +25,11 @@ export async function activate(context: ExtensionContext) {
     // Restricted mode: the server reads no data files until told the workspace is trusted.
     // A function, so that a restart after trust was granted starts trusted.
     // The library opens read-only (client/library.ts); quick fixes insert their templates with tab stops.
-    initializationOptions: () => ({ trusted: workspace.isTrusted, libraryScheme: LIBRARY_SCHEME, snippetCommand: 'cellspec.insertSnippet' }),
+    // Tables read are cached in the workspace's storage (none for a window without a folder).
+    initializationOptions: () => ({
+      trusted: workspace.isTrusted, libraryScheme: LIBRARY_SCHEME, snippetCommand: 'cellspec.insertSnippet',
+      tableCache: context.storageUri && path.join(context.storageUri.fsPath, 'tables'),
+    }),
   };
   const lc = new LanguageClient('cellspec', 'cellspec language server', serverOptions, clientOptions);
   client = lc;

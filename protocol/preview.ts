@@ -3,7 +3,7 @@
 // computed and in the unit its axis names. No imports: the page, the client and the server share it.
 
 export type ChartKind = 'sand' | 'stripping' | 'ccd' | 'contact' | 'rohm' | 'nyquist' | 'bode' | 'residuals' | 'drt' | 'capacity' | 'ce' | 'rate'
-  | 'arrhenius' | 'gitt' | 'symmetric' | 'asr' | 'dqdv' | 'polarisation';
+  | 'arrhenius' | 'gitt' | 'symmetric' | 'asr' | 'dqdv' | 'polarisation' | 'comparison' | 'replicates';
 
 export interface Axis {
   title: string;
@@ -11,14 +11,22 @@ export interface Axis {
   scale?: 'linear' | 'log';
   /** Nyquist plots draw -Im(Z) upwards with equal axes. */
   zero?: boolean;
+  /** A categorical axis: the x values are indices into these names (one bar per build). */
+  categories?: string[];
 }
 
 export interface ChartSeries {
   /** Legend entry: a cell, an anode or a spectrum. */
   name: string;
-  mark: 'line' | 'point';
+  mark: 'line' | 'point' | 'bar';
   /** [x, y] in the axes' units, decimated by the engine (min/max per bucket). */
   points: [number, number][];
+  /** Error bars: [low, high] in y's unit for each point (a 95 % interval), one per point. */
+  errors?: [number, number][];
+  /** What hovering each point shows (the statistics of a build), one per point. */
+  tooltips?: string[];
+  /** Drawn thicker than the others: the mean of replicates over their curves. */
+  strong?: boolean;
 }
 
 export interface ChartModel {
@@ -119,6 +127,12 @@ function isModel(x: unknown): x is PreviewModel {
 function isChart(c: unknown): c is ChartModel {
   if (!isObj(c) || !isStr(c.id) || !isStr(c.kind) || !isStr(c.title) || !isNum(c.line)) return false;
   if (!isObj(c.x) || !isObj(c.y) || !isStr(c.x.title) || !isStr(c.y.title)) return false;
-  return Array.isArray(c.series) && c.series.every((s) => isObj(s) && isStr(s.name) && (s.mark === 'line' || s.mark === 'point')
-    && Array.isArray(s.points) && s.points.every((p) => Array.isArray(p) && p.length === 2 && isNum(p[0]) && isNum(p[1])));
+  if (c.x.categories !== undefined && !(Array.isArray(c.x.categories) && c.x.categories.every(isStr))) return false;
+  return Array.isArray(c.series) && c.series.every((s) => isObj(s) && isStr(s.name) && (s.mark === 'line' || s.mark === 'point' || s.mark === 'bar')
+    && Array.isArray(s.points) && s.points.every(isPair)
+    && (s.errors === undefined || (Array.isArray(s.errors) && s.errors.length === s.points.length && s.errors.every(isPair)))
+    && (s.tooltips === undefined || (Array.isArray(s.tooltips) && s.tooltips.length === s.points.length && s.tooltips.every(isStr)))
+    && (s.strong === undefined || typeof s.strong === 'boolean'));
 }
+
+const isPair = (p: unknown): p is [number, number] => Array.isArray(p) && p.length === 2 && isNum(p[0]) && isNum(p[1]);

@@ -9,12 +9,14 @@
 // Files: Latin-1, CRLF, tab-separated, dot decimals, EC-Lab number format (7-digit mantissa,
 // 3-digit exponent; time and cycle number with 15 digits), header block counted by
 // "Nb header lines", column line ending with a tab (as in the real export).
-import { mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(ROOT, 'examples', 'data');
+// --out DIR (a new or empty folder) writes the same files elsewhere: the benchmark's archive.
+const outAt = process.argv.indexOf('--out');
+const OUT = outAt > 0 ? process.argv[outAt + 1] : join(ROOT, 'examples', 'data');
 
 // ---------------------------------------------------------------------------------------------
 // Constants of the study (domain.md)
@@ -32,6 +34,34 @@ const COMMENT = `SYNTHESIZED from the published figures of doi ${DOI} (domain.md
 const ANODES = ['Li', 'LNT10F', 'LNT5F5'];
 const LABEL = { Li: 'bare Li', LNT10F: 'Li-LNT10F', LNT5F5: 'Li-LNT5F5' };
 const D_EFF = { Li: 2.99e-10, LNT10F: 9.62e-10, LNT5F5: 3.49e-10 };  // cm²/s, published Sand fits
+
+// Realistic noise (a lab's data, not a model's): voltage noise of a few mV on a cycler, EIS noise of
+// 0.5-1 % of |Z|, and cells of one build that differ by a few %.
+const NOISE = {
+  ccdV: 0.001,          // V, symmetric cells (1 mV: the first step polarises by about 5 mV)
+  stripV: 0.002,        // V, stripping vs LiIn
+  cycleV: 0.002,        // V, full cells
+  eisHigh: 0.005,       // of |Z|, at 1 Hz and above
+  eisLow: 0.01,         // of |Z|, below 1 Hz
+  t0: 0.05,             // relative scatter of each Sand depletion time about Sand's equation
+};
+// Cell-to-cell spread (relative SD) of the replicates of one build.
+const SPREAD = { dEff: 0.04, capacity: 0.03, r0: 0.03, contact: 0.05, ccdR: 0.04 };
+const REPLICATES = [1, 2, 3];
+// The CCD step (0.1 mA/cm²) of each replicate relative to the published CCD: replicate 1 shorts
+// exactly at the published value, the others one step below and above (mean = the published CCD).
+const CCD_STEPS = [0, -1, 1];
+
+/**
+ * The relative deviations of the replicates of one build for one quantity: drawn from a seed of
+ * their own and centred, so that the replicates average exactly the published figure.
+ */
+function spreadOf(what, anode, sd) {
+  const rnd = prng(`cells / ${what} / ${anode}`);
+  const z = REPLICATES.map(() => rnd.normal());
+  const m = z.reduce((a, b) => a + b, 0) / z.length;
+  return z.map((x) => 1 + sd * (x - m));
+}
 
 /** Sand's depletion time (s) for a current density in mA/cm². */
 function sandT0(D, iMa) {
@@ -174,9 +204,9 @@ const CCD_HALF = 1800;       // s, half cycle
 const CCD_DT = 30;           // s, normal sampling (2 per minute)
 const CCD_DT_FAST = 5;       // s, sampling around the short
 
-function ccdFile(anode, fileIndex) {
-  const p = CCD[anode];
-  const name = `ccd-sym-${anode}.mpt`;
+function ccdFile(anode, rep, fileIndex) {
+  const p = { ...CCD[anode], ccd: CCD[anode].ccd + 0.1 * CCD_STEPS[rep - 1], R0: CCD[anode].R0 * spreadOf('ccd R0', anode, SPREAD.ccdR)[rep - 1] };
+  const name = `ccd-sym-${anode}-${rep}.mpt`;
   const rnd = prng(name);
   const K = Math.round(p.ccd * 10);
   const rows = [];
@@ -221,7 +251,7 @@ function ccdFile(anode, fileIndex) {
           }
           if (r !== null) v *= 1 / (1 + 10 ** -r);   // shunt R_short = 10^r R_int
         }
-        const V = sgn * v + 0.00025 * rnd.normal();
+        const V = sgn * v + NOISE.ccdV * rnd.normal();
         rows.push([t + tau, V, I, k - 1, q + I * tau / 3600]);
       }
       t += stop; q += I * stop / 3600;
@@ -239,8 +269,8 @@ function ccdFile(anode, fileIndex) {
       ['goto Ns\'', '0', '0'], ['nc cycles', '0', '29'],
     ],
     columns: DC_COLUMNS, fmt: DC_FMT, rows,
-    what: `CCD staircase, ${LABEL[anode]} symmetric cell: ±0.1 mA/cm² steps of 2 × 0.5 h; shorts at ${p.ccd} mA/cm²` +
-      (p.published ? ' (published CCD)' : ' (assumed; no published CCD)'),
+    what: `CCD staircase, ${LABEL[anode]} symmetric cell ${rep}: ±0.1 mA/cm² steps of 2 × 0.5 h; R0 ${p.R0.toFixed(1)} Ω·cm²; shorts at ${p.ccd.toFixed(1)} mA/cm²` +
+      (CCD_STEPS[rep - 1] === 0 ? (p.published ? ' (the published CCD)' : ' (assumed; no published CCD)') : ` (${CCD_STEPS[rep - 1] > 0 ? 'one step above' : 'one step below'} the ${p.published ? 'published' : 'assumed'} CCD)`),
   });
 }
 
@@ -255,7 +285,14 @@ const EIS = {
   LNT5F5: { R0: 17.0, Rct0: 22, Q: 7.0e-6, n: 0.9, L: 2e-7, AW: 5, anchor: [8.0, 0.55], published: false },
 };
 for (const p of Object.values(EIS)) p.kappa = -Math.log(p.anchor[1]) / p.anchor[0] ** 1.5;
-const contact = (anode, Q) => Math.exp(-EIS[anode].kappa * Math.max(0, Q) ** 1.5);
+const contactOf = (p, Q) => Math.exp(-p.kappa * Math.max(0, Q) ** 1.5);
+
+/** The EIS model of one replicate: R0 and the contact lost by the anchor differ from cell to cell. */
+function eisCell(anode, rep) {
+  const e = EIS[anode];
+  const r0 = spreadOf('R0', anode, SPREAD.r0)[rep - 1], loss = spreadOf('contact', anode, SPREAD.contact)[rep - 1];
+  return { ...e, R0: e.R0 * r0, Rct0: e.Rct0 * r0, kappa: e.kappa * loss };
+}
 
 const STRIP_0P5 = { Li: 6.60, LNT10F: 12.96, LNT5F5: null };   // mAh/cm², published critical capacities
 const STRIP_B = 0.03;        // V, scale of the depletion term -b ln(1 - sqrt(t/td))
@@ -290,7 +327,7 @@ function stripCurve({ i, tCut, Rcell, rnd, points = STRIP_POINTS, dE = 0.005 }) 
   }
   out.push([after, V(after)]);
   return out.map(([t, v], k) => {
-    let vn = v + 0.0003 * rnd.normal();
+    let vn = v + NOISE.stripV * rnd.normal();
     if (k < out.length - 1 && vn <= CUTOFF) vn = CUTOFF + 0.0001;   // the limit ends the step
     if (k === out.length - 1 && vn > CUTOFF) vn = CUTOFF - 0.0001;
     return [t, vn];
@@ -338,9 +375,8 @@ function zeroCrossing(spec) {
   throw new Error('no zero crossing');
 }
 
-function eisSpectrum(anode, Qstripped) {
-  const p = EIS[anode];
-  const a = contact(anode, Qstripped);
+function eisSpectrum(p, Qstripped) {
+  const a = contactOf(p, Qstripped);
   const target = p.R0 / Math.sqrt(a);
   const el = { Rohm: 0, L: p.L, Rct: p.Rct0 / a, Q: p.Q, n: p.n, AW: p.AW / Math.sqrt(a) };
   // choose the series resistance so that the zero crossing reads exactly the target R_ohm
@@ -348,18 +384,18 @@ function eisSpectrum(anode, Qstripped) {
   return { a, target, el };
 }
 
-function eisFiles(anode, kMax, dir, fileIndex, i) {
+function eisFiles(anode, p, kMax, dir, fileIndex, i) {
   const out = [];
   for (let k = 0; k <= kMax; k++) {
     const relPath = `${dir}/eis-${String(k).padStart(2, '0')}.mpt`;
     const rnd = prng(relPath);
-    const { a, target, el } = eisSpectrum(anode, k);
+    const { a, target, el } = eisSpectrum(p, k);
     const t0 = k * 3600 / i;     // stripping time at the spectrum (s)
     let t = t0;
     const rows = FREQS.map((f) => {
       const [re, im] = impedance(f, el);
       const mag = Math.hypot(re, im);
-      const sd = (f < 1 ? 2e-3 : f < 1e3 ? 5e-4 : 1e-4) * mag;
+      const sd = (f < 1 ? NOISE.eisLow : NOISE.eisHigh) * mag;
       const R = re + sd * rnd.normal(), X = im + sd * rnd.normal();
       t += 0.24 + 1.5 / f;
       return [f, R, -X, Math.hypot(R, X), Math.atan2(X, R) * 180 / Math.PI, t, 1];
@@ -411,7 +447,7 @@ function halfCycle(rows, st, { rate, cap, charge, R, cycle, rnd, xStart = 1 }) {
     const x = j === 0 ? 1 / T : j / HALF_POINTS;
     let v = charge ? vCharge(x, eta) : vDischarge(x, eta, xStart);
     if (j === HALF_POINTS) v = charge ? V_MAX + 0.0002 * Math.abs(rnd.normal()) : V_MIN - 0.0002 * Math.abs(rnd.normal());
-    else v += 0.0004 * rnd.normal();
+    else v += NOISE.cycleV * rnd.normal();
     rows.push([st.t + x * T, v, I, cycle, st.q + I * x * T / 3600]);
   }
   st.t += T; st.q += I * T / 3600;
@@ -520,7 +556,7 @@ function cycLi(fileIndex) {
       // shunt fraction s of the current, with noisy deeper drops
       const s = depth ? Math.min(0.995, Math.max(0, depth + 0.05 * rnd.normal() + (rnd.u() < 0.06 ? 0.25 * rnd.u() : 0))) : 0;
       x = Math.min(1, x + (1 - s) * dt / T);
-      let v = vCharge(x, eta * (1 - s)) - 0.4 * s + 0.004 * s * rnd.normal() + 0.0004 * rnd.normal();
+      let v = vCharge(x, eta * (1 - s)) - 0.4 * s + 0.004 * s * rnd.normal() + NOISE.cycleV * rnd.normal();
       if (v >= V_MAX) { v = V_MAX + 0.0002 * Math.abs(rnd.normal()); reached = true; }
       const record = reached || tau - tLast >= T / HALF_POINTS - 1e-9 || (depth && tau - tLast >= T / 160) ||
         Math.abs(v - lastV) > 0.05;
@@ -572,59 +608,80 @@ function rateLNT10F(fileIndex) {
 // ---------------------------------------------------------------------------------------------
 // Main
 
-if (!OUT.endsWith(join('examples', 'data'))) throw new Error(`refusing to clear ${OUT}`);
-rmSync(OUT, { recursive: true, force: true });
+if (outAt > 0 ? existsSync(OUT) && readdirSync(OUT).length > 0 : !OUT.endsWith(join('examples', 'data'))) throw new Error(`refusing to clear ${OUT}`);
+// Everything but toolkit/, which scripts/synthesize-toolkit-data.mjs writes.
 mkdirSync(OUT, { recursive: true });
+for (const entry of readdirSync(OUT)) if (entry !== 'toolkit') rmSync(join(OUT, entry), { recursive: true, force: true });
 
 let fileIndex = 0;
-for (const anode of ANODES) ccdFile(anode, fileIndex++);
+const ccdInfo = {};
+for (const anode of ANODES) ccdInfo[anode] = REPLICATES.map((rep) => { ccdFile(anode, rep, fileIndex++); return CCD[anode].ccd + 0.1 * CCD_STEPS[rep - 1]; });
 
+// Critical stripping at 0.5 mA/cm² with EIS, three cells per anode: each cell's capacity differs
+// from the published one by a few % (the three average it), its R0 and its loss of contact too.
 const stripInfo = {};
 for (const anode of ANODES) {
-  const e = EIS[anode];
-  // 0.5 mA/cm² with EIS: the published critical capacity (Sand prediction for LNT5F5)
   const i = 0.5;
-  const tSand = sandT0(D_EFF[anode], i);
-  const Qend = STRIP_0P5[anode] ?? i * tSand / 3600;
-  const tCut = Qend * 3600 / i;
-  const Rcell = (t) => {
-    const a = contact(anode, i * t / 3600);
-    return e.R0 / Math.sqrt(a) + e.Rct0 / a;
-  };
-  const idx = fileIndex++;
-  cpFile(`strip-half-${anode}-0p5.mpt`, {
-    anode, i, tCut, Rcell, fileIndex: idx,
-    what: `Stripping, ${LABEL[anode]} vs LiIn at 0.5 mA/cm² to -0.4 V: ${Qend.toFixed(2)} mAh/cm² ` +
-      (STRIP_0P5[anode] ? '(published)' : '(Sand prediction, D_eff 3.49e-10 cm²/s; not published)'),
+  const published = STRIP_0P5[anode] ?? i * sandT0(D_EFF[anode], i) / 3600;
+  const capacity = spreadOf('capacity', anode, SPREAD.capacity);
+  stripInfo[anode] = REPLICATES.map((rep) => {
+    const e = eisCell(anode, rep);
+    const Qend = published * capacity[rep - 1];
+    const tCut = Qend * 3600 / i;
+    const Rcell = (t) => {
+      const a = contactOf(e, i * t / 3600);
+      return e.R0 / Math.sqrt(a) + e.Rct0 / a;
+    };
+    const idx = fileIndex++;
+    cpFile(`strip-half-${anode}-${rep}-0p5.mpt`, {
+      anode, i, tCut, Rcell, fileIndex: idx,
+      what: `Stripping, ${LABEL[anode]} half cell ${rep} vs LiIn at 0.5 mA/cm² to -0.4 V: ${Qend.toFixed(2)} mAh/cm² ` +
+        (STRIP_0P5[anode] ? `(the published ${published.toFixed(2)} × ${capacity[rep - 1].toFixed(3)})` : `(the Sand prediction ${published.toFixed(2)} × ${capacity[rep - 1].toFixed(3)}; not published)`),
+    });
+    // One spectrum per whole mAh/cm² before the cutoff, the same count for every cell of the build.
+    const kMax = Math.min(Math.floor(published + 1e-9), Math.floor(Qend + 1e-9));
+    const spectra = eisFiles(anode, e, kMax, `strip-half-${anode}-${rep}-0p5-eis`, idx, i);
+    return { rep, Qend, tCut, spectra, e };
   });
-  const spectra = eisFiles(anode, Math.floor(Qend + 1e-9), `strip-half-${anode}-0p5-eis`, idx, i);
-  stripInfo[anode] = { Qend, tCut, spectra };
-  // 2.0 and 3.0 mA/cm²: Sand's equation with the published D_eff
+}
+
+// 2.0 and 3.0 mA/cm² stripping: one cell per anode (replicate 1), t0 of Sand's equation.
+for (const anode of ANODES) {
+  const e = EIS[anode];
   for (const i2 of [2.0, 3.0]) {
     const t0 = sandT0(D_EFF[anode], i2);
     const R0 = e.R0 + e.Rct0;
-    cpFile(`strip-half-${anode}-${fmtI(i2)}.mpt`, {
+    cpFile(`strip-half-${anode}-1-${fmtI(i2)}.mpt`, {
       anode, i: i2, tCut: t0, Rcell: (t) => R0 * (1 + 0.3 * (t / t0) ** 2), fileIndex: fileIndex++,
-      what: `Stripping, ${LABEL[anode]} vs LiIn at ${i2.toFixed(1)} mA/cm² to -0.4 V: t0 from Sand's equation ` +
+      what: `Stripping, ${LABEL[anode]} half cell 1 vs LiIn at ${i2.toFixed(1)} mA/cm² to -0.4 V: t0 from Sand's equation ` +
         `(${(i2 * t0 / 3600).toFixed(2)} mAh/cm²)`,
     });
   }
 }
 
+// Sand series, three cells per anode: each cell's D_eff differs from the published one by a few %
+// (the three average it), and each depletion time scatters by 5 % about Sand's equation, so the fit
+// of each cell has a real residual and standard error.
 const sandInfo = {};
 for (const anode of ANODES) {
   const e = EIS[anode];
-  sandInfo[anode] = [];
-  for (const i of [0.5, 1.0, 2.0, 3.0]) {
-    const t0 = sandT0(D_EFF[anode], i);
-    const R0 = e.R0 + e.Rct0;
-    cpFile(`sand-half-${anode}/sand-${fmtI(i)}.mpt`, {
-      anode, i, tCut: t0, Rcell: (t) => R0 * (1 + 0.3 * (t / t0) ** 2), fileIndex: fileIndex++,
-      what: `Sand series, ${LABEL[anode]} vs LiIn at ${i.toFixed(1)} mA/cm²: t0 = ${t0.toFixed(0)} s ` +
-        `(${(i * t0 / 3600).toFixed(2)} mAh/cm²), Sand's equation with D_eff ${D_EFF[anode]} cm²/s`,
+  const dSpread = spreadOf('D_eff', anode, SPREAD.dEff);
+  sandInfo[anode] = REPLICATES.map((rep) => {
+    const D = D_EFF[anode] * dSpread[rep - 1];
+    const dir = `sand-half-${anode}-${rep}`;
+    const scatter = prng(`${dir} / t0 scatter`);
+    const files = [0.5, 1.0, 2.0, 3.0].map((i) => {
+      const t0 = sandT0(D, i) * Math.exp(NOISE.t0 * scatter.normal());
+      const R0 = e.R0 + e.Rct0;
+      cpFile(`${dir}/sand-${fmtI(i)}.mpt`, {
+        anode, i, tCut: t0, Rcell: (t) => R0 * (1 + 0.3 * (t / t0) ** 2), fileIndex: fileIndex++,
+        what: `Sand series, ${LABEL[anode]} half cell ${rep} vs LiIn at ${i.toFixed(1)} mA/cm²: t0 = ${t0.toFixed(0)} s ` +
+          `(${(i * t0 / 3600).toFixed(2)} mAh/cm²), Sand's equation with the cell's D_eff ${D.toExponential(3)} cm²/s and ${NOISE.t0 * 100} % scatter`,
+      });
+      return [i, t0];
     });
-    sandInfo[anode].push([i, t0]);
-  }
+    return { rep, D, files };
+  });
 }
 
 const cycL = cycLNT10F(fileIndex++);
@@ -653,15 +710,21 @@ const table = [...byDir].map(([key, g]) => {
   return `| \`${key}\` | ${g.files === 1 ? g.rows : g.files + ' × 71'} | ${kb(g.bytes)} | ${what} |`;
 }).join('\n');
 
-const sandRows = ANODES.map((a) => `| ${LABEL[a]} | ${D_EFF[a]} | ` +
-  sandInfo[a].map(([i, t0]) => `${t0.toFixed(0)} s (${(i * t0 / 3600).toFixed(2)})`).join(' | ') + ' |').join('\n');
+const f3 = (x) => x.toFixed(3);
+const ccdRows = ANODES.map((a) => `| ${LABEL[a]} | ${CCD[a].R0} | ${CCD[a].g} | ${CCD[a].ccd}${CCD[a].published ? ' (published)' : ' (**assumed**: no published CCD for Li-LNT5F5)'} | ` +
+  `${ccdInfo[a].map((c) => c.toFixed(1)).join(', ')} | ${spreadOf('ccd R0', a, SPREAD.ccdR).map(f3).join(', ')} |`).join('\n');
 
-const eisRows = ANODES.map((a) => {
-  const e = EIS[a], s = stripInfo[a].spectra;
-  return `| ${LABEL[a]} | ${e.R0} | ${e.Rct0} | ${e.Q.toExponential(1)} | ${e.n} | ${e.L.toExponential(0)} | ${e.AW} | ` +
-    `a(${e.anchor[0]}) = ${(100 * e.anchor[1]).toFixed(1)} %${e.published ? '' : ' (assumed)'} | ` +
-    `${s[s.length - 1].target.toFixed(2)} at ${s[s.length - 1].k} mAh/cm² |`;
-}).join('\n');
+const stripRows = ANODES.map((a) => `| ${LABEL[a]} | ${(STRIP_0P5[a] ?? stripInfo[a][0].Qend / spreadOf('capacity', a, SPREAD.capacity)[0]).toFixed(2)}${STRIP_0P5[a] ? '' : ' (Sand prediction)'} | ` +
+  `${stripInfo[a].map((c) => c.Qend.toFixed(2)).join(', ')} |`).join('\n');
+
+const sandRows = ANODES.flatMap((a) => sandInfo[a].map((c) => `| ${LABEL[a]} ${c.rep} | ${c.D.toExponential(3)} | ` +
+  c.files.map(([i, t0]) => `${t0.toFixed(0)} s (${(i * t0 / 3600).toFixed(2)})`).join(' | ') + ' |')).join('\n');
+
+const eisRows = ANODES.flatMap((a) => stripInfo[a].map(({ rep, e, spectra: sp }) => {
+  const last = sp[sp.length - 1];
+  return `| ${LABEL[a]} ${rep} | ${e.R0.toFixed(2)} | ${e.Rct0.toFixed(2)} | ${e.Q.toExponential(1)} | ${e.n} | ${e.L.toExponential(0)} | ${e.AW} | ` +
+    `${(100 * last.a).toFixed(2)} % at ${last.k} mAh/cm² | ${last.target.toFixed(2)} |`;
+})).join('\n');
 
 const readme = `# Example data (SYNTHESIZED)
 
@@ -707,40 +770,59 @@ Total ${written.length} files, ${(total / 1024 / 1024).toFixed(2)} MiB.
 
 ## Models and the figures they reproduce
 
-### CCD staircase (\`ccd-sym-*.mpt\`, GCPL)
+### Replicates and noise
+Every half and symmetric cell of the example is built three times (\`half-Li-1\` .. \`half-Li-3\`,
+\`sym-LNT10F-1\` .. \`-3\`, ...), as a lab would, and the data carry the noise a lab sees:
+voltage noise ${NOISE.ccdV * 1e3} mV (symmetric cells), ${NOISE.stripV * 1e3} mV (stripping) and ${NOISE.cycleV * 1e3} mV (full cells);
+EIS noise ${NOISE.eisHigh * 100} % of |Z| at 1 Hz and above, ${NOISE.eisLow * 100} % below; each Sand depletion time scattered by
+${NOISE.t0 * 100} % (log-normal) about Sand's equation. The cells of one build differ by a few %: D_eff ${SPREAD.dEff * 100} %,
+critical stripping capacity ${SPREAD.capacity * 100} %, R0 and R_ct0 ${SPREAD.r0 * 100} %, the loss of contact κ ${SPREAD.contact * 100} %, the
+symmetric cells' resistance ${SPREAD.ccdR * 100} % (relative SDs). Each of these cell-to-cell deviations is drawn from a seed of its
+own and centred over the three cells, so that **the three cells of a build average the published
+figure exactly** (before the measurement noise): the mean of the replicates is what the study reports.
+The CCD is a step of the ramp, so its replicates short one step apart: replicate 1 exactly at the
+published CCD, replicate 2 one step (0.1 mA/cm²) below, replicate 3 one step above.
+The full cells (cycling, rate) are single cells, as in the study.
+
+### CCD staircase (\`ccd-sym-*-N.mpt\`, GCPL)
 Current density 0.1, 0.2, ... mA/cm², each step a +i half cycle and a -i half cycle of 0.5 h,
 sampled every ${CCD_DT} s (every ${CCD_DT_FAST} s around the short). |V| = i · R_int · shape(t), with
 R_int = R0 (1 + g (k - 1)) at step k and shape = 0.85 + 0.15 (1 - e^(-t/200 s)) + 0.12 (t/0.5 h)² (i/CCD)²
-(the polarisation rises through the half cycle, more so near the CCD); noise 0.25 mV.
+(the polarisation rises through the half cycle, more so near the CCD); noise ${NOISE.ccdV * 1e3} mV.
 At the CCD step the cell shorts: a soft short during the first half cycle (from 0.35 to 0.6 of it:
 a shunt with R_short/R_int = 10^r, r noisy with random deeper drops, so the voltage falls to a
 fraction of its value with noisy spikes), a partial recovery, then in the second half cycle noisier
 drops and a hard short after 0.2 of it plus 120 s (R_short/R_int ≈ 0.02: the voltage sits within
 a few mV of 0); the file ends 600 s after the hard short.
 
-| anode | R0 (Ω·cm²) | g per step | CCD (mA/cm²) |
-|---|---|---|---|
-${ANODES.map((a) => `| ${LABEL[a]} | ${CCD[a].R0} | ${CCD[a].g} | ${CCD[a].ccd}${CCD[a].published ? ' (published)' : ' (**assumed**: no published CCD for Li-LNT5F5)'} |`).join('\n')}
+| anode | R0 (Ω·cm²) | g per step | CCD of the build (mA/cm²) | CCD of cells 1, 2, 3 | R0 factor of cells 1, 2, 3 |
+|---|---|---|---|---|---|
+${ccdRows}
 
 ### Stripping vs LiIn (\`strip-half-*.mpt\`, \`sand-half-*/*.mpt\`, CP)
-V(t) = -[ i A R(t) + η0 (1 - e^(-t/300 s)) - b ln(1 - √(t/t_d)) ] + 0.4 mV drift + 0.3 mV noise,
+V(t) = -[ i A R(t) + η0 (1 - e^(-t/300 s)) - b ln(1 - √(t/t_d)) ] + 0.4 mV drift + ${NOISE.stripV * 1e3} mV noise,
 η0 = 0.012 V + 0.006 V × i/(mA/cm²), b = ${STRIP_B} V; t_d is set just above the cutoff time t_cut
 so that the noise-free voltage is exactly -0.4 V at t_cut. Sampled every t_cut/${STRIP_POINTS} or every 5 mV;
-the last point is the first one past -0.4 V (at most 2e-5 t_cut after t_cut). Capacity stripped = i t_cut.
+the last point is the first one past -0.4 V (at most 2e-5 t_cut after t_cut); before it the
+noise never takes a sample past the cutoff (the instrument's limit ends the step there). Capacity stripped = i t_cut.
 
-- 0.5 mA/cm² (\`strip-half-*-0p5.mpt\`): t_cut from the published critical capacity: bare Li
-  6.60 mAh/cm² (${stripInfo.Li.tCut.toFixed(0)} s), Li-LNT10F 12.96 mAh/cm² (${stripInfo.LNT10F.tCut.toFixed(0)} s);
-  Li-LNT5F5 is **not published**: its t_cut is the Sand prediction with D_eff 3.49e-10 cm²/s,
-  ${stripInfo.LNT5F5.tCut.toFixed(0)} s = ${stripInfo.LNT5F5.Qend.toFixed(2)} mAh/cm². R(t) = R_ohm(Q) + R_ct(Q) of the EIS model below,
-  so the polarisation grows as the contact is lost (strongly for bare Li).
-- 2.0 and 3.0 mA/cm² (\`strip-half-*-2p0.mpt\`, \`-3p0.mpt\`) and the Sand series (\`sand-half-*/sand-{0p5,1p0,2p0,3p0}.mpt\`):
-  t_cut = t0 of Sand's equation, t0 = (c0 F √(π D_eff) / (2 i))², c0 = 0.534/6.941 mol/cm³,
-  F = 96485.332 C/mol, with the published D_eff; R(t) = (R0 + R_ct0)(1 + 0.3 (t/t0)²).
-  A fit of t0^-1/2 against i through the four Sand files recovers the published D_eff.
-  The 2.0 and 3.0 mA/cm² stripping files follow the same t0 as the Sand files at those
-  currents (different noise: separate cells).
+- 0.5 mA/cm² (\`strip-half-*-N-0p5.mpt\`): t_cut from the critical capacity of the cell: the published
+  one (bare Li 6.60, Li-LNT10F 12.96 mAh/cm²) times the cell's factor; Li-LNT5F5 is **not
+  published**: its build's capacity is the Sand prediction with D_eff 3.49e-10 cm²/s. R(t) = R_ohm(Q) + R_ct(Q) of the
+  cell's EIS model below, so the polarisation grows as the contact is lost (strongly for bare Li).
 
-| anode | D_eff (cm²/s) | t0 at 0.5 (mAh/cm²) | at 1.0 | at 2.0 | at 3.0 |
+| anode | build (mAh/cm²) | cells 1, 2, 3 (mAh/cm²) |
+|---|---|---|
+${stripRows}
+
+- 2.0 and 3.0 mA/cm² (\`strip-half-*-1-2p0.mpt\`, \`-1-3p0.mpt\`, cell 1 of each anode only) and the Sand series
+  (\`sand-half-*-N/sand-{0p5,1p0,2p0,3p0}.mpt\`): t_cut = t0 of Sand's equation, t0 = (c0 F √(π D_eff) / (2 i))²,
+  c0 = 0.534/6.941 mol/cm³, F = 96485.332 C/mol; R(t) = (R0 + R_ct0)(1 + 0.3 (t/t0)²). The 2.0 and 3.0 mA/cm²
+  stripping files use the published D_eff; each Sand cell its own D_eff (the published one times the cell's factor),
+  each of its depletion times scattered by ${NOISE.t0 * 100} %. A fit of t0^-1/2 against i through the four files of a
+  cell recovers its D_eff within the scatter; the mean of a build's three cells, the published D_eff.
+
+| cell | D_eff (cm²/s) | t0 at 0.5 mA/cm² (mAh/cm²) | at 1.0 | at 2.0 | at 3.0 |
 |---|---|---|---|---|---|
 ${sandRows}
 
@@ -750,25 +832,27 @@ critical stripping capacities are 6.60 and 12.96; and both Li-LNT10F values exce
 of a 50 µm Li foil. The files follow the published figures as they are (the
 \`strip-half-*-0p5\` files the critical capacities, the Sand files the D_eff).
 
-### EIS during the 0.5 mA/cm² stripping (\`strip-half-*-0p5-eis/eis-NN.mpt\`, PEIS)
+### EIS during the 0.5 mA/cm² stripping (\`strip-half-*-N-0p5-eis/eis-NN.mpt\`, PEIS)
 One spectrum before stripping (eis-00) and one after every 1 mAh/cm² (eis-NN after NN mAh/cm²) up
-to the last whole mAh/cm² before the cutoff; 1 MHz to 0.1 Hz, 10 points per decade (71 points).
+to the last whole mAh/cm² before the build's critical capacity; 1 MHz to 0.1 Hz, 10 points per decade (71 points).
 \`time/s\` counts stripping time (NN × 7200 s) plus the time into the sweep.
 Z = R_s + jωL + (R_ct ∥ CPE) + A_W (1 - j)/√ω, CPE = 1/(Q (jω)^n).
 The inductance L makes -Im(Z) negative above about 300 kHz, so the ohmic resistance is the
 high-frequency zero crossing of -Im(Z). Contact retention during stripping
-a(Q) = exp(-κ Q^1.5) (κ from the anchor below), R_ohm(Q) = R0/√a(Q) (so a = (R0/R_ohm)², the
-study's equation), R_ct = R_ct0/a, A_W → A_W/√a; Q and n constant. R_s is chosen so that the
-linearly interpolated zero crossing of the noise-free spectrum is exactly R_ohm(Q); noise 0.2 %
-of |Z| below 1 Hz, 0.05 % from 1 Hz to 1 kHz, 0.01 % above (so that the intercept reads within about 0.01 Ω).
+a(Q) = exp(-κ Q^1.5), R_ohm(Q) = R0/√a(Q) (so a = (R0/R_ohm)², the study's equation), R_ct = R_ct0/a,
+A_W → A_W/√a; Q and n constant. κ of the build comes from its anchor (bare Li a(6) = (8.5/31.2)² = 7.4 %,
+Li-LNT10F a(12) = 95.3 %, Li-LNT5F5 a(8) = 55 %, **assumed**), R0 from the study (8.5, 15.2 Ω; 17 Ω assumed);
+each cell has its own R0, R_ct0 and κ (the build's times its factors). R_s is chosen so that the
+linearly interpolated zero crossing of the noise-free spectrum is exactly the cell's R_ohm(Q); noise
+${NOISE.eisHigh * 100} % of |Z| at 1 Hz and above, ${NOISE.eisLow * 100} % below, on each of Re and Im.
 
-| anode | R0 (Ω) | R_ct0 (Ω) | Q (F s^(n-1)) | n | L (H) | A_W (Ω s^-1/2) | anchor | last R_ohm (Ω) |
+| cell | R0 (Ω) | R_ct0 (Ω) | Q (F s^(n-1)) | n | L (H) | A_W (Ω s^-1/2) | a at the last spectrum | last R_ohm (Ω) |
 |---|---|---|---|---|---|---|---|---|
 ${eisRows}
 
-Reproduces: bare Li 8.5 Ω before and 31.2 Ω after 6.0 mAh/cm² (a = 7.4 %); Li-LNT10F 15.2 Ω
-before and 15.2/√0.953 = ${(15.2 / Math.sqrt(0.953)).toFixed(2)} Ω at the last spectrum (12 mAh/cm², the end of the stripping:
-a = 95.3 %). Li-LNT5F5 (R0 17.0 Ω, a = 55 % at 8 mAh/cm²) is **assumed**: no published values.
+Reproduces, as the mean of three cells: bare Li 8.5 Ω before and 31.2 Ω after 6.0 mAh/cm² (a = 7.4 %);
+Li-LNT10F 15.2 Ω before and 15.2/√0.953 = ${(15.2 / Math.sqrt(0.953)).toFixed(2)} Ω at the last spectrum (12 mAh/cm²: a = 95.3 %).
+Li-LNT5F5 (R0 17.0 Ω, a = 55 % at 8 mAh/cm²) is **assumed**: no published values.
 
 ### Cycling (\`cyc-full-*.mpt\`, GCPL, 2.8-4.3 V)
 Constant current both ways (no CV step), ${HALF_POINTS} samples per half cycle plus one 1 s into it. Voltage:
@@ -799,7 +883,8 @@ The bare Li rate test is not published: that run has no data.
 
 ## Not synthesized
 EIS of the full cells every 10 cycles (protocol \`eis-cycling\`), EIS during the 2.0 and 3.0 mA/cm²
-stripping, and the bare Li rate test: no published figures to model them on.
+stripping, stripping at 2.0 and 3.0 mA/cm² on cells 2 and 3, and the bare Li rate test: no published
+figures to model them on (the runs of cells 2 and 3 at those currents are not in the plan).
 `;
 writeFileSync(join(OUT, 'README.md'), readme);
 

@@ -1,9 +1,10 @@
 // The command line: the same engine as the language server, without LSP. One file per command in
 // cli/; this file reads the arguments, prints each command's help, and sets what may be read.
 //   cellspec check <files>     problems as file:line:col: severity code: message (data included)
-//   cellspec analyze <spec>    every computed result; --json for the documented JSON document
+//   cellspec analyze <specs|folders>  every computed result; --json (one spec), --ndjson (a line per run)
 //   cellspec report <spec> -o report.html   the preview page as one self-contained HTML file
 //   cellspec convert <files|folders>        instrument files as Battery Data Format CSV or Parquet
+import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
 import { Workspace } from './engine/workspace';
@@ -33,6 +34,9 @@ interface Command {
 const ROOT_OPTION = { root: { type: 'string', multiple: true } } as const;
 const ROOT_HELP = `  --root DIR         also read imports and data files under DIR (repeatable); by default only
                      the folder of each spec given and its subfolders are read`;
+const CACHE_HELP = `  --cache DIR        keep the tables read in DIR (Arrow IPC, at most 2 GiB, least recently used
+                     go first): a second run loads them instead of parsing the files again`;
+const CACHE_OPTION = { cache: { type: 'string' } } as const;
 const EXIT_CODES = 'exit codes: 0 no errors, 1 errors found (in the spec or its data), 2 usage error or unreadable file';
 
 /** "a, b, c" over lines of at most `width` characters, each indented by `indent` spaces. */
@@ -62,14 +66,20 @@ ${ROOT_HELP}`,
   },
   analyze: {
     summary: "read the runs' data files and print every computed result",
-    usage: 'cellspec analyze [--json] [--points] [--no-plausibility] [--root DIR]... <file.cellspec>',
+    usage: 'cellspec analyze [--json | --ndjson] [--points] [--jobs N] [--cache DIR] [--no-plausibility] [--root DIR]... <file.cellspec|folder>...',
     details: `Prints each run's results with their units, the errors and warnings of the spec and its data.
-  --json             the JSON document described by docs/analyze.schema.json
-  --points           with --json: the plotted series too
+Several specs, or folders (searched, subfolders too, for .cellspec files), are analysed together:
+their runs are read and analysed over one worker per core, a progress bar on a terminal.
+  --json             the JSON document described by docs/analyze.schema.json (one spec)
+  --ndjson           one JSON line per run ({"record":"run","spec",...} as in the document's
+                     runs), then one per spec ({"record":"spec", diagnostics, derived, runs})
+  --points           with --json or --ndjson: the plotted series too
+  --jobs N           N workers (default: one per core; 1 analyses in this process)
+${CACHE_HELP}
   --no-plausibility  no warnings about implausible values
 ${ROOT_HELP}`,
-    options: { json: { type: 'boolean' }, points: { type: 'boolean' }, 'no-plausibility': { type: 'boolean' }, ...ROOT_OPTION },
-    specs: 'one',
+    options: { json: { type: 'boolean' }, ndjson: { type: 'boolean' }, points: { type: 'boolean' }, jobs: { type: 'string' }, 'no-plausibility': { type: 'boolean' }, ...CACHE_OPTION, ...ROOT_OPTION },
+    specs: 'many',
     run: analyze,
   },
   report: {
@@ -169,12 +179,13 @@ export async function main(argv: string[], out: Out = stdout, io: { err?: Out; d
   if (command.specs === 'one' && positionals.length > 1) { out(`${name} takes one spec file, not ${positionals.length}\n${help(command)}`); return 2; }
   if (name === 'report' && !values.output) { out(`report needs an output file: -o <report.html>\n${help(command)}`); return 2; }
   const extra = ((values.root as string[] | undefined) ?? []).map((r) => path.resolve(r));
-  const roots = makeRoots([...positionals.map((p) => path.dirname(path.resolve(p))), ...extra], 'pass --root DIR to allow another folder');
+  const roots = makeRoots([...positionals.map(folderOf), ...extra], 'pass --root DIR to allow another folder');
   const ctx: Context = {
     ws: new Workspace(confinedFileSystem(() => roots), shippedLibrary()),
     study: new StudySession(undefined, { rootsFor: () => roots }),
     flags: new Set(Object.entries(values).filter(([, v]) => v === true).map(([k]) => `--${k}`)),
-    values: { output: values.output as string | undefined, roots: extra, format: values.format as string | undefined, jobs: values.jobs as string | undefined },
+    values: { output: values.output as string | undefined, roots: extra, format: values.format as string | undefined, jobs: values.jobs as string | undefined, cache: values.cache as string | undefined },
+    allowed: roots,
     positionals,
     plausibility: values['no-plausibility'] !== true,
     out,
@@ -182,6 +193,13 @@ export async function main(argv: string[], out: Out = stdout, io: { err?: Out; d
     data: io.data ?? (out === stdout ? stdoutData : async (s) => out(s.replace(/\n$/, ''))),
   };
   return command.run(ctx);
+}
+
+/** The folder an operand allows: a folder itself, a file's own folder. */
+function folderOf(p: string): string {
+  const abs = path.resolve(p);
+  try { if (fs.statSync(abs).isDirectory()) return abs; } catch { /* a missing file: its folder */ }
+  return path.dirname(abs);
 }
 
 /** parseArgs' errors, said in this tool's words. */

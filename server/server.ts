@@ -53,7 +53,8 @@ function currentRoots(): Roots {
 }
 let rootsMemo: { key: string; roots: Roots } | undefined;
 const ws = new Workspace(confinedFileSystem(currentRoots), shippedLibrary());
-const study = new StudySession(new DataWorkerPool((m) => connection.console.error(m)), { rootsFor: currentRoots });
+const dataPool = new DataWorkerPool((m) => connection.console.error(m));
+const study = new StudySession(dataPool, { rootsFor: currentRoots });
 /** The version the client last sent (data results belong to one version); -1 for a file not open. */
 const versionOf = (a: SpecAnalysis): number => documents.get(a.file.uri)?.version ?? -1;
 
@@ -116,6 +117,8 @@ connection.onInitialize((params): InitializeResult => {
       trusted = opts.trusted === true;
       if (typeof opts.trusted !== 'boolean') connection.console.warn(`cellspec: initializationOptions.trusted must be true or false, not ${JSON.stringify(opts.trusted)}: the workspace is treated as untrusted`);
     }
+    // The client's storage for this workspace: tables read are kept there (results/diskTableCache.ts).
+    if (typeof opts.tableCache === 'string' && path.isAbsolute(opts.tableCache)) dataPool.setCacheDir(opts.tableCache);
   }
   study.setTrusted(trusted);
   // VS Code's client shows the library as read-only documents of its own scheme; other editors open the shipped files.

@@ -152,11 +152,11 @@ describe('Analysis thresholds (cellspec.analysis.*)', function () {
     return out;
   }
 
-  it('a more sensitive collapse threshold finds the short of sym-LNT10F earlier', async () => {
+  it('a more sensitive collapse threshold finds the short of sym-LNT10F-1 earlier', async () => {
     const defaults = await ccds({});
     const sensitive = await ccds({ analysis: { shortCollapseFraction: 0.9 } });
-    assert.ok(Math.abs(defaults['sym-LNT10F']! - 15) < 1e-6, `default: ${JSON.stringify(defaults)}`);
-    assert.ok(sensitive['sym-LNT10F']! < defaults['sym-LNT10F']!, `0.9: ${JSON.stringify(sensitive)}`);
+    assert.ok(Math.abs(defaults['sym-LNT10F-1']! - 15) < 1e-6, `default: ${JSON.stringify(defaults)}`);
+    assert.ok(sensitive['sym-LNT10F-1']! < defaults['sym-LNT10F-1']!, `0.9: ${JSON.stringify(sensitive)}`);
     // The default threshold, given explicitly, is the default.
     assert.deepEqual(await ccds({ analysis: { shortCollapseFraction: 0.3, shortSustainFraction: 0.5 } }), defaults);
   });
@@ -168,7 +168,7 @@ describe('Analysis thresholds (cellspec.analysis.*)', function () {
       const text = fs.readFileSync(spec, 'utf8');
       await c.open(uri, text);
       await c.waitForCurrentDiagnostics(uri, (ds) => ds.some((x) => x.code === 'plan-mismatch'), 60000);
-      const hover = await c.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'run ccd-ramp on sym-LNT10F', 5) });
+      const hover = await c.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'run ccd-ramp on sym-LNT10F-1', 5) });
       const md = (hover.contents as { value: string }).value;
       assert.match(md, /\*\*CCD\*\*: 0\.1 mA\/cm²/, md);
     } finally {

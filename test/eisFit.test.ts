@@ -362,6 +362,31 @@ describe('linKK', () => {
     assert.equal(r.passed, true);
     assert.match(r.warnings.join(' '), /noisy spectrum/);
   });
+
+  it('stopping at the first M that qualifies gives exactly the result of fitting every M, on real and synthetic spectra', async () => {
+    const fixtures = ['exampleData.csv', 'exampleDataBioLogic.mpt', 'exampleDataGamry.DTA', 'exampleDataZPlot.z', 'pyDRTtools_LIB_data.txt'];
+    const spectra: [string, LinKKSpec][] = [];
+    for (const f of fixtures) {
+      const t = await readDataFile(path.resolve(__dirname, '..', '..', 'test', 'fixtures', f));
+      const col = (kind: string) => t.columns.find((c) => c.kind === kind)!.values;
+      spectra.push([f, { frequency: col('frequency'), zReal: col('zReal'), zImag: col('zImag') }]);
+    }
+    for (const m of [...MODELS, TWO_ARCS]) {
+      for (const [noise, seed] of [[0, 1], [0.001, 2], [0.003, 5], [0.005, 3], [0.01, 6], [0.02, 4]]) spectra.push([`${m.circuit} noise ${noise}`, synth(m, noise, seed, 7)]);
+    }
+    for (let seed = 1; seed <= 4; seed++) spectra.push([`drift seed ${seed}`, drifting(0.3, 0.005, seed)]);
+    spectra.push(['few points', synth(TWO_ARCS, 0.003, 5, 2)]);
+    let stoppedEarly = 0;
+    for (const [name, s] of spectra) {
+      const every = ok(linKK({ ...s, everyM: true }));
+      const first = ok(linKK(s));
+      assert.deepEqual(first, every, name);
+      assert.ok(first.mu <= 0.85 || first.warnings.some((w) => /did not fall/.test(w)), `${name}: μ ${first.mu}`);
+      if (first.elements < Math.min(50, first.nPoints - 2)) stoppedEarly++;
+    }
+    // The chosen M lies below M_max on most of them (else stopping early would save nothing).
+    assert.ok(stoppedEarly >= spectra.length * 0.8, `${stoppedEarly} of ${spectra.length}`);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ describe('completion', () => {
   it('offers declaration snippets at top level, a protocol one per type', () => {
     const { text, offset } = cursorAt('‸');
     const labels = complete(analyzeText(text), offset).map((c) => c.label);
-    assert.deepEqual(labels.sort(), ['cell', 'composite', 'import', 'material',
+    assert.deepEqual(labels.sort(), ['cell', 'compare', 'composite', 'import', 'material',
       'protocol arrhenius', 'protocol ccd', 'protocol conductivity', 'protocol cycling', 'protocol dc-polarisation', 'protocol eis', 'protocol gitt', 'protocol rate', 'protocol sand', 'protocol strip', 'protocol symmetric-cycling',
       'run', 'study']);
   });

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as oniguruma from 'vscode-oniguruma';
 import * as vsctm from 'vscode-textmate';
+import { FIGURES } from '../server/engine/schema';
 
 /** The repository root: compiled to out/test/, so two levels up; else the working directory. */
 function repoRoot(): string {
@@ -228,6 +229,41 @@ describe('cellspec TextMate grammar', () => {
     assert.equal(openBlocks(tokenize(lines.slice(0, upTo + 2)).endStack), 1);
   });
 
+  describe('replicates and comparisons', () => {
+    it('scopes a replicates list as cell names, and a compare declaration with its builds and figures', () => {
+      const r = docLine('replicates sym-LNT10F-1, sym-LNT10F-2');
+      assertToken(r.toks, r.line, 'replicates', 'variable.other.property');
+      for (const name of ['sym-LNT10F-1', 'sym-LNT10F-2', 'sym-LNT10F-3']) {
+        assertToken(r.toks, r.line, name, 'entity.name.type.cell');
+        assertNoScope(r.toks, r.line, name, 'constant.numeric');
+      }
+      assertScope(r.toks, r.line, '# three cells of this build', 'comment.line.number-sign');
+      const c = docLine('compare ccd-by-anode {');
+      assertToken(c.toks, c.line, 'compare', 'storage.type.compare');
+      assertToken(c.toks, c.line, 'ccd-by-anode', 'entity.name.type.comparison');
+      const b = docLine('builds sym-Li, sym-LNT10F');
+      assertToken(b.toks, b.line, 'sym-Li', 'entity.name.type.cell');
+      assertToken(b.toks, b.line, 'sym-LNT10F', 'entity.name.type.cell');
+      const ref = docLine('reference sym-Li');
+      assertToken(ref.toks, ref.line, 'sym-Li', 'entity.name.type.cell');
+      const f = docLine('figures ccd');
+      assertToken(f.toks, f.line, 'ccd', 'constant.language.figure');
+    });
+
+    it('colours every figure the schema knows, and marks an unknown one', () => {
+      const line = `  figures ${FIGURES.join(', ')}, Deff`;
+      const toks = lineTokens(line, ['compare c {']);
+      for (const w of FIGURES) assertToken(toks, line, w, 'constant.language.figure', occurrenceIn(line, ` ${w}`, w));
+      assertToken(toks, line, 'Deff', 'invalid.illegal.unknown-figure');
+    });
+
+    it('keeps a replicates list on its line: the next property is a property again', () => {
+      const { tokens } = tokenize(['cell c half {', '  replicates a, b; pressure 5 MPa', '  stack Cu | Li 50 µm', '}']);
+      assertToken(tokens[1], '  replicates a, b; pressure 5 MPa', 'pressure', 'variable.other.property');
+      assertToken(tokens[2], '  stack Cu | Li 50 µm', 'stack', 'variable.other.property');
+    });
+  });
+
   describe('comments', () => {
     it('scopes a trailing comment from # to the end of the line', () => {
       const { line, toks } = docLine('# default for every cell');
@@ -306,8 +342,8 @@ describe('cellspec TextMate grammar', () => {
         ['composite LNT10F {', 'composite', 'storage.type.composite'],
         ['cell sym-LNT10F symmetric {', 'cell', 'storage.type.cell'],
         ['protocol ccd-ramp ccd {', 'protocol', 'storage.type.protocol'],
-        ['run ccd-ramp on sym-LNT10F {', 'run', 'keyword.control.run'],
-        ['run ccd-ramp on sym-LNT10F {', 'on', 'keyword.control.on'],
+        ['run ccd-ramp on sym-LNT10F-1 {', 'run', 'keyword.control.run'],
+        ['run ccd-ramp on sym-LNT10F-1 {', 'on', 'keyword.control.on'],
       ];
       for (const [fragment, word, scope] of cases) {
         const { line, toks } = docLine(fragment);
@@ -324,8 +360,8 @@ describe('cellspec TextMate grammar', () => {
         ['cell full-LNT10F full {', 'full-LNT10F', 'entity.name.type.cell'],
         ['protocol ccd-ramp ccd {', 'ccd-ramp', 'entity.name.function.protocol'],
         ['protocol sand-series sand {', 'sand-series', 'entity.name.function.protocol'],
-        ['run ccd-ramp on sym-LNT10F {', 'ccd-ramp', 'entity.name.function.protocol'],
-        ['run ccd-ramp on sym-LNT10F {', 'sym-LNT10F', 'entity.name.type.cell'],
+        ['run ccd-ramp on sym-LNT10F-1 {', 'ccd-ramp', 'entity.name.function.protocol'],
+        ['run ccd-ramp on sym-LNT10F-1 {', 'sym-LNT10F-1', 'entity.name.type.cell'],
       ];
       for (const [fragment, name, scope] of cases) {
         const { line, toks } = docLine(fragment);

@@ -176,9 +176,9 @@ describe('LSP e2e: the example workspace, read-only', function () {
     });
 
     it('has the above-ccd warnings on exactly the runs that plan currents above the known CCD', () => {
-      // strip-2p0 / strip-3p0 / sand-series on half-Li (CCD 0.8) and on half-LNT10F (CCD 1.5); see examples/README.md.
-      const runs = study.split('\n').map((l, i) => [l, i] as const).filter(([l]) => /^run (strip-2p0|strip-3p0|sand-series) on half-(Li|LNT10F) \{/.test(l));
-      assert.equal(runs.length, 6, 'the example has six such runs');
+      // strip-2p0 / strip-3p0 on cell 1 and sand-series on each cell of half-Li (CCD 0.8) and half-LNT10F (CCD 1.5); see examples/README.md.
+      const runs = study.split('\n').map((l, i) => [l, i] as const).filter(([l]) => /^run (strip-2p0|strip-3p0|sand-series) on half-(Li|LNT10F)-\d \{/.test(l));
+      assert.equal(runs.length, 10, 'the example has ten such runs');
       const above = diags.diagnostics.filter((d) => d.code === 'above-ccd');
       assert.deepEqual(above.map((d) => d.range.start.line).sort((a, b) => a - b), runs.map(([, i]) => i), `above-ccd: ${showAll(above)}`);
       for (const d of above) {
@@ -193,7 +193,7 @@ describe('LSP e2e: the example workspace, read-only', function () {
         assert.equal(rel[0].location.uri, studyUri);
         assert.equal(textIn(study, rel[0].location.range), proto);
       }
-      const half = (cellName: string) => above.filter((d) => textIn(study, d.range).endsWith(' ' + cellName));
+      const half = (build: string) => above.filter((d) => new RegExp(` ${build}-\\d$`).test(textIn(study, d.range)));
       for (const d of half('half-Li')) assert.match(d.message, /\(0\.8 mA\/cm²\)/);
       for (const d of half('half-LNT10F')) assert.match(d.message, /\(1\.5 mA\/cm²\)/);
     });
@@ -381,7 +381,7 @@ describe('LSP e2e: the example workspace, read-only', function () {
   describe('document features', () => {
     it('documentSymbol lists every top-level declaration with its properties', async () => {
       const syms = await c.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: studyUri } });
-      const decls = study.split('\n').filter((l) => /^(import|study|material|composite|cell|protocol|run)\b/.test(l));
+      const decls = study.split('\n').filter((l) => /^(import|study|material|composite|cell|protocol|run|compare)\b/.test(l));
       assert.equal(syms.length, decls.length);
       const names = syms.map((s) => s.name);
       for (const n of ['LNT10F', 'LNT5F5', 'sym-Li', 'full-LNT10F', 'ccd-ramp', 'rate-test']) assert.ok(names.includes(n), `symbol ${n} in ${names.join(', ')}`);

@@ -479,6 +479,61 @@ describe('preview page in Chromium', function () {
     }
   });
 
+  it('draws a comparison as bars with 95 % error bars and the cells as dots, its statistics on hover; and a mean line over replicates', async () => {
+    // Three builds, one bar each; the first without spread (one cell), the others with an interval.
+    const stats = ['bare Li: n = 3: 3 ± 0.2', 'LNT10F: n = 3: 9.6 ± 0.3; Welch\'s t = 30', 'solo: n = 1'];
+    const bars: PreviewModel = {
+      schema: 1, uri: 'file:///tmp/bars.cellspec', title: 'Bars', version: 11, dataPending: false,
+      charts: [
+        { id: 'bars', kind: 'comparison', title: 'D_eff by build', x: { title: 'build', unit: '', categories: ['bare Li', 'LNT10F', 'solo'] }, y: { title: 'D_eff', unit: 'cm²/s', zero: true },
+          series: [
+            { name: 'bare Li', mark: 'bar', points: [[0, 3]], errors: [[2.5, 3.5]], tooltips: [stats[0]] },
+            { name: 'LNT10F', mark: 'bar', points: [[1, 9.6]], errors: [[8.9, 10.3]], tooltips: [stats[1]] },
+            { name: 'solo', mark: 'bar', points: [[2, 5]], tooltips: [stats[2]] },
+            { name: 'bare Li cells', mark: 'point', points: [[0, 2.8], [0, 3], [0, 3.2]], tooltips: ['c1', 'c2', 'c3'] },
+            { name: 'LNT10F cells', mark: 'point', points: [[1, 9.3], [1, 9.6], [1, 9.9]], tooltips: ['c1', 'c2', 'c3'] },
+          ], notes: stats, line: 2, derivation: 'bars' },
+        { id: 'mean', kind: 'replicates', title: 'Replicates', x: { title: 'stripped capacity', unit: 'mAh/cm²' }, y: { title: 'voltage', unit: 'V' },
+          series: [
+            { name: 'cell 1', mark: 'line', points: [[0, -0.01], [1, -0.02], [2, -0.4]] },
+            { name: 'cell 2', mark: 'line', points: [[0, -0.012], [1, -0.03], [2.2, -0.4]] },
+            { name: 'mean of 2', mark: 'line', strong: true, points: [[0, -0.011], [1, -0.025], [2, -0.3]] },
+          ], line: 3, derivation: 'mean' },
+      ],
+      results: [], predictions: [], problems: [],
+    };
+    const p = await openPanel(browser, THEMES[0], [[{ type: 'update', model: bars }]]);
+    try {
+      await rendered(p.page, 11);
+      await assertDrawn(p.page, bars);
+      const drawn = await p.page.$eval('[data-chart-id="bars"] .chart', (fig) => ({
+        bars: [...fig.querySelectorAll('g.mark-rect.role-mark')].map((g) => g.querySelectorAll('path').length),
+        rules: fig.querySelectorAll('g.mark-rule.role-mark line').length,
+        labels: [...fig.querySelectorAll('g.role-axis-label text')].map((t) => t.textContent),
+      }));
+      // One rect per bar, and the two caps of each of the two error bars (ticks are rects too).
+      assert.deepEqual(drawn.bars, [3, 2, 2], JSON.stringify(drawn));
+      assert.equal(drawn.rules, 2, 'one rule per error bar: the build with one cell has none');
+      for (const b of ['bare Li', 'LNT10F', 'solo']) assert.ok(drawn.labels.includes(b), `the category ${b} on the axis: ${drawn.labels}`);
+      // The bar's tooltip is the build's statistics.
+      const bar = p.page.locator('[data-chart-id="bars"] g.mark-rect.role-mark').first().locator('path').nth(1);
+      await bar.scrollIntoViewIfNeeded();
+      const box = (await bar.boundingBox())!;
+      await p.page.mouse.move(box.x + box.width / 2, box.y + box.height - 3);
+      const tip = p.page.locator('#vg-tooltip-element.visible');
+      await tip.waitFor({ timeout: 5000 });
+      assert.match((await tip.textContent()) ?? '', /LNT10F: n = 3: 9\.6 ± 0\.3; Welch's t = 30/);
+      // The mean is drawn thicker than the cells it averages.
+      const widths = await p.page.$$eval('[data-chart-id="mean"] g.mark-line.role-mark path', (ps) => ps.map((x) => Number(x.getAttribute('stroke-width'))));
+      assert.equal(widths.length, 3);
+      assert.ok(Math.max(...widths) > 2 * Math.min(...widths), `stroke widths ${widths}`);
+      await p.page.screenshot({ path: path.join(ARTIFACTS, 'preview-comparison.png') });
+      assertClean(p, 'bars');
+    } finally {
+      await p.page.close();
+    }
+  });
+
   it('draws the less common shapes: log axes, vertical rules, a chart without series, an empty model', async () => {
     const edge: PreviewModel = {
       schema: 1, uri: 'file:///tmp/edge.cellspec', title: 'Edge <cases> & "quotes"', version: 7, dataPending: true,

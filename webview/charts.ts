@@ -27,8 +27,12 @@ interface Drawn {
 
 /** The rows of the three datasets a chart's view draws. */
 interface Datasets {
-  /** s: the series name; c: its colour key; k: its index; i: the point's index in it. */
-  points: { s: string; c: string; k: number; m: 'line' | 'point'; i: number; x: number; y: number }[];
+  /**
+   * s: the series name; c: its colour key; k: its index; i: the point's index in it; xl: the
+   * category of x on a categorical axis; lo, hi: the error bar; t: the point's own tooltip; w: a
+   * strong (mean) line.
+   */
+  points: { s: string; c: string; k: number; m: 'line' | 'point' | 'bar'; i: number; x: number; y: number; xl?: string; lo?: number; hi?: number; t?: string; w?: boolean }[];
   rules: { axis: 'x' | 'y'; value: number; label: string }[];
   marks: { x: number; y: number; label: string; align: 'left' | 'right'; dx: number; dy: number }[];
 }
@@ -50,7 +54,8 @@ const isLog = (a: Axis) => a.scale === 'log';
 export function colourKeys(c: ChartModel): string[] {
   const names = new Set(c.series.map((s) => s.name));
   return c.series.map((s) => {
-    const base = s.name.replace(/ fit$/, '');
+    // "Li fit" and "Li cells" (the dots of a build's cells) take the colour of "Li".
+    const base = s.name.replace(/ (fit|cells)$/, '');
     return base !== s.name && names.has(base) ? base : s.name;
   });
 }
@@ -58,7 +63,15 @@ export function colourKeys(c: ChartModel): string[] {
 export function datasets(c: ChartModel): Datasets {
   const points: Datasets['points'] = [];
   const keys = colourKeys(c);
-  c.series.forEach((s, k) => s.points.forEach(([x, y], i) => points.push({ s: s.name, c: keys[k], k, m: s.mark, i, x, y })));
+  const categories = c.x.categories;
+  c.series.forEach((s, k) => s.points.forEach(([x, y], i) => {
+    const row: Datasets['points'][number] = { s: s.name, c: keys[k], k, m: s.mark, i, x, y };
+    if (categories) row.xl = categories[x] ?? String(x);
+    if (s.errors) { row.lo = s.errors[i][0]; row.hi = s.errors[i][1]; }
+    if (s.tooltips) row.t = String(s.tooltips[i]);
+    if (s.strong) row.w = true;
+    points.push(row);
+  }));
   // Labels of marked points: stacked upwards so labels at one height do not overlap, and turned
   // to the left in the right half so they stay inside the plot.
   let lo = Infinity, hi = -Infinity;
@@ -103,7 +116,10 @@ export function chartSpec(c: ChartModel, theme: Theme, figureWidth: number): Top
   // Counts (cycle, segment) get whole-number ticks only.
   const counted = (k: 0 | 1) => c.series.every((s) => s.points.every((p) => Number.isInteger(p[k])));
   const axis = (k: 0 | 1) => (counted(k) ? { tickMinStep: 1 } : {});
-  const x = { field: 'x', type: 'quantitative' as const, title: axisTitle(c.x), scale: scale(c.x, 'x'), axis: axis(0) };
+  const categorical = !!c.x.categories;
+  const x = categorical
+    ? { field: 'xl', type: 'nominal' as const, title: axisTitle(c.x), sort: c.x.categories, axis: { labelAngle: 0, labelLimit: 160 } }
+    : { field: 'x', type: 'quantitative' as const, title: axisTitle(c.x), scale: scale(c.x, 'x'), axis: axis(0) };
   const y = { field: 'y', type: 'quantitative' as const, title: axisTitle(c.y), scale: scale(c.y, 'y'), axis: axis(1) };
   const names = [...new Set(colourKeys(c))];
   const many = names.length > 1;
@@ -116,16 +132,45 @@ export function chartSpec(c: ChartModel, theme: Theme, figureWidth: number): Top
     { calculate: `format(datum.x, '.4~g')${c.x.unit ? ` + ' ' + ${JSON.stringify(c.x.unit)}` : ''}`, as: 'xt' },
     { calculate: `format(datum.y, '.4~g')${c.y.unit ? ` + ' ' + ${JSON.stringify(c.y.unit)}` : ''}`, as: 'yt' },
   ];
-  const tooltip = [{ field: 's', title: 'series' }, { field: 'xt', title: c.x.title }, { field: 'yt', title: c.y.title }];
+  // A point with its own tooltip (a build's statistics) shows that; the others their values.
+  const own = c.series.some((s) => s.tooltips);
+  if (own) withUnits.push({ calculate: `datum.t ? datum.t : datum.s + ': ' + datum.yt`, as: 'tt' });
+  const tooltip = own ? { field: 'tt' } : [{ field: 's', title: 'series' }, { field: 'xt', title: c.x.title }, { field: 'yt', title: c.y.title }];
   const hasLines = c.series.some((s) => s.mark === 'line');
   const hasPoints = c.series.some((s) => s.mark === 'point');
   const layer: Layers = [];
-  if (hasLines) {
+  if (c.series.some((s) => s.mark === 'bar')) {
     layer.push({
-      data: { name: 'points' }, transform: [{ filter: "datum.m === 'line'" }],
-      mark: { type: 'line', clip, strokeWidth: theme.highContrast ? 2.5 : 1.5, interpolate: 'linear' },
+      data: { name: 'points' }, transform: [{ filter: "datum.m === 'bar'" }, ...withUnits],
+      mark: { type: 'bar', opacity: 0.7, ...(theme.highContrast ? { stroke: theme.foreground, strokeWidth: 1 } : {}) },
+      encoding: { x, y, color, tooltip },
+    });
+  }
+  if (c.series.some((s) => s.errors)) {
+    // Error bars: a rule from low to high with a cap at each end.
+    const lo = { ...y, field: 'lo' }, hi = { field: 'hi' };
+    const errorRows = [{ filter: 'isValid(datum.lo) && isValid(datum.hi)' }, ...withUnits];
+    const stroke = { color: theme.foreground, strokeWidth: theme.highContrast ? 2 : 1.3 };
+    layer.push({ data: { name: 'points' }, transform: errorRows, mark: { type: 'rule', ...stroke }, encoding: { x, y: lo, y2: hi, tooltip } });
+    for (const end of ['lo', 'hi']) {
+      layer.push({ data: { name: 'points' }, transform: errorRows, mark: { type: 'tick', orient: 'horizontal', size: 14, thickness: stroke.strokeWidth, color: theme.foreground }, encoding: { x, y: { ...y, field: end }, tooltip } });
+    }
+  }
+  if (hasLines) {
+    const strong = c.series.some((s) => s.strong);
+    const width = theme.highContrast ? 2.5 : 1.5;
+    layer.push({
+      data: { name: 'points' }, transform: [{ filter: strong ? "datum.m === 'line' && !datum.w" : "datum.m === 'line'" }],
+      mark: { type: 'line', clip, strokeWidth: width, interpolate: 'linear', ...(strong ? { opacity: 0.75 } : {}) },
       encoding: { x, y, color, detail: { field: 'k' }, order: { field: 'i' } },
     });
+    if (strong) {
+      layer.push({
+        data: { name: 'points' }, transform: [{ filter: "datum.m === 'line' && datum.w" }],
+        mark: { type: 'line', clip, strokeWidth: width * 2.2, interpolate: 'linear' },
+        encoding: { x, y, color, detail: { field: 'k' }, order: { field: 'i' } },
+      });
+    }
     // Invisible points along the lines carry the tooltip (a path has one datum only).
     layer.push({
       data: { name: 'points' }, transform: [{ filter: "datum.m === 'line'" }, ...withUnits],
@@ -244,7 +289,7 @@ export class Charts {
     const figureWidth = d.figure.clientWidth || 600;
     const { width, height } = sizeOf(c, figureWidth);
     const shape = JSON.stringify({
-      kind: c.kind, x: c.x, y: c.y, series: c.series.map((s) => [s.name, s.mark]),
+      kind: c.kind, x: c.x, y: c.y, series: c.series.map((s) => [s.name, s.mark, !!s.errors, !!s.tooltips, !!s.strong]),
       rules: [...new Set((c.rules ?? []).map((r) => r.axis))], marks: !!c.marks?.length, width, theme: themeKey(theme),
     });
     const buttons = d.card.querySelectorAll('.chart-actions vscode-button');

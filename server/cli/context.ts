@@ -5,6 +5,7 @@ import { URI } from 'vscode-uri';
 import { Diagnostic } from '../engine/syntax';
 import { SpecAnalysis } from '../engine/specAnalysis';
 import { Workspace } from '../engine/workspace';
+import { Roots } from '../roots';
 import { RunOutcome, StudySession } from '../results/study';
 
 export type Out = (s: string) => void;
@@ -17,7 +18,9 @@ export interface Context {
   study: StudySession;
   /** Boolean flags given (--json, --no-data, ...) and option values (--root, -o). */
   flags: Set<string>;
-  values: { output?: string; roots: string[]; format?: string; jobs?: string };
+  values: { output?: string; roots: string[]; format?: string; jobs?: string; cache?: string };
+  /** The folders the specs' data may be read from: theirs and those given with --root. */
+  allowed: Roots;
   positionals: string[];
   plausibility: boolean;
   out: Out;

@@ -7,6 +7,7 @@ import { parameterNames, parseCircuit } from '../domain/circuit';
 import { Span } from './lexer';
 import { Decl, enumValue, headerSpan, PropMap, quantity, Quantity, value } from './model';
 import { BLOCKS, blockKey, PropSpec } from './schema';
+import { checkCompare, checkRunCell } from './checkBuilds';
 import { closest, SuggestionBudget, suggestionBudget } from './suggest';
 import { Diagnostic } from './syntax';
 import { parseUnit, toSI, Unit } from '../domain/units';
@@ -29,6 +30,8 @@ export function check(file: ParsedFile, scope: Scope, refs: Reference[], out: Di
     checkCircuit(d, file, report, budget);
     if (d.keyword === 'cell') checkCell(d, scope, report);
     if (d.keyword === 'run') checkRun(d, scope, report, options.plausibility !== false);
+    if (d.keyword === 'run') checkRunCell(d, scope, report);
+    if (d.keyword === 'compare') checkCompare(d, file, scope, report);
     if (d.keyword === 'protocol' && (d.type?.name === 'cycling' || d.type?.name === 'rate')) checkWindow(d.props, report);
     if (d.keyword === 'protocol' && d.type?.name === 'arrhenius') checkTemperatures(d.props, report);
     if (options.plausibility !== false) checkRanges(d, scope, report);

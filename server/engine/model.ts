@@ -28,6 +28,15 @@ export interface Decl {
   protocolRef?: Ref;
   cellRef?: Ref;
   props: PropMap;
+  /** A cell's replicates (its `replicates` names): each a cell of its own with the build's properties. */
+  replicates?: Decl[];
+  /** A replicate's build: the cell declaration whose `replicates` names it. */
+  build?: Decl;
+}
+
+/** The build a cell belongs to: its declaration when it is a replicate, else itself. */
+export function buildOf(cell: Decl): Decl {
+  return cell.build ?? cell;
 }
 
 export function interpret(tree: SyntaxTree, uri: string): { decls: Decl[]; diagnostics: Diagnostic[] } {
@@ -61,6 +70,7 @@ function interpretDecl(d: Declaration, uri: string, err: Report): Decl {
       break;
     case 'material':
     case 'composite':
+    case 'compare':
       decl.name = ref(h[0]);
       if (!decl.name) err(h[0] ?? d.keyword, 'syntax', `expected a name after '${d.keyword.text}'`);
       expectEnd(1, `the ${d.keyword.text} name`);
@@ -99,6 +109,8 @@ function interpretDecl(d: Declaration, uri: string, err: Report): Decl {
     // An unknown protocol type was already reported; its properties cannot be checked.
     if (BLOCKS[key]) decl.props = interpretBlock(d.block, key, err);
   }
+  const replicates = decl.keyword === 'cell' ? value(decl.props, 'replicates', 'names') : undefined;
+  if (replicates) decl.replicates = replicates.items.map((r) => ({ ...decl, name: r, build: decl, replicates: undefined }));
   return decl;
 }
 

@@ -23,10 +23,11 @@ export const SHAPES = [
   'number',        // 1e-3 (a plain number, for parameters without a unit)
   'assignments',   // CPE1_1 = 0.9, L0 = 2e-7
   'bounds',        // R1 0 .. 1000, CPE1_1 0.5 .. 1
+  'names',         // half-Li-1, half-Li-2 (or words of a fixed set: D_eff, ccd)
 ] as const;
 export type Shape = (typeof SHAPES)[number];
 
-export type RefKind = 'material' | 'composite' | 'layer' | 'cell' | 'protocol' | 'eis-protocol' | 'group';
+export type RefKind = 'material' | 'composite' | 'layer' | 'cell' | 'protocol' | 'eis-protocol' | 'group' | 'replicate' | 'build';
 
 export interface PropSpec {
   key: string;
@@ -56,6 +57,11 @@ export const COMPOSITE_GROUPS = ['carbon', 'binder', 'active', 'electrolyte', 'a
 export const GROUP_ROLES: Partial<Record<(typeof COMPOSITE_GROUPS)[number], (typeof MATERIAL_ROLES)[number]>> = { carbon: 'carbon', binder: 'binder', active: 'cathode', electrolyte: 'electrolyte' };
 /** Column kinds a run's `columns` block can map, as the readers name them. */
 export const COLUMN_KINDS = ['time', 'voltage', 'current', 'charge', 'cycle', 'step', 'frequency', 'z-real', 'z-imag', 'temperature'] as const;
+/**
+ * The per-run results a comparison can name (`compare NAME { figures ... }`): what the data side
+ * aggregates per build (server/results/builds.ts gives each its label, unit and extraction).
+ */
+export const FIGURES = ['ccd', 'stripping-capacity', 't0', 'D_eff', 'r-ohm-initial', 'r-ohm-final', 'contact-retention', 'discharge-capacity', 'ce', 'capacity-retention', 'rate-capacity', 'conductivity', 'activation-energy', 'conductivity-25', 'electronic-conductivity', 'asr-initial', 'time-to-short'] as const;
 export const DATA_FORMATS = ['biologic-mpt', 'biologic-mpr', 'csv', 'arbin', 'arbin-res', 'neware', 'neware-nda', 'neware-ndax', 'land', 'maccor', 'zplot', 'gamry'] as const;
 
 const q = (key: string, dim: Dim, unit: string, doc: string, required = false, value = exampleValue(unit)): PropSpec =>
@@ -117,6 +123,7 @@ export const BLOCKS: Record<string, PropSpec[]> = {
     ...environment,
     { key: 'stack', shape: 'stack', refKind: 'layer', required: true, doc: 'The layers from the anode side to the cathode side, separated by |. A material layer takes a thickness; a composite carries its own.', example: 'stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu' },
     { key: 'cathode', shape: 'cathode', refKind: 'material', doc: 'The composite cathode: its active material, areal loading, active fraction and specific capacity.', example: 'cathode NCM9 { loading 12 mg/cm²; active 67 wt%; capacity 180 mAh/g }' },
+    { key: 'replicates', shape: 'names', refKind: 'replicate', doc: 'The cells built to this recipe, by name: each is a cell of its own that runs name (run p on half-Li-2), with its own data files; their results are aggregated per build (mean, SD, SE, 95 % interval) and compared by compare declarations.', example: 'replicates half-Li-1, half-Li-2, half-Li-3' },
   ],
   cathode: [
     q('loading', DIM.massLoading, 'mg/cm²', 'Areal mass loading of the cathode composite.', true),
@@ -205,6 +212,11 @@ export const BLOCKS: Record<string, PropSpec[]> = {
     { ...bound, needs: 'spectra' },
     { key: 'columns', shape: 'columns', doc: 'Which column of the data files holds what, for files whose column names are not recognised: a name as in the file, with a unit in parentheses when the name has none.', example: 'columns { time "Zeit (s)"; voltage "U (V)"; current "I (mA)" }' },
   ],
+  compare: [
+    { key: 'builds', shape: 'names', refKind: 'build', required: true, doc: 'The builds compared: cells declared with their replicates (or single cells). Each figure is compared between the builds whose runs give it.', example: 'builds half-Li, half-LNT10F' },
+    { key: 'reference', shape: 'ref', refKind: 'build', doc: 'The build every other is compared with by Welch\'s t-test (the control); the first of the builds when absent.', example: 'reference half-Li' },
+    { key: 'figures', shape: 'names', words: FIGURES, doc: 'The results compared: ' + FIGURES.join(', ') + '. Every figure the builds\' runs give when absent.', example: 'figures D_eff, stripping-capacity' },
+  ],
   columns: COLUMN_KINDS.map((k): PropSpec => ({ key: k, shape: 'string', doc: `The column that holds the ${k.replace('-', ' ')}.`, example: `${k} "${k === 'time' ? 'Time (s)' : k === 'voltage' ? 'Voltage (V)' : k === 'current' ? 'Current (mA)' : k}"` })),
 };
 
@@ -216,6 +228,7 @@ export const DECL_DOCS: Record<string, string> = {
   cell: 'A cell: kind (symmetric, half, full, or blocking: an electrolyte pellet between ion-blocking electrodes), area, pressure, temperature, the ordered stack of layers and the cathode.',
   protocol: 'A test protocol: ccd, strip, sand, cycling, rate, eis, conductivity, arrhenius, gitt, symmetric-cycling or dc-polarisation.',
   run: 'A protocol applied to a cell, with the data files it produced.',
+  compare: 'A comparison of builds (cells with their replicates): each figure per build as mean ± SD with a 95 % interval, and each build against the reference by Welch\'s t-test.',
 };
 
 export function blockKey(keyword: string, type?: string): string {

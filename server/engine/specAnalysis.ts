@@ -85,7 +85,8 @@ function buildScope(files: ParsedFile[], root: ParsedFile, library: ParsedFile[]
   // The root file's own declarations come first, so duplicates are reported where the user is.
   const ordered = [root, ...files.filter((f) => f !== root)];
   for (const f of ordered) {
-    for (const d of f.decls) {
+    // A cell's replicates are cells of their own, declared at their names in its `replicates`.
+    for (const d of f.decls.flatMap((x) => (x.replicates ? [x, ...x.replicates] : [x]))) {
       if (d.keyword === 'study') {
         if (!scope.study) scope.study = d;
         else if (f === root) diagnostics.push({ start: d.syntax.keyword.start, end: d.syntax.keyword.end, severity: 'error', code: 'duplicate-name', message: 'only one study block is allowed',
@@ -147,7 +148,8 @@ function collectReferences(file: ParsedFile, scope: Scope): Reference[] {
       if (v.shape === 'stack') v.layers.forEach((l) => add(l.ref, 'layer'));
       else if (v.shape === 'cathode') add(v.ref, 'layer');
       else if (v.shape === 'members' && key !== 'ratio') v.members.forEach((m) => add(m, 'layer'));
-      else if (v.shape === 'ref') add(v.ref, 'protocol');
+      else if (v.shape === 'ref') add(v.ref, e.spec.refKind === 'build' ? 'cell' : 'protocol');
+      else if (v.shape === 'names' && e.spec.refKind === 'build') v.items.forEach((b) => add(b, 'cell'));
     }
   }
   return refs;

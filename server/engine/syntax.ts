@@ -30,8 +30,8 @@ export interface Property extends Span {
   block?: Block;
 }
 
-export type DeclKeyword = 'import' | 'study' | 'material' | 'composite' | 'cell' | 'protocol' | 'run';
-export const DECL_KEYWORDS: DeclKeyword[] = ['import', 'study', 'material', 'composite', 'cell', 'protocol', 'run'];
+export type DeclKeyword = 'import' | 'study' | 'material' | 'composite' | 'cell' | 'protocol' | 'run' | 'compare';
+export const DECL_KEYWORDS: DeclKeyword[] = ['import', 'study', 'material', 'composite', 'cell', 'protocol', 'run', 'compare'];
 
 export interface Declaration extends Span {
   keyword: Token & { text: DeclKeyword };

@@ -3,7 +3,7 @@
 // dimension, names of the right kind, and the data files inside `data "..."`. Inserted values
 // are tab stops and names are choices of the visible ones (snippets.ts).
 import { SpecAnalysis } from '../engine/specAnalysis';
-import { Decl, enumValue } from '../engine/model';
+import { Decl, enumValue, value } from '../engine/model';
 import { Span, Token } from '../engine/lexer';
 import { BLOCKS, blockKey, CELL_KINDS, GROUP_ROLES, PropSpec, PROTOCOL_TYPES, propSpec } from '../engine/schema';
 import { unitsFor } from '../domain/units';
@@ -74,7 +74,13 @@ export function complete(a: SpecAnalysis, offset: number, host: CompletionHost =
     case 'enum': return spec.words!.map((w) => ({ label: w, kind: 'value' }));
     case 'stack': return names(a, 'layer');
     case 'cathode': return names(a, 'layer').filter((n) => n.detail === 'cathode');
-    case 'ref': return names(a, 'protocol').filter((n) => n.detail === 'eis');
+    case 'ref':
+      // A comparison's reference is one of its builds; anything else of this shape is an eis protocol.
+      if (spec.refKind === 'build') return (value(decl!.props, 'builds', 'names')?.items ?? []).map((b) => ({ label: b.name, kind: 'reference' as const }));
+      return names(a, 'protocol').filter((n) => n.detail === 'eis');
+    case 'names':
+      if (spec.words) return spec.words.map((w) => ({ label: w, kind: 'value' as const }));
+      return spec.refKind === 'build' ? names(a, 'cell').filter((n) => !n.detail?.includes('replicate of')) : [];
     case 'flag': return [{ label: spec.words!.join(' '), kind: 'keyword' }];
     case 'members':
       if (propKey === 'ratio') return [...decl!.props.keys()].filter((k) => k !== 'ratio' && decl!.props.get(k)!.value?.shape === 'members').map((g) => ({ label: g, kind: 'value' }));
@@ -156,7 +162,7 @@ function names(a: SpecAnalysis, ns: 'layer' | 'cell' | 'protocol'): CompletionIt
     return {
       label: d.name!.name,
       kind: 'reference' as const,
-      detail: d.keyword === 'material' ? enumValue(d.props, 'role') ?? 'material' : d.type?.name ?? d.keyword,
+      detail: d.keyword === 'material' ? enumValue(d.props, 'role') ?? 'material' : (d.type?.name ?? d.keyword) + (d.build ? ` (replicate of ${d.build.name!.name})` : ''),
       documentation: d.keyword + (formula?.shape === 'string' ? ` ${formula.text}` : '') + (library ? ' (standard library)' : ''),
       // The spec's own names before the library's.
       sortText: (library ? '1' : '0') + d.name!.name,

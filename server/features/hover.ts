@@ -7,7 +7,7 @@ import { Decl, headerSpan, Quantity, tokensText, Value } from '../engine/model';
 import { DECL_DOCS, propSpec } from '../engine/schema';
 import { dimName, parseUnit, toSI, unitsFor, Unit } from '../domain/units';
 import { formatQuantity } from '../domain/format';
-import { declAt, propertyAt, referenceAt, tokenAt } from './locate';
+import { declAt, declNameAt, propertyAt, referenceAt, tokenAt } from './locate';
 import { fileOf, leadingNote, trailingNote } from './notes';
 
 export interface HoverResult { markdown: string; span: Span }
@@ -35,6 +35,8 @@ export function hover(a: SpecAnalysis, offset: number): HoverResult | undefined 
   }
   if (decl && decl.syntax.keyword === tok) parts.push(`**${tok.text}**: ${DECL_DOCS[tok.text]}`);
   if (decl && decl.name && decl.name.start <= offset && offset <= decl.name.end && decl.keyword !== 'run') parts.push(describeDecl(a, decl));
+  const replicate = declNameAt(a, offset);
+  if (replicate?.build) parts.push(describeDecl(a, replicate));
   if (decl?.keyword === 'run' && !decl.props.has('data') && offset <= headerSpan(decl).end) parts.push(PLANNED);
 
   // Derived values anchored on the line under the cursor.
@@ -90,5 +92,15 @@ function describeDecl(a: SpecAnalysis, d: Decl): string {
   });
   const hidden = a.scope.overrides.get(d);
   const override = hidden && `Replaces the standard library's ${hidden.name!.name}` + (hidden.props.size ? ` (${[...hidden.props.entries()].filter(([k]) => k !== 'role' && k !== 'formula').map(([k, e]) => `${k} ${tokensText(e.prop.values)}`).join('; ') || 'no values'})` : '') + '.';
-  return [head, ...(about ? ['', about, ''] : []), ...props, ...(override ? ['', override] : [])].join('\n');
+  return [head, ...(about ? ['', about, ''] : []), ...buildLine(d), ...props, ...(override ? ['', override] : [])].join('\n');
+}
+
+/** Where a cell stands in its build: a replicate of it, or the build of its replicates. */
+function buildLine(d: Decl): string[] {
+  if (d.build) {
+    const all = d.build.replicates ?? [];
+    const k = all.findIndex((r) => r.name?.start === d.name?.start);
+    return [`replicate ${k + 1} of ${all.length} of the build **${d.build.name?.name}** (its properties are the build's)`];
+  }
+  return d.replicates?.length ? [`a build of ${d.replicates.length} replicate${d.replicates.length > 1 ? 's' : ''}: ${d.replicates.map((r) => r.name!.name).join(', ')}`] : [];
 }

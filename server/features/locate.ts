@@ -48,7 +48,13 @@ export function referenceAt(a: SpecAnalysis, offset: number): Reference | undefi
   return a.references.find((r) => r.start <= offset && offset <= r.end);
 }
 
-/** A declaration whose own name is under the cursor. */
+/** A declaration whose own name is under the cursor (a replicate at its name in `replicates`). */
 export function declNameAt(a: SpecAnalysis, offset: number): Decl | undefined {
-  return a.file.decls.find((d) => d.keyword !== 'run' && d.name && d.name.start <= offset && offset <= d.name.end);
+  const at = (d: Decl) => !!d.name && d.name.start <= offset && offset <= d.name.end;
+  for (const d of a.file.decls) {
+    if (d.keyword !== 'run' && at(d)) return d;
+    const replicate = d.replicates?.find(at);
+    if (replicate) return replicate;
+  }
+  return undefined;
 }

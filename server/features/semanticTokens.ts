@@ -71,9 +71,11 @@ function markNames(a: SpecAnalysis, marks: NameMarks): void {
     const t = typeOf(d);
     if (d.name && t !== undefined && d.keyword !== 'run') marks.mark(d.name, t, true);
     if (d.type) marks.mark(d.type, T.enumMember);
+    for (const r of d.replicates ?? []) marks.mark(r.name!, T.class, true);
     for (const e of d.props.values()) {
       marks.mark(e.prop.key, T.property);
       if (e.value?.shape === 'enum') marks.mark(e.prop.values[0], T.enumMember);
+      if (e.value?.shape === 'names' && e.spec.words) for (const w of e.value.items) marks.mark(w, T.enumMember);
       if (e.value?.shape === 'cathode' || e.value?.shape === 'columns') for (const n of e.value.props.values()) marks.mark(n.prop.key, T.property);
     }
   }

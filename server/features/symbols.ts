@@ -14,7 +14,7 @@ export const MAX_DETAIL_CHARS = 120;
 /** Declarations and properties together; a document with more lists its declarations only. */
 export const MAX_OUTLINE_ENTRIES = 5000;
 
-const KINDS: Record<string, SymbolKind> = { import: 'module', study: 'namespace', material: 'constant', composite: 'struct', cell: 'class', protocol: 'function', run: 'event' };
+const KINDS: Record<string, SymbolKind> = { import: 'module', study: 'namespace', material: 'constant', composite: 'struct', cell: 'class', protocol: 'function', run: 'event', compare: 'namespace' };
 
 function properties(d: Decl): DocumentSymbol[] {
   return [...d.props.entries()].map(([k, e]) => ({ name: k, detail: tokensText(e.prop.values, MAX_DETAIL_CHARS), kind: 'property' as const, span: e.prop, selection: e.prop.key, children: [] }));

@@ -50,6 +50,7 @@ export function declarationTemplates(a: SpecAnalysis, choices: NameChoices): Com
   const sized = !!a.scope.study && (a.scope.study.props.has('diameter') || a.scope.study.props.has('area'));
   const protocols = [...a.scope.protocol.keys()];
   const cells = [...a.scope.cell.keys()];
+  const builds = [...a.scope.cell.values()].filter((d) => !d.build).map((d) => d.name!.name);
   return [
     item('import', new Snippet().text('import "').stop('materials.cellspec').text('"'), DECL_DOCS.import),
     item('study', new Snippet().text('study "').stop('title').text('" {\n').append(lines('study', ['temperature', 'pressure', 'diameter'])).text('\n}'), DECL_DOCS.study),
@@ -65,5 +66,7 @@ export function declarationTemplates(a: SpecAnalysis, choices: NameChoices): Com
       `${DECL_DOCS.protocol} This one: ${t}, with its required properties.`, `protocol ${t}`)),
     // A run names a protocol and a cell that exist; without data yet it is a plan.
     item('run', new Snippet().text('run ').choice(protocols, 'protocol').text(' on ').choice(cells, 'cell').text(' {\n  note "').stop('what this run is for').text('"\n}'), DECL_DOCS.run),
+    // A comparison names builds: cells that are not a replicate of another.
+    item('compare', new Snippet().text('compare ').stop(freshName(new Map(a.file.decls.filter((d) => d.keyword === 'compare' && d.name).map((d) => [d.name!.name, d])), 'builds')).text(' {\n  builds ').choice(builds, 'build-a').text(', ').choice(builds, 'build-b').text('\n}'), DECL_DOCS.compare),
   ];
 }

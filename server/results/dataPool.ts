@@ -1,4 +1,8 @@
-// The language server's side of the data worker: one worker thread; per document, the latest request wins.
+// Worker threads that read and analyse data files, so the caller never waits on a large file: one
+// for the language server, one per core for `cellspec analyze` over a lab's archive. A request's
+// jobs (runs) are queued one by one and each idle worker takes the next, so a study of many runs
+// uses every worker; per key (document), the latest request wins: the older one resolves to
+// undefined, its queued jobs are dropped and those in flight aborted.
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -6,58 +10,130 @@ import { RunJob } from './jobs';
 import { RunResult } from './execute';
 import type { DataRunner } from './study';
 
+interface Request {
+  key: string;
+  jobs: RunJob[];
+  /** Indices of the jobs not yet given to a worker. */
+  queued: number[];
+  results: RunResult[];
+  left: number;
+  resolve: (r: RunResult[] | undefined) => void;
+  /** Called as each job's result arrives (the CLI's progress bar). */
+  onResult?: (index: number) => void;
+}
+
+interface Task { request: Request; index: number; job: RunJob }
+
+interface Slot { worker: Worker; task?: { id: number; task: Task } }
+
 export class DataWorkerPool implements DataRunner {
-  private worker?: Worker;
+  private slots: Slot[] = [];
+  private requests = new Map<string, Request>();
   private nextId = 1;
-  private pending = new Map<number, { key: string; resolve: (r: RunResult[] | undefined) => void }>();
+  /** Whose turn it is: requests take turns, so a large study does not hold a small one back. */
+  private turn = 0;
 
-  constructor(private log: (message: string) => void) {}
+  /** `threads` workers at most, started when first needed; `cacheDir`: their tables also cached on disk there. */
+  constructor(private log: (message: string) => void, private readonly threads = 1, private cacheDir?: string) {}
 
-  /** Results of the jobs, or undefined when a newer request for the same key (document) replaced this one. */
-  run(key: string, jobs: RunJob[]): Promise<RunResult[] | undefined> {
-    const w = this.ensureWorker();
-    for (const [id, p] of this.pending) {
-      if (p.key === key) { p.resolve(undefined); this.pending.delete(id); }
-    }
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.pending.set(id, { key, resolve });
-      w.postMessage({ id, key, jobs });
-    });
+  /** Cache tables on disk in this folder from now on (the workers running and those to come). */
+  setCacheDir(dir: string | undefined): void {
+    this.cacheDir = dir;
+    for (const s of this.slots) s.worker.postMessage({ cacheDir: dir ?? null });
   }
 
-  private failAll() {
-    for (const p of this.pending.values()) p.resolve(undefined);
-    this.pending.clear();
-    this.worker = undefined;
+  /** Results of the jobs, or undefined when a newer request for the same key (document) replaced this one. */
+  run(key: string, jobs: RunJob[], onResult?: (index: number) => void): Promise<RunResult[] | undefined> {
+    this.cancel(key);
+    if (!jobs.length) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      const queued = jobs.map((_, index) => index);
+      this.requests.set(key, { key, jobs, queued, results: new Array(jobs.length), left: jobs.length, resolve, onResult });
+      this.pump();
+    });
   }
 
   dispose() {
-    void this.worker?.terminate();
-    this.worker = undefined;
+    for (const key of [...this.requests.keys()]) this.cancel(key);
+    for (const s of this.slots) void s.worker.terminate();
+    this.slots = [];
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    // Bundled next to server.js as dataWorker.js; compiled by tsc next to this file.
+  /** The older request of this key resolves to undefined; its queued jobs go, those running are aborted. */
+  private cancel(key: string): void {
+    const old = this.requests.get(key);
+    if (!old) return;
+    this.requests.delete(key);
+    for (const s of this.slots) if (s.task?.task.request === old) s.worker.postMessage({ abort: taskKey(s.task.id) });
+    old.resolve(undefined);
+  }
+
+  /** Give each idle worker the next queued job, starting workers up to `threads`. */
+  private pump(): void {
+    for (;;) {
+      const waiting = [...this.requests.values()].filter((r) => r.queued.length);
+      if (!waiting.length) return;
+      const slot = this.slots.find((s) => !s.task) ?? (this.slots.length < this.threads ? this.startWorker() : undefined);
+      if (!slot) return;
+      const request = waiting[this.turn++ % waiting.length];
+      const index = request.queued.shift()!;
+      const task: Task = { request, index, job: request.jobs[index] };
+      const id = this.nextId++;
+      slot.task = { id, task };
+      // A busy worker keeps the process alive (the CLI awaits it); an idle one does not.
+      slot.worker.ref();
+      slot.worker.postMessage({ id, key: taskKey(id), jobs: [task.job] });
+    }
+  }
+
+  private finish(slot: Slot, m: { id: number; results?: RunResult[]; error?: string }): void {
+    if (slot.task?.id !== m.id) return;
+    const { request, index } = slot.task.task;
+    slot.task = undefined;
+    slot.worker.unref();
+    if (m.error) this.log(`cellspec: data analysis failed: ${m.error}`);
+    if (this.requests.get(request.key) === request) {
+      if (!m.results) this.fail(request);
+      else {
+        request.results[index] = m.results[0];
+        request.onResult?.(index);
+        if (--request.left === 0) { this.requests.delete(request.key); request.resolve(request.results); }
+      }
+    }
+    this.pump();
+  }
+
+  private fail(request: Request): void {
+    this.requests.delete(request.key);
+    request.resolve(undefined);
+  }
+
+  /** A worker that crashed or ended: the request it was working for fails, and it is not reused. */
+  private lose(slot: Slot, why?: string): void {
+    if (!this.slots.includes(slot)) return;
+    if (why) this.log(`cellspec: data worker crashed: ${why}`);
+    this.slots = this.slots.filter((s) => s !== slot);
+    const request = slot.task?.task.request;
+    slot.task = undefined;
+    if (request && this.requests.get(request.key) === request) this.fail(request);
+    this.pump();
+  }
+
+  private startWorker(): Slot {
+    // Bundled next to server.js and cli.js as dataWorker.js; compiled by tsc next to this file.
     const file = [path.join(__dirname, 'dataWorker.js'), path.join(__dirname, 'results', 'dataWorker.js')].find((f) => fs.existsSync(f));
     if (!file) throw new Error('dataWorker.js not found next to ' + __dirname);
-    const w = new Worker(file);
-    w.unref();
-    w.on('message', (m: { id: number; results?: RunResult[]; error?: string }) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
-      if (m.error) this.log(`cellspec: data analysis failed: ${m.error}`);
-      p.resolve(m.results);
-    });
-    w.on('error', (e) => {
-      this.log(`cellspec: data worker crashed: ${e.stack ?? e}`);
-      this.failAll();
-    });
+    const worker = new Worker(file, { workerData: { cacheDir: this.cacheDir ?? null } });
+    worker.unref();
+    const slot: Slot = { worker };
+    worker.on('message', (m: { id: number; results?: RunResult[]; error?: string }) => this.finish(slot, m));
+    worker.on('error', (e) => this.lose(slot, String(e.stack ?? e)));
     // A worker that ends without an error event must not keep requests waiting, nor be reused.
-    w.on('exit', () => { if (this.worker === w) this.failAll(); });
-    this.worker = w;
-    return w;
+    worker.on('exit', () => this.lose(slot));
+    this.slots.push(slot);
+    return slot;
   }
 }
+
+/** Each job runs under its own key in the worker, so only an explicit abort stops it. */
+const taskKey = (id: number): string => `task ${id}`;

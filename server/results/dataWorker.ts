@@ -1,19 +1,28 @@
 // Worker thread that reads and analyses data files, so the language server's request path never
-// waits on a large file. A new request for a document aborts that document's request in flight;
-// other documents' requests go on.
-import { parentPort } from 'worker_threads';
+// waits on a large file. A new request for a key aborts that key's request in flight, as does an
+// explicit { abort: key }; other keys' requests go on. Every request is answered (an aborted one
+// without results), so the pool knows when the worker is free. Tables are also cached on disk in
+// the folder the pool names (workerData, or a later { cacheDir }).
+import { parentPort, workerData } from 'worker_threads';
+import { DiskTableCache } from './diskTableCache';
 import { executeJobs } from './execute';
 import { RunJob } from './jobs';
+import { useDiskCache } from './tableCache';
+
+const cacheIn = (dir: string | null | undefined) => useDiskCache(dir ? new DiskTableCache(dir) : undefined);
+cacheIn((workerData as { cacheDir?: string | null } | null)?.cacheDir);
 
 const current = new Map<string, AbortController>();
 
-parentPort?.on('message', (msg: { id: number; key: string; jobs: RunJob[] }) => {
+parentPort?.on('message', (msg: { id: number; key: string; jobs: RunJob[] } | { abort: string } | { cacheDir: string | null }) => {
+  if ('abort' in msg) { current.get(msg.abort)?.abort(); return; }
+  if ('cacheDir' in msg) { cacheIn(msg.cacheDir); return; }
   current.get(msg.key)?.abort();
   const controller = new AbortController();
   current.set(msg.key, controller);
   const done = () => { if (current.get(msg.key) === controller) current.delete(msg.key); };
   executeJobs(msg.jobs, controller.signal)
-    .then((results) => { if (!controller.signal.aborted) parentPort!.postMessage({ id: msg.id, results }); })
-    .catch((e: Error) => { if (!controller.signal.aborted) parentPort!.postMessage({ id: msg.id, error: e.stack ?? String(e) }); })
+    .then((results) => parentPort!.postMessage(controller.signal.aborted ? { id: msg.id } : { id: msg.id, results }))
+    .catch((e: Error) => parentPort!.postMessage(controller.signal.aborted ? { id: msg.id } : { id: msg.id, error: e.stack ?? String(e) }))
     .finally(done);
 });

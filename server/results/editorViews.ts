@@ -3,6 +3,9 @@
 import { formatNumber, formatEstimate } from '../domain/format';
 import { Span } from '../engine/lexer';
 import { InlayHint } from '../features/inlayHints';
+import { SpecAnalysis } from '../engine/specAnalysis';
+import { value } from '../engine/model';
+import { BuildResults, BuildStats, Comparison, statsText, testText } from './builds';
 import { RunResult } from './execute';
 import type { RunOutcome } from './study';
 import { summarize } from './summaries';
@@ -61,6 +64,46 @@ export function circuitHover(outcomes: RunOutcome[], offset: number): { markdown
       `RMSE ${formatEstimate(fit!.rmse, 3)}, χ² ${formatNumber(fit!.chi2.value, 3)}, ${fit!.converged ? 'converged' : '**not converged**'}; ${fit!.weighting} weighting`, '', `_${fit!.derivation}_`].join('\n');
   });
   return { markdown: md.join('\n\n---\n\n'), span: hits[0].job.protocol.circuitSpan! };
+}
+
+/**
+ * Hover on a build (its cell's name, or a build named by a comparison) or on a comparison's
+ * header: the statistics of its replicates per figure, and the comparison's Welch tests.
+ */
+export function buildHover(a: SpecAnalysis, results: BuildResults, offset: number): { markdown: string; span: Span } | undefined {
+  const statsOf = new Map(results.builds.map((b) => [b.build, b]));
+  for (const c of results.comparisons) {
+    if (within(c.header, offset)) return { markdown: comparisonMarkdown(c), span: c.header };
+  }
+  for (const d of a.file.decls) {
+    if (d.keyword === 'cell' && d.name && within(d.name, offset) && statsOf.has(d.name.name)) {
+      return { markdown: buildMarkdown(statsOf.get(d.name.name)!), span: d.name };
+    }
+    if (d.keyword !== 'compare') continue;
+    const ref = value(d.props, 'builds', 'names')?.items.find((b) => within(b, offset));
+    const stats = ref && statsOf.get(ref.name);
+    if (!ref || !stats) continue;
+    const c = results.comparisons.find((x) => x.header.start === d.syntax.keyword.start);
+    const tests = c?.figures.flatMap((f) => f.tests.filter((t) => t.build === ref.name).map((t) => `- ${f.label} (${f.protocol}): ${testText(t, f.unit)}`)) ?? [];
+    return { markdown: [buildMarkdown(stats), ...(tests.length ? ['', `**in ${c!.name}**`, ...tests] : [])].join('\n'), span: ref };
+  }
+  return undefined;
+}
+
+function buildMarkdown(b: BuildStats): string {
+  const rows = b.figures.map((f) => `- **${f.label}** (${f.protocol}): ${statsText(f)}  \n  _${f.combination}; cells ${f.cells.map((c) => c.cell).join(', ')}_`);
+  return [`**build ${b.build}**: ${b.cells.length} cell${b.cells.length > 1 ? 's' : ''} with data (${b.cells.join(', ')})`, ...rows].join('\n');
+}
+
+function comparisonMarkdown(c: Comparison): string {
+  const parts = c.figures.map((f) => [
+    `**${f.label}** (${f.protocol})`,
+    ...f.builds.map((b) => `- ${b.build}: ${statsText(b)}`),
+    ...f.tests.map((t) => `- ${testText(t, f.unit)}`),
+    ...f.notes.map((n) => `- _${n}_`),
+  ].join('\n'));
+  const head = `**comparison ${c.name}**: ${c.builds.join(', ')}; reference ${c.reference}`;
+  return [head, ...(parts.length ? parts : ['no results of these builds yet'])].join('\n\n');
 }
 
 type Fitted = NonNullable<ReturnType<typeof lastFit>>;

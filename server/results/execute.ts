@@ -27,7 +27,7 @@ export async function executeJobs(jobs: RunJob[], signal: AbortSignal = new Abor
 
 export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunResult> {
   const result: RunResult = {
-    run: job.run, protocol: job.protocol.name, type: job.protocol.type, cell: job.cell.name, anode: job.cell.anode,
+    run: job.run, protocol: job.protocol.name, type: job.protocol.type, cell: job.cell.name, build: job.cell.build, anode: job.cell.anode,
     files: [], issues: [], plan: [],
   };
   const dc: Loaded[] = [];

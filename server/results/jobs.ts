@@ -3,7 +3,7 @@
 import { SpecAnalysis } from '../engine/specAnalysis';
 import { cellFacts, cRateCurrents } from '../engine/compute';
 import { Span } from '../engine/lexer';
-import { Decl, quantity, value } from '../engine/model';
+import { buildOf, Decl, quantity, value } from '../engine/model';
 import { ColumnKind, FormatId } from '../readers/types';
 import type { Roots } from '../roots';
 
@@ -90,6 +90,8 @@ export interface RunJob {
   };
   cell: {
     name: string;
+    /** The build the cell is a replicate of; the cell's own name when it has no replicates. */
+    build: string;
     area?: number;
     /** Active cathode mass, kg. */
     activeMass?: number;
@@ -201,6 +203,7 @@ function cellParameters(cell: Decl, a: SpecAnalysis): RunJob['cell'] {
   const f = cellFacts(cell, a.scope);
   return {
     name: cell.name!.name,
+    build: buildOf(cell).name!.name,
     area: f.area?.si,
     activeMass: f.activeMass,
     anode: f.interlayer?.name?.name ?? f.anode?.metal.name?.name,

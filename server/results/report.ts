@@ -9,6 +9,7 @@ import { fromSI, parseUnit } from '../domain/units';
 import type { RunOutcome } from './study';
 import { inDisplayUnits } from '../domain/format';
 import { summarize } from './summaries';
+import { BuildResults, buildResults, displayUnit, FigureStats } from './builds';
 
 export const SCHEMA_VERSION = 1;
 
@@ -31,13 +32,50 @@ export function buildReport(a: SpecAnalysis, diagnostics: Diagnostic[], outcomes
       return { owner: d.owner, key: d.key, label: d.label, value, unit: d.unit, text: d.text, formula: d.formula, inputs: d.inputs, line: a.file.lines.position(d.anchor.start).line + 1 };
     }),
     runs: runs.map((r) => ({
-      run: r.run, protocol: r.protocol, type: r.type, cell: r.cell, anode: r.anode,
+      run: r.run, protocol: r.protocol, type: r.type, cell: r.cell, build: r.build, anode: r.anode,
       files: r.files, issues: r.issues.map(({ at: _at, ...i }) => i), plan: r.plan,
       summary: summarize(r).map(({ label, text }) => ({ label, text })),
       results: present({
         ccd: r.ccd, stripping: r.stripping, sand: r.sand, contact: r.contact, cycling: r.cycling, rate: r.rate,
         conductivity: r.conductivity, arrhenius: r.arrhenius, gitt: r.gitt, symmetric: r.symmetric, dcPolarisation: r.dcPolarisation, incrementalCapacity: r.incrementalCapacity,
       }, !!options.points),
+    })),
+    ...buildSections(buildResults(a, outcomes)),
+  };
+}
+
+/** The `builds` and `comparisons` sections: every number in the figure's display unit (ratios in %). */
+function buildSections(b: BuildResults) {
+  const stats = (f: FigureStats) => {
+    const d = displayUnit(f.unit), k = (x: number) => x * d.factor;
+    const s = f.summary;
+    return {
+      protocol: f.protocol, figure: f.figure, ...(f.qualifier ? { qualifier: f.qualifier } : {}), label: f.label, unit: d.unit, n: s.n,
+      mean: k(s.mean), ...(s.sd !== undefined ? { sd: k(s.sd), se: k(s.se!), dof: s.dof, tCritical: s.tCritical, ci95: s.ci95!.map(k) } : {}),
+      ...(f.weighted ? { weighted: { mean: k(f.weighted.mean), se: k(f.weighted.se) } } : {}),
+      combination: f.combination,
+      cells: f.cells.map((c) => ({ cell: c.cell, run: c.run, value: k(c.value), ...(c.stderr !== undefined ? { stderr: k(c.stderr) } : {}), ...(c.note ? { note: c.note } : {}) })),
+    };
+  };
+  return {
+    builds: b.builds.map((x) => ({ build: x.build, cells: x.cells, figures: x.figures.map(stats) })),
+    comparisons: b.comparisons.map((c) => ({
+      name: c.name, reference: c.reference, builds: c.builds,
+      figures: c.figures.map((f) => {
+        const d = displayUnit(f.unit);
+        return {
+          protocol: f.protocol, figure: f.figure, ...(f.qualifier ? { qualifier: f.qualifier } : {}), label: f.label, unit: d.unit, reference: f.reference,
+          builds: f.builds.map((x) => {
+            const { protocol: _p, figure: _f, qualifier: _q, label: _l, unit: _u, cells: _c, combination: _m, ...numbers } = stats(x);
+            return { build: x.build, ...numbers };
+          }),
+          tests: f.tests.map((t) => ({
+            build: t.build, against: t.against,
+            ...(t.test ? { difference: t.test.difference * d.factor, se: t.test.se * d.factor, t: t.test.t, dof: t.test.dof, p: t.test.p, significant: t.test.significant } : { why: t.why }),
+          })),
+          notes: f.notes,
+        };
+      }),
     })),
   };
 }

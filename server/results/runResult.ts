@@ -85,6 +85,8 @@ export interface RunResult {
   protocol: string;
   type: string;
   cell: string;
+  /** The build the cell belongs to (server/results/builds.ts aggregates by it). */
+  build: string;
   anode?: string;
   files: FileSummary[];
   issues: DataIssue[];

@@ -13,7 +13,8 @@ import { Diagnostic } from '../engine/syntax';
 import { hover as specHover } from '../features/hover';
 import { InlayHint, inlayHints as specHints } from '../features/inlayHints';
 import { dataDiagnostics } from './diagnostics';
-import { circuitHover, dataHints, dataHover } from './editorViews';
+import { buildHover, circuitHover, dataHints, dataHover } from './editorViews';
+import { BuildResults, buildResults } from './builds';
 import { executeJobs, RunResult } from './execute';
 import { AnalysisSettings, buildJobs, RunJob } from './jobs';
 import { buildPreviewModel } from './preview';
@@ -43,7 +44,7 @@ export interface StudyOptions {
 /** The CLI's rule without --root: a spec reads data from its own folder and below. */
 export const specFolderRoots = (specPath: string): Roots => makeRoots([path.dirname(specPath)], 'pass --root DIR to allow another folder');
 
-interface DocumentData { version: number; outcomes: RunOutcome[] }
+interface DocumentData { version: number; outcomes: RunOutcome[]; builds?: { of: SpecAnalysis; results: BuildResults } }
 
 export class StudySession {
   private data = new Map<string, DocumentData>();
@@ -90,6 +91,14 @@ export class StudySession {
     return d && d.version === version ? d.outcomes : undefined;
   }
 
+  /** The results per build and the comparisons of this version (computed once per analysis). */
+  builds(a: SpecAnalysis, version: number): BuildResults {
+    const d = this.data.get(a.file.uri);
+    if (!d || d.version !== version) return { builds: [], comparisons: [] };
+    if (d.builds?.of !== a) d.builds = { of: a, results: buildResults(a, d.outcomes) };
+    return d.builds.results;
+  }
+
   /** Data results are still to come for this version (its runs name data files that may be read). */
   pending(a: SpecAnalysis, version: number): boolean {
     return this.trusted && !this.outcomes(a.file.uri, version) && this.jobsOf(a).length > 0;
@@ -105,7 +114,7 @@ export class StudySession {
   hover(a: SpecAnalysis, version: number, offset: number): { markdown: string; span: Span } | undefined {
     const outcomes = this.outcomes(a.file.uri, version) ?? [];
     const own = specHover(a, offset);
-    const data = dataHover(outcomes, offset) ?? circuitHover(outcomes, offset);
+    const data = dataHover(outcomes, offset) ?? circuitHover(outcomes, offset) ?? buildHover(a, this.builds(a, version), offset);
     const markdown = [own?.markdown, data?.markdown].filter(Boolean).join('\n\n---\n\n');
     const span = own?.span ?? data?.span;
     return markdown && span ? { markdown, span } : undefined;
@@ -121,6 +130,7 @@ export class StudySession {
   previewModel(a: SpecAnalysis, version: number): PreviewModel {
     return buildPreviewModel({
       analysis: a, version, diagnostics: this.diagnostics(a, version), outcomes: this.outcomes(a.file.uri, version) ?? [], dataPending: this.pending(a, version),
+      builds: this.builds(a, version),
     });
   }
 

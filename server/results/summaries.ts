@@ -2,6 +2,7 @@
 import { formatNumber, formatQuantity, formatEstimate } from '../domain/format';
 import { RunResult } from './execute';
 import type { ContactOutcome, SpectrumResult } from './runResult';
+import { BuildResults, statsText, testText } from './builds';
 import { toolkitLines } from './toolkitSummaries';
 
 export interface ResultLine { label: string; text: string; derivation: string }
@@ -99,4 +100,17 @@ export function drtRInf(d: { rInf: { value: number; unit: string; stderr?: numbe
 function ohm(s: SpectrumResult): string {
   const r = s.rOhm!;
   return `${r.upperBound ? '≤ ' : ''}${formatEstimate({ value: r.value, unit: 'Ω', stderr: r.stderr })}`;
+}
+
+/** A line per figure of each build with two cells or more, and per test of each comparison. */
+export function summarizeBuilds(b: BuildResults): { owner: string; lines: ResultLine[] }[] {
+  const builds = b.builds.filter((x) => x.cells.length > 1).map((x) => ({
+    owner: `build ${x.build}`,
+    lines: x.figures.map((f) => ({ label: `${f.label} (${f.protocol})`, text: statsText(f), derivation: f.combination })),
+  }));
+  const comparisons = b.comparisons.map((c) => ({
+    owner: `comparison ${c.name}`,
+    lines: c.figures.flatMap((f) => f.tests.map((t) => ({ label: `${f.label} (${f.protocol})`, text: testText(t, f.unit), derivation: "Welch's t-test: t = (mean₁ − mean₂)/√(s₁²/n₁ + s₂²/n₂), Welch–Satterthwaite degrees of freedom, two-sided p from Student's t." }))),
+  }));
+  return [...builds, ...comparisons].filter((x) => x.lines.length);
 }

@@ -1,9 +1,10 @@
 // Tables already read, kept in memory while the file's size and modification time are unchanged
 // (and the spec reads it the same way: column mapping, channel, the column kinds its protocol
 // reads), so an edit elsewhere in the spec does not read every file again. Bounded by the rows it
-// holds; least recently used goes first.
+// holds; least recently used goes first. Behind it, when set, the cache on disk (diskTableCache.ts).
 import * as fs from 'fs';
 import { readDataFile } from '../readers';
+import { DiskTableCache } from './diskTableCache';
 import type { DataTable } from '../readers/types';
 import type { RunJob } from './jobs';
 import { kindsToRead } from './protocols/kinds';
@@ -11,6 +12,10 @@ import { kindsToRead } from './protocols/kinds';
 /** By file and kinds read: two protocols reading one file keep a table each, so neither evicts the other. */
 const cache = new Map<string, { size: number; mtimeMs: number; mapping: string; table: DataTable }>();
 const CACHE_ROWS = 20_000_000;
+
+/** Where tables also go on disk (the workspace storage, --cache DIR); none by default. */
+let disk: DiskTableCache | undefined;
+export function useDiskCache(cache: DiskTableCache | undefined): void { disk = cache; }
 
 export async function readCached(file: string, job: RunJob, signal: AbortSignal): Promise<{ table: DataTable; bytes: number; mtimeMs: number }> {
   const { format, mapping, channel } = job;
@@ -25,7 +30,12 @@ export async function readCached(file: string, job: RunJob, signal: AbortSignal)
     cache.set(id, hit);
     return { table: hit.table, bytes: st.size, mtimeMs: st.mtimeMs };
   }
-  const table = await readDataFile(file, { format, mapping, channel, kinds, signal });
+  const shape = { format, mapping, channel, kinds };
+  let table = disk?.load(file, st, shape);
+  if (!table) {
+    table = await readDataFile(file, { ...shape, signal });
+    disk?.store(file, st, shape, table);
+  }
   cache.set(id, { size: st.size, mtimeMs: st.mtimeMs, mapping: key, table });
   let rows = 0;
   for (const e of cache.values()) rows += e.table.rows;

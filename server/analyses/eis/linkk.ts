@@ -4,7 +4,9 @@
 // fixed and log-spaced from 1/ω_max to 1/ω_min. Then the R_k enter linearly: one weighted linear
 // least-squares solve (Re and Im together, weights 1/|Z|) per M. M grows until μ = 1 − Σ|R_k<0| /
 // Σ|R_k≥0| falls below c = 0.85 (more elements would start to fit the noise), and the fit is
-// close to the best any M reaches (see below: with sharp arcs μ can dip early). The residuals
+// close to the best (that with the most elements, or a smaller M that did better; see searchM: with
+// sharp arcs μ can dip early); the search stops there, as impedance.py's linKK does, instead of
+// fitting every M. The residuals
 // (Z − Z_fit)/|Z| should be small and scattered; a drifting cell (one that changed during the
 // sweep, which runs from fast to slow) leaves residuals that are large or trend at low frequency.
 import { formatNumber } from '../../domain/format';
@@ -31,6 +33,8 @@ export interface LinKKSpec {
   dropInductive?: boolean;
   /** Residual level (relative to |Z|) above which a spectrum is suspect (default 0.01). */
   threshold?: number;
+  /** Fit every M up to M_max before choosing, instead of stopping at the first that qualifies (the reference the tests compare with). */
+  everyM?: boolean;
 }
 
 export interface LinKKValues {
@@ -84,9 +88,8 @@ function runLinKK(spec: LinKKSpec): LinKKResult {
   if (N < 8) return failure(`${N} usable points: the Lin-KK test needs at least 8`, warnings);
 
   const model = testModel(spec, prep, useL);
-  const fits = fitEveryM(model);
-  if (fits.length === 0) return failure('the Lin-KK model could not be solved (the spectrum is degenerate)', warnings);
-  const chosen = chooseM(fits, c, warnings);
+  const chosen = spec.everyM ? chooseFromEveryM(model, c, warnings) : searchM(model, c, warnings);
+  if (!chosen) return failure('the Lin-KK model could not be solved (the spectrum is degenerate)', warnings);
   const res = residualsOf(model, chosen);
   const check = kkChecks(res, threshold);
   warnChecks(prep.frequency, res, check, threshold, warnings);
@@ -148,41 +151,84 @@ function testModel(spec: LinKKSpec, prep: PreparedSpectrum, useL: boolean): Test
 
 interface MFit { M: number; mu: number; x: Float64Array; tau: number[]; rms: number }
 
-/** Every M up to M_max (until the RC columns become linearly dependent): μ and the residual RMS of the weighted fit. */
-function fitEveryM(model: TestModel): MFit[] {
+/** The weighted fit with M RC elements: μ and the residual RMS; undefined when the columns are linearly dependent. */
+function fitM(model: TestModel, M: number): MFit | undefined {
   const { N, b, fixedCols, extra } = model;
-  const fits: MFit[] = [];
-  for (let M = 1; M <= model.mMax; M++) {
-    const tau = model.taus(M);
-    const cols = [...fixedCols, ...tau.map(model.rcCol)];
-    const x = leastSquaresQR(cols, b);
-    if (!x) break;
-    let pos = 0, neg = 0;
-    for (let k = 0; k < M; k++) { const r = x[extra + k]; if (r >= 0) pos += r; else neg -= r; }
-    let sq = 0;
-    for (let i = 0; i < 2 * N; i++) {
-      let v = b[i];
-      for (let j = 0; j < cols.length; j++) v -= cols[j][i] * x[j];
-      sq += v * v;
-    }
-    fits.push({ M, mu: pos > 0 ? 1 - neg / pos : -Infinity, x, tau, rms: Math.sqrt(sq / (2 * N)) });
+  const tau = model.taus(M);
+  const cols = [...fixedCols, ...tau.map(model.rcCol)];
+  const x = leastSquaresQR(cols, b);
+  if (!x) return undefined;
+  let pos = 0, neg = 0;
+  for (let k = 0; k < M; k++) { const r = x[extra + k]; if (r >= 0) pos += r; else neg -= r; }
+  let sq = 0;
+  for (let i = 0; i < 2 * N; i++) {
+    let v = b[i];
+    for (let j = 0; j < cols.length; j++) v -= cols[j][i] * x[j];
+    sq += v * v;
   }
-  return fits;
+  return { M, mu: pos > 0 ? 1 - neg / pos : -Infinity, x, tau, rms: Math.sqrt(sq / (2 * N)) };
+}
+
+/** A fit close enough to the best: RMS within a factor 1.2, plus 0.02 % of |Z|. */
+const adequate = (q: MFit, best: number): boolean => q.rms <= 1.2 * best + 2e-4;
+
+/**
+ * The reference fit, that with the most RC elements whose columns are still independent: M_max
+ * if it solves, else found by bisection between 1 and M_max (a handful of solves, each stopping
+ * at the first dependent column).
+ */
+function referenceFit(model: TestModel): MFit | undefined {
+  const top = fitM(model, model.mMax);
+  if (top) return top;
+  let lo: MFit | undefined, hi = model.mMax;
+  let from = 0;
+  while (hi - from > 1) {
+    const mid = Math.floor((from + hi) / 2);
+    const q = fitM(model, mid);
+    if (q) { lo = q; from = mid; } else hi = mid;
+  }
+  return lo;
 }
 
 /**
- * Schönleber's rule takes the first M with μ ≤ c. With sharp (Debye) arcs μ can dip below c
- * while too few elements still miss the spectrum, so an M also needs a residual RMS within a
- * factor 1.2 (plus 0.02 % of |Z|) of the best any M reaches.
+ * Schönleber's rule (and impedance.py's linKK) grows M until μ ≤ c. With sharp (Debye) arcs μ can
+ * dip below c while too few elements still miss the spectrum, so an M also needs an adequate fit:
+ * against the best of the reference fit (the most elements) and the fits with fewer elements. So
+ * M grows from 1 and stops at the first that qualifies: a handful of solves instead of every M
+ * (chooseFromEveryM applies the same rule to every fit, the reference the tests compare with).
  */
-function chooseM(fits: MFit[], c: number, warnings: string[]): MFit {
-  const best = Math.min(...fits.map((q) => q.rms));
-  const adequate = (q: { rms: number }): boolean => q.rms <= 1.2 * best + 2e-4;
-  let chosen = fits.find((q) => q.mu <= c && adequate(q));
-  if (!chosen) {
-    chosen = fits.find(adequate) ?? fits[fits.length - 1];
-    warnings.push(`μ did not fall to ${c} with an adequate fit up to M = ${fits[fits.length - 1].M} RC elements; the test used M = ${chosen.M}.`);
+function searchM(model: TestModel, c: number, warnings: string[]): MFit | undefined {
+  const ref = referenceFit(model);
+  if (!ref) return undefined;
+  const fits: MFit[] = [];
+  let best = ref.rms;
+  for (let M = 1; M < ref.M; M++) {
+    const q = fitM(model, M);
+    if (!q) continue;
+    fits.push(q);
+    best = Math.min(best, q.rms);
+    if (q.mu <= c && adequate(q, best)) return q;
   }
+  if (ref.mu <= c && adequate(ref, best)) return ref;
+  return fallback([...fits, ref], c, warnings);
+}
+
+/** Every M up to the reference fitted first, then the rule of searchM applied to them in order. */
+function chooseFromEveryM(model: TestModel, c: number, warnings: string[]): MFit | undefined {
+  const ref = referenceFit(model);
+  if (!ref) return undefined;
+  const fits: MFit[] = [];
+  for (let M = 1; M < ref.M; M++) { const q = fitM(model, M); if (q) fits.push(q); }
+  fits.push(ref);
+  const chosen = fits.find((q, i) => q.mu <= c && adequate(q, Math.min(ref.rms, ...fits.slice(0, i + 1).map((f) => f.rms))));
+  return chosen ?? fallback(fits, c, warnings);
+}
+
+/** No M qualified: the first adequate against the best of all, with a warning. */
+function fallback(fits: MFit[], c: number, warnings: string[]): MFit {
+  const best = Math.min(...fits.map((q) => q.rms));
+  const chosen = fits.find((q) => adequate(q, best)) ?? fits[fits.length - 1];
+  warnings.push(`μ did not fall to ${c} with an adequate fit up to M = ${fits[fits.length - 1].M} RC elements; the test used M = ${chosen.M}.`);
   return chosen;
 }
 
@@ -284,7 +330,7 @@ function result(model: TestModel, chosen: MFit, res: Residuals, check: Checks, c
     rms: est(rms, ''), maxAbs: est(maxAbs, ''), scatter: est(scatter, ''),
     lowFrequencyMean: { real: lfRe, imag: lfIm },
     passed, flags, nPoints: frequency.length,
-    derivation: `Lin-KK (Schönleber 2014): ${M} RC elements with τ log-spaced over ${formatNumber(tMin)}–${formatNumber(tMax)} s plus R${useL ? ', L' : ''}${useC ? ', C' : ''}, linear least squares on Re and Im weighted by 1/|Z|; M is the first with μ ≤ ${c} (μ = ${formatNumber(mu, 3)}) whose residual RMS is within 1.2× (+0.02 %) of the best any M reaches. Residuals (Z − Z_fit)/|Z|: RMS ${formatNumber(rms * 100, 2)} %, largest ${formatNumber(maxAbs * 100, 2)} %; ${passed ? 'no systematic deviation' : `flagged: ${flags.join(', ')}`}.`,
+    derivation: `Lin-KK (Schönleber 2014): ${M} RC elements with τ log-spaced over ${formatNumber(tMin)}–${formatNumber(tMax)} s plus R${useL ? ', L' : ''}${useC ? ', C' : ''}, linear least squares on Re and Im weighted by 1/|Z|; M is the first with μ ≤ ${c} (μ = ${formatNumber(mu, 3)}) whose residual RMS is within 1.2× (+0.02 %) of the best of the fits with fewer elements and the fit with the most (up to ${model.mMax}, as many as stay linearly independent). Residuals (Z − Z_fit)/|Z|: RMS ${formatNumber(rms * 100, 2)} %, largest ${formatNumber(maxAbs * 100, 2)} %; ${passed ? 'no systematic deviation' : `flagged: ${flags.join(', ')}`}.`,
     warnings,
     points: [
       series('Lin-KK residual Re', 'markers', 'Hz', '', { x: freq, y: resRe }),

@@ -8,7 +8,7 @@ import { readMembers, readStack } from './layers';
 import { readCount, readCountAtRate, readEvery, readList, readNumber, readOneC, readQuantity, readRange, readTolerance } from './numbers';
 import { readAssignments, readBounds } from './parameters';
 import { BlockReader, ShapeReader, Value } from './types';
-import { readEnum, readFlag, readRef, readString, readStrings } from './words';
+import { readEnum, readFlag, readNames, readRef, readString, readStrings } from './words';
 
 export const SHAPE_READERS: { readonly [S in Shape]: ShapeReader<S> } = {
   quantity: readQuantity,
@@ -31,6 +31,7 @@ export const SHAPE_READERS: { readonly [S in Shape]: ShapeReader<S> } = {
   number: readNumber,
   assignments: readAssignments,
   bounds: readBounds,
+  names: readNames,
 };
 
 /** The typed value of a property, by the reader of its shape; problems go to `err`. */

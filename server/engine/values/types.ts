@@ -34,7 +34,8 @@ export type Value =
   | { shape: 'columns'; props: PropMap }
   | { shape: 'number'; n: number }
   | { shape: 'assignments'; items: (Ref & { n: number })[] }
-  | { shape: 'bounds'; items: (Ref & { lo: number; hi: number })[] };
+  | { shape: 'bounds'; items: (Ref & { lo: number; hi: number })[] }
+  | { shape: 'names'; items: Ref[] };
 
 /** The value variant of one shape. */
 export type ValueOf<S extends Shape> = Extract<Value, { shape: S }>;

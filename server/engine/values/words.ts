@@ -55,3 +55,22 @@ export function readFlag(c: Cursor, spec: PropSpec): ValueOf<'flag'> | undefined
   }
   return c.done(`'${spec.example}'`) ? { shape: 'flag' } : undefined;
 }
+
+/** half-Li-1, half-Li-2 (names resolved later), or D_eff, ccd (words of the property's set) */
+export function readNames(c: Cursor, spec: PropSpec): ValueOf<'names'> | undefined {
+  const items: ValueOf<'names'>['items'] = [];
+  for (;;) {
+    const t = c.take();
+    if (!t || t.kind !== 'name') { if (t) c.i--; return c.fail(`expected a name, e.g. ${spec.example}`); }
+    if (spec.words && !spec.words.includes(t.text)) {
+      const guess = closest(t.text, spec.words);
+      c.err(t, 'unknown-keyword', `unknown ${spec.key.replace(/s$/, '')} '${t.text}'; expected ${spec.words.join(', ')}` + (guess ? `. Did you mean '${guess}'?` : ''),
+        guess ? [{ title: `Change to '${guess}'`, start: t.start, end: t.end, newText: guess }] : undefined);
+      return undefined;
+    }
+    items.push({ name: t.text, start: t.start, end: t.end });
+    if (!c.isPunct(',')) break;
+    c.take();
+  }
+  return c.done(`the ${spec.key}`) ? { shape: 'names', items } : undefined;
+}

@@ -3,12 +3,16 @@ import { decimate, PlotSeries } from '../../analyses';
 import type { ChartModel, ChartSeries } from '../../../protocol/preview';
 import { displayOf } from '../../domain/units';
 import type { RunOutcome } from '../study';
+import type { BuildResults } from '../builds';
 
 /** A run's outcome with the spec line of its header (the chart reveals it). */
 export interface ChartRun extends RunOutcome { line: number }
 
+/** What builders of charts across runs also read: the results per build and the spec's comparisons. */
+export interface ChartContext { builds?: BuildResults; lineOf?: (offset: number) => number }
+
 /** Builds the charts of one family from the runs that have results. */
-export type ChartBuilder = (runs: ChartRun[]) => ChartModel[];
+export type ChartBuilder = (runs: ChartRun[], context?: ChartContext) => ChartModel[];
 
 /**
  * Points per series the page gets: a chart card is ~600 px wide, so more points only cost drawing

@@ -18,7 +18,7 @@ export function sandChart(runs: ChartRun[]): ChartModel[] {
     const line = convert(find(fit.points, 'free fit'), `${who} fit`, 'line');
     if (data) series.push(data);
     if (line) series.push(line);
-    notes.push(`${who}: D_eff = ${formatEstimate(fit.free.dEff)} (R² ${formatNumber(fit.free.r2.value, 4)})`);
+    notes.push(`${who}${r.cell !== r.build ? ` (${r.cell})` : ''}: D_eff = ${formatEstimate(fit.free.dEff)} (R² ${formatNumber(fit.free.r2.value, 4)})`);
   }
   return [{
     id: 'sand', kind: 'sand', title: "Sand's plot: t0^-1/2 against current density", x: { title: 'current density', unit: 'mA/cm²' }, y: { title: 't0^-1/2', unit: 's^-1/2' },

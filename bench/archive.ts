@@ -1,0 +1,88 @@
+// A lab's archive: the example study eleven times over (198 runs, 616 files, 319 spectra), its
+// data written by scripts/synthesize-example-data.mjs, analysed by `cellspec analyze --ndjson`
+// as a new process with one worker and with two (interleaved, medians), and Lin-KK over its
+// spectra in process: every M fitted against stopping at the first that qualifies. Prints the
+// figures; asserts only that both ways give the same results. Cleans up its temp files.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { linKK } from '../server/analyses/eis/linkk';
+import { readDataFile } from '../server/readers';
+
+const ROOT = path.resolve(__dirname, '../..');
+const COPIES = 11;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** COPIES folders, each the example study (spec, materials, data synthesized once). */
+function writeArchive(dir: string): string {
+  const data = path.join(dir, 'synthesized');
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/synthesize-example-data.mjs'), '--out', data], { stdio: 'ignore' });
+  const lab = path.join(dir, 'lab');
+  for (let i = 1; i <= COPIES; i++) {
+    const study = path.join(lab, `study-${String(i).padStart(2, '0')}`);
+    fs.mkdirSync(study, { recursive: true });
+    fs.cpSync(data, path.join(study, 'data'), { recursive: true });
+    for (const f of ['study.cellspec', 'materials.cellspec']) fs.copyFileSync(path.join(ROOT, 'examples', f), path.join(study, f));
+  }
+  return lab;
+}
+
+/** Wall, user and system seconds of `cellspec analyze --ndjson --jobs N` as a new process (bash's time). */
+function analyzeTimed(lab: string, jobs: number, outFile: string): { wall: number; cpu: number } {
+  const cli = path.join(ROOT, 'bin/cellspec');
+  const script = `TIMEFORMAT='%R %U %S'; { time "$0" "$1" analyze --ndjson --jobs "$2" "$3" > "$4" ; } 2>&1`;
+  const out = execFileSync('bash', ['-c', script, process.execPath, cli, String(jobs), lab, outFile], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  const [wall, user, sys] = out.split(' ').map(Number);
+  return { wall, cpu: user + sys };
+}
+
+async function spectraOf(lab: string): Promise<{ frequency: Float64Array; zReal: Float64Array; zImag: Float64Array }[]> {
+  const files: string[] = [];
+  const walk = (d: string) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : /eis-\d+\.mpt$/.test(e.name) && files.push(path.join(d, e.name)); };
+  walk(lab);
+  const out = [];
+  for (const f of files) {
+    const t = await readDataFile(f);
+    const col = (kind: string) => t.columns.find((c) => c.kind === kind)!.values as Float64Array;
+    out.push({ frequency: col('frequency'), zReal: col('zReal'), zImag: col('zImag') });
+  }
+  return out;
+}
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-bench-archive-'));
+  try {
+    const lab = writeArchive(tmp);
+    const one: { wall: number; cpu: number }[] = [], two: { wall: number; cpu: number }[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      one.push(analyzeTimed(lab, 1, path.join(tmp, 'one.ndjson')));
+      two.push(analyzeTimed(lab, 2, path.join(tmp, 'two.ndjson')));
+    }
+    const oneOut = fs.readFileSync(path.join(tmp, 'one.ndjson'), 'utf8'), twoOut = fs.readFileSync(path.join(tmp, 'two.ndjson'), 'utf8');
+    if (oneOut !== twoOut) throw new Error('one worker and two gave different results');
+    const records = oneOut.trim().split('\n').map((l) => JSON.parse(l) as { record: string; files?: unknown[] });
+    const runs = records.filter((r) => r.record === 'run');
+    const files = runs.reduce((s, r) => s + (r.files?.length ?? 0), 0);
+
+    const spectra = await spectraOf(lab);
+    const time = (everyM: boolean) => { const t = process.hrtime.bigint(); for (const s of spectra) linKK({ ...s, everyM }); return Number(process.hrtime.bigint() - t) / 1e6; };
+    const every: number[] = [], first: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) { every.push(time(true)); first.push(time(false)); }
+
+    const w1 = median(one.map((x) => x.wall)), w2 = median(two.map((x) => x.wall));
+    const cpuWall = (xs: { wall: number; cpu: number }[]) => median(xs.map((x) => x.cpu / x.wall)).toFixed(2);
+    console.log(`\na lab's archive: the example study ${COPIES} times (${runs.length} runs, ${files} file readings, ${spectra.length} spectra), ${os.availableParallelism()} cores`);
+    console.log(`  cellspec analyze --ndjson <folder>, a new process, ${ROUNDS} interleaved rounds:`);
+    console.log(`    --jobs 1 (in process): median ${w1.toFixed(2)} s (${one.map((x) => x.wall.toFixed(2)).join(', ')}), CPU/wall ${cpuWall(one)}`);
+    console.log(`    --jobs 2 (2 workers):  median ${w2.toFixed(2)} s (${two.map((x) => x.wall.toFixed(2)).join(', ')}), CPU/wall ${cpuWall(two)}`);
+    console.log(`    speed-up ${(w1 / w2).toFixed(2)}x (goal >= 1.8x on 2 cores: ${w1 / w2 >= 1.8 ? 'MET' : 'NOT MET'}); the ${runs.length}-run study under 5 s: ${w2 < 5 ? 'MET' : 'NOT MET'}`);
+    console.log(`  Lin-KK over the ${spectra.length} spectra, in process: every M fitted median ${median(every).toFixed(0)} ms, stopping at the first M that qualifies ${median(first).toFixed(0)} ms (${(median(every) / median(first)).toFixed(1)}x less)`);
+    fs.writeFileSync(path.join(ROOT, 'out/bench-archive.json'), JSON.stringify({ runs: runs.length, files, spectra: spectra.length, one, two, linKKEveryMs: every, linKKFirstMs: first }, null, 2) + '\n');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().then(() => process.exit(0), (e) => { console.error('bench (archive) failed:', e); process.exit(1); });

@@ -21,6 +21,7 @@ import * as path from 'path';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { runCampaign } from '../bench/fuzz';
 import { editDistance } from '../server/engine/suggest';
+import { SCRATCH_ENV } from './helpers/fuzz/dataInputs';
 import { loadRegressions, REGRESSIONS } from './helpers/fuzz/regressions';
 import { target, TARGETS } from './helpers/fuzz/targets';
 import { checkEngine as check } from './helpers/fuzz/engineOracle';
@@ -188,6 +189,11 @@ const MOCHA_MARGIN_MS = 30_000;
 // Tests
 
 function registerTests() {
+  // The data files the replayed cases write, in one directory removed at the end (a terminated worker cleans nothing up).
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-fuzz-test-'));
+  process.env[SCRATCH_ENV] = scratch;
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
   for (const suite of [...new Set(PROPERTIES.map((p) => p.suite))]) {
     describe(suite, function () {
       this.timeout(PROPERTY_WATCHDOG_MS + MOCHA_MARGIN_MS);
@@ -217,7 +223,9 @@ function registerTests() {
     it('the campaign has kept findings to replay', () => assert.ok(kept.length > 0, `no regression case in ${REGRESSIONS}`));
     for (const { file, regression: r } of kept) {
       // What was done about it is in the file ("fixed").
-      it(`${r.target}/${path.basename(file)}: the ${r.kind} '${r.error.split('\n')[0].slice(0, 90)}'`, async () => expectOk(await runInWorker({ suite: 'regression', name: file }, REGRESSION_WATCHDOG_MS)));
+      const title = `${r.target}/${path.basename(file)}: the ${r.kind} '${r.error.split('\n')[0].slice(0, 90)}'`;
+      if (r.open) it.skip(`${title} (open: ${r.open})`);
+      else it(title, async () => expectOk(await runInWorker({ suite: 'regression', name: file }, REGRESSION_WATCHDOG_MS)));
     }
   });
 

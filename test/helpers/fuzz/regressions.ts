@@ -21,6 +21,8 @@ export interface Regression {
   found: { date: string; campaignSeed: number; batchSeed: number; path?: string; shrinks?: number };
   /** What was done about it (filled in by hand when the bug is fixed). */
   fixed?: string;
+  /** Why a finding is not fixed yet (filled in by hand): its replay is pending, not run, until it is. */
+  open?: string;
 }
 
 /** JSON with the values JSON cannot say (NaN, ±Infinity, -0, undefined in arrays) spelled out, so a replay is exact. */

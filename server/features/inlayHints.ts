@@ -7,7 +7,8 @@ export interface InlayHint { offset: number; label: string; tooltip: string }
 /** One hint per anchor, at its end, joining the values derived there. */
 export function inlayHints(a: SpecAnalysis, range?: Span): InlayHint[] {
   const byAnchor = new Map<number, { label: string[]; tooltip: string[] }>();
-  for (const d of a.derived) {
+  // A range asks only its declarations for their values (a derived value is anchored in its own).
+  for (const d of range ? a.derivedIn(range) : a.derived) {
     if (range && (d.anchor.end < range.start || d.anchor.end > range.end)) continue;
     const h = byAnchor.get(d.anchor.end) ?? { label: [], tooltip: [] };
     h.label.push(`${d.label} ${d.text}`);

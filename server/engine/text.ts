@@ -27,6 +27,17 @@ export class LineIndex {
     return Math.min(this.starts[p.line] + Math.max(0, p.character), lineEnd);
   }
   /**
+   * The line of `offset`, searched forward from line `from`: a caller that visits offsets in
+   * order (semantic tokens) pays one step per line in all, and allocates nothing.
+   */
+  lineAt(offset: number, from = 0): number {
+    const starts = this.starts;
+    let line = Math.max(0, Math.min(from, starts.length - 1));
+    if (starts[line] > offset) return this.position(offset).line;
+    while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
+    return line;
+  }
+  /**
    * The index of `text`, made from `prev`, the index of the text before an edit that replaced
    * [start, oldEnd) of it (a delta longer now): the lines before the edit are kept, those after
    * it moved, only the edited lines are scanned again.

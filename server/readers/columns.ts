@@ -3,6 +3,7 @@
 // Current(mA), LAND 电压/V, Maccor Amp-hr) and hand-made tables (Voltage (V), Time [h]).
 import { DIM, parseUnit, sameDim, Unit } from '../domain/units';
 import { bdfTermNamed } from './bdfTerms';
+import { MAX_COLUMN_NAMES, nameList, shownName } from './messages';
 import { ColumnKind, DataError, FormatId } from './types';
 
 /** How a cell is turned into a number. */
@@ -294,7 +295,7 @@ export function resolveColumns(headers: string[], ctx: ResolveContext): ColumnSp
       const { index, unit } = findMapped(headers, wanted);
       if (index < 0) {
         throw new DataError(ctx.file, ctx.columnLine,
-          `the spec maps ${kind} to the column '${wanted}', but line ${ctx.columnLine} has no such column (columns: ${headers.filter((h) => h.trim()).join(', ')})`);
+          `the spec maps ${kind} to the column '${shownName(wanted)}', but line ${ctx.columnLine} has no such column (columns: ${nameList(headers.filter((h) => h.trim()), 'none', MAX_COLUMN_NAMES)})`);
       }
       const spec = forceKind(headers[index], kind, unit ?? ctx.units?.[index], ctx);
       // A mapped column no longer holds the kind it was guessed to be.
@@ -349,7 +350,7 @@ function forceKind(header: string, kind: ColumnKind, unitOverride: string | unde
   if (kind === 'time' && guess.parse === 'datetime') return { ...guess, kind, priority: Infinity };
   if (!info || info.dim !== dim) {
     throw new DataError(ctx.file, ctx.columnLine,
-      `the spec maps ${kind} to the column '${header}', but its unit '${unit}' is not a unit of ${kind}`);
+      `the spec maps ${kind} to the column '${shownName(header)}', but its unit '${shownName(unit)}' is not a unit of ${kind}`);
   }
   const flip = kind === 'zImag' && /^\s*-/.test(split.name);
   return {

@@ -3,6 +3,7 @@
 // and records per-row problems (short rows, text where a number belongs, empty and NaN cells).
 // Columns the caller does not want are skipped unread: their cells are only stepped over.
 import { CellParse, ColumnSpec } from './columns';
+import { shownName } from './messages';
 import { LineMap } from './lineMap';
 import { afterBreak, blankEnd, cellEnd, findLineEnd, LF, lineBytes, lineEndsAt, onlySeparators, skipBlanks } from './rowBytes';
 import { CellScanner, parseNumberBytes } from './numbers';
@@ -144,7 +145,7 @@ export class TableBuilder {
     this.lineWord = opts.lineWord ?? 'line';
     for (const [c, s] of specs.entries()) {
       if (s.assumedUnit && this.keep[c]) {
-        this.problem(opts.columnLine, `column '${s.name}' has no unit; read as ${s.sourceUnit} (give the unit in the spec's mapping, e.g. ${s.kind}: '${s.name} (mAh)')`, 'warning');
+        this.problem(opts.columnLine, `column '${shownName(s.name)}' has no unit; read as ${s.sourceUnit} (give the unit in the spec's mapping, e.g. ${s.kind}: '${shownName(s.name)} (mAh)')`, 'warning');
       }
     }
   }
@@ -427,7 +428,7 @@ export class TableBuilder {
     }
     for (const c of junk) {
       if (!this.typed[c] || !this.keep[c]) continue; // text in a column we do not interpret (dates, step names) or do not read
-      this.problem(lineNo, `${L} ${lineNo}, column ${c + 1} (${this.specs[c].name}): '${clip(cells[c])}' is not a number`);
+      this.problem(lineNo, `${L} ${lineNo}, column ${c + 1} (${shownName(this.specs[c].name)}): '${clip(cells[c])}' is not a number`);
     }
     return true;
   }
@@ -454,8 +455,8 @@ export class TableBuilder {
     kept.forEach(({ s, c }) => {
       const st = this.stats[c];
       if (s.kind === 'other') return;
-      if (st.empty) this.problem(st.emptyFirst, `column '${s.name}': ${st.empty} empty cell${st.empty > 1 ? 's' : ''} (first at ${L} ${st.emptyFirst})`, 'warning');
-      if (st.nan) this.problem(st.nanFirst, `column '${s.name}': ${st.nan} cell${st.nan > 1 ? 's' : ''} written as NaN (first at ${L} ${st.nanFirst})`, 'warning');
+      if (st.empty) this.problem(st.emptyFirst, `column '${shownName(s.name)}': ${st.empty} empty cell${st.empty > 1 ? 's' : ''} (first at ${L} ${st.emptyFirst})`, 'warning');
+      if (st.nan) this.problem(st.nanFirst, `column '${shownName(s.name)}': ${st.nan} cell${st.nan > 1 ? 's' : ''} written as NaN (first at ${L} ${st.nanFirst})`, 'warning');
     });
     columns.forEach((col, k) => {
       if (col.kind === 'time') {
@@ -463,7 +464,7 @@ export class TableBuilder {
         this.checkTime(col, lineOfRow);
       }
       if (col.kind !== 'other' && rows > 0 && !col.values.some((v) => v === v)) {
-        this.problem(head, `column '${col.name}' (${col.kind}) has no values`, 'warning');
+        this.problem(head, `column '${shownName(col.name)}' (${col.kind}) has no values`, 'warning');
       }
     });
     if (this.dropped > 0) this.problem(0, `… and ${this.dropped} more problems not listed`, 'warning');
@@ -484,7 +485,7 @@ export class TableBuilder {
       prev = v;
     }
     if (back > 0) {
-      this.problem(lineOf(first), `column '${col.name}': time goes back at ${this.lineWord} ${lineOf(first)}` +
+      this.problem(lineOf(first), `column '${shownName(col.name)}': time goes back at ${this.lineWord} ${lineOf(first)}` +
         `${back > 1 ? ` and ${back - 1} more times` : ''} (a step time, or files joined?)`, 'warning');
     }
   }

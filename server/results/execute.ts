@@ -25,11 +25,16 @@ export async function executeJobs(jobs: RunJob[], signal: AbortSignal = new Abor
   return out;
 }
 
-export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunResult> {
-  const result: RunResult = {
+/** A run's result before any file is read: its names, no files, no findings. */
+export function emptyResult(job: RunJob): RunResult {
+  return {
     run: job.run, protocol: job.protocol.name, type: job.protocol.type, cell: job.cell.name, build: job.cell.build, anode: job.cell.anode,
     files: [], issues: [], plan: [],
   };
+}
+
+export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunResult> {
+  const result = emptyResult(job);
   const dc: Loaded[] = [];
   const eis: Loaded[] = [];
   for (const pattern of job.patterns) {

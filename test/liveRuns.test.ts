@@ -1,0 +1,194 @@
+// Files the instrument is still writing (readers/append.ts, results/liveTables.ts): a file that
+// grows is read on from where the last read stopped and must give exactly the table a fresh
+// read of the same complete lines gives; a line without its break is not a row yet; a file that
+// shrank or was rewritten is read again whole.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as fc from 'fast-check';
+import { appendLive, completeEnd, LiveTable, readLive } from '../server/readers/append';
+import { ColumnKind, DataTable, readDataFile, ReadOptions } from '../server/readers/index';
+import { readCached } from '../server/results/tableCache';
+import type { RunJob } from '../server/results/jobs';
+import { kindsToRead } from '../server/results/protocols/kinds';
+import { writeMptGcpl } from './helpers/dataFiles';
+
+const SEED = Number(process.env.LIVE_SEED ?? 1207);
+const DC_KINDS: ColumnKind[] = ['time', 'voltage', 'current', 'cycle'];
+
+let tmp = '';
+before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-live-')); });
+after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
+
+/** What two reads must agree on: the columns with their values and labels, the row count, the line of every row. */
+function essence(t: DataTable) {
+  return {
+    format: t.format, technique: t.technique, rows: t.rows,
+    columns: t.columns.map((c) => ({ name: c.name, kind: c.kind, unit: c.sourceUnit, labels: c.labels, values: Array.from(c.values) })),
+    lines: Array.from({ length: t.rows + 2 }, (_, r) => t.lineOfRow(r - 1)),
+    fileColumns: t.fileColumns,
+  };
+}
+
+/** The bytes of an EC-Lab GCPL export of `rows` rows (CRLF, as EC-Lab writes). */
+function mptBytes(rows: number, name = 'whole.mpt'): Buffer {
+  const file = path.join(tmp, name);
+  writeMptGcpl(file, rows);
+  return fs.readFileSync(file);
+}
+
+/** A fresh read of the complete lines of `bytes`, from a file of its own. */
+async function freshRead(bytes: Buffer, options: ReadOptions): Promise<DataTable> {
+  const file = path.join(tmp, 'fresh.mpt');
+  const end = bytes.lastIndexOf(10) + 1;
+  fs.writeFileSync(file, bytes.subarray(0, end));
+  return readDataFile(file, options);
+}
+
+/**
+ * The file written in parts ending at `cuts` (the last is the whole), read live after each part:
+ * returns, per part, the live table and how it was got ('read' whole or 'appended').
+ */
+async function growInParts(file: string, bytes: Buffer, cuts: number[], options: ReadOptions): Promise<{ live: LiveTable | undefined; table: DataTable; how: 'read' | 'appended' }[]> {
+  fs.writeFileSync(file, bytes.subarray(0, cuts[0]));
+  let { table, live } = await readLive(file, options);
+  const out: { live: LiveTable | undefined; table: DataTable; how: 'read' | 'appended' }[] = [{ live, table, how: 'read' }];
+  for (let k = 1; k < cuts.length; k++) {
+    fs.appendFileSync(file, bytes.subarray(cuts[k - 1], cuts[k]));
+    const grown = live && await appendLive(live);
+    if (grown) { live = grown; table = grown.table; out.push({ live, table, how: 'appended' }); }
+    else { ({ table, live } = await readLive(file, options)); out.push({ live, table, how: 'read' }); }
+  }
+  return out;
+}
+
+/** Where line `n` (1-based) of `bytes` ends, after its break. */
+function lineEnd(bytes: Buffer, n: number): number {
+  let at = -1;
+  for (let k = 0; k < n; k++) at = bytes.indexOf(10, at + 1);
+  return at + 1;
+}
+
+describe('live runs: a growing file read on from where the last read stopped', () => {
+  it('an .mpt grown in four appends, two of them cut mid-line, gives the table of a fresh read after each', async () => {
+    const bytes = mptBytes(3000);
+    const columnLine = Number(/Nb header lines : (\d+)/.exec(bytes.toString('latin1'))![1]);
+    const first = lineEnd(bytes, columnLine + 100);
+    const cuts = [first + 7, lineEnd(bytes, columnLine + 1200), lineEnd(bytes, columnLine + 2000) - 3, bytes.length];
+    const file = path.join(tmp, 'growing.mpt');
+    const parts = await growInParts(file, bytes, cuts, { kinds: DC_KINDS });
+    assert.deepEqual(parts.map((p) => p.how), ['read', 'appended', 'appended', 'appended']);
+    assert.deepEqual(parts.map((p) => p.table.rows), [100, 1200, 1999, 3000], 'a line without its break is not a row');
+    for (const [k, p] of parts.entries()) {
+      assert.deepEqual(essence(p.table), essence(await freshRead(bytes.subarray(0, cuts[k]), { kinds: DC_KINDS })), `after part ${k + 1}`);
+    }
+    assert.deepEqual(parts[3].table.problems, (await freshRead(bytes, { kinds: DC_KINDS })).problems);
+  });
+
+  it('the line cut short is completed by the next append, not read as a row with a cut number', async () => {
+    const bytes = mptBytes(50);
+    const file = path.join(tmp, 'cut.mpt');
+    const lastLineStart = bytes.lastIndexOf(10, bytes.length - 2) + 1;
+    const cut = lastLineStart + bytes.subarray(lastLineStart).indexOf(9) + 4; // "t<TAB>3.1" of "t<TAB>3.1234…"
+    const parts = await growInParts(file, bytes, [cut, bytes.length], { kinds: DC_KINDS });
+    assert.equal(parts[0].table.rows, 49);
+    assert.equal(parts[0].table.problems.length, 0, 'no "row cut short" for a line still being written');
+    assert.equal(parts[1].how, 'appended');
+    const full = await readDataFile(file, { kinds: DC_KINDS });
+    assert.deepEqual(essence(parts[1].table), essence(full));
+  });
+
+  it('every column of the file (no kinds asked for) and a comma-separated export continue the same way', async () => {
+    const bytes = mptBytes(400);
+    const file = path.join(tmp, 'all.mpt');
+    const cuts = [Math.floor(bytes.length / 3), Math.floor(bytes.length / 2) + 5, bytes.length];
+    const parts = await growInParts(file, bytes, cuts, {});
+    assert.equal(parts[2].how, 'appended');
+    assert.deepEqual(essence(parts[2].table), essence(await readDataFile(file)));
+    const csv = Buffer.from(['time/s,Ewe/V,I/mA', ...Array.from({ length: 500 }, (_, i) => `${i * 2.5},${(3.7 + 0.001 * Math.sin(i)).toFixed(6)},${i % 100 < 50 ? 0.5 : -0.5}`)].join('\n') + '\n');
+    const csvFile = path.join(tmp, 'growing.csv');
+    const csvParts = await growInParts(csvFile, csv, [301, 2000, 5001, csv.length], {});
+    assert.deepEqual(csvParts.map((p) => p.how), ['read', 'appended', 'appended', 'appended']);
+    assert.deepEqual(essence(csvParts[3].table), essence(await readDataFile(csvFile)));
+  });
+
+  it('a file cut shorter, or rewritten before the old end, is read again whole', async () => {
+    const bytes = mptBytes(600);
+    const file = path.join(tmp, 'rewritten.mpt');
+    fs.writeFileSync(file, bytes.subarray(0, lineEnd(bytes, 300)));
+    const { live } = await readLive(file, { kinds: DC_KINDS });
+    assert.ok(live);
+    fs.writeFileSync(file, bytes.subarray(0, lineEnd(bytes, 200)));
+    assert.equal(await appendLive(live!), undefined, 'shrank: not continued');
+    // The same length and more, but one earlier byte changed (a new run written over the old file).
+    const changed = Buffer.from(bytes);
+    const at = lineEnd(bytes, 299) - 5;
+    changed[at] = changed[at] === 0x31 ? 0x32 : 0x31;
+    fs.writeFileSync(file, changed);
+    assert.equal(await appendLive(live!), undefined, 'rewritten in the old tail: not continued');
+    const head = Buffer.from(bytes);
+    head[0x10] = head[0x10] === 0x20 ? 0x21 : 0x20;
+    fs.writeFileSync(file, head);
+    assert.equal(await appendLive(live!), undefined, 'rewritten in the header: not continued');
+    fs.writeFileSync(file, bytes);
+    const grown = await appendLive(live!);
+    assert.ok(grown, 'the same bytes and more: continued');
+    assert.deepEqual(essence(grown!.table), essence(await readDataFile(file, { kinds: DC_KINDS })));
+  });
+
+  it('through the table cache: a live file is appended to, a rewritten one read again, the line in progress taken once the file is quiet', async () => {
+    const bytes = mptBytes(800);
+    const file = path.join(tmp, 'cached.mpt');
+    const job = { protocol: { type: 'ccd' } } as unknown as RunJob;
+    const signal = new AbortController().signal;
+    const columnLine = Number(/Nb header lines : (\d+)/.exec(bytes.toString('latin1'))![1]);
+    const cut = lineEnd(bytes, columnLine + 400) + 10;
+    fs.writeFileSync(file, bytes.subarray(0, cut));
+    const a = await readCached(file, job, signal);
+    const rowsA = a.table.rows;
+    fs.appendFileSync(file, bytes.subarray(cut));
+    const b = await readCached(file, job, signal);
+    assert.equal(rowsA, 400, 'the line in progress is left out');
+    assert.equal(b.table.rows, 800, 'every row after the append');
+    assert.ok(b.table.columns[0].values.buffer === a.table.columns[0].values.buffer, 'the columns grew in place: the new rows were written after the old');
+    assert.deepEqual(essence(b.table), essence(await readDataFile(file, { kinds: kindsToRead('ccd') })));
+    // The last line without its break, then the file goes quiet (its mtime an hour ago).
+    fs.writeFileSync(file, bytes.subarray(0, bytes.length - 2));
+    const c = await readCached(file, job, signal);
+    assert.equal(c.table.rows, 799, 'rewritten shorter: read again, the line in progress left out');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    fs.utimesSync(file, hourAgo, hourAgo);
+    const d = await readCached(file, job, signal);
+    assert.equal(d.table.rows, 800, 'quiet: the last line is a row after all');
+  });
+
+  it('property: any split of a file into appends gives the table of a fresh read at every step', async () => {
+    const bytes = mptBytes(700, 'prop.mpt');
+    const columnLine = Number(/Nb header lines : (\d+)/.exec(bytes.toString('latin1'))![1]);
+    const dataFrom = lineEnd(bytes, columnLine + 1);
+    const file = path.join(tmp, 'split.mpt');
+    await fc.assert(fc.asyncProperty(
+      fc.uniqueArray(fc.integer({ min: dataFrom, max: bytes.length - 1 }), { minLength: 1, maxLength: 8 }),
+      fc.constantFrom<ColumnKind[] | undefined>(DC_KINDS, undefined, ['time', 'current']),
+      async (points, kinds) => {
+        const cuts = [...points.sort((x, y) => x - y), bytes.length];
+        const parts = await growInParts(file, bytes, cuts, { kinds });
+        for (const [k, p] of parts.entries()) {
+          assert.deepEqual(essence(p.table), essence(await freshRead(bytes.subarray(0, cuts[k]), { kinds })));
+          if (k > 0) assert.equal(p.how, 'appended');
+        }
+      },
+    ), { seed: SEED, numRuns: 40 });
+  });
+
+  it('completeEnd finds the end of the last complete line (LF, or CR in a file without LF)', async () => {
+    const file = path.join(tmp, 'ends.txt');
+    fs.writeFileSync(file, 'a\r\nb\r\nc');
+    assert.equal(await completeEnd(file, 8), 6);
+    fs.writeFileSync(file, 'a\rb\rc');
+    assert.equal(await completeEnd(file, 5), 4);
+    fs.writeFileSync(file, 'abc');
+    assert.equal(await completeEnd(file, 3), 0);
+  });
+});

@@ -13,6 +13,14 @@ import { readCached } from '../server/results/tableCache';
 import type { RunJob } from '../server/results/jobs';
 import { kindsToRead } from '../server/results/protocols/kinds';
 import { writeMptGcpl } from './helpers/dataFiles';
+import Ajv from 'ajv';
+import { URI } from 'vscode-uri';
+import { analyzeSpec } from '../server/engine/specAnalysis';
+import { Workspace } from '../server/engine/workspace';
+import { nodeFileSystem } from '../server/nodeFileSystem';
+import { buildReport } from '../server/results/report';
+import { StudySession } from '../server/results/study';
+import { CURSOR, cursorAt } from './helpers/cursor';
 
 const SEED = Number(process.env.LIVE_SEED ?? 1207);
 const DC_KINDS: ColumnKind[] = ['time', 'voltage', 'current', 'cycle'];
@@ -190,5 +198,85 @@ describe('live runs: a growing file read on from where the last read stopped', (
     assert.equal(await completeEnd(file, 5), 4);
     fs.writeFileSync(file, 'abc');
     assert.equal(await completeEnd(file, 3), 0);
+  });
+});
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateReport = ajv.compile(JSON.parse(fs.readFileSync(path.resolve('docs/analyze.schema.json'), 'utf8')));
+const AREA = Math.PI * 0.009 ** 2 / 4; // the 9 mm disc of the spec, m²
+const SPEC = `import "lib.cellspec"
+study "s" { diameter 9 mm }
+cell sym symmetric { stack Cu | Li 50 µm | LPSC 600 µm | Li 50 µm | Cu }
+protocol ramp ccd {
+  start 0.1 mA/cm²
+  step 0.1 mA/cm²
+  half-cycle 0.5 h
+  until 3 mA/cm²
+  stop on short
+}
+run ra‸mp on sym { data "ccd.mpt" }
+`;
+
+/** The spec above over `data` as its ccd.mpt, analysed by a study session: the run, its hover, the report, the preview. */
+async function studyOf(name: string, data: Buffer, mtime?: Date) {
+  const dir = path.join(tmp, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(path.resolve('examples/materials.cellspec'), path.join(dir, 'lib.cellspec'));
+  fs.writeFileSync(path.join(dir, 'ccd.mpt'), data);
+  if (mtime) fs.utimesSync(path.join(dir, 'ccd.mpt'), mtime, mtime);
+  const { text, offset } = cursorAt(SPEC);
+  assert.ok(SPEC.includes(CURSOR));
+  const specPath = path.join(dir, 's.cellspec');
+  fs.writeFileSync(specPath, text);
+  const a = analyzeSpec(new Workspace(nodeFileSystem), URI.file(specPath).toString())!;
+  const session = new StudySession();
+  assert.equal(await session.refresh(a, 1), true);
+  const outcomes = session.outcomes(a.file.uri, 1)!;
+  const report = buildReport(a, session.diagnostics(a, 1), outcomes);
+  assert.ok(validateReport(report), ajv.errorsText(validateReport.errors, { separator: '\n' }));
+  return { run: outcomes[0].result, hover: session.hover(a, 1, offset)?.markdown ?? '', report, preview: JSON.stringify(session.previewModel(a, 1)) };
+}
+
+describe('live runs: a run whose data are still arriving says so', () => {
+  /** The example CCD ramp of sym-Li-1 as written up to t = 11,700 s (3.25 h: a quarter hour into the 0.4 mA/cm² step), then half a line. */
+  function rampSoFar(): Buffer {
+    const whole = fs.readFileSync(path.resolve('examples/data/ccd-sym-Li-1.mpt'));
+    const at = whole.indexOf(Buffer.from('\n1.170000000000000E+004\t'));
+    assert.ok(at > 0);
+    const lineEnd = whole.indexOf(10, at + 1) + 1;
+    return whole.subarray(0, lineEnd + 30);
+  }
+
+  it('the step in progress and what the ramp predicts: in the run result, the hover, the analyze JSON and the preview', async () => {
+    const data = rampSoFar();
+    const { run, hover, report, preview } = await studyOf('arriving', data);
+    const completeLines = data.subarray(0, data.lastIndexOf(10) + 1).toString('latin1').split('\n').length - 1;
+    assert.equal(run.files[0].rows, completeLines - 48, 'every complete line below the 48 header lines, not the half line');
+    const live = run.live?.[0];
+    assert.ok(live, 'the file was just written: still arriving');
+    // Step 4 of the ramp (0.1 + 3·0.1 mA/cm²) began with the row at 10,801 s: its charge half-cycle has run 899 s of 1,800.
+    assert.equal(live.step!.mode, 'charge');
+    assert.ok(Math.abs(live.step!.currentDensity!.value - 4) < 4e-4, `${live.step!.currentDensity!.value} A/m²`);
+    assert.equal(live.step!.duration.value, 11700 - 10801);
+    assert.ok(Math.abs(live.step!.capacity!.value - 4 * 899) < 1, 'charge passed: j · t');
+    assert.ok(Math.abs(live.next!.currentDensity!.value - 5) < 1e-9, 'next step 0.5 mA/cm²');
+    assert.equal(live.next!.stepsLeft, 26, '0.5 .. 3 mA/cm² in 0.1 mA/cm² steps');
+    assert.equal(live.next!.stepEndsIn!.value, 1800 - 899);
+    assert.equal(live.next!.timeLeft!.value, (1800 - 899) + 1800 + 26 * 3600, "this half-cycle, the step's discharge half, 26 steps of 1 h");
+    assert.match(live.text, /^still arriving \(written \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\): charge at 0\.4 mA\/cm² for 14\.98 min \(0\.09989 mAh\/cm² so far\); this half-cycle ends in 15\.02 min; next 0\.5 mA\/cm²; 26 steps left, 26\.75 h to the end of the ramp unless the cell shorts$/);
+    assert.match(hover, /\*\*live\*\*: ccd\.mpt: still arriving/);
+    assert.match(hover, /half-cycle 30 min: 15\.02 min of this one \+ the step's other half-cycle \+ 26 × 2 × 30 min/);
+    const json = (report.runs[0] as { live?: { step: { currentDensity: { value: number; unit: string } }; next: { timeLeft: { value: number; unit: string } } }[] }).live!;
+    assert.equal(json[0].step.currentDensity.unit, 'mA/cm²');
+    assert.ok(Math.abs(json[0].step.currentDensity.value - 0.4) < 4e-5);
+    assert.deepEqual(json[0].next.timeLeft, { value: (1800 - 899) + 1800 + 26 * 3600, unit: 's' });
+    assert.ok(preview.includes('still arriving'), 'the preview lists it with the results');
+    assert.ok(run.ccd?.ok && !run.ccd.shorted, 'the analysis of the rows so far still runs: no short yet');
+  });
+
+  it('a file last written an hour ago is not arriving, and its last line counts', async () => {
+    const { run, hover } = await studyOf('quiet', rampSoFar(), new Date(Date.now() - 3600_000));
+    assert.equal(run.live, undefined);
+    assert.doesNotMatch(hover, /still arriving/);
   });
 });

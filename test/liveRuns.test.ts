@@ -21,6 +21,8 @@ import { nodeFileSystem } from '../server/nodeFileSystem';
 import { buildReport } from '../server/results/report';
 import { StudySession } from '../server/results/study';
 import { CURSOR, cursorAt } from './helpers/cursor';
+import { liveStatus } from '../server/results/liveStatus';
+import type { RunResult } from '../server/results/runResult';
 
 const SEED = Number(process.env.LIVE_SEED ?? 1207);
 const DC_KINDS: ColumnKind[] = ['time', 'voltage', 'current', 'cycle'];
@@ -119,6 +121,18 @@ describe('live runs: a growing file read on from where the last read stopped', (
     const csvParts = await growInParts(csvFile, csv, [301, 2000, 5001, csv.length], {});
     assert.deepEqual(csvParts.map((p) => p.how), ['read', 'appended', 'appended', 'appended']);
     assert.deepEqual(essence(csvParts[3].table), essence(await readDataFile(csvFile)));
+  });
+
+  it('time that goes back where an append joins the rows before is reported as a full read reports it', async () => {
+    const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => `${from + i * 10},3.7,0.5`);
+    const csv = Buffer.from(['time/s,Ewe/V,I/mA', ...rows(0, 50), ...rows(5, 50)].join('\n') + '\n');
+    const file = path.join(tmp, 'back.csv');
+    const cut = lineEnd(csv, 51);
+    const parts = await growInParts(file, csv, [cut, csv.length], {});
+    assert.equal(parts[1].how, 'appended');
+    const fresh = await readDataFile(file);
+    assert.match(fresh.problems.map((p) => p.message).join('\n'), /time goes back at line 52/);
+    assert.deepEqual(parts[1].table.problems, fresh.problems);
   });
 
   it('a file cut shorter, or rewritten before the old end, is read again whole', async () => {
@@ -278,5 +292,23 @@ describe('live runs: a run whose data are still arriving says so', () => {
     const { run, hover } = await studyOf('quiet', rampSoFar(), new Date(Date.now() - 3600_000));
     assert.equal(run.live, undefined);
     assert.doesNotMatch(hover, /still arriving/);
+  });
+
+  it('symmetric cycling: the cycles left and the time to finish by the plan (cycles × 2 × half-cycle)', () => {
+    // 0.1 mA/cm² on 1 cm², half-cycles of 1 h, charge first; written up to 2.5 h: the third half-cycle is 30 min in.
+    const time = Float64Array.from({ length: 151 }, (_, k) => k * 60);
+    const current = time.map((t) => (Math.floor(t / 3600) % 2 === 0 ? 1e-4 : -1e-4));
+    const table: DataTable = {
+      file: 'sym.mpt', format: 'biologic-mpt', rows: time.length, meta: {}, problems: [], lineOfRow: (r) => r + 2,
+      columns: [{ name: 'time/s', kind: 'time', sourceUnit: 's', values: time }, { name: 'I/mA', kind: 'current', sourceUnit: 'mA', values: current }],
+    };
+    const job = { protocol: { name: 'sym', type: 'symmetric-cycling', cycles: 10, halfCycle: 3600 }, cell: { name: 'c', build: 'c', area: 1e-4 } } as unknown as RunJob;
+    const result = { plan: [] } as unknown as RunResult;
+    const s = liveStatus(job, result, { file: 'sym.mpt', abs: '/sym.mpt', stamp: '', at: { start: 0, end: 0 }, table }, Date.UTC(2025, 2, 3, 9, 30, 5));
+    assert.equal(s.step!.duration.value, 1800);
+    assert.equal(s.next!.cyclesLeft, 9, 'one cycle of 2 h done in 2.5 h');
+    assert.equal(s.next!.timeLeft!.value, 10 * 2 * 3600 - 9000);
+    assert.equal(s.text, 'still arriving (written 2025-03-03 09:30:05 UTC): charge at 0.1 mA/cm² for 30 min (0.05 mAh/cm² so far); 9 of 10 cycles left, 17.5 h to finish');
+    assert.equal(s.modified, '2025-03-03T09:30:05.000Z');
   });
 });

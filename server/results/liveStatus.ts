@@ -159,7 +159,7 @@ function predictNext(job: RunJob, result: RunResult, s: Step, l: Loaded): { next
       const perCycle = s.elapsed / complete;
       const next: LiveNext = { cyclesLeft: left, timeLeft: { value: left * perCycle, unit: 's' } };
       return {
-        next, text: `${left} of ${totalCycles} cycles left, about ${duration(left * perCycle)} to finish`,
+        next, text: left === 0 ? `the ${totalCycles} planned cycles are done (${complete} complete)` : `${left} of ${totalCycles} cycles left, about ${duration(left * perCycle)} to finish`,
         derivation: `${complete} cycles complete in ${duration(s.elapsed)}: ${duration(perCycle)} a cycle on average, × ${left} cycles left`,
       };
     }

@@ -123,6 +123,19 @@ describe('live runs: a growing file read on from where the last read stopped', (
     assert.deepEqual(essence(csvParts[3].table), essence(await readDataFile(csvFile)));
   });
 
+  it('blank lines, a repeated column line and a row cut short in the appended part keep their line numbers and messages', async () => {
+    const lines = ['time/s,Ewe/V,I/mA', ...Array.from({ length: 40 }, (_, i) => `${i},3.7,0.5`), '', '', 'time/s,Ewe/V,I/mA',
+      ...Array.from({ length: 30 }, (_, i) => `${40 + i},3.6,-0.5`), '70,3.5', '', ...Array.from({ length: 20 }, (_, i) => `${71 + i},3.5,0`)];
+    const csv = Buffer.from(lines.join('\r\n') + '\r\n');
+    const file = path.join(tmp, 'gaps.csv');
+    const parts = await growInParts(file, csv, [lineEnd(csv, 30), lineEnd(csv, 43) + 3, lineEnd(csv, 75), csv.length], {});
+    assert.deepEqual(parts.map((p) => p.how), ['read', 'appended', 'appended', 'appended']);
+    const fresh = await readDataFile(file);
+    assert.deepEqual(essence(parts[3].table), essence(fresh));
+    assert.deepEqual(parts[3].table.problems, fresh.problems);
+    assert.equal(parts[3].table.lineOfRow(40), 45, 'the first row after the blank lines and the repeated column line');
+  });
+
   it('time that goes back where an append joins the rows before is reported as a full read reports it', async () => {
     const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => `${from + i * 10},3.7,0.5`);
     const csv = Buffer.from(['time/s,Ewe/V,I/mA', ...rows(0, 50), ...rows(5, 50)].join('\n') + '\n');

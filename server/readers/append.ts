@@ -74,8 +74,7 @@ async function adopt(table: DataTable, end: number): Promise<LiveTable | undefin
     readRange(table.file, Math.max(0, end - CHECK_BYTES), end),
   ]);
   const stores = table.columns.map((c) => roomy(c.values, table.rows + 1024));
-  const lineMap = new SegmentLines();
-  lineMap.push(0, table.lineOfRow);
+  const lineMap = new SegmentLines(table.rows, table.lineOfRow);
   const columns = table.columns.map((c, k) => ({ ...c, values: stores[k].subarray(0, table.rows) }));
   return { table: { ...table, columns, lineOfRow: lineMap.lookup(table.rows) }, end, lines: builder.lastLine, headBytes, tailBytes, builder, stores, lineMap };
 }
@@ -125,7 +124,7 @@ function grow(live: LiveTable, added: Column[], rows: number, lineOfRow: (row: n
     if (c.labels && old.format === 'biologic-mpt') col.labels = joinLabels(c.labels, modeLabels(added[k].values));
     return col;
   });
-  if (rows > 0) live.lineMap.push(old.rows, lineOfRow);
+  live.lineMap.append(old.rows, rows, lineOfRow);
   const lines = live.lineMap.lookup(total);
   // "has no values" of the new rows alone says nothing of the whole column.
   const more = problems.filter((p) => !(p.line === columnLine && / has no values$/.test(p.message)));
@@ -166,27 +165,41 @@ function roomy(values: Float64Array, capacity: number): Float64Array {
   return store;
 }
 
-/** Line numbers of rows read in parts: each part's own map from its first row on. */
+/**
+ * Line numbers of rows read in parts: the first read's own map, then one entry per change of
+ * line-minus-row for the rows appended (as LineMap keeps them), so a long-running file's map
+ * grows with its skipped lines, not with its appends.
+ */
 export class SegmentLines {
   private readonly firstRows: number[] = [];
-  private readonly maps: ((row: number) => number)[] = [];
+  private readonly offsets: number[] = [];
 
-  push(firstRow: number, lineOf: (row: number) => number): void {
-    this.firstRows.push(firstRow);
-    this.maps.push(lineOf);
+  constructor(private readonly baseRows: number, private readonly base: (row: number) => number) {}
+
+  /** The `rows` rows from `firstRow` on, whose lines `lineOf` gives from 0. */
+  append(firstRow: number, rows: number, lineOf: (row: number) => number): void {
+    for (let r = 0; r < rows; r++) {
+      const offset = lineOf(r) - (firstRow + r);
+      const k = this.offsets.length;
+      if (k === 0 || this.offsets[k - 1] !== offset) {
+        this.firstRows.push(firstRow + r);
+        this.offsets.push(offset);
+      }
+    }
   }
 
-  /** lineOfRow for a table of `rows` rows (0 outside them, as LineMap). */
+  /** lineOfRow for a table of `rows` rows (0 outside them, as LineMap); later appends do not change it. */
   lookup(rows: number): (row: number) => number {
-    const first = this.firstRows.slice(), maps = this.maps.slice();
+    const n = this.offsets.length, first = this.firstRows, offsets = this.offsets, baseRows = this.baseRows, base = this.base;
     return (row) => {
       if (!Number.isInteger(row) || row < 0 || row >= rows) return 0;
-      let lo = 0, hi = first.length - 1;
+      if (row < baseRows || n === 0) return base(row);
+      let lo = 0, hi = n - 1;
       while (lo < hi) {
         const mid = (lo + hi + 1) >> 1;
         if (first[mid] <= row) lo = mid; else hi = mid - 1;
       }
-      return maps[lo](row - first[lo]);
+      return row + offsets[lo];
     };
   }
 }

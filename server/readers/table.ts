@@ -55,6 +55,8 @@ export interface Built {
   rows: number;
   lineOfRow: (row: number) => number;
   problems: DataProblem[];
+  /** The builder, kept for a continuation when the file grows (builderOf). */
+  from?: TableBuilder;
 }
 
 interface CellStats {
@@ -125,6 +127,11 @@ export class TableBuilder {
   private extraFirst = 0;
   private extraFields = 0;
   private readonly lineWord: string;
+  /** How the rows came (for a continuation, readers/append.ts): the last line handed over, its break byte and decoding; false once cells came split. */
+  lastLine = 0;
+  brk = LF;
+  textOf: TextOfBytes | undefined;
+  fromBytes = true;
 
   constructor(specs: ColumnSpec[], readonly opts: BuilderOptions) {
     this.specs = specs;
@@ -203,6 +210,8 @@ export class TableBuilder {
     const cut = this.cut;
     let pos = start;
     let count = 0;
+    this.brk = brk;
+    this.textOf = text;
     while (pos < end) {
       const first = pos;
       const no = lineNo + count++;
@@ -215,6 +224,7 @@ export class TableBuilder {
       this.finishRow(b, first, lineEnd, cut.pos, no, row, cut.fields, cut.nan, text);
       pos = afterBreak(b, lineEnd, brk);
     }
+    if (count) this.lastLine = lineNo + count - 1;
     return count;
   }
 
@@ -306,6 +316,7 @@ export class TableBuilder {
 
   /** Cells already split (quoted CSV through csv-parse, spreadsheets). Numbers are taken as written. */
   addCells(cells: ArrayLike<unknown>, lineNo: number): void {
+    this.fromBytes = false;
     let last = cells.length;
     while (last > 0 && (cells[last - 1] === '' || cells[last - 1] === null || cells[last - 1] === undefined)) last--;
     if (last === 0) return;
@@ -433,6 +444,22 @@ export class TableBuilder {
     return true;
   }
 
+  /**
+   * A builder for the rows that follow these in a file that grew: the same columns, kept and
+   * converted the same way, cells read as these were (a time column found to be h:m:s stays so),
+   * the field count learnt; no rows and no problems yet.
+   */
+  continuation(expectedRows: number): TableBuilder {
+    const next = new TableBuilder(this.specs, { ...this.opts, expectedRows, expectedFields: this.need || this.opts.expectedFields });
+    next.parse.set(this.parse);
+    this.units.forEach((u, c) => { next.units[c] = u; });
+    next.problems.length = 0;
+    next.brk = this.brk;
+    next.textOf = this.textOf;
+    next.lastLine = this.lastLine;
+    return next;
+  }
+
   /** Columns, trimmed to the rows read, with the summary problems. */
   finish(): Built {
     const rows = this.rows;
@@ -470,7 +497,7 @@ export class TableBuilder {
     if (this.dropped > 0) this.problem(0, `… and ${this.dropped} more problems not listed`, 'warning');
     const problems = this.problems.slice().sort((a, b) => a.line - b.line);
     const fileColumns = kept.length < this.n ? this.specs.map((s) => ({ name: s.name, kind: s.kind })) : undefined;
-    return { columns, fileColumns, rows, lineOfRow, problems };
+    return { columns, fileColumns, rows, lineOfRow, problems, from: this };
   }
 
   private checkTime(col: Column, lineOf: (row: number) => number): void {
@@ -532,10 +559,17 @@ export function signCurrentByState(columns: Column[]): boolean {
   return any;
 }
 
+/** The builder each table was made by, for reading on where it stopped (readers/append.ts). */
+const BUILDERS = new WeakMap<DataTable, TableBuilder>();
+export function builderOf(table: DataTable): TableBuilder | undefined {
+  return BUILDERS.get(table);
+}
+
 export function makeTable(file: string, format: FormatId, built: Built, meta: Record<string, string>, technique?: string): DataTable {
   const table: DataTable = {
     file, format, technique, rows: built.rows, columns: built.columns, lineOfRow: built.lineOfRow, meta, problems: built.problems,
   };
   if (built.fileColumns) table.fileColumns = built.fileColumns;
+  if (built.from) BUILDERS.set(table, built.from);
   return table;
 }

@@ -28,7 +28,7 @@ export function dataHover(outcomes: RunOutcome[], offset: number): { markdown: s
 /** One hint at the end of each run header with its main results; R_ohm and R_ct at each circuit. */
 export function dataHints(outcomes: RunOutcome[]): InlayHint[] {
   const runs = outcomes.flatMap(({ job, result: r }) => {
-    const lines = summarize(r).filter((l) => l.label !== 'fit' && l.label !== 'DRT');
+    const lines = summarize(r).filter((l) => l.label !== 'fit' && l.label !== 'DRT' && l.label !== 'live');
     return lines.length ? [{ offset: job.header.end, label: '⟶ ' + lines.map((l) => `${l.label} ${l.text}`).join(' · '), tooltip: lines.map((l) => `${l.label}: ${l.derivation}`).join('\n') }] : [];
   });
   const circuits = new Map<number, string[]>();

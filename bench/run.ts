@@ -5,7 +5,7 @@
 // engine alone (parse + analyze in-process) on both.
 //
 //   npm run bench                       (builds, compiles, runs)
-//   node out/bench/run.js [--opens=30] [--edits=50] [--lines=10000] [--diag-timeout=30000] [--cpu-prof=<dir>] [--keep] [--verbose]
+//   node out/bench/run.js [--opens=30] [--edits=50] [--lines=10000] [--servers=cellspec,yaml] [--diag-timeout=30000] [--cpu-prof=<dir>] [--keep] [--verbose]
 //
 // Results: a table on stdout and out/bench-results.json. Every loop is bounded in count and in
 // time; the servers are killed at the end, on errors and by a watchdog.
@@ -18,6 +18,7 @@ import { analyzeSpec } from '../server/engine/specAnalysis';
 import { parse } from '../server/engine/parser';
 import { interpret } from '../server/engine/model';
 import { Workspace } from '../server/engine/workspace';
+import { hover } from '../server/features/hover';
 import { nodeFileSystem } from '../server/nodeFileSystem';
 import { writeLarge } from './generate';
 import { killAll, LspServer, sleep } from './lsp';
@@ -34,6 +35,7 @@ const DIAG_TIMEOUT_MS = Number(args.get('diag-timeout') ?? 30_000); // per await
 const WATCHDOG_MS = 25 * 60_000;     // the whole run
 const VERBOSE = args.has('verbose');
 const CPU_PROF = args.get('cpu-prof');
+const SERVERS = (args.get('servers') ?? 'cellspec,yaml').split(',');
 
 type Lang = 'cellspec' | 'yaml';
 interface Doc {
@@ -45,6 +47,8 @@ interface Stats { n: number; p50: number; p95: number; mean: number; min: number
 interface Row {
   document: string; lang: Lang; file: string; lines: number; diagnostics: number;
   open?: Stats; edit?: Stats; editDiagnostics?: [number, number]; notes: string[];
+  /** The server's resident memory after the edit loop and its peak, MB (from /proc). */
+  memory?: { rssMB: number; peakMB: number };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,9 +184,19 @@ async function measureEdit(s: LspServer, doc: Doc, row: Row) {
     const r = await w;
     if (i >= WARMUP) { times.push(r.at - ts); counts.push(r.params.diagnostics.length); }
   }
+  row.memory = memoryOf(s.proc.pid);
   await closeAndWait(s, doc);
   row.edit = stats(times);
   row.editDiagnostics = [Math.min(...counts), Math.max(...counts)];
+}
+
+/** Resident and peak memory of a process (Linux /proc), MB; undefined elsewhere. */
+function memoryOf(pid: number | undefined): { rssMB: number; peakMB: number } | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kB = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+    return { rssMB: kB('VmRSS') / 1024, peakMB: kB('VmHWM') / 1024 };
+  } catch { return undefined; }
 }
 
 /** An invalid value must produce a diagnostic, else the comparison would be meaningless. */
@@ -200,7 +214,8 @@ async function sanity(s: LspServer, doc: Doc, bad: [RegExp, string]): Promise<st
 // ---------------------------------------------------------------------------------------------
 // The engine alone
 
-function engineBench(file: string, label: string) {
+function engineBench(file: string, label: string, proto: string) {
+  const hoverTimes: number[] = [];
   const ws = new Workspace(nodeFileSystem);
   const uri = uriOf(file);
   const text = fs.readFileSync(file, 'utf8');
@@ -215,16 +230,30 @@ function engineBench(file: string, label: string) {
     }
     return stats(xs)!;
   };
-  // What the server does on each edit: a new version of the document, parsed and analysed.
-  const parseAndAnalyze = loop(() => { ws.setDocument(uri, text, version++); if (!analyzeSpec(ws, uri, { plausibility: true })) throw new Error(`engine: no analysis for ${file}`); });
-  const analyzeCachedParse = loop(() => analyzeSpec(ws, uri, { plausibility: true }));
+  const analyze = () => { const a = analyzeSpec(ws, uri, { plausibility: true }); if (!a) throw new Error(`engine: no analysis for ${file}`); return a; };
+  // A document opened afresh: parsed and analysed whole.
+  const parseAndAnalyze = loop(() => { ws.closeDocument(uri); ws.setDocument(uri, text, version++); analyze(); });
+  const analyzeCachedParse = loop(() => analyze());
   const parseAndInterpret = loop(() => interpret(parse(text), uri));
-  return { document: label, lines: countLines(text), parseAndAnalyze, analyzeCachedParse, parseAndInterpret };
+  // What the server does on each keystroke: the edit of the LSP loop ('5' typed after a number,
+  // then deleted), the new version analysed (incrementally where the engine can); then a hover
+  // on the edited line, once right after the edit and once again.
+  const { line, character } = editPoint(text, 'cellspec', proto);
+  const at = text.split('\n').slice(0, line).reduce((n, l) => n + l.length + 1, 0) + character;
+  const edited = text.slice(0, at) + '5' + text.slice(at);
+  let typed = false;
+  let last = analyze();
+  const editAndAnalyze = loop(() => { typed = !typed; ws.setDocument(uri, typed ? edited : text, version++); last = analyze(); void last.diagnostics.length; });
+  loop(() => { typed = !typed; ws.setDocument(uri, typed ? edited : text, version++); const a = analyze(); const t = performance.now(); hover(a, at - 1); hoverTimes.push(performance.now() - t); });
+  const hoverFirst = stats(hoverTimes.splice(0).slice(5))!; // without the warm-up calls
+  const hoverAgain = loop(() => hover(last, at - 1));
+  return { document: label, lines: countLines(text), parseAndAnalyze, analyzeCachedParse, parseAndInterpret, editAndAnalyze, hoverFirst, hoverAgain };
 }
 
 // ---------------------------------------------------------------------------------------------
 
 const f1 = (x: number | undefined) => (x === undefined ? '—' : x < 10 ? x.toFixed(2) : x.toFixed(1));
+const f0 = (x: number | undefined) => (x === undefined || !isFinite(x) ? '—' : x.toFixed(0));
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-bench-'));
@@ -277,19 +306,19 @@ async function main() {
       await s.shutdown();
     }
   };
-  await run('cellspec', startCellspec(tmp));
-  await run('yaml', startYaml(tmp, schemaUri));
+  if (SERVERS.includes('cellspec')) await run('cellspec', startCellspec(tmp));
+  if (SERVERS.includes('yaml')) await run('yaml', startYaml(tmp, schemaUri));
 
-  const engine = [engineBench(exampleFile, 'example'), engineBench(large.cellspec, `generated ${LINES / 1000}k`)];
+  const engine = [engineBench(exampleFile, 'example', 'ccd-ramp'), engineBench(large.cellspec, `generated ${LINES / 1000}k`, large.editProtocol)];
 
   // ---- report
-  const header = ['server', 'document', 'lines', 'diags', 'open→diag p50', 'p95', 'edit→diag p50', 'p95'];
-  const table: string[][] = rows.map((r) => [r.lang === 'cellspec' ? 'cellspec' : 'yaml-ls', r.document, String(r.lines), String(r.diagnostics), f1(r.open?.p50), f1(r.open?.p95), f1(r.edit?.p50), f1(r.edit?.p95)]);
+  const header = ['server', 'document', 'lines', 'diags', 'open→diag p50', 'p95', 'edit→diag p50', 'p95', 'RSS MB', 'peak MB'];
+  const table: string[][] = rows.map((r) => [r.lang === 'cellspec' ? 'cellspec' : 'yaml-ls', r.document, String(r.lines), String(r.diagnostics), f1(r.open?.p50), f1(r.open?.p95), f1(r.edit?.p50), f1(r.edit?.p95), f0(r.memory?.rssMB), f0(r.memory?.peakMB)]);
   const ratios: string[][] = [];
   for (const d of docs.cellspec) {
     const c = rows.find((r) => r.lang === 'cellspec' && r.document === d.label), y = rows.find((r) => r.lang === 'yaml' && r.document === d.label);
     const ratio = (a?: number, b?: number) => (a !== undefined && b ? (a / b).toFixed(3) : '—');
-    if (c && y) ratios.push(['cellspec/yaml', d.label, '', '', ratio(c.open?.p50, y.open?.p50), ratio(c.open?.p95, y.open?.p95), ratio(c.edit?.p50, y.edit?.p50), ratio(c.edit?.p95, y.edit?.p95)]);
+    if (c && y) ratios.push(['cellspec/yaml', d.label, '', '', ratio(c.open?.p50, y.open?.p50), ratio(c.open?.p95, y.open?.p95), ratio(c.edit?.p50, y.edit?.p50), ratio(c.edit?.p95, y.edit?.p95), ratio(c.memory?.rssMB, y.memory?.rssMB), ratio(c.memory?.peakMB, y.memory?.peakMB)]);
   }
   const all = [header, ...table, ...ratios];
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
@@ -306,6 +335,11 @@ async function main() {
   for (const e of engine) {
     const c = (x: Stats, w: number) => `${f1(x.mean).padStart(w)} ${f1(x.p50).padStart(6)}`;
     console.log(`${e.document.padEnd(14)} ${String(e.lines).padStart(6)}  ${c(e.parseAndAnalyze, 18)}  ${c(e.analyzeCachedParse, 26)}  ${c(e.parseAndInterpret, 20)}`);
+  }
+  console.log('document        lines   edit+analyze mean    p50  hover after an edit mean    p50  hover again mean    p50');
+  for (const e of engine) {
+    const c = (x: Stats, w: number) => `${f1(x.mean).padStart(w)} ${f1(x.p50).padStart(6)}`;
+    console.log(`${e.document.padEnd(14)} ${String(e.lines).padStart(6)}  ${c(e.editAndAnalyze, 18)}  ${c(e.hoverFirst, 24)}  ${c(e.hoverAgain, 16)}`);
   }
 
   const goal = (label: string, limit: number) => {

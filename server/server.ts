@@ -5,8 +5,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   CodeActionKind, CompletionItemKind, ResponseError, createConnection, Diagnostic as LspDiagnostic, DiagnosticSeverity, DidChangeWatchedFilesNotification,
-  FileChangeType, InitializeResult, InlayHint, InsertTextFormat, Location, MarkupKind, ProposedFeatures, Range, SemanticTokensBuilder,
-  SymbolKind, TextDocuments, TextDocumentSyncKind, TextEdit,
+  FileChangeType, InitializeResult, InlayHint, InsertTextFormat, Location, MarkupKind, ProposedFeatures, Range,
+  TextDocuments, TextDocumentSyncKind, TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -22,8 +22,8 @@ import { docsLink } from './diagnosticDocs';
 import { foldingRanges } from './features/folding';
 import { format } from './features/format';
 import { definition, prepareRename, references, rename } from './features/navigation';
-import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from './features/semanticTokens';
-import { DocumentSymbol, documentSymbols } from './features/symbols';
+import { TOKEN_MODIFIERS, TOKEN_TYPES } from './features/semanticTokens';
+import { documentSymbolsData, semanticTokensData } from './lspEncode';
 import { confinedFileSystem } from './nodeFileSystem';
 import { LIBRARY_SCHEME, shippedLibrary } from './library/shipped';
 import { makeRoots, Roots } from './roots';
@@ -359,16 +359,7 @@ connection.onRenameRequest(guard('rename', null, (p) => withDoc(p.textDocument.u
   return { changes };
 })));
 
-const SYMBOL_KINDS: Record<DocumentSymbol['kind'], SymbolKind> = {
-  module: SymbolKind.Module, namespace: SymbolKind.Namespace, constant: SymbolKind.Constant, struct: SymbolKind.Struct,
-  class: SymbolKind.Class, function: SymbolKind.Function, event: SymbolKind.Event, property: SymbolKind.Property,
-};
-connection.onDocumentSymbol(guard('documentSymbol', [], (p) => withDoc(p.textDocument.uri, undefined, [], (a) => {
-  const conv = (s: DocumentSymbol): import('vscode-languageserver').DocumentSymbol => ({
-    name: s.name || '?', detail: s.detail, kind: SYMBOL_KINDS[s.kind], range: range(a.file.lines, s.span), selectionRange: range(a.file.lines, s.selection), children: s.children.map(conv),
-  });
-  return documentSymbols(a).map(conv);
-})));
+connection.onDocumentSymbol(guard('documentSymbol', [], (p) => withDoc(p.textDocument.uri, undefined, [], documentSymbolsData)));
 connection.onFoldingRanges(guard('folding', [], (p) => withDoc(p.textDocument.uri, undefined, [], (a) => foldingRanges(a))));
 connection.onDocumentFormatting(guard('format', [], (p) => withDoc(p.textDocument.uri, undefined, [], (a) => {
   const text = format(a.file.tree);
@@ -395,15 +386,7 @@ connection.languages.inlayHint.on(guard('inlayHint', [], (p) => withDoc(p.textDo
   const end = a.file.lines.offset(p.range.end);
   return study.hints(a, versionOf(a), { start, end }).map((h) => ({ position: a.file.lines.position(h.offset), label: h.label, tooltip: h.tooltip, paddingLeft: true }));
 })));
-connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (p) => withDoc(p.textDocument.uri, undefined, { data: [] as number[] }, (a) => {
-  const b = new SemanticTokensBuilder();
-  for (const t of semanticTokens(a)) {
-    const s = a.file.lines.position(t.start), e = a.file.lines.position(t.end);
-    if (s.line !== e.line) continue; // LSP tokens are single-line
-    b.push(s.line, s.character, e.character - s.character, TOKEN_TYPES.indexOf(t.type), t.declaration ? 1 : 0);
-  }
-  return b.build();
-})));
+connection.languages.semanticTokens.on(guard('semanticTokens', { data: [] }, (p) => withDoc(p.textDocument.uri, undefined, { data: [] as number[] }, semanticTokensData)));
 
 // The workspace became trusted: data files may be read now.
 connection.onNotification('cellspec/trusted', () => {

@@ -1,6 +1,8 @@
 // The data worker: requests for different documents do not cancel each other; a newer request for
 // the same document replaces the older one.
 import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
 import { analyzeSpec } from '../server/engine/specAnalysis';
@@ -53,5 +55,40 @@ describe('data worker', function () {
       assert.equal((await second)?.[0].run, jobs[1].run);
       assert.equal((await other)?.length, 2);
     } finally { two.dispose(); }
+  });
+
+  describe('the watchdog: a reader caught in a loop on a damaged file', () => {
+    // The campaign's open finding: SheetJS's .xls record parser loops on these bytes.
+    const finding = JSON.parse(fs.readFileSync(path.resolve('test/fuzz-regressions/xlsx/17d73e5a6834.json'), 'utf8'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-watchdog-'));
+    fs.writeFileSync(path.join(dir, 'damaged.xls'), Buffer.from(finding.value.source.raw.$bytes, 'base64'));
+    const pattern = { ...jobs[0].patterns[0], pattern: 'damaged.xls' };
+    const stuckJob = { ...jobs[0], baseDir: dir, roots: specFolderRoots(path.join(dir, 'plan.cellspec')), patterns: [pattern], format: undefined };
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('stops the run past its limit with an error on its data reference, and the next run is analysed by a new worker', async () => {
+      const logged: string[] = [];
+      const guarded = new DataWorkerPool((m) => logged.push(m), 1, undefined, { jobMs: 3000, abortGraceMs: 1000 });
+      try {
+        const [stopped] = (await guarded.run('file:///a', [stuckJob]))!;
+        assert.equal(stopped.run, jobs[0].run);
+        assert.deepEqual(stopped.issues.map((i) => [i.severity, i.at]), [['error', { start: pattern.start, end: pattern.end }]]);
+        assert.match(stopped.issues[0].message, /^reading and analysing this run's data \("damaged\.xls"\) took longer than 3 s and was stopped: a damaged file can keep a reader in a loop/);
+        assert.match(logged.join('\n'), /data worker stopped: run .* took longer than 3 s/);
+        const after = (await guarded.run('file:///a', jobs.slice(0, 1)))!;
+        assert.equal(after[0].ccd?.ok, true, 'a new worker analyses the next run');
+      } finally { guarded.dispose(); }
+    });
+
+    it('terminates a worker that does not stop when its run is replaced, so the newer request is answered', async () => {
+      const guarded = new DataWorkerPool(() => undefined, 1, undefined, { jobMs: 600_000, abortGraceMs: 1000 });
+      try {
+        const first = guarded.run('file:///a', [stuckJob]);
+        await new Promise((r) => setTimeout(r, 500));
+        const second = guarded.run('file:///a', jobs.slice(0, 1));
+        assert.equal(await first, undefined);
+        assert.equal((await second)?.[0].ccd?.ok, true);
+      } finally { guarded.dispose(); }
+    });
   });
 });

@@ -738,6 +738,19 @@ run rate-test on full { }
     assert.equal(d.text, `${r4(seconds)} s`);
   });
 
+  it('protocol.duration of a sweep of a million points per decade is the sum of its periods (found by the fuzz campaign: it was summed point by point)', () => {
+    const b = analyzeText('protocol dense eis { amplitude 10 mV; frequencies 1 MHz .. 0.1 Hz; points-per-decade 1000000 }\n');
+    const n = 7_000_001;
+    let seconds = 0;
+    for (let k = 0; k < n; k++) seconds += 1 / (1e6 * 10 ** (-(7 * k) / (n - 1)));
+    close(derived(b, 'protocol.duration', 'dense').si, seconds, 'dense eis duration', 1e-9);
+  });
+
+  it('an EIS sweep from an infinite frequency has no duration (found by the fuzz campaign: it never ended)', () => {
+    const b = analyzeText('protocol wide eis { amplitude 10 mV; frequencies 1e999 MHz .. 0.1 Hz; points-per-decade 10 }\n');
+    assert.equal(b.derived.find((d) => d.key === 'protocol.duration'), undefined);
+  });
+
   it('run.currents: current density × area (CCD: start, second step, …, last step)', () => {
     const d = derived(a, 'run.currents', 'ccd-ramp on sym');
     const [first, second, last] = [0.1, 0.2, 3].map((i) => `${r4(i * AREA_CM2)} mA`);

@@ -160,6 +160,15 @@ describe('formatting', () => {
     assert.equal(format(parse('material Li {\n  role metal\n')), undefined);
   });
 
+  it('keeps a word apart from the unit before it where one space would join them (found by the fuzz campaign)', () => {
+    // 'mA/cm² d' is a unit (per day): with one space the word d would become part of it.
+    const text = 'material X {\n  ccd 1.5 mA/cm²       d fit\n  density 2   g/cm³\n}\n';
+    const out = format(parse(text))!;
+    assert.equal(out, 'material X {\n  ccd 1.5 mA/cm²  d fit\n  density 2 g/cm³\n}\n');
+    assert.deepEqual(contentOf(out), contentOf(text));
+    assert.equal(format(parse(out)), out);
+  });
+
   it('is idempotent and lossless on the examples', () => {
     for (const f of ['examples/study.cellspec', 'examples/materials.cellspec']) {
       const text = fs.readFileSync(f, 'utf8');

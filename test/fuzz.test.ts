@@ -1,7 +1,10 @@
 // Fuzzing the engine (parse + analysis) with fast-check: random text of every kind, mutated
 // examples, and hostile inputs (test/helpers/hostileInputs.ts: 10 MB lines, deep nesting, broken
 // strings, lone surrogates, NUL, CR-only line endings). The engine must never throw and must
-// return an analysis whose diagnostics lie inside the text.
+// return an analysis whose diagnostics lie inside the text. Then the campaign of `npm run fuzz`
+// (bench/fuzz.ts) in miniature, a fixed seeded budget over every one of its targets (the
+// editor's features, the circuit parser and the fit, every reader), and every finding the
+// campaign ever kept (test/fuzz-regressions/) replayed through its target.
 //
 // Every test runs in a worker thread under a watchdog: a case that gives no result in time is
 // terminated and fails as hung, instead of freezing the suite. No test measures how long the
@@ -12,149 +15,35 @@
 //   FUZZ_SCALE=<x>  multiply the number of random runs (default 1)
 import { strict as assert } from 'assert';
 import * as fc from 'fast-check';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
-import { SpecAnalysis } from '../server/engine/specAnalysis';
+import { runCampaign } from '../bench/fuzz';
 import { editDistance } from '../server/engine/suggest';
-import { Diagnostic } from '../server/engine/syntax';
+import { SCRATCH_ENV } from './helpers/fuzz/dataInputs';
+import { loadRegressions, REGRESSIONS } from './helpers/fuzz/regressions';
+import { target, TARGETS } from './helpers/fuzz/targets';
+import { checkEngine as check } from './helpers/fuzz/engineOracle';
+import { codePoint, codeUnit, lineEnding, mutate, mutations, tokenSoup } from './helpers/fuzz/specInputs';
 import { FILES, HOSTILE, hostileTexts, MATERIALS, STUDY } from './helpers/hostileInputs';
-import { analyzeText, MAIN_URI } from './helpers/memoryWorkspace';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 0x5eed_ce11;
 const SCALE = process.env.FUZZ_SCALE ? Number(process.env.FUZZ_SCALE) : 1;
 const runs = (n: number) => Math.max(1, Math.round(n * SCALE));
 
-/** fast-check stops a property (runs and shrinking) after this much time, so it reports before its watchdog. */
-const PROPERTY_BUDGET_MS = 8000 * SCALE;
-/** More than ten times the budget a property may use. */
-const PROPERTY_WATCHDOG_MS = 12 * PROPERTY_BUDGET_MS;
-
-// ---------------------------------------------------------------------------------------------
-// The invariants
-
-function outside(ds: Diagnostic[], n: number): string[] {
-  const bad: string[] = [];
-  for (const d of ds) {
-    const spans = [{ what: 'range', start: d.start, end: d.end }, ...(d.fixes ?? []).map((f) => ({ what: 'fix', start: f.start, end: f.end })),
-      ...(d.related ?? []).filter((r) => r.uri === MAIN_URI).map((r) => ({ what: 'related', start: r.start, end: r.end }))];
-    for (const s of spans) {
-      if (!(Number.isInteger(s.start) && Number.isInteger(s.end) && 0 <= s.start && s.start <= s.end && s.end <= n)) {
-        bad.push(`${d.severity} ${d.code} ${s.what} [${s.start},${s.end}) with text length ${n}: ${d.message.slice(0, 120)}`);
-      }
-    }
-  }
-  return bad;
-}
-
 /**
- * Analyses `text`, reads its syntax tree and its derived values; throws (with a readable message)
- * when an invariant fails. `phase` is told before each engine call starts, so a watchdog can say
- * where a case hung.
+ * A property runs its fixed number of cases whatever the machine's load (no time budget that
+ * would quietly run fewer). The largest takes about 10 s on a loaded 2-core machine; the watchdog
+ * is there for a hang only.
  */
-function checkEngine(text: string, files: Record<string, string> = FILES, phase: (what: string) => void = () => {}): SpecAnalysis {
-  const bad: string[] = [];
-  phase('analysis');
-  const a = analyzeText(text, files);
-  assert.ok(a && Array.isArray(a.diagnostics) && a.file.text === text, 'analyze returns an SpecAnalysis of the text');
-  const tree = a.file.tree;
-  assert.ok(tree && Array.isArray(tree.declarations) && Array.isArray(tree.diagnostics), 'parse returns a syntax tree');
-  bad.push(...outside(tree.diagnostics, text.length));
-  // Derived values may be computed on first use; they are part of the analysis all the same.
-  phase('derived values');
-  const derived = a.derived;
-  assert.ok(Array.isArray(derived), 'the analysis has derived values');
-  bad.push(...outside(a.diagnostics, text.length));
-  for (const d of a.diagnostics) {
-    assert.ok(typeof d.code === 'string' && d.code.length > 0 && typeof d.message === 'string', `diagnostic without code or message: ${JSON.stringify(d).slice(0, 200)}`);
-    assert.ok(['error', 'warning', 'info', 'hint'].includes(d.severity), `bad severity ${d.severity}`);
-  }
-  for (const d of derived) {
-    if (!(0 <= d.anchor.start && d.anchor.start <= d.anchor.end && d.anchor.end <= text.length)) bad.push(`derived ${d.key} anchor [${d.anchor.start},${d.anchor.end})`);
-  }
-  assert.deepEqual(bad.slice(0, 5), [], 'spans outside the text');
-  return a;
-}
+const PROPERTY_WATCHDOG_MS = 240_000 * Math.max(1, SCALE);
+
+const checkEngine = (text: string, files: Record<string, string> = FILES, phase?: (what: string) => void) => check(text, files, phase);
 
 // ---------------------------------------------------------------------------------------------
-// Arbitraries
-
-/** Any UTF-16 code unit: lone surrogates, NUL, CR, controls. */
-const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
-
-/** Pieces of the language, so random text gets past the lexer and exercises parser and checks. */
-const WORDS = [
-  'import', 'study', 'material', 'composite', 'cell', 'protocol', 'run', 'on', 'at', 'cycles', 'stop', 'short',
-  'symmetric', 'half', 'full', 'ccd', 'strip', 'sand', 'cycling', 'rate', 'eis',
-  'role', 'metal', 'alloy', 'carbon', 'binder', 'electrolyte', 'cathode', 'collector', 'formula', 'density', 'molar-mass',
-  'capacity', 'window', 'D_eff', 'active', 'additive', 'ratio', 'thickness', 'diameter', 'area', 'pressure', 'temperature',
-  'stack', 'loading', 'start', 'step', 'half-cycle', 'until', 'current', 'currents', 'cutoff', 'precycle', 'rates',
-  'cycles-each', 'return', 'amplitude', 'frequencies', 'points-per-decade', 'every', 'data', 'format', 'note', '1C',
-  'Li', 'LiIn', 'Cu', 'LPSC', 'NCM9', 'GMWNT', 'FG', 'PVDF', 'LNT10F', 'sym-Li', 'half-Li', 'full-Li', 'ccd-ramp', 'eis-strip',
-];
-const UNITS = ['mA/cm²', 'mA/cm2', 'mA/cm^2', 'mAh/cm²', 'mA h/cm²', 'µm', 'um', 'mm', 'cm²', 'MPa', 'bar', '°C', 'K', 'g/cm³', 'g/mol',
-  'mAh/g', 'cm²/s', 'mg/cm²', 'wt%', '%', 'V', 'mV', 'h', 'min', 's', 'C', 'MHz', 'Hz', 'mA', 'Ω', 'kC', 'foo', 'm m'];
-const PUNCT = ['{', '}', ';', ',', ':', '=', '|', '..', '±', '+/-', '"', '"materials.cellspec"', '"x"', '#', '\n', '\r', '\r\n', '-'];
-const number = fc.oneof(
-  fc.constantFrom('0', '1', '-0.4', '0.5', '15', '9.62e-10', '1e999', '-1e999', '1.', '.5', '-.5', '1e', '00', '1..2'),
-  fc.double({ noNaN: true }).map((x) => String(x)),
-  fc.integer().map(String),
-);
-const token = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...WORDS) },
-  { weight: 3, arbitrary: fc.constantFrom(...PUNCT) },
-  { weight: 3, arbitrary: fc.tuple(number, fc.constantFrom('', ' '), fc.option(fc.constantFrom(...UNITS), { nil: '' })).map(([n, s, u]) => n + s + u) },
-  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 4 }) },
-  { weight: 1, arbitrary: fc.string({ unit: codeUnit, maxLength: 2 }) },
-);
-const tokenSoup = fc.array(fc.tuple(token, fc.constantFrom(' ', ' ', ' ', '', '\n', '  ', '\t')), { maxLength: 120 })
-  .map((ts) => ts.map(([t, s]) => t + s).join(''));
-
-/** Mutations of a text: delete, insert, duplicate or overwrite a slice, swap a brace, drop a word. */
-type Mutation =
-  | { kind: 'delete'; at: number; len: number }
-  | { kind: 'insert'; at: number; text: string }
-  | { kind: 'duplicate'; at: number; len: number; to: number }
-  | { kind: 'swapBrace'; nth: number }
-  | { kind: 'bytes'; at: number; text: string }
-  | { kind: 'dropWord'; nth: number };
-
-const insertion = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 10 }), fc.string({ unit: codeUnit, maxLength: 10 }), tokenSoup.map((s) => s.slice(0, 60)));
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 300 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: insertion }),
-  fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 400 }), to: fc.nat() }),
-  fc.record({ kind: fc.constant('swapBrace' as const), nth: fc.nat() }),
-  fc.record({ kind: fc.constant('bytes' as const), at: fc.nat(), text: fc.string({ unit: codeUnit, minLength: 1, maxLength: 16 }) }),
-  fc.record({ kind: fc.constant('dropWord' as const), nth: fc.nat() }),
-);
-
-function mutate(text: string, ms: Mutation[]): string {
-  for (const m of ms) {
-    const n = text.length;
-    switch (m.kind) {
-      case 'delete': { const at = m.at % (n + 1); text = text.slice(0, at) + text.slice(at + m.len); break; }
-      case 'insert': { const at = m.at % (n + 1); text = text.slice(0, at) + m.text + text.slice(at); break; }
-      case 'duplicate': { const at = m.at % (n + 1), to = m.to % (n + 1); text = text.slice(0, to) + text.slice(at, at + m.len) + text.slice(to); break; }
-      case 'bytes': { const at = m.at % (n + 1); text = text.slice(0, at) + m.text + text.slice(at + m.text.length); break; }
-      case 'swapBrace': {
-        const braces = [...text.matchAll(/[{}]/g)].map((x) => x.index!);
-        if (!braces.length) break;
-        const at = braces[m.nth % braces.length];
-        text = text.slice(0, at) + (text[at] === '{' ? '}' : '{') + text.slice(at + 1);
-        break;
-      }
-      case 'dropWord': {
-        const words = [...text.matchAll(/\S+/g)];
-        if (!words.length) break;
-        const w = words[m.nth % words.length];
-        text = text.slice(0, w.index!) + text.slice(w.index! + w[0].length);
-        break;
-      }
-    }
-  }
-  return text;
-}
-const mutations = fc.array(mutation, { minLength: 1, maxLength: 6 });
-const lineEnding = fc.constantFrom('\n', '\r', '\r\n');
+// The invariants (test/helpers/fuzz/engineOracle.ts) and the arbitraries (test/helpers/fuzz/specInputs.ts)
+// are the campaign's (`npm run fuzz`); here they run a fixed, seeded budget.
 
 /** Optimal string alignment distance over the full matrix: the reference for the banded one. */
 function fullDistance(a: string, b: string): number {
@@ -173,8 +62,7 @@ function fullDistance(a: string, b: string): number {
 // The random properties, by suite and name (the worker runs one by its name)
 
 function params(numRuns: number): fc.Parameters<unknown> {
-  // A time budget, not a limit: the property stops (passing) when it runs out, so it always reports before its watchdog.
-  return { seed: SEED, numRuns: runs(numRuns), plugins: [fc.interruptAfterTimeLimit(PROPERTY_BUDGET_MS)] } as fc.Parameters<unknown>;
+  return { seed: SEED, numRuns: runs(numRuns) };
 }
 
 const HEADS = ['study "s"', 'material M', 'composite C', 'cell c symmetric', 'cell c full', 'protocol p ccd', 'protocol p strip',
@@ -188,7 +76,7 @@ const SUGGESTIONS = 'fuzz: did-you-mean suggestions';
 const PROPERTIES: { suite: string; name: string; run: () => void }[] = [
   { suite: RANDOM, name: 'random printable ASCII', run: () => fc.assert(fc.property(fc.string({ maxLength: 400 }), (s) => { checkEngine(s); }), params(300)) },
   { suite: RANDOM, name: 'random unicode graphemes', run: () => fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (s) => { checkEngine(s); }), params(200)) },
-  { suite: RANDOM, name: 'random code points of the whole unicode range', run: () => fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => { checkEngine(s); }), params(200)) },
+  { suite: RANDOM, name: 'random code points of the whole unicode range', run: () => fc.assert(fc.property(fc.string({ unit: codePoint, maxLength: 200 }), (s) => { checkEngine(s); }), params(200)) },
   { suite: RANDOM, name: 'random UTF-16 code units: lone surrogates, NUL, CR', run: () => fc.assert(fc.property(fc.string({ unit: codeUnit, maxLength: 300 }), (s) => { checkEngine(s); }), params(300)) },
   { suite: RANDOM, name: 'random sequences of the language\'s own words, numbers, units and punctuation', run: () => fc.assert(fc.property(tokenSoup, (s) => { checkEngine(s); }), params(500)) },
   { suite: RANDOM, name: 'token soup inside a declaration block of each kind', run: () => fc.assert(fc.property(fc.constantFrom(...HEADS), tokenSoup, fc.boolean(), (head, body, closed) => {
@@ -205,17 +93,21 @@ const PROPERTIES: { suite: string; name: string; run: () => void }[] = [
 // ---------------------------------------------------------------------------------------------
 // Workers: one test per worker, under a watchdog
 
-type Job = { suite: 'hostile' | 'property'; name: string };
+type Job = { suite: 'hostile' | 'property' | 'regression'; name: string };
 type WorkerResult = { ok: true } | { ok: false; error: string };
 
 /** Worker side: runs the job, tells each phase as it starts, reports. */
-function workerMain() {
+async function workerMain() {
   const job = workerData as Job;
   const say = (started: string) => parentPort!.postMessage({ started });
   try {
     if (job.suite === 'property') {
       say('the property');
       PROPERTIES.find((p) => p.name === job.name)!.run();
+    } else if (job.suite === 'regression') {
+      const { regression: r } = loadRegressions().find((x) => x.file === job.name)!;
+      say(`the case of ${path.basename(job.name)}`);
+      await target(r.target).run(r.value, say);
     } else {
       say('building the input');
       const texts = hostileTexts(HOSTILE.find((h) => h.name === job.name)!);
@@ -279,6 +171,13 @@ function pool<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T>[] {
   return results;
 }
 
+/** A kept finding is replayed under this watchdog: a hang was found by the campaign's 30 s one. */
+const REGRESSION_WATCHDOG_MS = 120_000;
+/** The campaign in miniature: this many cases for each target on average (spread by the targets' weights), on two workers. */
+const CASES_PER_TARGET = 16;
+/** Per case: the campaign's own watchdog, with room for a loaded machine. */
+const CASE_WATCHDOG_MS = 60_000;
+
 const expectOk = (r: WorkerResult) => {
   if (!r.ok) assert.fail(r.error);
 };
@@ -290,6 +189,11 @@ const MOCHA_MARGIN_MS = 30_000;
 // Tests
 
 function registerTests() {
+  // The data files the replayed cases write, in one directory removed at the end (a terminated worker cleans nothing up).
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-fuzz-test-'));
+  process.env[SCRATCH_ENV] = scratch;
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
   for (const suite of [...new Set(PROPERTIES.map((p) => p.suite))]) {
     describe(suite, function () {
       this.timeout(PROPERTY_WATCHDOG_MS + MOCHA_MARGIN_MS);
@@ -298,6 +202,32 @@ function registerTests() {
       }
     });
   }
+
+  describe('fuzz: the campaign of `npm run fuzz` in miniature, a seeded budget over every target', function () {
+    const cases = runs(CASES_PER_TARGET * TARGETS.length);
+    // Every case in the campaign has its own watchdog; mocha's limit is for the whole run.
+    this.timeout(cases * CASE_WATCHDOG_MS);
+    it(`${cases} cases over the ${TARGETS.length} targets (${TARGETS.map((t) => t.name).join(', ')}): no crash, no hang, no worker dies`, async () => {
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-fuzz-findings-'));
+      const s = await runCampaign({ cases, seed: SEED, workers: 2, batch: 25, caseTimeoutMs: CASE_WATCHDOG_MS, out });
+      const findings = s.findings.map((f) => `${f.kind} in ${f.target}: ${f.error}\n  the case is in ${f.file}: move it to ${path.join(REGRESSIONS, f.target)}/ once fixed`);
+      if (!findings.length) fs.rmSync(out, { recursive: true, force: true });
+      assert.deepEqual(findings, [], `seed ${SEED}`);
+      assert.equal(s.cases, s.targets.reduce((n, t) => n + t.planned, 0), 'every planned case ran');
+    });
+  });
+
+  describe('fuzz: every finding of the campaign (test/fuzz-regressions/) stays fixed', function () {
+    this.timeout(REGRESSION_WATCHDOG_MS + MOCHA_MARGIN_MS);
+    const kept = loadRegressions();
+    it('the campaign has kept findings to replay', () => assert.ok(kept.length > 0, `no regression case in ${REGRESSIONS}`));
+    for (const { file, regression: r } of kept) {
+      // What was done about it is in the file ("fixed").
+      const title = `${r.target}/${path.basename(file)}: the ${r.kind} '${r.error.split('\n')[0].slice(0, 90)}'`;
+      if (r.open) it.skip(`${title} (open: ${r.open})`);
+      else it(title, async () => expectOk(await runInWorker({ suite: 'regression', name: file }, REGRESSION_WATCHDOG_MS)));
+    }
+  });
 
   describe('fuzz: hostile inputs are checked without crashing or hanging', function () {
     // Light cases run in a pool of workers, started by the first of their tests (so a --grep that
@@ -320,4 +250,4 @@ function registerTests() {
   });
 }
 
-if (isMainThread) registerTests(); else workerMain();
+if (isMainThread) registerTests(); else void workerMain();

@@ -127,7 +127,7 @@ describe('readers: column names', () => {
       ['Temperature (°C)', 'temperature', 1, 273.15], ['Temperature(C)', 'temperature', 1, 273.15], ['T/K', 'time', NaN],
       ['Test_Time(s)', 'time', 1], ['Current(A)', 'current', 1], ['Charge_Capacity(Ah)', 'chargeCapacity', 3600],
       ['电压/V', 'voltage', 1], ['电流/mA', 'current', 1e-3], ['容量/mAh', 'charge', 3.6], ['循环号', 'cycle', 1],
-      ['Amp-hr', 'charge', 3600], ['Amps', 'current', 1], ['Test (Min)', 'time', 60], ['Step (Sec)', 'other', 1],
+      ['Amp-hr', 'charge', 3600], ['Amps', 'current', 1], ['Test (Min)', 'time', 60], ['Step (Sec)', 'stepTime', 1],
       ['SpeCap/mAh/g', 'other', 1], ['Capacitance_DChg(mAh)', 'dischargeCapacity', 3.6], ['dV/dt', 'other', 1],
     ];
     for (const [h, kind, factor, offset] of cases) {
@@ -558,7 +558,7 @@ describe('readers: generated files', () => {
     assert.equal(t.rows, 4);
     assert.equal(col(t, 'time').name, 'Realtime');
     assert.deepEqual(Array.from(col(t, 'time').values), [0, 60, 120, 210]);
-    assert.equal(t.columns.find((c) => c.name === 'Time(h:min:s.ms)')?.kind, 'other');
+    assert.equal(t.columns.find((c) => c.name === 'Time(h:min:s.ms)')?.kind, 'stepTime');
     assert.deepEqual(Array.from(t.columns.find((c) => c.name === 'Time(h:min:s.ms)')!.values), [0, 60, 0, 90]);
     close(col(t, 'dischargeCapacity').values[3], 0.005 * 3.6, 1e-12, 'A·s');
     assert.equal(col(t, 'cycle').name, 'Cycle ID');
@@ -603,7 +603,7 @@ describe('readers: generated files', () => {
     assert.deepEqual(Array.from(col(t, 'current').values), [0, 0.00061, -0.00061, -0.00061]);
     close(col(t, 'charge').values[1], 0.0000101667 * 3600, 1e-12, 'A·s');
     assert.equal(col(t, 'cycle').name, 'Cyc#');
-    assert.equal(t.columns.find((c) => c.name === 'Step (Min)')?.kind, 'other');
+    assert.equal(col(t, 'stepTime').name, 'Step (Min)'); // a step column written in minutes is the step time
   });
 
   it('UTF-16 files (LE with BOM, BE with BOM, LE without BOM)', async () => {

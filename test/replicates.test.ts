@@ -188,11 +188,11 @@ describe('compare: builds side by side', () => {
     assert.deepEqual(complete(analyzeText(props.text), props.offset).map((c) => c.label), ['builds', 'reference', 'figures']);
   });
 
-  it('offers a compare template at top level whose builds are choices of the builds, not their replicates', () => {
+  it('offers a compare template at top level whose builds are choices of the builds, not their replicates, two different ones first', () => {
     const { text, offset } = cursorAt(spec('‸'));
     const item = complete(analyzeText(text), offset).find((c) => c.label === 'compare')!;
     assert.ok(item?.snippet, 'a snippet');
-    assert.equal(item.insertText, 'compare ${1:builds} {\n  builds ${2|half-Li,half-X|}, ${3|half-Li,half-X|}\n}');
+    assert.equal(item.insertText, 'compare ${1:builds} {\n  builds ${2|half-Li,half-X|}, ${3|half-X,half-Li|}\n}');
   });
 
   it('fixes a replicate named as a build with its quick fix', () => {

@@ -16,14 +16,19 @@ import { ParsedFile } from './workspace';
 
 type Severity = Diagnostic['severity'];
 
-export function check(file: ParsedFile, scope: Scope, refs: Reference[], out: Diagnostic[], options: SpecOptions) {
+/**
+ * `only`: check these declarations instead of all of the file's (the analysis checks one at a time
+ * and keeps the results of those that did not change). Rules of one declaration may read it and,
+ * through the scope, what its names reach; `budget` is shared by the calls of one analysis.
+ */
+export function check(file: ParsedFile, scope: Scope, refs: Reference[], out: Diagnostic[], options: SpecOptions,
+  { only, budget = suggestionBudget() }: { only?: Decl[]; budget?: SuggestionBudget } = {}) {
   const report = (s: Span, severity: Severity, code: string, message: string, extra: Partial<Diagnostic> = {}) =>
     out.push({ start: s.start, end: Math.max(s.end, s.start + 1), severity, code, message, ...extra });
 
   // Suggestions among names the input declares share one budget, so hostile input stays linear.
-  const budget = suggestionBudget();
-  checkReferences(refs, scope, report, budget);
-  for (const d of file.decls) {
+  if (refs.length) checkReferences(refs, scope, report, budget);
+  for (const d of only ?? file.decls) {
     checkRequired(d, scope, file, report);
     if (d.keyword === 'composite') checkComposite(d, scope, report);
     if (d.keyword === 'protocol') checkEisReference(d, scope, report);

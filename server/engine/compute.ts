@@ -123,24 +123,39 @@ function computeCellFacts(cell: Decl, scope: Scope): CellFacts {
 export function computeDerived(file: ParsedFile, scope: Scope): Derived[] {
   const out: Derived[] = [];
   const push = (d: Derived) => out.push(d);
-  const runs: { d: Decl; seconds?: number }[] = [];
+  const runSeconds: (number | undefined)[] = [];
   for (const d of file.decls) {
-    const owner = d.name?.name ?? d.keyword;
-    if (d.keyword === 'study') studyDerived(d, push);
-    if (d.keyword === 'composite') compositeFractions(d, push);
-    if (d.keyword === 'cell') cellDerived(cellFacts(d, scope), owner, push);
-    if (d.keyword === 'protocol') protocolDerived(d, owner, push);
-    if (d.keyword === 'run') runs.push({ d, seconds: runDerived(d, scope, owner, push) });
+    const seconds = declarationDerived(d, scope, push);
+    if (d.keyword === 'run') runSeconds.push(seconds);
   }
   const study = file.decls.find((d) => d.keyword === 'study');
-  const timed = runs.filter((r) => r.seconds !== undefined && isFinite(r.seconds));
-  if (study && timed.length) {
-    const total = timed.reduce((s, r) => s + r.seconds!, 0);
-    push({ key: 'study.schedule', owner: 'study', anchor: headerSpan(study), label: 'schedule', si: total, unit: 'h', text: `${fq(total, 'h')} (${fq(total, 'd')})`,
-      formula: 'sum of the planned durations of the runs, one after another on one channel',
-      inputs: [`${timed.length} of ${runs.length} runs with a known duration`] });
-  }
+  const schedule = study && studySchedule(study, runSeconds);
+  if (schedule) push(schedule);
   return out;
+}
+
+/**
+ * The values derived from one declaration (and what its names reach through the scope); for a
+ * run, its duration in seconds too, which the study's schedule adds up (studySchedule).
+ */
+export function declarationDerived(d: Decl, scope: Scope, push: (d: Derived) => void): number | undefined {
+  const owner = d.name?.name ?? d.keyword;
+  if (d.keyword === 'study') studyDerived(d, push);
+  if (d.keyword === 'composite') compositeFractions(d, push);
+  if (d.keyword === 'cell') cellDerived(cellFacts(d, scope), owner, push);
+  if (d.keyword === 'protocol') protocolDerived(d, owner, push);
+  if (d.keyword === 'run') return runDerived(d, scope, owner, push);
+  return undefined;
+}
+
+/** The one value derived from the whole file: the runs' durations one after another. */
+export function studySchedule(study: Decl, runSeconds: (number | undefined)[]): Derived | undefined {
+  const timed = runSeconds.filter((s): s is number => s !== undefined && isFinite(s));
+  if (!timed.length) return undefined;
+  const total = timed.reduce((s, x) => s + x, 0);
+  return { key: 'study.schedule', owner: 'study', anchor: headerSpan(study), label: 'schedule', si: total, unit: 'h', text: `${fq(total, 'h')} (${fq(total, 'd')})`,
+    formula: 'sum of the planned durations of the runs, one after another on one channel',
+    inputs: [`${timed.length} of ${runSeconds.length} runs with a known duration`] };
 }
 
 function studyDerived(d: Decl, push: (d: Derived) => void) {

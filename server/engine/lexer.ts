@@ -46,11 +46,15 @@ const MAX_UNIT_WORDS = 4;
  */
 export const MAX_LINE_CHARS = 65536;
 
-export function tokenize(text: string): Token[] {
+/**
+ * The tokens of text[from, to). `from` and `to` must be line starts (or the ends of the text):
+ * no token crosses a line break, so the tokens of a range of lines are those of the whole text.
+ */
+export function tokenize(text: string, from = 0, to = text.length): Token[] {
   const tokens: Token[] = [];
-  let i = 0;
-  const n = text.length;
-  let lineStart = 0;
+  let i = from;
+  const n = to;
+  let lineStart = from;
   while (i < n) {
     if (i - lineStart >= MAX_LINE_CHARS) {
       const lf = text.indexOf('\n', i), cr = text.indexOf('\r', i);

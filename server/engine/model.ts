@@ -147,9 +147,23 @@ function describeBlock(key: string): string {
   return key.startsWith('protocol ') ? `a ${key.slice(9)} protocol` : key === 'cathode' ? 'a cathode' : `a ${key}`;
 }
 
-/** The tokens of a property as the user wrote them, units included, single-spaced. */
-export function tokensText(toks: Token[]): string {
-  return toks.map((t) => (t.unit ? `${t.text} ${t.unit.text}` : t.text)).join(' ').replace(/ ([,;])/g, '$1');
+/**
+ * The tokens of a property as the user wrote them, units included, single-spaced, no space before
+ * ',' or ';'; cut with '…' past `maxChars`.
+ */
+export function tokensText(toks: Token[], maxChars = Infinity): string {
+  let s = '';
+  for (const t of toks) {
+    if (s.length && !(t.kind === 'punct' && (t.text === ',' || t.text === ';'))) s += ' ';
+    s += t.unit ? `${t.text} ${t.unit.text}` : t.text;
+    if (s.length > maxChars) {
+      // Stop building a list of 200,000 currents after what fits: the cost stays that of the cut.
+      const highSurrogate = (s.charCodeAt(maxChars - 1) & 0xfc00) === 0xd800;
+      const cut = highSurrogate ? maxChars - 1 : maxChars;
+      return s.slice(0, cut) + '…';
+    }
+  }
+  return s;
 }
 
 // Property accessors: the typed value of a property, when it has the shape asked for.

@@ -11,7 +11,18 @@ import { LineIndex } from './text';
 const MAX_DEPTH = 8;
 
 export function parse(text: string): SyntaxTree {
-  const all = tokenize(text);
+  const { tree } = parseRange(text, 0, text.length);
+  return tree;
+}
+
+/**
+ * Parses the lines text[from, to) as the whole parser would, offsets in the whole text. `from`
+ * must be where a declaration starts a line (the parser is at top level there); `to` a line
+ * start. `clean` is false when the range's end cut something open (a block, a skipped group):
+ * the whole parse would have read on past `to`, so the caller must take a larger range.
+ */
+export function parseRange(text: string, from: number, to: number): { tree: SyntaxTree; clean: boolean } {
+  const all = tokenize(text, from, to);
   const comments = all.filter((t) => t.kind === 'comment');
   // The rest of an overlong line is reported once, whatever the parser is doing there, and not parsed.
   const cut = all.filter((t) => t.code === 'line-too-long');
@@ -21,12 +32,14 @@ export function parse(text: string): SyntaxTree {
   const declarations = p.document();
   const long: Diagnostic[] = cut.map((t) => ({ start: t.start, end: t.end, severity: 'error', code: 'line-too-long', message: t.message! }));
   const diagnostics = long.length ? [...long, ...p.diagnostics].sort((a, b) => a.start - b.start) : p.diagnostics;
-  return { text, tokens: all, comments, declarations, diagnostics };
+  return { tree: { text, tokens: all, comments, declarations, diagnostics }, clean: to >= text.length || !p.cutOpen };
 }
 
 class Parser {
   pos = 0;
   diagnostics: Diagnostic[] = [];
+  /** The end of the tokens was met inside a block or a skipped group (see parseRange). */
+  cutOpen = false;
   private lineIndex?: LineIndex;
   private lines(): LineIndex { return (this.lineIndex ??= new LineIndex(this.text)); }
   constructor(private text: string, private tokens: Token[]) {}
@@ -91,6 +104,7 @@ class Parser {
       else if (depth === 0 && t.kind === 'name' && (DECL_KEYWORDS as string[]).includes(t.text) && this.atLineStart()) return;
       this.next();
     }
+    if (depth > 0) this.cutOpen = true;
   }
 
   private declaration(): Declaration {
@@ -139,6 +153,7 @@ class Parser {
         return block;
       }
       if (t.kind === 'eof' || (t.kind === 'name' && (DECL_KEYWORDS as string[]).includes(t.text) && this.atLineStart() && depth === 1)) {
+        if (t.kind === 'eof') this.cutOpen = true;
         this.error(open.start, open.end, 'unclosed-block', "this '{' is never closed: add '}'" + (t.kind === 'eof' ? ' before the end of the file' : ` before '${t.text}' on line ${this.lines().position(t.start).line + 1}`));
         block.end = this.tokens[Math.max(0, this.pos - 1)].end;
         return block;
@@ -192,6 +207,7 @@ class Parser {
       else if (this.is('punct', '}')) depth--;
       this.next();
     } while (depth > 0 && !this.is('eof'));
+    if (depth > 0) this.cutOpen = true;
   }
 }
 

@@ -1,10 +1,15 @@
 // The spec analysis of one file (not the data analyses of server/analyses/): its imports, the names it can see, every reference resolved, the
 // checks and the derived values. The result is a plain object the features (hover, completion,
-// diagnostics, ...) read; nothing here knows about LSP.
+// diagnostics, ...) read; nothing here knows about LSP. The checks and derived values of each
+// declaration are kept from the previous version while what they read is unchanged
+// (declResults.ts), so an edit costs what it touched.
 import { check } from './check';
-import { computeDerived, Derived } from './compute';
+import { Derived, studySchedule } from './compute';
+import { DeclContext, FileResults, namesOf } from './declResults';
+import { Span } from './lexer';
 import { Decl, Ref } from './model';
 import { baseName, namespaceOf, Namespace, Reference, Scope, SpecOptions } from './scope';
+import { suggestionBudget } from './suggest';
 import { Diagnostic } from './syntax';
 import { ParsedFile, resolveImport, Workspace } from './workspace';
 
@@ -12,10 +17,19 @@ import { ParsedFile, resolveImport, Workspace } from './workspace';
 export interface SpecAnalysis {
   file: ParsedFile;
   scope: Scope;
+  /** In text order. */
   references: Reference[];
   diagnostics: Diagnostic[];
+  /** Every derived value, declaration by declaration, the study's schedule last. */
   readonly derived: Derived[];
+  /** The references of the declarations that overlap a span, in text order (what is under a cursor, without resolving the whole file). */
+  referencesIn(span: Span): Reference[];
+  /** The derived values of the declarations that overlap a span, in the same order: what a hover or the hints of a range need. */
+  derivedIn(span: Span): Derived[];
 }
+
+/** The kept results of each file version last analysed (declResults.ts). */
+const resultsOf = new WeakMap<ParsedFile, FileResults>();
 
 export function analyzeSpec(ws: Workspace, uri: string, options: SpecOptions = {}): SpecAnalysis | undefined {
   const file = ws.get(uri);
@@ -25,17 +39,85 @@ export function analyzeSpec(ws: Workspace, uri: string, options: SpecOptions = {
   // The library itself (opened read-only) sees no second copy of itself.
   const library = ws.libraryFiles().filter((l) => !files.some((f) => f.uri === l.uri));
   const scope = buildScope(files, file, library, diagnostics);
-  const references = collectReferences(file, scope);
-  check(file, scope, references, diagnostics, options);
-  // A problem "at the end of the property" may sit past the last character: keep every range in the text.
-  const n = file.text.length;
-  for (const d of diagnostics) {
-    d.start = Math.max(0, Math.min(d.start, n));
-    d.end = Math.max(d.start, Math.min(d.end, n));
+  // One suggestion budget for the whole analysis: each declaration in file order, then the references.
+  const ctx: DeclContext = { file, scope, options, budget: suggestionBudget() };
+  const budget = ctx.budget.left;
+  let kept = FileResults.for(resultsOf.get(file.change?.previous ?? file) ?? resultsOf.get(file), ctx);
+  // A whole analysis runs out of budget where this one, checking fewer declarations, may not
+  // (hostile input only): then every declaration is checked as a whole analysis would.
+  if (kept.followsPrevious && kept.spent > budget) {
+    ctx.budget = suggestionBudget();
+    kept = FileResults.for(undefined, ctx);
   }
-  // Derived values serve hovers, hints and the preview, not diagnostics: compute them on first use.
+  if (file.change?.previous) resultsOf.delete(file.change.previous);
+  resultsOf.set(file, kept);
+  const own: Diagnostic[] = [];
+  const unresolved: Reference[] = [];
+  for (const d of file.decls) {
+    const r = kept.resultsOf(d);
+    for (let k = 0; k < r.diagnostics.length; k++) own.push(r.diagnostics[k]);
+    for (const u of r.unresolved) unresolved.push(reference(u.ref, file.uri, u.ns, undefined));
+  }
+  inTextOrder(unresolved);
+  check(file, scope, unresolved, diagnostics, options, { only: [], budget: { left: budget - kept.spent } });
+  for (let k = 0; k < own.length; k++) diagnostics.push(own[k]);
+  // A problem "at the end of the property" may sit past the last character: keep every range in
+  // the text (on a copy: the file's diagnostics are kept for the next version).
+  const n = file.text.length;
+  for (let k = 0; k < diagnostics.length; k++) {
+    const d = diagnostics[k];
+    const start = Math.max(0, Math.min(d.start, n));
+    const end = Math.max(start, Math.min(d.end, n));
+    if (start !== d.start || end !== d.end) diagnostics[k] = { ...d, start, end };
+  }
+  // Derived values serve hovers, hints and the preview, not diagnostics: computed on first use,
+  // per declaration.
+  const values = new Map<Decl, { values: Derived[]; seconds?: number }>();
+  const of = (d: Decl) => {
+    let v = values.get(d);
+    if (!v) values.set(d, (v = kept.derivedOf(d)));
+    return v;
+  };
+  const study = file.decls.find((d) => d.keyword === 'study');
+  let schedule: Derived | undefined | null = null;
+  const scheduleOf = () => (schedule === null ? (schedule = study && studySchedule(study, file.decls.filter((d) => d.keyword === 'run').map((d) => of(d).seconds))) : schedule);
   let derived: Derived[] | undefined;
-  return { file, scope, references, diagnostics, get derived() { return (derived ??= computeDerived(file, scope)); } };
+  let references: Reference[] | undefined;
+  return {
+    file, scope, diagnostics,
+    get references() { return (references ??= collectReferences(file, scope)); },
+    get derived() {
+      if (!derived) {
+        derived = file.decls.flatMap((d) => of(d).values);
+        const s = scheduleOf();
+        if (s) derived.push(s);
+      }
+      return derived;
+    },
+    referencesIn(span: Span) {
+      const out = declsIn(file.decls, span).flatMap((d) => namesOf(d).map(({ ref, ns }) => reference(ref, file.uri, ns, scope[ns].get(ref.name))));
+      return out.sort((a, b) => a.start - b.start);
+    },
+    derivedIn(span: Span) {
+      const near = declsIn(file.decls, span);
+      const out = near.flatMap((d) => of(d).values);
+      const s = study && near.includes(study) ? scheduleOf() : undefined;
+      if (s) out.push(s);
+      return out;
+    },
+  };
+}
+
+/** The declarations overlapping [start, end], by binary search (declarations are in text order). */
+export function declsIn(decls: Decl[], span: Span): Decl[] {
+  let lo = 0, hi = decls.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (decls[mid].syntax.end < span.start) lo = mid + 1; else hi = mid;
+  }
+  const out: Decl[] = [];
+  for (let k = lo; k < decls.length && decls[k].syntax.start <= span.end; k++) out.push(decls[k]);
+  return out;
 }
 
 /** Depth-first over imports; reports missing files and cycles on the import in this file. */
@@ -133,25 +215,21 @@ function addLibrary(scope: Scope, library: ParsedFile[]) {
   }
 }
 
-/** Every name this file uses to point at another declaration, with its target if it exists. */
+// Explicit fields, not a spread of the Ref: a spread was a quarter of the analysis of a large file.
+const reference = (r: Ref, uri: string, ns: Namespace, target: Decl | undefined): Reference =>
+  ({ name: r.name, start: r.start, end: r.end, uri, ns, target });
+
+/** Every name this file uses to point at another declaration, with its target if it exists, in text order. */
 function collectReferences(file: ParsedFile, scope: Scope): Reference[] {
   const refs: Reference[] = [];
-  const add = (r: Ref | undefined, ns: Namespace) => {
-    if (r) refs.push({ ...r, uri: file.uri, ns, target: scope[ns].get(r.name) });
-  };
-  for (const d of file.decls) {
-    add(d.protocolRef, 'protocol');
-    add(d.cellRef, 'cell');
-    for (const [key, e] of d.props) {
-      const v = e.value;
-      if (!v) continue;
-      if (v.shape === 'stack') v.layers.forEach((l) => add(l.ref, 'layer'));
-      else if (v.shape === 'cathode') add(v.ref, 'layer');
-      else if (v.shape === 'members' && key !== 'ratio') v.members.forEach((m) => add(m, 'layer'));
-      else if (v.shape === 'ref') add(v.ref, e.spec.refKind === 'build' ? 'cell' : 'protocol');
-      else if (v.shape === 'names' && e.spec.refKind === 'build') v.items.forEach((b) => add(b, 'cell'));
-    }
+  for (const d of file.decls) for (const { ref, ns } of namesOf(d)) refs.push(reference(ref, file.uri, ns, scope[ns].get(ref.name)));
+  // Features find the reference under the cursor by binary search.
+  return inTextOrder(refs);
+}
+
+function inTextOrder(refs: Reference[]): Reference[] {
+  for (let k = 1; k < refs.length; k++) {
+    if (refs[k - 1].start > refs[k].start) return refs.sort((a, b) => a.start - b.start);
   }
   return refs;
 }
-

@@ -26,6 +26,45 @@ export class LineIndex {
     const lineEnd = p.line + 1 < this.starts.length ? this.starts[p.line + 1] : this.text.length;
     return Math.min(this.starts[p.line] + Math.max(0, p.character), lineEnd);
   }
+  /**
+   * The line of `offset`, searched forward from line `from`: a caller that visits offsets in
+   * order (semantic tokens) pays one step per line in all, and allocates nothing.
+   */
+  lineAt(offset: number, from = 0): number {
+    const starts = this.starts;
+    let line = Math.max(0, Math.min(from, starts.length - 1));
+    if (starts[line] > offset) return this.position(offset).line;
+    while (line + 1 < starts.length && starts[line + 1] <= offset) line++;
+    return line;
+  }
+  /**
+   * The index of `text`, made from `prev`, the index of the text before an edit that replaced
+   * [start, oldEnd) of it (a delta longer now): the lines before the edit are kept, those after
+   * it moved, only the edited lines are scanned again.
+   */
+  static afterEdit(prev: LineIndex, text: string, start: number, oldEnd: number, delta: number): LineIndex {
+    const index = Object.create(LineIndex.prototype) as LineIndex;
+    index.text = text;
+    const old = prev.starts;
+    // Lines starting before the edit's line (a "\r" at start - 1 may pair with a new "\n").
+    let a = 0, hi = old.length - 1;
+    while (a < hi) {
+      const mid = (a + hi + 1) >> 1;
+      if (old[mid] <= Math.max(0, start - 1)) a = mid; else hi = mid - 1;
+    }
+    const starts = old.slice(0, a + 1);
+    for (let i = old[a], end = oldEnd + delta; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+    }
+    // A line start after the edit's end has the same characters around it as before.
+    let b = a;
+    while (b < old.length && old[b] < oldEnd + 1) b++;
+    for (; b < old.length; b++) starts.push(old[b] + delta);
+    index.starts = starts;
+    return index;
+  }
   get lineCount(): number { return this.starts.length; }
   lineStart(line: number): number { return this.starts[Math.min(line, this.starts.length - 1)]; }
 }

@@ -2,8 +2,8 @@
 // standard library the host ships (server/library) over files on disk. Each file is parsed once per
 // version; analysis of one file resolves its imports and sees the library below them.
 import { URI, Utils } from 'vscode-uri';
-import { Decl, interpret } from './model';
-import { parse } from './parser';
+import { Decl } from './model';
+import { FileChange, parseFile, reparseFile, retire, Segment } from './reparse';
 import { Diagnostic, SyntaxTree } from './syntax';
 import { LineIndex } from './text';
 
@@ -30,6 +30,10 @@ export interface ParsedFile {
   /** Syntax and shape diagnostics of this file alone. */
   diagnostics: Diagnostic[];
   lines: LineIndex;
+  /** Where the declarations start lines, with their diagnostics: what an edit re-reads (reparse.ts). */
+  segments?: Segment[];
+  /** Set when this version was made from the previous one by an edit (reparse.ts). */
+  change?: FileChange;
 }
 
 export class Workspace {
@@ -70,18 +74,25 @@ export class Workspace {
 
   closeDocument(uri: string) {
     this.open.delete(uri);
-    this.cache.delete(uri);
+    this.forget(uri);
   }
 
   /** A file on disk changed or appeared: forget its cached parse. */
   fileChanged(uri: string) {
-    this.cache.delete(uri);
+    this.forget(uri);
     this.known.add(uri);
   }
 
   fileDeleted(uri: string) {
-    this.cache.delete(uri);
+    this.forget(uri);
     if (!this.open.has(uri)) this.known.delete(uri);
+  }
+
+  /** Drops a file's parse; results kept against its declarations go with it. */
+  private forget(uri: string) {
+    const cached = this.cache.get(uri);
+    if (cached) retire(cached);
+    this.cache.delete(uri);
   }
 
   addKnownFile(uri: string) { this.known.add(uri); }
@@ -106,9 +117,12 @@ export class Workspace {
     }
     const cached = this.cache.get(uri);
     if (cached && cached.version === version) return cached;
-    const tree = parse(text);
-    const { decls, diagnostics } = interpret(tree, uri);
-    const file: ParsedFile = { uri, version, text, tree, decls, diagnostics: [...tree.diagnostics, ...diagnostics], lines: new LineIndex(text) };
+    // An edited document re-reads the declarations the edit touched; anything else is read whole.
+    let file = cached && doc ? reparseFile(cached, version, text) : undefined;
+    if (!file) {
+      if (cached) retire(cached);
+      file = parseFile(uri, version, text);
+    }
     this.cache.set(uri, file);
     // The library is no file of the user's: references and rename do not walk it.
     if (shipped === undefined) this.known.add(uri);

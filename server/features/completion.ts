@@ -9,7 +9,7 @@ import { BLOCKS, blockKey, CELL_KINDS, GROUP_ROLES, PropSpec, PROTOCOL_TYPES, pr
 import { unitsFor } from '../domain/units';
 import { dataPathCompletions, insideString, ListDirectory } from './dataPaths';
 import { declarationTemplates, protocolBody } from './templates';
-import { declAt, tokenAt } from './locate';
+import { declAt, tokenAt, tokensIn } from './locate';
 import { NameChoices, propertySnippet } from './snippets';
 
 export type CompletionKind = 'keyword' | 'property' | 'unit' | 'reference' | 'value' | 'snippet' | 'file' | 'folder';
@@ -36,7 +36,7 @@ export function complete(a: SpecAnalysis, offset: number, host: CompletionHost =
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const before = text.slice(lineStart, offset);
   const under = tokenAt(a.file.tree.tokens, offset);
-  const toks = a.file.tree.tokens.filter((t) => t.start >= lineStart && t.end <= offset && t.kind !== 'comment' && t.kind !== 'newline' && t.kind !== 'eof');
+  const toks = tokensIn(a.file.tree.tokens, lineStart, offset).filter((t) => t.kind !== 'comment' && t.kind !== 'newline' && t.kind !== 'eof');
   // The statement under the cursor starts after the last ';' or '{' on the line.
   let from = 0;
   toks.forEach((t, i) => { if (t.kind === 'punct' && (t.text === ';' || t.text === '{')) from = i + 1; });

@@ -18,15 +18,16 @@ export function format(tree: SyntaxTree): string | undefined {
     }
     blank = 0;
     const lead = current[0].kind === 'punct' && current[0].text === '}' ? depth - 1 : depth;
-    let out = '';
+    let out = '', prevRaw = '';
     current.forEach((t, i) => {
       // "1C" stays one word; "50   µm" becomes "50 µm".
       const raw = t.kind === 'number' && t.unit ? `${t.text}${t.unit.start === t.end ? '' : ' '}${text.slice(t.unit.start, t.unit.end)}` : text.slice(t.start, t.end);
       const prev = current[i - 1];
       // A trailing comment keeps its column alignment; everything else gets single spaces.
       if (i > 0 && t.kind === 'comment') out += text.slice(prev.unit?.end ?? prev.end, t.start) || ' ';
-      else if (i > 0) out += spaceBetween(prev, t) ? ' ' : '';
+      else if (i > 0) out += spaceBetween(prev, t) ? gapAfter(prev, prevRaw, raw) : '';
       out += raw;
+      prevRaw = raw;
     });
     lines.push('  '.repeat(Math.max(0, lead)) + out);
     for (const t of current) {
@@ -43,6 +44,16 @@ export function format(tree: SyntaxTree): string | undefined {
   flush();
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n') + '\n';
+}
+
+/**
+ * One space, or two where one would make the next word part of the unit before it: a unit goes on
+ * over single spaces ("mA h/cm²"), so "1.5 mA/cm²   d" keeps 'd' apart only with two.
+ */
+function gapAfter(prev: Token, prevRaw: string, raw: string): string {
+  if (prev.kind !== 'number' || !prev.unit) return ' ';
+  const joined = tokenize(`${prevRaw} ${raw}`)[0];
+  return joined?.unit && joined.unit.end > prevRaw.length ? '  ' : ' ';
 }
 
 function spaceBetween(a: Token, b: Token): boolean {

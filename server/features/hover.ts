@@ -41,7 +41,8 @@ export function hover(a: SpecAnalysis, offset: number): HoverResult | undefined 
 
   // Derived values anchored on the line under the cursor.
   const line = a.file.lines.position(offset).line;
-  const derived = a.derived.filter((d) => a.file.lines.position(d.anchor.start).line <= line && line <= a.file.lines.position(d.anchor.end).line);
+  const lineSpan = { start: a.file.lines.lineStart(line), end: line + 1 < a.file.lines.lineCount ? a.file.lines.lineStart(line + 1) - 1 : a.file.text.length };
+  const derived = a.derivedIn(lineSpan).filter((d) => a.file.lines.position(d.anchor.start).line <= line && line <= a.file.lines.position(d.anchor.end).line);
   for (const d of derived) parts.push(describeDerived(d));
   if (!parts.length) return undefined;
   return { markdown: parts.join('\n\n---\n\n'), span };

@@ -43,7 +43,8 @@ export function hintPart(d: Pick<Derived, 'label' | 'text' | 'hint'>): string {
 /** One hint per anchor, at its end, joining the values derived there. */
 export function inlayHints(a: SpecAnalysis, range?: Span): InlayHint[] {
   const byAnchor = new Map<number, { parts: string[]; tooltip: string[] }>();
-  for (const d of a.derived) {
+  // A range asks only its declarations for their values (a derived value is anchored in its own).
+  for (const d of range ? a.derivedIn(range) : a.derived) {
     if (range && (d.anchor.end < range.start || d.anchor.end > range.end)) continue;
     const h = byAnchor.get(d.anchor.end) ?? { parts: [], tooltip: [] };
     h.parts.push(hintPart(d));

@@ -1,5 +1,5 @@
 // Finding what is under the cursor: the token, the declaration, the property.
-import { SpecAnalysis } from '../engine/specAnalysis';
+import { declsIn, SpecAnalysis } from '../engine/specAnalysis';
 import { Reference } from '../engine/scope';
 import { Token } from '../engine/lexer';
 import { Decl, PropEntry } from '../engine/model';
@@ -22,8 +22,9 @@ export function tokenAt(tokens: Token[], offset: number): Token | undefined {
   return undefined;
 }
 
+/** The declaration containing offset (the first one when two touch there), by binary search. */
 export function declAt(a: SpecAnalysis, offset: number): Decl | undefined {
-  return a.file.decls.find((d) => d.syntax.start <= offset && offset <= d.syntax.end);
+  return declsIn(a.file.decls, { start: offset, end: offset })[0];
 }
 
 export interface PropertyHit { decl: Decl; entry: PropEntry; blockKey: string; nested?: PropEntry }
@@ -44,17 +45,30 @@ export function propertyAt(a: SpecAnalysis, offset: number): PropertyHit | undef
   return undefined;
 }
 
+/** The reference containing offset (the first one when two touch there): only the declarations there are asked. */
 export function referenceAt(a: SpecAnalysis, offset: number): Reference | undefined {
-  return a.references.find((r) => r.start <= offset && offset <= r.end);
+  return a.referencesIn({ start: offset, end: offset }).find((r) => r.start <= offset && offset <= r.end);
 }
 
 /** A declaration whose own name is under the cursor (a replicate at its name in `replicates`). */
 export function declNameAt(a: SpecAnalysis, offset: number): Decl | undefined {
   const at = (d: Decl) => !!d.name && d.name.start <= offset && offset <= d.name.end;
-  for (const d of a.file.decls) {
+  for (const d of declsIn(a.file.decls, { start: offset, end: offset })) {
     if (d.keyword !== 'run' && at(d)) return d;
     const replicate = d.replicates?.find(at);
     if (replicate) return replicate;
   }
   return undefined;
+}
+
+/** The tokens of text[start, end), by binary search. */
+export function tokensIn(tokens: Token[], start: number, end: number): Token[] {
+  let lo = 0, hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid].start < start) lo = mid + 1; else hi = mid;
+  }
+  const out: Token[] = [];
+  for (let k = lo; k < tokens.length && tokens[k].end <= end; k++) out.push(tokens[k]);
+  return out;
 }

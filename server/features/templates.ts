@@ -66,7 +66,7 @@ export function declarationTemplates(a: SpecAnalysis, choices: NameChoices): Com
       `${DECL_DOCS.protocol} This one: ${t}, with its required properties.`, `protocol ${t}`)),
     // A run names a protocol and a cell that exist; without data yet it is a plan.
     item('run', new Snippet().text('run ').choice(protocols, 'protocol').text(' on ').choice(cells, 'cell').text(' {\n  note "').stop('what this run is for').text('"\n}'), DECL_DOCS.run),
-    // A comparison names builds: cells that are not a replicate of another.
-    item('compare', new Snippet().text('compare ').stop(freshName(new Map(a.file.decls.filter((d) => d.keyword === 'compare' && d.name).map((d) => [d.name!.name, d])), 'builds')).text(' {\n  builds ').choice(builds, 'build-a').text(', ').choice(builds, 'build-b').text('\n}'), DECL_DOCS.compare),
+    // A comparison names builds: cells that are not a replicate of another; two different ones by default.
+    item('compare', new Snippet().text('compare ').stop(freshName(new Map(a.file.decls.filter((d) => d.keyword === 'compare' && d.name).map((d) => [d.name!.name, d])), 'builds')).text(' {\n  builds ').choice(builds, 'build-a').text(', ').choice([...builds.slice(1), ...builds.slice(0, 1)], 'build-b').text('\n}'), DECL_DOCS.compare),
   ];
 }

@@ -148,8 +148,13 @@ class ChunkReader {
   private turn = 0;
   private pending: Promise<{ bytesRead: number }> | undefined;
 
-  constructor(private readonly fh: fs.promises.FileHandle, private at: number) {
-    this.pending = fh.read(this.bufs[0], CARRY_ROOM, CHUNK_BYTES, at);
+  /** `end`: where the file counts as ending (its size, or ReadOptions.upTo). */
+  constructor(private readonly fh: fs.promises.FileHandle, private at: number, private readonly end: number) {
+    this.pending = fh.read(this.bufs[0], CARRY_ROOM, this.span(), at);
+  }
+
+  private span(): number {
+    return Math.max(0, Math.min(CHUNK_BYTES, this.end - this.at));
   }
 
   /** The bytes of `prev` from `carryFrom` on, then the next chunk's (none at the end of the file). */
@@ -168,7 +173,7 @@ class ChunkReader {
     // The carry is copied out of the other buffer: it can take the next chunk now.
     this.at += bytesRead;
     this.turn = 1 - this.turn;
-    if (bytesRead > 0) this.pending = this.fh.read(this.bufs[this.turn], CARRY_ROOM, CHUNK_BYTES, this.at);
+    if (bytesRead > 0) this.pending = this.fh.read(this.bufs[this.turn], CARRY_ROOM, this.span(), this.at);
     return { view, carry, read: bytesRead };
   }
 
@@ -196,7 +201,7 @@ export async function forEachDataLine(head: FileHead, options: ReadOptions, cons
   let chunks: ChunkReader | undefined;
   try {
     fh = await fs.promises.open(head.file, 'r');
-    chunks = new ChunkReader(fh, head.bom);
+    chunks = new ChunkReader(fh, head.bom, head.size);
     let prev: Buffer | undefined;
     let rest = 0;
     for (;;) {

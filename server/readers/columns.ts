@@ -3,6 +3,7 @@
 // Current(mA), LAND 电压/V, Maccor Amp-hr) and hand-made tables (Voltage (V), Time [h]).
 import { DIM, parseUnit, sameDim, Unit } from '../domain/units';
 import { bdfTermNamed } from './bdfTerms';
+import { MAX_COLUMN_NAMES, nameList, shownName } from './messages';
 import { ColumnKind, DataError, FormatId } from './types';
 
 /** How a cell is turned into a number. */
@@ -127,14 +128,14 @@ const RULES: Rule[] = [
   // EC-Lab's mode: 1 CC, 2 CV, 3 rest (labels in ecLab.ts); its half-cycle index.
   r(/^mode$/, 'stepType', 1),
   r(/^half cycle$/, 'halfCycle', 3),
-  r(/^(energy charge|charge[ _-]?energy|engy[ _-]?chg|充电能量)$/, 'chargeEnergy', 3),
-  r(/^(energy discharge|discharge[ _-]?energy|engy[ _-]?dchg|放电能量)$/, 'dischargeEnergy', 3),
+  r(/^(energy charge|charge[ _-]?energy|engy[ _-]?chg|chg\.? ?energy|充电能量)$/, 'chargeEnergy', 3),
+  r(/^(energy discharge|discharge[ _-]?energy|engy[ _-]?dchg|dchg\.? ?energy|放电能量)$/, 'dischargeEnergy', 3),
   r(/^(p|power|功率)$/, 'power', 3),
   r(new RegExp(`^-\\s*(${IMAG})$`), 'zImag', 3, { flip: true }),
   r(new RegExp(`^(${IMAG})$`), 'zImag', 3),
   r(new RegExp(`^(${REAL})$`), 'zReal', 3),
   r(/^(freq|frequency|f|频率)$/, 'frequency', 3),
-  r(/^(test[ _-]?time|total[ _-]?time|elapsed[ _-]?time|run[ _-]?time|test|测试时间|总时间|累计时间)$/, 'time', 3),
+  r(/^(test[ _-]?time|total[ _-]?time|cumulative[ _-]?time|elapsed[ _-]?time|run[ _-]?time|test|测试时间|总时间|累计时间)$/, 'time', 3),
   r(/^(time|t|zeit|时间)$/, 'time', 2),
   r(/^(date[ _-]?time|realtime|real[ _-]?time|sys[ _-]?time|system[ _-]?time|absolute[ _-]?time|timestamp|date|绝对时间|系统时间|日期)$/, 'time', 1.5, { parse: 'datetime' }),
   r(/^(相对时间)$/, 'time', 0.5),
@@ -157,7 +158,7 @@ const RULES: Rule[] = [
 
 // The unit a kind is taken to be in when none is written (cycler exports often omit it).
 const DEFAULT_UNIT: Partial<Record<ColumnKind, string>> = {
-  time: 's', voltage: 'V', current: 'A', frequency: 'Hz', zReal: 'Ohm', zImag: 'Ohm', temperature: '°C',
+  time: 's', stepTime: 's', voltage: 'V', current: 'A', frequency: 'Hz', zReal: 'Ohm', zImag: 'Ohm', temperature: '°C',
   charge: 'A.s', chargeCapacity: 'A.s', dischargeCapacity: 'A.s',
 };
 
@@ -207,8 +208,9 @@ export function classifyColumn(header: string, opts: ClassifyOptions = {}): Colu
   if (opts.unit !== undefined && opts.unit.trim() && !unit) unit = opts.unit.trim();
   const key = name.toLowerCase().replace(/\s+/g, ' ').trim();
   let rule = RULES.find((x) => x.re.test(key));
-  // Format quirks: Neware's plain "Time" restarts at every step; its test time is "Total Time".
-  if (rule && rule.kind === 'time' && rule.priority === 2 && opts.format === 'neware') rule = { ...rule, priority: 0.5 };
+  // Format quirks: Neware's plain "Time" restarts at every step (its test time is "Total Time" or
+  // "Cumulative Time"), so it is the step time.
+  if (rule && rule.kind === 'time' && rule.priority === 2 && opts.format === 'neware') rule = { ...rule, kind: 'stepTime' };
   let info = unit ? unitInfo(unit) : undefined;
   if (!rule) {
     // An unknown name with a telling unit: "Spannung (V)", "t (h)".
@@ -232,6 +234,10 @@ export function classifyColumn(header: string, opts: ClassifyOptions = {}): Colu
       // Time in s, volts, amperes, hertz, ohms and °C go without saying; a bare capacity does not.
       assumedUnit = CHARGE_KINDS.has(kind) && !rule.unit && !impliedUnit(key) && !opts.defaults?.[kind];
     }
+  }
+  // Maccor's "Step (Sec)", "Step (Min)": a step column written in a time unit is the step time.
+  if (kind === 'step' && info?.dim === 'time') {
+    return { name: header, kind: 'stepTime', sourceUnit: unit, factor: info.factor, offset: 0, flipSign: false, parse: info.parse ?? 'number', priority: rule.priority };
   }
   const dim = DIM_OF[kind];
   if (dim === 'none') {
@@ -289,7 +295,7 @@ export function resolveColumns(headers: string[], ctx: ResolveContext): ColumnSp
       const { index, unit } = findMapped(headers, wanted);
       if (index < 0) {
         throw new DataError(ctx.file, ctx.columnLine,
-          `the spec maps ${kind} to the column '${wanted}', but line ${ctx.columnLine} has no such column (columns: ${headers.filter((h) => h.trim()).join(', ')})`);
+          `the spec maps ${kind} to the column '${shownName(wanted)}', but line ${ctx.columnLine} has no such column (columns: ${nameList(headers.filter((h) => h.trim()), 'none', MAX_COLUMN_NAMES)})`);
       }
       const spec = forceKind(headers[index], kind, unit ?? ctx.units?.[index], ctx);
       // A mapped column no longer holds the kind it was guessed to be.
@@ -344,7 +350,7 @@ function forceKind(header: string, kind: ColumnKind, unitOverride: string | unde
   if (kind === 'time' && guess.parse === 'datetime') return { ...guess, kind, priority: Infinity };
   if (!info || info.dim !== dim) {
     throw new DataError(ctx.file, ctx.columnLine,
-      `the spec maps ${kind} to the column '${header}', but its unit '${unit}' is not a unit of ${kind}`);
+      `the spec maps ${kind} to the column '${shownName(header)}', but its unit '${shownName(unit)}' is not a unit of ${kind}`);
   }
   const flip = kind === 'zImag' && /^\s*-/.test(split.name);
   return {

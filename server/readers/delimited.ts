@@ -4,6 +4,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ColumnSpec, resolveColumns, unitInfo } from './columns';
 import { forEachDataLine } from './byteLines';
+import { shownName } from './messages';
 import { FileHead, forEachLine, headLines, isNanLiteral, parseNumber } from './text';
 import { columnsToKeep, TableBuilder, WHITESPACE, makeTable, signCurrentByState } from './table';
 import { ColumnKind, DataError, DataTable, FormatId, ReadOptions } from './types';
@@ -243,7 +244,7 @@ export async function readDelimited(head: FileHead, plan: DelimitedPlan, how: De
     keep: columnsToKeep(specs, options.kinds, how.signByState),
   });
   if (!plan.headerLine && !specs.some((s) => s.kind !== 'other')) {
-    builder.problem(1, `no column names: the columns are called ${plan.names.slice(0, 3).map((n) => `'${n}'`).join(', ')}…; map them to kinds in the spec`, 'warning');
+    builder.problem(1, `no column names: the columns are called ${plan.names.slice(0, 3).map((n) => `'${shownName(n)}'`).join(', ')}…; map them to kinds in the spec`, 'warning');
   }
   if (plan.quoted) await readQuoted(head, plan, builder, options);
   else {

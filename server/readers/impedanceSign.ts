@@ -4,6 +4,7 @@
 // arc. Such a column, positive at most frequencies, is read as −Im(Z), and the reader says so: a
 // cell's spectrum is capacitive over most of the sweep, inductive only at its highest frequencies.
 import { DataTable, FormatId, column } from './types';
+import { shownName } from './messages';
 
 /** Formats whose Im(Z) column carries its sign as the instrument measured it. */
 const SIGNED: ReadonlySet<FormatId> = new Set<FormatId>(['biologic-mpt', 'biologic-mpr', 'zplot', 'gamry', 'maccor']);
@@ -22,9 +23,9 @@ export function orientImaginary(table: DataTable): void {
   }
   if (nonZero < MIN_POINTS || positive < MOSTLY * nonZero) return;
   for (let i = 0; i < im.values.length; i++) im.values[i] = -im.values[i];
-  table.meta.imaginarySign = `'${im.name}' read as −Im(Z)`;
+  table.meta.imaginarySign = `'${shownName(im.name)}' read as −Im(Z)`;
   table.problems.push({
     line: Number(table.meta.columnLine ?? 0) || 0, severity: 'warning',
-    message: `'${im.name}' is positive at ${positive} of ${nonZero} frequencies, as −Im(Z) is for a capacitive arc: read as −Im(Z), so Im(Z) < 0 there; a name with a minus ("-Im(Z)", "-Z''") says so`,
+    message: `'${shownName(im.name)}' is positive at ${positive} of ${nonZero} frequencies, as −Im(Z) is for a capacitive arc: read as −Im(Z), so Im(Z) < 0 there; a name with a minus ("-Im(Z)", "-Z''") says so`,
   });
 }

@@ -7,6 +7,8 @@ import { Detection, detectFormat } from './detect';
 import { readGamry, readZPlot } from './eis';
 import { orientImaginary } from './impedanceSign';
 import { readMaccor } from './maccor';
+import { nestedNewareLayout, readNewareNested } from './newareNested';
+import { MAX_COLUMN_NAMES, nameList, shownName } from './messages';
 import { readSpreadsheet } from './spreadsheet';
 import { readArbinRes } from './arbinRes';
 import { readMpr } from './mpr';
@@ -66,6 +68,9 @@ async function dispatch(path: string, options: ReadOptions): Promise<DataTable> 
     }
     return readSpreadsheet(head, options, options.format);
   }
+  // Neware's regular export nests cycle, step and record tables: no single delimited plan fits it.
+  const nested = !options.format || options.format === 'neware' ? nestedNewareLayout(head) : undefined;
+  if (nested) return readNewareNested(head, options, nested);
   const detected: Partial<Detection> & { format: FormatId } = options.format ? { format: options.format } : detectFormat(head);
   const format = detected.format;
   switch (format) {
@@ -103,7 +108,7 @@ function binaryFormat(container: FileHead['container']): FormatId | undefined {
 export function requireColumns(table: DataTable, kinds: ColumnKind[], purpose: string, absent: ColumnKind[] = []): void {
   const line = Number(table.meta.columnLine ?? 0) || 0;
   const where = line ? `line ${line}` : 'the file';
-  const names = columnsOfFile(table).map((c) => c.name).join(', ');
+  const names = nameList(columnsOfFile(table).map((c) => c.name), 'none', MAX_COLUMN_NAMES);
   const missing = kinds.filter((k) => !table.columns.some((c) => c.kind === k));
   if (missing.length) {
     const what = missing.map((k) => `${k} (e.g. ${TYPICAL_NAME[k]})`).join(', ');
@@ -112,14 +117,14 @@ export function requireColumns(table: DataTable, kinds: ColumnKind[], purpose: s
   }
   const empty = kinds.map((k) => table.columns.find((c) => c.kind === k)!).filter((c) => !c.values.some((v) => v === v));
   if (empty.length) {
-    throw new DataError(table.file, line, `${purpose} needs values in ${empty.map((c) => `'${c.name}'`).join(', ')}, but the column is empty`);
+    throw new DataError(table.file, line, `${purpose} needs values in ${empty.map((c) => `'${shownName(c.name)}'`).join(', ')}, but the column is empty`);
   }
   // Columns left unread still tell what the file holds.
   const wrong = absent.map((k) => columnsOfFile(table).find((c) => c.kind === k)).filter((c) => c !== undefined);
   if (wrong.length) {
     const kind = wrong.some((c) => c!.kind === 'frequency' || c!.kind === 'zReal' || c!.kind === 'zImag') ? 'impedance (EIS) data' : 'data of another kind';
     throw new DataError(table.file, line,
-      `${purpose} cannot use this file: it holds ${kind} (${wrong.map((c) => `'${c!.name}'`).join(', ')} at ${where})${table.technique ? `, technique ${table.technique}` : ''}`);
+      `${purpose} cannot use this file: it holds ${kind} (${wrong.map((c) => `'${shownName(c!.name)}'`).join(', ')} at ${where})${table.technique ? `, technique ${table.technique}` : ''}`);
   }
 }
 

@@ -24,7 +24,7 @@ export async function readMaccor(head: FileHead, options: ReadOptions, plan?: De
     const m = re.exec(first);
     if (m && m[1].trim()) meta[key] = m[1].trim();
   };
-  fact('Date of Test', /Date of Test:\s*(\S+)/i);
+  fact('Date of Test', /Date of Test:\s*(.*?)\s*(?:\t|Filename:|$)/i); // "12/16/2019", "11 December 2020, 12:22:12 PM"
   fact('Filename', /Filename:\s*(.*?)\s*(?:Procedure:|\t|$)/i);
   fact('Procedure', /Procedure:\s*(.*?)\s*(?:\t|Comment\/Barcode:|$)/i);
   fact('Comment/Barcode', /Comment\/Barcode:\s*(.*)$/i);

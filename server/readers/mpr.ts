@@ -7,6 +7,7 @@ import { resolveColumns } from './columns';
 import { checkAborted, readAllBytes } from './text';
 import { Column, ColumnKind, DataError, DataProblem, DataTable, ReadOptions } from './types';
 import { labelModes } from './ecLab';
+import { nameList } from './messages';
 import { columnNames, DataContext, decodeRecords, planRecords, scaleOf } from './mpr/data';
 import { acquisitionStart, ecLabVersion, loopStarts, moduleDate, settingsFacts } from './mpr/log';
 import { FILE_HEADER_BYTES, FILE_MAGIC, hasFileMagic, ModuleRole, MprModule, scanModules, startsWithModule } from './mpr/modules';
@@ -81,7 +82,7 @@ export function parseMpr(bytes: Uint8Array, file: string, options: ReadOptions =
 
   const dataModules = named('data');
   if (!dataModules.length) {
-    throw new DataError(file, 0, `no data module ('VMP data') in the file${scan.modules.length ? ` (modules: ${meta.modules})` : ''}`);
+    throw new DataError(file, 0, `no data module ('VMP data') in the file${scan.modules.length ? ` (modules: ${nameList(scan.modules.map((m) => m.shortName))})` : ''}`);
   }
   if (dataModules.length > 1) {
     problems.push({ line: 0, severity: 'warning', message: `the file has ${dataModules.length} data modules; only the first (at byte ${dataModules[0].at}) is read` });

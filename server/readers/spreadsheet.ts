@@ -4,8 +4,10 @@
 import type * as XLSXModule from '@e965/xlsx';
 import { CellParse, resolveColumns } from './columns';
 import { newareNames, arbinNames } from './detect';
+import { nameList } from './messages';
 import { checkAborted, FileHead, readAllBytes } from './text';
-import { listZip } from './zip';
+import { zipSync } from 'fflate';
+import { extract, listZip } from './zip';
 import { TableBuilder, makeTable, signCurrentByState } from './table';
 import { DataError, DataTable, FormatId, ReadOptions } from './types';
 
@@ -42,19 +44,36 @@ function findHeader(rows: Cell[][], first: number): number {
 /** What a workbook may inflate to: a zip of 0.6 MB can hold 600 MB of XML (a zip bomb, or a mistake). */
 export const MAX_INFLATED_BYTES = 512 * 1024 * 1024;
 
-/** Refuse a workbook whose parts, as its zip directory declares them, inflate past the limit. */
-function checkInflatedSize(file: string, bytes: Uint8Array): void {
+/**
+ * The workbook's parts inflated here (fflate: bounded, damage detected) and stored again without
+ * compression for SheetJS, whose own inflate loops forever on some damaged deflate data.
+ */
+function storedWorkbook(file: string, bytes: Uint8Array): Uint8Array {
   const listing = listZip(bytes);
-  const inflated = listing?.entries.reduce((n, e) => n + e.size, 0) ?? 0;
-  if (inflated > MAX_INFLATED_BYTES) {
-    throw new DataError(file, 0, `the workbook inflates to ${(inflated / 2 ** 20).toFixed(0)} MiB (${(bytes.length / 2 ** 20).toFixed(1)} MiB on disk), more than the ${MAX_INFLATED_BYTES / 2 ** 20} MiB a workbook may hold: export the sheet as CSV`);
+  if (!listing) throw new DataError(file, 0, 'cannot read the workbook: its zip directory and part headers are missing or damaged');
+  // What the directory declares is checked first, before anything is inflated.
+  const declared = listing.entries.reduce((n, e) => n + e.size, 0);
+  if (declared > MAX_INFLATED_BYTES) {
+    throw new DataError(file, 0, `the workbook inflates to ${(declared / 2 ** 20).toFixed(0)} MiB (${(bytes.length / 2 ** 20).toFixed(1)} MiB on disk), more than the ${MAX_INFLATED_BYTES / 2 ** 20} MiB a workbook may hold: export the sheet as CSV`);
   }
+  const parts: Record<string, [Uint8Array, { level: 0 }]> = {};
+  let inflated = 0;
+  for (const e of listing.entries) {
+    if (e.name.endsWith('/')) continue;
+    const part = extract(bytes, e);
+    if (part.damage) throw new DataError(file, 0, `cannot read the workbook: its part ${e.name ? `'${nameList([e.name])}'` : 'without a name'} is damaged: ${part.damage}`);
+    inflated += part.bytes.length;
+    if (inflated > MAX_INFLATED_BYTES) throw new DataError(file, 0, `the workbook inflates to more than the ${MAX_INFLATED_BYTES / 2 ** 20} MiB a workbook may hold: export the sheet as CSV`);
+    parts[e.name] = [part.bytes, { level: 0 }];
+  }
+  const stored = zipSync(parts);
+  return Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
 }
 
 export async function readSpreadsheet(head: FileHead, options: ReadOptions, format?: FormatId): Promise<DataTable> {
   const file = head.file;
-  const bytes = await readAllBytes(file, options);
-  if (head.container === 'zip') checkInflatedSize(file, bytes);
+  let bytes: Uint8Array = await readAllBytes(file, options);
+  if (head.container === 'zip') bytes = storedWorkbook(file, bytes);
   const XLSX = sheetjs();
   let wb: XLSXModule.WorkBook;
   try {
@@ -70,12 +89,13 @@ export async function readSpreadsheet(head: FileHead, options: ReadOptions, form
     const withTable = names.find((n) => findHeader(sheetRows(wb.Sheets[n]), 0) >= 0);
     if (withTable) chosen = [withTable];
   }
-  if (!chosen.length) throw new DataError(file, 0, `no sheet with a table of numbers under a header row (sheets: ${names.join(', ')})`);
+  if (!chosen.length) throw new DataError(file, 0, `no sheet with a table of numbers under a header row (sheets: ${nameList(names)})`);
 
   const firstRows = sheetRows(wb.Sheets[chosen[0]]);
   const h = findHeader(firstRows, 0);
   if (h < 0) throw new DataError(file, 0, `sheet '${chosen[0]}' has no header row followed by numbers`);
-  const headers = (firstRows[h] ?? []).map(cellText);
+  // Array.from, not map: a row of a damaged sheet may have holes, and map keeps them.
+  const headers = Array.from(firstRows[h] ?? [], cellText);
   while (headers.length && !headers[headers.length - 1]) headers.pop();
   const fmt: FormatId = format && format !== 'land' ? format : newareNames(headers) ? 'neware' : arbinNames(headers) ? 'arbin' : 'land';
   const columnLine = h + 1;

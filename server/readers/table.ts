@@ -3,6 +3,7 @@
 // and records per-row problems (short rows, text where a number belongs, empty and NaN cells).
 // Columns the caller does not want are skipped unread: their cells are only stepped over.
 import { CellParse, ColumnSpec } from './columns';
+import { shownName } from './messages';
 import { LineMap } from './lineMap';
 import { afterBreak, blankEnd, cellEnd, findLineEnd, LF, lineBytes, lineEndsAt, onlySeparators, skipBlanks } from './rowBytes';
 import { CellScanner, parseNumberBytes } from './numbers';
@@ -54,6 +55,8 @@ export interface Built {
   rows: number;
   lineOfRow: (row: number) => number;
   problems: DataProblem[];
+  /** The builder, kept for a continuation when the file grows (builderOf). */
+  from?: TableBuilder;
 }
 
 interface CellStats {
@@ -124,6 +127,11 @@ export class TableBuilder {
   private extraFirst = 0;
   private extraFields = 0;
   private readonly lineWord: string;
+  /** How the rows came (for a continuation, readers/append.ts): the last line handed over, its break byte and decoding; false once cells came split. */
+  lastLine = 0;
+  brk = LF;
+  textOf: TextOfBytes | undefined;
+  fromBytes = true;
 
   constructor(specs: ColumnSpec[], readonly opts: BuilderOptions) {
     this.specs = specs;
@@ -144,7 +152,7 @@ export class TableBuilder {
     this.lineWord = opts.lineWord ?? 'line';
     for (const [c, s] of specs.entries()) {
       if (s.assumedUnit && this.keep[c]) {
-        this.problem(opts.columnLine, `column '${s.name}' has no unit; read as ${s.sourceUnit} (give the unit in the spec's mapping, e.g. ${s.kind}: '${s.name} (mAh)')`, 'warning');
+        this.problem(opts.columnLine, `column '${shownName(s.name)}' has no unit; read as ${s.sourceUnit} (give the unit in the spec's mapping, e.g. ${s.kind}: '${shownName(s.name)} (mAh)')`, 'warning');
       }
     }
   }
@@ -202,6 +210,8 @@ export class TableBuilder {
     const cut = this.cut;
     let pos = start;
     let count = 0;
+    this.brk = brk;
+    this.textOf = text;
     while (pos < end) {
       const first = pos;
       const no = lineNo + count++;
@@ -214,6 +224,7 @@ export class TableBuilder {
       this.finishRow(b, first, lineEnd, cut.pos, no, row, cut.fields, cut.nan, text);
       pos = afterBreak(b, lineEnd, brk);
     }
+    if (count) this.lastLine = lineNo + count - 1;
     return count;
   }
 
@@ -305,6 +316,7 @@ export class TableBuilder {
 
   /** Cells already split (quoted CSV through csv-parse, spreadsheets). Numbers are taken as written. */
   addCells(cells: ArrayLike<unknown>, lineNo: number): void {
+    this.fromBytes = false;
     let last = cells.length;
     while (last > 0 && (cells[last - 1] === '' || cells[last - 1] === null || cells[last - 1] === undefined)) last--;
     if (last === 0) return;
@@ -390,7 +402,7 @@ export class TableBuilder {
       else if (isNanLiteral(cell)) nanCells.push(c);
       else {
         const inf = infinityLiteral(cell);
-        const d = this.parse[c] === P_NUMBER && (this.specs[c].kind === 'time' || this.specs[c].kind === 'other')
+        const d = this.parse[c] === P_NUMBER && (this.specs[c].kind === 'time' || this.specs[c].kind === 'stepTime' || this.specs[c].kind === 'other')
           ? parseDuration(cell, this.opts.decimalComma) : NaN;
         if (inf !== undefined) {
           if (kept) this.bufs[c][row] = this.parse[c] === P_NUMBER ? inf * this.mul[c] : inf;
@@ -427,9 +439,25 @@ export class TableBuilder {
     }
     for (const c of junk) {
       if (!this.typed[c] || !this.keep[c]) continue; // text in a column we do not interpret (dates, step names) or do not read
-      this.problem(lineNo, `${L} ${lineNo}, column ${c + 1} (${this.specs[c].name}): '${clip(cells[c])}' is not a number`);
+      this.problem(lineNo, `${L} ${lineNo}, column ${c + 1} (${shownName(this.specs[c].name)}): '${clip(cells[c])}' is not a number`);
     }
     return true;
+  }
+
+  /**
+   * A builder for the rows that follow these in a file that grew: the same columns, kept and
+   * converted the same way, cells read as these were (a time column found to be h:m:s stays so),
+   * the field count learnt; no rows and no problems yet.
+   */
+  continuation(expectedRows: number): TableBuilder {
+    const next = new TableBuilder(this.specs, { ...this.opts, expectedRows, expectedFields: this.need || this.opts.expectedFields });
+    next.parse.set(this.parse);
+    this.units.forEach((u, c) => { next.units[c] = u; });
+    next.problems.length = 0;
+    next.brk = this.brk;
+    next.textOf = this.textOf;
+    next.lastLine = this.lastLine;
+    return next;
   }
 
   /** Columns, trimmed to the rows read, with the summary problems. */
@@ -454,8 +482,8 @@ export class TableBuilder {
     kept.forEach(({ s, c }) => {
       const st = this.stats[c];
       if (s.kind === 'other') return;
-      if (st.empty) this.problem(st.emptyFirst, `column '${s.name}': ${st.empty} empty cell${st.empty > 1 ? 's' : ''} (first at ${L} ${st.emptyFirst})`, 'warning');
-      if (st.nan) this.problem(st.nanFirst, `column '${s.name}': ${st.nan} cell${st.nan > 1 ? 's' : ''} written as NaN (first at ${L} ${st.nanFirst})`, 'warning');
+      if (st.empty) this.problem(st.emptyFirst, `column '${shownName(s.name)}': ${st.empty} empty cell${st.empty > 1 ? 's' : ''} (first at ${L} ${st.emptyFirst})`, 'warning');
+      if (st.nan) this.problem(st.nanFirst, `column '${shownName(s.name)}': ${st.nan} cell${st.nan > 1 ? 's' : ''} written as NaN (first at ${L} ${st.nanFirst})`, 'warning');
     });
     columns.forEach((col, k) => {
       if (col.kind === 'time') {
@@ -463,13 +491,13 @@ export class TableBuilder {
         this.checkTime(col, lineOfRow);
       }
       if (col.kind !== 'other' && rows > 0 && !col.values.some((v) => v === v)) {
-        this.problem(head, `column '${col.name}' (${col.kind}) has no values`, 'warning');
+        this.problem(head, `column '${shownName(col.name)}' (${col.kind}) has no values`, 'warning');
       }
     });
     if (this.dropped > 0) this.problem(0, `… and ${this.dropped} more problems not listed`, 'warning');
     const problems = this.problems.slice().sort((a, b) => a.line - b.line);
     const fileColumns = kept.length < this.n ? this.specs.map((s) => ({ name: s.name, kind: s.kind })) : undefined;
-    return { columns, fileColumns, rows, lineOfRow, problems };
+    return { columns, fileColumns, rows, lineOfRow, problems, from: this };
   }
 
   private checkTime(col: Column, lineOf: (row: number) => number): void {
@@ -484,7 +512,7 @@ export class TableBuilder {
       prev = v;
     }
     if (back > 0) {
-      this.problem(lineOf(first), `column '${col.name}': time goes back at ${this.lineWord} ${lineOf(first)}` +
+      this.problem(lineOf(first), `column '${shownName(col.name)}': time goes back at ${this.lineWord} ${lineOf(first)}` +
         `${back > 1 ? ` and ${back - 1} more times` : ''} (a step time, or files joined?)`, 'warning');
     }
   }
@@ -531,10 +559,17 @@ export function signCurrentByState(columns: Column[]): boolean {
   return any;
 }
 
+/** The builder each table was made by, for reading on where it stopped (readers/append.ts). */
+const BUILDERS = new WeakMap<DataTable, TableBuilder>();
+export function builderOf(table: DataTable): TableBuilder | undefined {
+  return BUILDERS.get(table);
+}
+
 export function makeTable(file: string, format: FormatId, built: Built, meta: Record<string, string>, technique?: string): DataTable {
   const table: DataTable = {
     file, format, technique, rows: built.rows, columns: built.columns, lineOfRow: built.lineOfRow, meta, problems: built.problems,
   };
   if (built.fileColumns) table.fileColumns = built.fileColumns;
+  if (built.from) BUILDERS.set(table, built.from);
   return table;
 }

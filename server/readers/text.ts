@@ -153,7 +153,7 @@ class ChunkDecoder {
 
 /** Read the head of a file: size limit, container and encoding detection, binary check. */
 export async function readHead(file: string, options: ReadOptions = {}): Promise<FileHead> {
-  const size = await statFile(file, options);
+  const size = Math.min(await statFile(file, options), options.upTo ?? Infinity);
   checkAborted(options.signal);
   const len = Math.min(size, HEAD_BYTES);
   const bytes = Buffer.alloc(len);
@@ -308,7 +308,7 @@ export async function forEachLine(
     }
   };
 
-  const stream = fs.createReadStream(head.file, { start: head.bom, highWaterMark: CHUNK_BYTES });
+  const stream = fs.createReadStream(head.file, { start: head.bom, end: head.size - 1, highWaterMark: CHUNK_BYTES });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       checkAborted(options.signal);

@@ -101,6 +101,8 @@ export interface ReadOptions {
    * readers may read everything). Without it every column is read.
    */
   kinds?: readonly ColumnKind[];
+  /** Read the file as if it ended at this byte (a live file's complete lines: readers/append.ts). */
+  upTo?: number;
 }
 
 export function column(t: DataTable, kind: ColumnKind): Column | undefined {

@@ -3,11 +3,15 @@
 // jobs (runs) are queued one by one and each idle worker takes the next, so a study of many runs
 // uses every worker; per key (document), the latest request wins: the older one resolves to
 // undefined, its queued jobs are dropped and those in flight aborted.
+// A watchdog guards each job: a reader caught in a loop on a damaged file (synchronous code that
+// no abort reaches) would otherwise hold its worker, and with it every later analysis, for ever.
+// A job past its limit, or one that does not stop within a grace after its abort, has its worker
+// terminated (a new one starts) and comes back as an error on the run.
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { RunJob } from './jobs';
-import { RunResult } from './execute';
+import { emptyResult, RunResult } from './execute';
 import type { DataRunner } from './study';
 
 interface Request {
@@ -24,7 +28,20 @@ interface Request {
 
 interface Task { request: Request; index: number; job: RunJob }
 
-interface Slot { worker: Worker; task?: { id: number; task: Task } }
+interface Slot { worker: Worker; task?: { id: number; task: Task; watchdog?: NodeJS.Timeout } }
+
+export interface PoolLimits {
+  /** How long one run's reading and analysis may take (ms). */
+  jobMs: number;
+  /** How long an aborted run may take to stop (ms). */
+  abortGraceMs: number;
+}
+
+/**
+ * Generous: the bench's heaviest single run (1,000,000 rows read and cycled) takes about 2 s, a
+ * 2 GiB export about 20 s to read; five minutes is over ten times either.
+ */
+export const DEFAULT_LIMITS: PoolLimits = { jobMs: 5 * 60_000, abortGraceMs: 10_000 };
 
 export class DataWorkerPool implements DataRunner {
   private slots: Slot[] = [];
@@ -34,7 +51,7 @@ export class DataWorkerPool implements DataRunner {
   private turn = 0;
 
   /** `threads` workers at most, started when first needed; `cacheDir`: their tables also cached on disk there. */
-  constructor(private log: (message: string) => void, private readonly threads = 1, private cacheDir?: string) {}
+  constructor(private log: (message: string) => void, private readonly threads = 1, private cacheDir?: string, private readonly limits: PoolLimits = DEFAULT_LIMITS) {}
 
   /** Cache tables on disk in this folder from now on (the workers running and those to come). */
   setCacheDir(dir: string | undefined): void {
@@ -64,7 +81,11 @@ export class DataWorkerPool implements DataRunner {
     const old = this.requests.get(key);
     if (!old) return;
     this.requests.delete(key);
-    for (const s of this.slots) if (s.task?.task.request === old) s.worker.postMessage({ abort: taskKey(s.task.id) });
+    for (const s of this.slots) {
+      if (s.task?.task.request !== old) continue;
+      s.worker.postMessage({ abort: taskKey(s.task.id) });
+      this.watch(s, this.limits.abortGraceMs, `did not stop within ${describeMs(this.limits.abortGraceMs)} of being aborted`);
+    }
     old.resolve(undefined);
   }
 
@@ -80,15 +101,42 @@ export class DataWorkerPool implements DataRunner {
       const task: Task = { request, index, job: request.jobs[index] };
       const id = this.nextId++;
       slot.task = { id, task };
+      this.watch(slot, this.limits.jobMs, `took longer than ${describeMs(this.limits.jobMs)}`);
       // A busy worker keeps the process alive (the CLI awaits it); an idle one does not.
       slot.worker.ref();
       slot.worker.postMessage({ id, key: taskKey(id), jobs: [task.job] });
     }
   }
 
+  /** (Re)arm the slot's watchdog for its current task: past `ms`, the task is stopped as stuck. */
+  private watch(slot: Slot, ms: number, why: string): void {
+    const current = slot.task;
+    if (!current) return;
+    clearTimeout(current.watchdog);
+    current.watchdog = setTimeout(() => this.stuck(slot, current.id, why), ms);
+    current.watchdog.unref();
+  }
+
+  /** A task that overran: its worker is terminated and the run answered with an error saying so. */
+  private stuck(slot: Slot, id: number, why: string): void {
+    if (slot.task?.id !== id || !this.slots.includes(slot)) return;
+    const { job } = slot.task.task;
+    this.log(`cellspec: data worker stopped: run ${job.run} ${why}`);
+    this.slots = this.slots.filter((s) => s !== slot);
+    slot.worker.removeAllListeners();
+    void slot.worker.terminate();
+    const result = emptyResult(job);
+    const at = job.patterns[0] ? { start: job.patterns[0].start, end: job.patterns[0].end } : job.header;
+    const files = job.patterns.map((p) => `"${p.pattern}"`).join(', ');
+    // (An aborted run's answer is not waited for: only an overrun reaches the editor.)
+    result.issues.push({ at, severity: 'error', message: `reading and analysing this run's data (${files}) ${why} and was stopped: a damaged file can keep a reader in a loop; check the files, or export them again` });
+    this.finish(slot, { id, results: [result] });
+  }
+
   private finish(slot: Slot, m: { id: number; results?: RunResult[]; error?: string }): void {
     if (slot.task?.id !== m.id) return;
     const { request, index } = slot.task.task;
+    clearTimeout(slot.task.watchdog);
     slot.task = undefined;
     slot.worker.unref();
     if (m.error) this.log(`cellspec: data analysis failed: ${m.error}`);
@@ -114,6 +162,7 @@ export class DataWorkerPool implements DataRunner {
     if (why) this.log(`cellspec: data worker crashed: ${why}`);
     this.slots = this.slots.filter((s) => s !== slot);
     const request = slot.task?.task.request;
+    clearTimeout(slot.task?.watchdog);
     slot.task = undefined;
     if (request && this.requests.get(request.key) === request) this.fail(request);
     this.pump();
@@ -134,6 +183,8 @@ export class DataWorkerPool implements DataRunner {
     return slot;
   }
 }
+
+const describeMs = (ms: number): string => (ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`);
 
 /** Each job runs under its own key in the worker, so only an explicit abort stops it. */
 const taskKey = (id: number): string => `task ${id}`;

@@ -32,6 +32,9 @@ export function dataHover(outcomes: RunOutcome[], offset: number, fold = false):
   const summary = [`**data of ${job.run}**`, ''];
   if (figures.length) {
     summary.push('| figure | value ± SE | unit |', '|---|---:|---|', ...figures.map((f) => `| ${cell(f.quantity)} | ${cell(figureValue(f))} | ${cell(f.unit)} |`));
+    // A file still being written says so beside the table, not only in the folded details.
+    const live = lines.filter((l) => l.label === 'live');
+    if (live.length) summary.push('', live.map((l) => `**${l.label}**: ${l.text}`).join('  \n'));
   } else summary.push(lines.length ? lines.map((l) => `**${l.label}**: ${l.text}`).join('  \n') : '_no results: see the problems on the data reference_');
   const details = [...lines.map((l) => `- **${l.label}**: ${l.text}  \n  _${l.derivation}_`)];
   if (result.plan.length) details.push(...result.plan.map((m) => `- plan: ${m}`));
@@ -64,7 +67,7 @@ export function dataHints(outcomes: RunOutcome[]): InlayHint[] {
     const figures = runFigures(r);
     // Hints show the value; its standard error is in the tooltip and the hover.
     const parts = figures.filter((f) => f.hint).map(hintText);
-    const lines = summarize(r).filter((l) => l.label !== 'fit' && l.label !== 'DRT');
+    const lines = summarize(r).filter((l) => l.label !== 'fit' && l.label !== 'DRT' && l.label !== 'live');
     if (!parts.length) parts.push(...lines.slice(0, 1).map((l) => `${l.label} ${l.text}`));
     return parts.length ? [{ offset: job.header.end, label: hintLabel(parts), parts, tooltip: lines.map((l) => `${l.label}: ${l.text}\n  ${l.derivation}`).join('\n') }] : [];
   });

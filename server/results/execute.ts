@@ -10,6 +10,7 @@ import { RunJob } from './jobs';
 import { PROTOCOL_HANDLERS } from './protocols';
 import type { Loaded, RunResult } from './runResult';
 import { readCached } from './tableCache';
+import { liveStatuses } from './liveStatus';
 
 export type { DataIssue, FileSummary, RunResult, SpectrumResult } from './runResult';
 
@@ -25,13 +26,19 @@ export async function executeJobs(jobs: RunJob[], signal: AbortSignal = new Abor
   return out;
 }
 
-export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunResult> {
-  const result: RunResult = {
+/** A run's result before any file is read: its names, no files, no findings. */
+export function emptyResult(job: RunJob): RunResult {
+  return {
     run: job.run, protocol: job.protocol.name, type: job.protocol.type, cell: job.cell.name, build: job.cell.build, anode: job.cell.anode,
     files: [], issues: [], plan: [],
   };
+}
+
+export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunResult> {
+  const result = emptyResult(job);
   const dc: Loaded[] = [];
   const eis: Loaded[] = [];
+  const written: { l: Loaded; mtimeMs: number }[] = [];
   for (const pattern of job.patterns) {
     const at: Span = { start: pattern.start, end: pattern.end };
     const found = await findDataFiles(job.baseDir, pattern.pattern, job.roots, signal);
@@ -52,7 +59,9 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
         }
         // A spectrum with a column missing is an error, never zeros in its place.
         if (isEis) requireColumns(table, IMPEDANCE, 'the impedance analysis');
-        (isEis ? eis : dc).push({ file: rel, abs: file, stamp: `${bytes}:${mtimeMs}`, at, table });
+        const loaded: Loaded = { file: rel, abs: file, stamp: `${bytes}:${mtimeMs}`, at, table };
+        (isEis ? eis : dc).push(loaded);
+        written.push({ l: loaded, mtimeMs });
       } catch (e) {
         if (signal.aborted) return result;
         const err = e as Error;
@@ -61,6 +70,8 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
     }
   }
   analyseRunData(job, result, dc, eis);
+  const live = liveStatuses(job, result, written);
+  if (live.length) result.live = live;
   return result;
 }
 

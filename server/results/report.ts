@@ -34,6 +34,7 @@ export function buildReport(a: SpecAnalysis, diagnostics: Diagnostic[], outcomes
     runs: runs.map((r) => ({
       run: r.run, protocol: r.protocol, type: r.type, cell: r.cell, build: r.build, anode: r.anode,
       files: r.files, issues: r.issues.map(({ at: _at, ...i }) => i), plan: r.plan,
+      ...(r.live ? { live: present(r.live, false) } : {}),
       summary: summarize(r).map(({ label, text }) => ({ label, text })),
       results: present({
         ccd: r.ccd, stripping: r.stripping, sand: r.sand, contact: r.contact, cycling: r.cycling, rate: r.rate,

@@ -8,6 +8,7 @@ import type {
 import type { DrtResult, FitResult, LinKKResult } from '../analyses/eis';
 import { Span } from '../engine/lexer';
 import type { DataTable, FormatId } from '../readers/types';
+import type { LiveStatus } from './liveStatus';
 
 export interface FileSummary { path: string; format: FormatId; technique?: string; rows: number; bytes: number; kind: 'dc' | 'eis' }
 
@@ -104,6 +105,8 @@ export interface RunResult {
   incrementalCapacity?: IncrementalCapacityResult & { file: string };
   /** Plan against data: findings in words (current, window, cycle counts). */
   plan: string[];
+  /** Files still being written: the step in progress and what the plan predicts (liveStatus.ts). */
+  live?: LiveStatus[];
 }
 
 /** A data file that was read, on its way to the analysis. */

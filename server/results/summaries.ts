@@ -50,6 +50,7 @@ export function summarize(r: RunResult): ResultLine[] {
     const back = r.rate.recovery ? `; ${formatNumber(r.rate.recovery.value * 100)} % recovered` : '';
     out.push({ label: 'rate', text: r.rate.rows.map((row) => `${formatNumber(row.rate)} C ${formatEstimate(row.discharge.perMass, 4)}`).join(', ') + back, derivation: r.rate.derivation });
   }
+  for (const l of r.live ?? []) out.push({ label: 'live', text: `${l.file}: ${l.text}`, derivation: l.derivation });
   return out;
 }
 

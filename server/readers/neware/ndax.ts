@@ -15,6 +15,7 @@ import {
 import { AuxSeries, Records, buildTable, celsiusToKelvin, identity, warn } from './records';
 import { RangeScale } from './scale';
 import { ZipEntry, extract, leadingNames, listZip } from '../zip';
+import { nameList } from '../messages';
 
 const NOUN = 'the .ndax';
 
@@ -157,7 +158,7 @@ export function parseNdax(bytes: Uint8Array, file: string, options: ReadOptions 
   const info = readXmlMeta(parts, meta);
 
   const dataBytes = parts.bytesOf('data.ndc');
-  if (!dataBytes) throw new DataError(file, 0, `${NOUN} has no data.ndc part, which holds the data records (parts: ${parts.names().join(', ') || 'none'})${lost}`);
+  if (!dataBytes) throw new DataError(file, 0, `${NOUN} has no data.ndc part, which holds the data records (parts: ${nameList(parts.names())})${lost}`);
   const head = ndcHeader(dataBytes);
   if (!head) throw new DataError(file, 0, `the data.ndc part of ${NOUN} is empty or unreadable${parts.damageOf('data.ndc')}`);
   if (head.filetype !== NDC_DATA) throw new DataError(file, 0, `the data.ndc part of ${NOUN} is not a data part (its file type is ${head.filetype}, a data part's is ${NDC_DATA})`);

@@ -1,0 +1,33 @@
+// The table cache's side for files still being written: a file modified within LIVE_WINDOW_MS is
+// read up to its last complete line and, when it grows, read on from there (readers/append.ts)
+// instead of again from its first byte. Only a first read that took the whole file goes to the
+// disk cache: a grown table changes with every append, and one without the line in progress is
+// not the file's table.
+import type * as fs from 'fs';
+import { appendLive, LiveTable, readLive } from '../readers/append';
+import type { DataTable, ReadOptions } from '../readers/types';
+
+/** A file written this recently is taken to be still growing (instruments flush every few seconds to minutes). */
+export const LIVE_WINDOW_MS = 10 * 60 * 1000;
+
+export function isLive(st: Pick<fs.Stats, 'mtimeMs'>, now = Date.now()): boolean {
+  return now - st.mtimeMs <= LIVE_WINDOW_MS;
+}
+
+/**
+ * A table read live whose last line was left out (no line break yet) and whose file has since
+ * gone quiet: the line is the file's last row after all, so it is read again whole.
+ */
+export function settled(live: LiveTable | undefined, st: Pick<fs.Stats, 'size' | 'mtimeMs'>, now = Date.now()): boolean {
+  return !!live && live.end < st.size && !isLive(st, now);
+}
+
+/** The grown table of a file read live before, or undefined when it must be read again whole. */
+export async function grownTable(live: LiveTable | undefined): Promise<LiveTable | undefined> {
+  return live ? appendLive(live) : undefined;
+}
+
+/** A first read of a live file: its complete lines, ready to be read on. */
+export async function readLiveTable(file: string, options: ReadOptions): Promise<{ table: DataTable; end: number; live?: LiveTable }> {
+  return readLive(file, options);
+}

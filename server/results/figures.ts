@@ -84,6 +84,37 @@ export function runFigures(r: RunResult): Figure[] {
     });
     if (rt.recovery) out.push(percent('recovery at the first rate', rt.recovery));
   }
+  out.push(...toolkitFigures(r));
+  return out;
+}
+
+/** The solid-state toolkit's runs: conductivity, Arrhenius, GITT, symmetric cycling, DC polarisation. */
+function toolkitFigures(r: RunResult): Figure[] {
+  const out: Figure[] = [];
+  const spectra = r.type === 'conductivity' ? (r.conductivity?.spectra ?? []).filter((s) => s.conductivity) : [];
+  for (const s of spectra) {
+    const of = spectra.length > 1 ? ` (${s.file.replace(/^.*\//, '')})` : '';
+    out.push(shown(`ionic conductivity${of}`, s.conductivity!, { hint: 'σ' }));
+    if (s.rB) out.push(shown(`R_b${of}`, s.rB, { detail: true }));
+  }
+  const a = r.arrhenius;
+  if (a?.ok) out.push(shown('E_a', a.activationEnergy, { hint: 'E_a' }), shown('σ at 25 °C', a.conductivity25, { hint: 'σ(25 °C)' }));
+  const g = r.gitt;
+  if (g?.ok) {
+    out.push(plain('GITT pulses evaluated', g.evaluated), plain('pulses linear in √t', g.valid));
+    for (const p of g.pulses) {
+      const d = p.diffusivity ?? p.dOverL2;
+      if (d) out.push(shown(`${p.diffusivity ? 'D' : 'D/L²'} of pulse ${p.index}`, d, { detail: true }));
+    }
+  }
+  const sym = r.symmetric;
+  if (sym?.ok) {
+    out.push(shown('ASR of the first half-cycle', sym.firstAsr, { hint: 'ASR' }), shown('ASR of the last half-cycle', sym.lastAsr));
+    out.push(hours(sym.shorted ? 'time to the short' : 'time cycled without a short', sym.duration, sym.shorted ? { hint: 'short after' } : { bound: '≥' }));
+  }
+  const dc = r.dcPolarisation;
+  // σ_e in S/cm, as the summary gives it (in mS/cm it reads 1e-6).
+  if (dc?.ok) out.push({ quantity: 'electronic conductivity', value: dc.conductivity.value / 100, unit: 'S/cm', ...(dc.conductivity.stderr !== undefined ? { stderr: dc.conductivity.stderr / 100 } : {}), hint: 'σ_e' });
   return out;
 }
 

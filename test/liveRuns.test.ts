@@ -172,30 +172,45 @@ describe('live runs: a growing file read on from where the last read stopped', (
     assert.deepEqual(essence(grown!.table), essence(await readDataFile(file, { kinds: DC_KINDS })));
   });
 
-  it('through the table cache: a live file is appended to, a rewritten one read again, the line in progress taken once the file is quiet', async () => {
-    const bytes = mptBytes(800);
+  it('through the table cache: a file read whole at first sight, read on once it is seen growing, a rewritten one read again, the line in progress taken once the file is quiet', async () => {
+    const bytes = mptBytes(1200);
     const file = path.join(tmp, 'cached.mpt');
     const job = { protocol: { type: 'ccd' } } as unknown as RunJob;
     const signal = new AbortController().signal;
+    const kinds = { kinds: kindsToRead('ccd') };
     const columnLine = Number(/Nb header lines : (\d+)/.exec(bytes.toString('latin1'))![1]);
-    const cut = lineEnd(bytes, columnLine + 400) + 10;
-    fs.writeFileSync(file, bytes.subarray(0, cut));
+    const cut1 = lineEnd(bytes, columnLine + 400) + 10, cut2 = lineEnd(bytes, columnLine + 800) + 10;
+    // First sight (a file just copied in looks the same): read whole, as a fresh read reads it, and not taken for growing.
+    fs.writeFileSync(file, bytes.subarray(0, cut1));
     const a = await readCached(file, job, signal);
-    const rowsA = a.table.rows;
-    fs.appendFileSync(file, bytes.subarray(cut));
+    assert.equal(a.growing, false);
+    assert.deepEqual(essence(a.table), essence(await readDataFile(file, kinds)));
+    // It grew: read again up to its last complete line, the line in progress left out.
+    fs.appendFileSync(file, bytes.subarray(cut1, cut2));
     const b = await readCached(file, job, signal);
-    assert.equal(rowsA, 400, 'the line in progress is left out');
-    assert.equal(b.table.rows, 800, 'every row after the append');
-    assert.ok(b.table.columns[0].values.buffer === a.table.columns[0].values.buffer, 'the columns grew in place: the new rows were written after the old');
-    assert.deepEqual(essence(b.table), essence(await readDataFile(file, { kinds: kindsToRead('ccd') })));
-    // The last line without its break, then the file goes quiet (its mtime an hour ago).
-    fs.writeFileSync(file, bytes.subarray(0, bytes.length - 2));
+    assert.equal(b.growing, true);
+    assert.equal(b.table.rows, 800, 'the line in progress is left out');
+    // It grew again: only the new lines are read, into the same columns.
+    fs.appendFileSync(file, bytes.subarray(cut2));
     const c = await readCached(file, job, signal);
-    assert.equal(c.table.rows, 799, 'rewritten shorter: read again, the line in progress left out');
+    assert.equal(c.growing, true);
+    assert.equal(c.table.rows, 1200, 'every row after the append');
+    assert.ok(c.table.columns[0].values.buffer === b.table.columns[0].values.buffer, 'the columns grew in place: the new rows were written after the old');
+    assert.deepEqual(essence(c.table), essence(await readDataFile(file, kinds)));
+    // Rewritten shorter, its last line without its break: read again whole.
+    fs.writeFileSync(file, bytes.subarray(0, bytes.length - 2));
+    const d = await readCached(file, job, signal);
+    assert.equal(d.growing, false);
+    assert.deepEqual(essence(d.table), essence(await readDataFile(file, kinds)));
+    // It grows by its last two bytes, then goes quiet (its mtime an hour ago): a whole read again, nothing left out.
+    fs.writeFileSync(file, bytes);
+    const e = await readCached(file, job, signal);
+    assert.equal(e.table.rows, 1200);
     const hourAgo = new Date(Date.now() - 3600_000);
     fs.utimesSync(file, hourAgo, hourAgo);
-    const d = await readCached(file, job, signal);
-    assert.equal(d.table.rows, 800, 'quiet: the last line is a row after all');
+    const f = await readCached(file, job, signal);
+    assert.equal(f.growing, false);
+    assert.equal(f.table.rows, 1200, 'quiet: every line is a row');
   });
 
   it('property: any split of a file into appends gives the table of a fresh read at every step', async () => {
@@ -245,23 +260,29 @@ run ra‸mp on sym { data "ccd.mpt" }
 `;
 
 /** The spec above over `data` as its ccd.mpt, analysed by a study session: the run, its hover, the report, the preview. */
-async function studyOf(name: string, data: Buffer, mtime?: Date) {
+async function studyOf(name: string, data: Buffer, mtime?: Date, earlier?: Buffer) {
   const dir = path.join(tmp, name);
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(path.resolve('examples/materials.cellspec'), path.join(dir, 'lib.cellspec'));
-  fs.writeFileSync(path.join(dir, 'ccd.mpt'), data);
-  if (mtime) fs.utimesSync(path.join(dir, 'ccd.mpt'), mtime, mtime);
   const { text, offset } = cursorAt(SPEC);
   assert.ok(SPEC.includes(CURSOR));
   const specPath = path.join(dir, 's.cellspec');
   fs.writeFileSync(specPath, text);
   const a = analyzeSpec(new Workspace(nodeFileSystem), URI.file(specPath).toString())!;
   const session = new StudySession();
-  assert.equal(await session.refresh(a, 1), true);
-  const outcomes = session.outcomes(a.file.uri, 1)!;
-  const report = buildReport(a, session.diagnostics(a, 1), outcomes);
+  // What the instrument had written when the study was first analysed, if anything: the file is then seen growing.
+  if (earlier) {
+    fs.writeFileSync(path.join(dir, 'ccd.mpt'), earlier);
+    assert.equal(await session.refresh(a, 1), true);
+    assert.equal(session.outcomes(a.file.uri, 1)![0].result.live, undefined, 'first sight: not taken for growing');
+  }
+  fs.writeFileSync(path.join(dir, 'ccd.mpt'), data);
+  if (mtime) fs.utimesSync(path.join(dir, 'ccd.mpt'), mtime, mtime);
+  assert.equal(await session.refresh(a, 2), true);
+  const outcomes = session.outcomes(a.file.uri, 2)!;
+  const report = buildReport(a, session.diagnostics(a, 2), outcomes);
   assert.ok(validateReport(report), ajv.errorsText(validateReport.errors, { separator: '\n' }));
-  return { run: outcomes[0].result, hover: session.hover(a, 1, offset)?.markdown ?? '', report, preview: JSON.stringify(session.previewModel(a, 1)) };
+  return { run: outcomes[0].result, hover: session.hover(a, 2, offset)?.markdown ?? '', report, preview: JSON.stringify(session.previewModel(a, 2)) };
 }
 
 describe('live runs: a run whose data are still arriving says so', () => {
@@ -276,11 +297,11 @@ describe('live runs: a run whose data are still arriving says so', () => {
 
   it('the step in progress and what the ramp predicts: in the run result, the hover, the analyze JSON and the preview', async () => {
     const data = rampSoFar();
-    const { run, hover, report, preview } = await studyOf('arriving', data);
+    const { run, hover, report, preview } = await studyOf('arriving', data, undefined, data.subarray(0, data.length - 4000));
     const completeLines = data.subarray(0, data.lastIndexOf(10) + 1).toString('latin1').split('\n').length - 1;
     assert.equal(run.files[0].rows, completeLines - 48, 'every complete line below the 48 header lines, not the half line');
     const live = run.live?.[0];
-    assert.ok(live, 'the file was just written: still arriving');
+    assert.ok(live, 'the file grew and was just written: still arriving');
     // Step 4 of the ramp (0.1 + 3·0.1 mA/cm²) began with the row at 10,801 s: its charge half-cycle has run 899 s of 1,800.
     assert.equal(live.step!.mode, 'charge');
     assert.ok(Math.abs(live.step!.currentDensity!.value - 4) < 4e-4, `${live.step!.currentDensity!.value} A/m²`);
@@ -302,9 +323,19 @@ describe('live runs: a run whose data are still arriving says so', () => {
   });
 
   it('a file last written an hour ago is not arriving, and its last line counts', async () => {
-    const { run, hover } = await studyOf('quiet', rampSoFar(), new Date(Date.now() - 3600_000));
+    const data = rampSoFar();
+    const { run, hover } = await studyOf('quiet', data, new Date(Date.now() - 3600_000), data.subarray(0, data.length - 4000));
     assert.equal(run.live, undefined);
     assert.doesNotMatch(hover, /still arriving/);
+  });
+
+  it('a file just written but seen for the first time (copied in, checked out) is not taken for one still arriving, and its last line counts', async () => {
+    const data = rampSoFar();
+    const { run, hover } = await studyOf('copied', data);
+    assert.equal(run.live, undefined);
+    assert.doesNotMatch(hover, /still arriving/);
+    const fresh = await readDataFile(path.join(tmp, 'copied', 'ccd.mpt'), { kinds: kindsToRead('ccd') });
+    assert.equal(run.files[0].rows, fresh.rows, 'the rows a fresh read of the whole file gives');
   });
 
   it('symmetric cycling: the cycles left and the time to finish by the plan (cycles × 2 × half-cycle)', () => {

@@ -48,7 +48,7 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
       if (signal.aborted) return result;
       const rel = path.relative(job.baseDir, file);
       try {
-        const { table, bytes, mtimeMs } = await readCached(file, job, signal);
+        const { table, bytes, mtimeMs, growing } = await readCached(file, job, signal);
         const isEis = IMPEDANCE.some((k) => column(table, k));
         result.files.push({ path: rel, format: table.format, technique: table.technique, rows: table.rows, bytes, kind: isEis ? 'eis' : 'dc' });
         for (const prob of table.problems.slice(0, 20)) result.issues.push({ at, file: rel, line: prob.line, message: prob.message, severity: prob.severity === 'error' ? 'warning' : prob.severity });
@@ -61,7 +61,7 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
         if (isEis) requireColumns(table, IMPEDANCE, 'the impedance analysis');
         const loaded: Loaded = { file: rel, abs: file, stamp: `${bytes}:${mtimeMs}`, at, table };
         (isEis ? eis : dc).push(loaded);
-        written.push({ l: loaded, mtimeMs });
+        if (growing) written.push({ l: loaded, mtimeMs });
       } catch (e) {
         if (signal.aborted) return result;
         const err = e as Error;

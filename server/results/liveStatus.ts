@@ -64,10 +64,10 @@ export function liveStatus(job: RunJob, result: RunResult, l: Loaded, mtimeMs: n
     const next = predictNext(job, result, step, l);
     if (next) status.next = next.next;
     status.text = `still arriving (${written}): ${stepText(step.step)}${next ? `; ${next.text}` : ''}`;
-    status.derivation = `modified within the last ${duration(LIVE_WINDOW_MS / 1000)}; the last ${step.step.rows} rows of ${l.file} at one current (within ${SAME_STEP * 100} % of the last row's)${job.cell.area ? ` on ${formatSI(job.cell.area, 'm²')}` : ''}${next ? `; ${next.derivation}` : ''}`;
+    status.derivation = `grew since it was last read and was modified within the last ${duration(LIVE_WINDOW_MS / 1000)}; the last ${step.step.rows} rows of ${l.file} at one current (within ${SAME_STEP * 100} % of the last row's)${job.cell.area ? ` on ${formatSI(job.cell.area, 'm²')}` : ''}${next ? `; ${next.derivation}` : ''}`;
   } else {
     status.text = `still arriving (${written}): ${l.table.rows} rows so far`;
-    status.derivation = `${l.file} was modified within the last ${duration(LIVE_WINDOW_MS / 1000)}; it has no time and current columns to tell the step`;
+    status.derivation = `${l.file} grew since it was last read and was modified within the last ${duration(LIVE_WINDOW_MS / 1000)}; it has no time and current columns to tell the step`;
   }
   return status;
 }

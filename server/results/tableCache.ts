@@ -12,14 +12,19 @@ import type { LiveTable } from '../readers/append';
 import { grownTable, isLive, readLiveTable, settled } from './liveTables';
 
 /** By file and kinds read: two protocols reading one file keep a table each, so neither evicts the other. */
-const cache = new Map<string, { size: number; mtimeMs: number; mapping: string; table: DataTable; live?: LiveTable }>();
+const cache = new Map<string, { size: number; mtimeMs: number; mapping: string; table: DataTable; live?: LiveTable; growing?: boolean }>();
 const CACHE_ROWS = 20_000_000;
 
 /** Where tables also go on disk (the workspace storage, --cache DIR); none by default. */
 let disk: DiskTableCache | undefined;
 export function useDiskCache(cache: DiskTableCache | undefined): void { disk = cache; }
 
-export async function readCached(file: string, job: RunJob, signal: AbortSignal): Promise<{ table: DataTable; bytes: number; mtimeMs: number }> {
+/**
+ * The table of a file, and whether it was seen growing: a recently written file that grew since
+ * the last read (a file merely copied or checked out recently is not taken for one still being
+ * written; its first read is a whole one, its last line included).
+ */
+export async function readCached(file: string, job: RunJob, signal: AbortSignal): Promise<{ table: DataTable; bytes: number; mtimeMs: number; growing: boolean }> {
   const { format, mapping, channel } = job;
   const kinds = kindsToRead(job.protocol.type);
   const st = fs.statSync(file);
@@ -31,24 +36,22 @@ export async function readCached(file: string, job: RunJob, signal: AbortSignal)
     // Keep recently used tables at the end of the map (insertion order is the eviction order).
     cache.delete(id);
     cache.set(id, hit);
-    return { table: hit.table, bytes: st.size, mtimeMs: st.mtimeMs };
+    return { table: hit.table, bytes: st.size, mtimeMs: st.mtimeMs, growing: !!hit.growing && isLive(st) };
   }
   const shape = { format, mapping, channel, kinds };
-  // A file still being written: read on from where the last read stopped (liveTables.ts).
-  const grown = same && isLive(st) && st.size > hit.size ? await grownTable(hit.live) : undefined;
-  let table = grown?.table ?? disk?.load(file, st, shape);
+  // A file seen growing: read on from where the last read stopped (liveTables.ts); the first time
+  // it grows, it is read again up to its last complete line, and from then on only what is added.
+  const growing = !!(hit && same && isLive(st) && st.size > hit.size);
+  const grown = growing ? await grownTable(hit!.live) : undefined;
+  let table = grown?.table ?? (growing ? undefined : disk?.load(file, st, shape));
   let live = grown;
-  if (!table && isLive(st)) {
-    const read = await readLiveTable(file, { ...shape, signal });
-    ({ table, live } = read);
-    if (read.end === st.size) disk?.store(file, st, shape, table);
-  }
+  if (!table && growing) ({ table, live } = await readLiveTable(file, { ...shape, signal }));
   if (!table) {
     table = await readDataFile(file, { ...shape, signal });
     disk?.store(file, st, shape, table);
   }
   cache.delete(id);
-  cache.set(id, { size: st.size, mtimeMs: st.mtimeMs, mapping: key, table, live });
+  cache.set(id, { size: st.size, mtimeMs: st.mtimeMs, mapping: key, table, live, growing });
   let rows = 0;
   for (const e of cache.values()) rows += e.table.rows;
   for (const [k, e] of cache) {
@@ -56,5 +59,5 @@ export async function readCached(file: string, job: RunJob, signal: AbortSignal)
     rows -= e.table.rows;
     cache.delete(k);
   }
-  return { table, bytes: st.size, mtimeMs: st.mtimeMs };
+  return { table, bytes: st.size, mtimeMs: st.mtimeMs, growing };
 }

@@ -503,7 +503,7 @@ describe('VS Code end to end: getting started from an empty folder', function ()
   session({ workspace: 'empty' });
 
   it('shows the walkthrough on the Get Started page', async () => {
-    await runCommand('Welcome: Open Walkthrough...');
+    await runCommand('Welcome: Open Walkthrough...', { asks: true });
     const input = page.locator('.quick-input-widget input');
     await input.fill('cellspec');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Get started with cellspec' }).first().waitFor({ timeout: patient(20_000) });

@@ -1,8 +1,8 @@
-// The table cache's side for files still being written: a file modified within LIVE_WINDOW_MS is
-// read up to its last complete line and, when it grows, read on from there (readers/append.ts)
-// instead of again from its first byte. Only a first read that took the whole file goes to the
-// disk cache: a grown table changes with every append, and one without the line in progress is
-// not the file's table.
+// The table cache's side for files still being written: a file seen growing (larger than at the
+// last read) and modified within LIVE_WINDOW_MS is read up to its last complete line and, when it
+// grows again, read on from there (readers/append.ts) instead of again from its first byte. A file
+// seen for the first time is read whole. Only whole reads go to the disk cache: a grown table
+// changes with every append, and one without the line in progress is not the file's table.
 import type * as fs from 'fs';
 import { appendLive, LiveTable, readLive } from '../readers/append';
 import type { DataTable, ReadOptions } from '../readers/types';

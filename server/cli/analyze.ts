@@ -38,7 +38,8 @@ export async function analyze(ctx: Context): Promise<number> {
   const progress = Progress.forTerminal(0, 'runs');
   const cacheDir = ctx.values.cache === undefined ? undefined : path.resolve(ctx.values.cache);
   // One spec with one run gains nothing from workers and would wait for one to start (~0.1 s).
-  const runner = ctx.values.jobs === undefined && list.specs.length === 1 ? lazyRunner(threads, ctx, progress, cacheDir) : progressRunner(threads, ctx, progress, cacheDir);
+  // In this thread only when asked for (--jobs 1): a worker has a watchdog, this thread none.
+  const runner = progressRunner(threads, ctx, progress, cacheDir, ctx.values.jobs !== undefined);
   const tally = { errors: 0, warnings: 0, runs: 0, unreadable: 0 };
   try {
     await inOrder(list.specs, (given) => analyseOne(ctx, given, runner, progress), (done) => {
@@ -105,11 +106,12 @@ function print(ctx: Context, mode: Mode, { given, a, study }: Analysed, tally: {
 }
 
 /**
- * The pool of `threads` workers (one job in this thread when there is one worker), counting
- * each finished run on the progress bar.
+ * The pool of `threads` workers (the jobs in this thread when one worker was asked for), counting
+ * each finished run on the progress bar. A reader caught in a loop on a damaged file is stopped by
+ * the pool's watchdog; in this thread nothing can stop it, so that is only on request.
  */
-function progressRunner(threads: number, ctx: Context, progress: Progress, cacheDir: string | undefined): DataRunner {
-  if (threads === 1) {
+function progressRunner(threads: number, ctx: Context, progress: Progress, cacheDir: string | undefined, asked: boolean): DataRunner {
+  if (threads === 1 && asked) {
     if (cacheDir) useDiskCache(new DiskTableCache(cacheDir));
     return {
       async run(_key, jobs) {
@@ -122,15 +124,6 @@ function progressRunner(threads: number, ctx: Context, progress: Progress, cache
   }
   const pool = new DataWorkerPool((m) => { progress.clear(); ctx.err(m); }, threads, cacheDir);
   return { run: (key, jobs) => pool.run(key, jobs, () => progress.step(0)), dispose: () => pool.dispose() };
-}
-
-/** In this thread for a request of one job, else the pool of `threads` workers, started at the first larger request. */
-function lazyRunner(threads: number, ctx: Context, progress: Progress, cacheDir: string | undefined): DataRunner {
-  let chosen: DataRunner | undefined;
-  return {
-    run: (key, jobs) => (chosen ??= progressRunner(jobs.length <= 1 ? 1 : threads, ctx, progress, cacheDir)).run(key, jobs),
-    dispose: () => chosen?.dispose(),
-  };
 }
 
 /**

@@ -13,7 +13,6 @@ import { readCached } from '../server/results/tableCache';
 import type { RunJob } from '../server/results/jobs';
 import { kindsToRead } from '../server/results/protocols/kinds';
 import { writeMptGcpl } from './helpers/dataFiles';
-import Ajv from 'ajv';
 import { URI } from 'vscode-uri';
 import { analyzeSpec } from '../server/engine/specAnalysis';
 import { Workspace } from '../server/engine/workspace';
@@ -21,6 +20,7 @@ import { nodeFileSystem } from '../server/nodeFileSystem';
 import { buildReport } from '../server/results/report';
 import { StudySession } from '../server/results/study';
 import { CURSOR, cursorAt } from './helpers/cursor';
+import { assertReportValid } from './helpers/studyFolder';
 import { liveStatus } from '../server/results/liveStatus';
 import type { RunResult } from '../server/results/runResult';
 
@@ -243,8 +243,6 @@ describe('live runs: a growing file read on from where the last read stopped', (
   });
 });
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateReport = ajv.compile(JSON.parse(fs.readFileSync(path.resolve('docs/analyze.schema.json'), 'utf8')));
 const AREA = Math.PI * 0.009 ** 2 / 4; // the 9 mm disc of the spec, m²
 const SPEC = `import "lib.cellspec"
 study "s" { diameter 9 mm }
@@ -281,7 +279,7 @@ async function studyOf(name: string, data: Buffer, mtime?: Date, earlier?: Buffe
   assert.equal(await session.refresh(a, 2), true);
   const outcomes = session.outcomes(a.file.uri, 2)!;
   const report = buildReport(a, session.diagnostics(a, 2), outcomes);
-  assert.ok(validateReport(report), ajv.errorsText(validateReport.errors, { separator: '\n' }));
+  assertReportValid(report);
   return { run: outcomes[0].result, hover: session.hover(a, 2, offset)?.markdown ?? '', report, preview: JSON.stringify(session.previewModel(a, 2)) };
 }
 

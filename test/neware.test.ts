@@ -75,7 +75,7 @@ function mismatches(n: number, differ: (i: number) => string | undefined): strin
 function registerTests(): void {
   describe('Neware .nda and .ndax against NewareNDA', () => {
     for (const f of FIXTURES) {
-      it(`${f.name}: every column both readings have agrees to float32 precision, timestamps within 1 ms`, () => {
+      it(`${f.name}: every column both readings have agrees to float32 precision, timestamps equal to the millisecond`, () => {
         const ours = parse(f.name, bytesOf(f.name));
         const ref = readFeatherReference(fixture(`${f.name}.reference.ftr`));
         assert.equal(ours.rows, ref.rows, 'row count');

@@ -2,7 +2,6 @@
 // and summaries), on files written here: impedance files with a column missing, EIS-only runs and
 // their contact retention, one R_ohm method per retention, the DRT and Lin-KK without a circuit.
 import { strict as assert } from 'assert';
-import Ajv from 'ajv';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -10,12 +9,12 @@ import { URI } from 'vscode-uri';
 import { analyzeSpec } from '../server/engine/specAnalysis';
 import { Workspace } from '../server/engine/workspace';
 import { nodeFileSystem } from '../server/nodeFileSystem';
-import { buildReport } from '../server/results/report';
 import type { RunResult } from '../server/results/runResult';
 import { StudySession } from '../server/results/study';
 import { summarize } from '../server/results/summaries';
 import type { PreviewModel } from '../protocol/preview';
 import { CURSOR, cursorAt } from './helpers/cursor';
+import { studyFolder } from './helpers/studyFolder';
 import { CyclePlan, cyclingTrace, noisySpectrum, spectrum, SpectrumOptions } from './helpers/traces';
 
 const MAH_PER_CM2 = 3.6 / 1e-4; // C/m² per mAh/cm²
@@ -38,29 +37,11 @@ const HEADER = 'import "lib.cellspec"\nstudy "s" { diameter 9 mm }\ncell h half 
 /** Writes the files and the spec (after the example materials and a 9 mm half cell) and analyses it. */
 async function study(name: string, specWithCursor: string, files: Record<string, string>): Promise<Studied> {
   const { text: spec, offset } = specWithCursor.includes(CURSOR) ? cursorAt(specWithCursor) : { text: specWithCursor, offset: -1 };
-  const dir = path.join(tmp, name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.copyFileSync(path.resolve('examples/materials.cellspec'), path.join(dir, 'lib.cellspec'));
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), text);
-  }
-  const specPath = path.join(dir, 's.cellspec');
-  fs.writeFileSync(specPath, HEADER + spec);
-  const a = analyzeSpec(new Workspace(nodeFileSystem), URI.file(specPath).toString())!;
-  const session = new StudySession();
-  assert.equal(await session.refresh(a, 1), true, 'the spec has runs with data');
-  const outcomes = session.outcomes(a.file.uri, 1)!;
-  const diagnostics = session.diagnostics(a, 1);
-  // Every result here follows the JSON Schema of `cellspec analyze --json`.
-  const report = buildReport(a, diagnostics, outcomes);
-  assert.ok(validateReport(report), ajv.errorsText(validateReport.errors, { separator: '\n' }));
+  const { a, session, outcomes, diagnostics } = await studyFolder(path.join(tmp, name), HEADER + spec, files);
   const hover = offset >= 0 ? session.hover(a, 1, HEADER.length + offset)?.markdown : undefined;
   return { runs: outcomes.map((o) => o.result), diagnostics, hover, preview: session.previewModel(a, 1) };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateReport = ajv.compile(JSON.parse(fs.readFileSync(path.resolve('docs/analyze.schema.json'), 'utf8')));
 
 /** A spectrum as an EC-Lab export without its header block: freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm (and more columns). */
 function mpt(o: SpectrumOptions, extra: Record<string, number> = {}, z = spectrum(o)): string {

@@ -3,19 +3,16 @@
 // session (readers → protocol handlers → results, diagnostics, summaries), and the JSON report
 // checked against docs/analyze.schema.json.
 import { strict as assert } from 'assert';
-import Ajv from 'ajv';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { URI } from 'vscode-uri';
 import { BOLTZMANN_EV } from '../server/domain/physics';
-import { analyzeSpec, SpecAnalysis } from '../server/engine/specAnalysis';
-import { Workspace } from '../server/engine/workspace';
-import { nodeFileSystem } from '../server/nodeFileSystem';
+import type { SpecAnalysis } from '../server/engine/specAnalysis';
 import { buildPreviewModel } from '../server/results/preview';
 import { buildReport } from '../server/results/report';
 import type { RunResult } from '../server/results/runResult';
-import { StudySession } from '../server/results/study';
+import type { RunOutcome } from '../server/results/study';
+import { studyFolder } from './helpers/studyFolder';
 import { summarize } from '../server/results/summaries';
 import { blockingSpectrum, dcTrace, dqdvTrace, gittDEt, GittOptions, gittTrace, symmetricTrace, writeSpectrum, writeTrace } from './helpers/toolkitTraces';
 
@@ -28,7 +25,7 @@ let tmp = '';
 before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-toolkit-')); });
 after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
 
-interface Studied { a: SpecAnalysis; runs: RunResult[]; diagnostics: { code: string; severity: string; message: string }[]; report: ReturnType<typeof buildReport> }
+interface Studied { a: SpecAnalysis; runs: RunResult[]; outcomes: RunOutcome[]; diagnostics: { code: string; severity: string; message: string }[]; report: ReturnType<typeof buildReport> }
 
 const CELLS = `study "toolkit" { diameter 10 mm; temperature 25 °C }
 material SS { role collector; formula "stainless steel" }
@@ -39,29 +36,12 @@ cell full full { stack Cu | Li 50 µm | LPSC 600 µm | NCM9; cathode NCM9 { load
 
 /** Writes the files (each by its writer) and the spec after the example materials, and analyses it. */
 async function study(name: string, spec: string, files: Record<string, (p: string) => void>): Promise<Studied> {
-  const dir = path.join(tmp, name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.copyFileSync(path.resolve('examples/materials.cellspec'), path.join(dir, 'lib.cellspec'));
-  for (const [f, write] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    write(path.join(dir, f));
-  }
-  const specPath = path.join(dir, 's.cellspec');
-  fs.writeFileSync(specPath, 'import "lib.cellspec"\n' + CELLS + spec);
-  const a = analyzeSpec(new Workspace(nodeFileSystem), URI.file(specPath).toString())!;
-  const session = new StudySession();
-  assert.equal(await session.refresh(a, 1), true, 'the spec has runs with data');
-  const outcomes = session.outcomes(a.file.uri, 1)!;
-  const diagnostics = session.diagnostics(a, 1);
-  const report = buildReport(a, diagnostics, outcomes);
-  assert.ok(validateReport(report), ajv.errorsText(validateReport.errors, { separator: '\n' }));
+  const { a, outcomes, diagnostics, report } = await studyFolder(path.join(tmp, name), 'import "lib.cellspec"\n' + CELLS + spec, files);
   // The preview draws every result without complaint.
   buildPreviewModel({ analysis: a, version: 1, diagnostics, outcomes, dataPending: false });
-  return { a, runs: outcomes.map((o) => o.result), diagnostics, report };
+  return { a, runs: outcomes.map((o) => o.result), outcomes, diagnostics, report };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateReport = ajv.compile(JSON.parse(fs.readFileSync(path.resolve('docs/analyze.schema.json'), 'utf8')));
 const line = (r: RunResult, label: string) => summarize(r).find((l) => l.label === label);
 const errors = (s: Studied) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
 
@@ -136,7 +116,7 @@ describe('toolkit runs: Arrhenius series', function () {
     within(a.conductivity25.value, S25, 0.01, 'σ(25 °C)');
     assert.ok(a.activationEnergy.stderr! > 0);
     assert.match(line(r, 'E_a')!.text, /^0\.\d+ ± [\d.e-]+ eV \(ln\(σT\) against 1\/T, R² [\d.]+, 5 spectra\); σ\(25 °C\) 2\.\d+ ± [\d.e-]+ mS\/cm; ln A .*; fitting ln σ: 0\.2\d+ ± [\d.e-]+ eV$/);
-    const chart = buildPreviewModel({ analysis: s.a, version: 1, diagnostics: [], outcomes: (await sessionOutcomes(s)), dataPending: false }).charts.find((c) => c.kind === 'arrhenius');
+    const chart = buildPreviewModel({ analysis: s.a, version: 1, diagnostics: [], outcomes: s.outcomes, dataPending: false }).charts.find((c) => c.kind === 'arrhenius');
     assert.ok(chart && chart.y.scale === 'log' && chart.series.length === 2, JSON.stringify(chart?.series.map((x) => x.name)));
     within(chart.series[0].points[2][0], 1000 / 298.35, 1e-9, '1000/T of the 25 °C spectrum');
   });
@@ -157,13 +137,6 @@ describe('toolkit runs: Arrhenius series', function () {
     assert.ok(s.diagnostics.some((d) => d.code === 'analysis-failed' && /at least 3 different temperatures for E_a .* \(got 2\)/.test(d.message)), s.diagnostics.map((d) => d.message).join('\n'));
   });
 });
-
-/** The outcomes of a studied spec again (the preview builder wants them). */
-async function sessionOutcomes(s: Studied) {
-  const session = new StudySession();
-  await session.refresh(s.a, 1);
-  return session.outcomes(s.a.file.uri, 1)!;
-}
 
 describe('toolkit runs: GITT, symmetric cycling, DC polarisation, dQ/dV', function () {
   this.timeout(60000);

@@ -10,6 +10,7 @@ import { Worker } from 'worker_threads';
 import { ResDatabase, auxChannel, parseArbinRes, readArbinDatabase, readArbinRes } from '../server/readers/arbinRes';
 import { ColumnKind, DataError, DataTable, ReadOptions } from '../server/readers/types';
 import { ReferenceTable, fixture, readParquetReference } from './helpers/references';
+import { rng } from './helpers/traces';
 
 const RES = fixture('cellpy_20160805_test001_45_cc_01.res');
 const GOLDEN = fixture('cellpy_20160805_test001_45_cc_01.res.golden.parquet');
@@ -479,16 +480,7 @@ function readDamaged(cases: Damage[], watchdogMs: number): Promise<Outcome[]> {
 }
 
 /** A seeded generator (mulberry32), so that a failing case can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = rng;
 
 describe('Arbin .res: damaged copies (seeded)', function () {
   this.timeout(300_000);

@@ -9,21 +9,13 @@ import * as path from 'path';
 import { zipSync } from 'fflate';
 import { FormatId } from '../../../server/readers/types';
 import { writeBinary, writeLandXlsx, writeMptGcpl, writeText, writeWorkbook } from '../dataFiles';
+import { rng } from '../traces';
 import { applyByteMutations, applyPartMutations, ByteMutation, byteMutations, PartMutation, partMutations, ZIP_TIME } from './byteMutations';
 
 export const FIXTURES = path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
 
 /** A seeded generator (mulberry32): a table's cells follow from its seed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = rng;
 
 // ---------------------------------------------------------------------------------------------
 // Delimited tables in each instrument's column names

@@ -135,6 +135,7 @@ describe('toolkit runs: Arrhenius series', function () {
     const s = await study('arr-two', 'protocol arr arrhenius { temperatures -20, 0 °C }\nrun arr on pellet { data "arr/*.mpt" }\n', two);
     assert.ok(s.a.diagnostics.some((d) => d.code === 'invalid-value' && /at least 3 different temperatures .* this series has 2/.test(d.message)));
     assert.ok(s.diagnostics.some((d) => d.code === 'analysis-failed' && /at least 3 different temperatures for E_a .* \(got 2\)/.test(d.message)), s.diagnostics.map((d) => d.message).join('\n'));
+    assert.ok(s.diagnostics.some((d) => d.code === 'analysis-failed' && /^the Arrhenius fit over arr\/[^ ]+\.mpt/.test(d.message)), 'the failure names the files it was fitted over');
   });
 });
 

@@ -19,8 +19,8 @@ export function dataDiagnostics({ job, result: r }: RunOutcome): Diagnostic[] {
     [r.sand?.fit, filesOf(r.stripping?.map((m) => m.file) ?? [], 'the Sand fit over')],
     [r.contact?.retention, filesOf(r.contact?.spectra.map((s) => s.file) ?? [], 'the contact retention over')],
     ...(r.stripping ?? []).map((s): [typeof s, string] => [s, s.file]),
-    [r.arrhenius, undefined], [r.gitt, fileOf(r.gitt)], [r.symmetric, fileOf(r.symmetric)],
-    [r.dcPolarisation, fileOf(r.dcPolarisation)], [r.incrementalCapacity, fileOf(r.incrementalCapacity)],
+    [r.arrhenius, filesOf(r.conductivity?.spectra.map((s) => s.file) ?? [], 'the Arrhenius fit over')], [r.gitt, r.gitt?.file], [r.symmetric, r.symmetric?.file],
+    [r.dcPolarisation, r.dcPolarisation?.file], [r.incrementalCapacity, r.incrementalCapacity?.file],
   ];
   for (const [f, file] of failures) {
     if (f && !f.ok) out.push({ ...job.header, severity: 'warning', code: 'analysis-failed', message: (file ? `${file}: ` : '') + f.error });
@@ -62,9 +62,4 @@ export function dataDiagnostics({ job, result: r }: RunOutcome): Diagnostic[] {
 function filesOf(files: string[], what: string): string | undefined {
   if (!files.length) return undefined;
   return `${what} ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}`;
-}
-
-/** The file a result was computed from, when it records one. */
-function fileOf(f: object | undefined): string | undefined {
-  return f && 'file' in f && typeof f.file === 'string' ? f.file : undefined;
 }

@@ -80,6 +80,17 @@ describe('data worker', function () {
       } finally { guarded.dispose(); }
     });
 
+    it('a run queued in the same worker behind a stuck one is analysed by the next worker', async () => {
+      const logged: string[] = [];
+      const guarded = new DataWorkerPool((m) => logged.push(m), 1, undefined, { jobMs: 3000, abortGraceMs: 1000 });
+      try {
+        const [stopped, behind, later] = (await guarded.run('file:///a', [stuckJob, jobs[0], jobs[1]]))!;
+        assert.match(stopped.issues[0]?.message ?? '', /took longer than 3 s and was stopped/);
+        assert.deepEqual([behind, later], await executeJobs(jobs.slice(0, 2)));
+        assert.equal(logged.length, 1, logged.join('\n'));
+      } finally { guarded.dispose(); }
+    });
+
     it('terminates a worker that does not stop when its run is replaced, so the newer request is answered', async () => {
       const guarded = new DataWorkerPool(() => undefined, 1, undefined, { jobMs: 600_000, abortGraceMs: 1000 });
       try {

@@ -1,12 +1,13 @@
 // Worker threads that read and analyse data files, so the caller never waits on a large file: one
 // for the language server, one per core for `cellspec analyze` over a lab's archive. A request's
-// jobs (runs) are queued one by one and each idle worker takes the next, so a study of many runs
-// uses every worker; per key (document), the latest request wins: the older one resolves to
+// jobs (runs) are queued one by one and each worker holds up to two (the one it works on and the
+// next), so a study of many runs keeps every worker busy; per key (document), the latest request wins: the older one resolves to
 // undefined, its queued jobs are dropped and those in flight aborted.
 // A watchdog guards each job: a reader caught in a loop on a damaged file (synchronous code that
 // no abort reaches) would otherwise hold its worker, and with it every later analysis, for ever.
 // A job past its limit, or one that does not stop within a grace after its abort, has its worker
-// terminated (a new one starts) and comes back as an error on the run.
+// terminated (a new one starts) and comes back as an error on the run; the other job that worker
+// held is queued again.
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -28,7 +29,17 @@ interface Request {
 
 interface Task { request: Request; index: number; job: RunJob }
 
-interface Slot { worker: Worker; task?: { id: number; task: Task; watchdog?: NodeJS.Timeout } }
+interface Running { id: number; task: Task; watchdog?: NodeJS.Timeout }
+
+/** A worker and the tasks it holds (at most TASKS_PER_WORKER), oldest first. */
+interface Slot { worker: Worker; tasks: Running[] }
+
+/**
+ * Tasks a worker holds at once. One more than it works on: the next run is already in the
+ * worker when the current one ends, so it does not wait for this thread (busy printing a report,
+ * or analysing a spec) to hand it over, and the two interleave while either waits on a file.
+ */
+const TASKS_PER_WORKER = 2;
 
 export interface PoolLimits {
   /** How long one run's reading and analysis may take (ms). */
@@ -82,49 +93,65 @@ export class DataWorkerPool implements DataRunner {
     if (!old) return;
     this.requests.delete(key);
     for (const s of this.slots) {
-      if (s.task?.task.request !== old) continue;
-      s.worker.postMessage({ abort: taskKey(s.task.id) });
-      this.watch(s, this.limits.abortGraceMs, `did not stop within ${describeMs(this.limits.abortGraceMs)} of being aborted`);
+      for (const r of s.tasks) {
+        if (r.task.request !== old) continue;
+        s.worker.postMessage({ abort: taskKey(r.id) });
+        this.watch(s, r, this.limits.abortGraceMs, `did not stop within ${describeMs(this.limits.abortGraceMs)} of being aborted`);
+      }
     }
     old.resolve(undefined);
   }
 
-  /** Give each idle worker the next queued job, starting workers up to `threads`. */
+  /**
+   * Give the next queued jobs to the workers: an idle worker first (starting workers up to
+   * `threads`), then a second to each busy one.
+   */
   private pump(): void {
     for (;;) {
       const waiting = [...this.requests.values()].filter((r) => r.queued.length);
       if (!waiting.length) return;
-      const slot = this.slots.find((s) => !s.task) ?? (this.slots.length < this.threads ? this.startWorker() : undefined);
+      const slot = this.slots.find((s) => !s.tasks.length) ?? (this.slots.length < this.threads ? this.startWorker() : undefined) ?? this.slots.find((s) => s.tasks.length < TASKS_PER_WORKER);
       if (!slot) return;
       const request = waiting[this.turn++ % waiting.length];
       const index = request.queued.shift()!;
-      const task: Task = { request, index, job: request.jobs[index] };
-      const id = this.nextId++;
-      slot.task = { id, task };
-      this.watch(slot, this.limits.jobMs, `took longer than ${describeMs(this.limits.jobMs)}`);
-      // A busy worker keeps the process alive (the CLI awaits it); an idle one does not.
-      slot.worker.ref();
-      slot.worker.postMessage({ id, key: taskKey(id), jobs: [task.job] });
+      this.dispatch(slot, { request, index, job: request.jobs[index] });
     }
   }
 
-  /** (Re)arm the slot's watchdog for its current task: past `ms`, the task is stopped as stuck. */
-  private watch(slot: Slot, ms: number, why: string): void {
-    const current = slot.task;
-    if (!current) return;
-    clearTimeout(current.watchdog);
-    current.watchdog = setTimeout(() => this.stuck(slot, current.id, why), ms);
-    current.watchdog.unref();
+  private dispatch(slot: Slot, task: Task): void {
+    const running: Running = { id: this.nextId++, task };
+    slot.tasks.push(running);
+    this.watch(slot, running, this.limits.jobMs, `took longer than ${describeMs(this.limits.jobMs)}`);
+    // A busy worker keeps the process alive (the CLI awaits it); an idle one does not.
+    slot.worker.ref();
+    slot.worker.postMessage({ id: running.id, key: taskKey(running.id), jobs: [task.job] });
   }
 
-  /** A task that overran: its worker is terminated and the run answered with an error saying so. */
+  /** (Re)arm a task's watchdog: past `ms`, the task is stopped as stuck. */
+  private watch(slot: Slot, running: Running, ms: number, why: string): void {
+    clearTimeout(running.watchdog);
+    running.watchdog = setTimeout(() => this.stuck(slot, running.id, why), ms);
+    running.watchdog.unref();
+  }
+
+  /**
+   * A task that overran: its worker is terminated and the run answered with an error saying so;
+   * the other task the worker held goes back to the front of its queue, for another worker.
+   */
   private stuck(slot: Slot, id: number, why: string): void {
-    if (slot.task?.id !== id || !this.slots.includes(slot)) return;
-    const { job } = slot.task.task;
+    const running = slot.tasks.find((r) => r.id === id);
+    if (!running || !this.slots.includes(slot)) return;
+    const { job } = running.task;
     this.log(`cellspec: data worker stopped: run ${job.run} ${why}`);
     this.slots = this.slots.filter((s) => s !== slot);
     slot.worker.removeAllListeners();
     void slot.worker.terminate();
+    for (const other of slot.tasks) {
+      if (other === running) continue;
+      clearTimeout(other.watchdog);
+      if (this.requests.get(other.task.request.key) === other.task.request) other.task.request.queued.unshift(other.task.index);
+    }
+    slot.tasks = [running];
     const result = emptyResult(job);
     const at = job.patterns[0] ? { start: job.patterns[0].start, end: job.patterns[0].end } : job.header;
     const files = job.patterns.map((p) => `"${p.pattern}"`).join(', ');
@@ -134,11 +161,12 @@ export class DataWorkerPool implements DataRunner {
   }
 
   private finish(slot: Slot, m: { id: number; results?: RunResult[]; error?: string }): void {
-    if (slot.task?.id !== m.id) return;
-    const { request, index } = slot.task.task;
-    clearTimeout(slot.task.watchdog);
-    slot.task = undefined;
-    slot.worker.unref();
+    const running = slot.tasks.find((r) => r.id === m.id);
+    if (!running) return;
+    const { request, index } = running.task;
+    clearTimeout(running.watchdog);
+    slot.tasks = slot.tasks.filter((r) => r !== running);
+    if (!slot.tasks.length) slot.worker.unref();
     if (m.error) this.log(`cellspec: data analysis failed: ${m.error}`);
     if (this.requests.get(request.key) === request) {
       if (!m.results) this.fail(request);
@@ -156,15 +184,16 @@ export class DataWorkerPool implements DataRunner {
     request.resolve(undefined);
   }
 
-  /** A worker that crashed or ended: the request it was working for fails, and it is not reused. */
+  /** A worker that crashed or ended: the requests it was working for fail, and it is not reused. */
   private lose(slot: Slot, why?: string): void {
     if (!this.slots.includes(slot)) return;
     if (why) this.log(`cellspec: data worker crashed: ${why}`);
     this.slots = this.slots.filter((s) => s !== slot);
-    const request = slot.task?.task.request;
-    clearTimeout(slot.task?.watchdog);
-    slot.task = undefined;
-    if (request && this.requests.get(request.key) === request) this.fail(request);
+    for (const { task, watchdog } of slot.tasks) {
+      clearTimeout(watchdog);
+      if (this.requests.get(task.request.key) === task.request) this.fail(task.request);
+    }
+    slot.tasks = [];
     this.pump();
   }
 
@@ -174,7 +203,7 @@ export class DataWorkerPool implements DataRunner {
     if (!file) throw new Error('dataWorker.js not found next to ' + __dirname);
     const worker = new Worker(file, { workerData: { cacheDir: this.cacheDir ?? null } });
     worker.unref();
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, tasks: [] };
     worker.on('message', (m: { id: number; results?: RunResult[]; error?: string }) => this.finish(slot, m));
     worker.on('error', (e) => this.lose(slot, String(e.stack ?? e)));
     // A worker that ends without an error event must not keep requests waiting, nor be reused.

@@ -609,6 +609,50 @@ describe('preview page in Chromium', function () {
     }
   });
 
+  it('keeps every point and error bar off the frame, and labels a tiny-valued axis with exponents, not strings of zeros', async () => {
+    // The largest error bar ends exactly on a nice value (1e-9): without headroom it would sit on the frame.
+    const tiny: PreviewModel = {
+      schema: 2, uri: 'file:///tmp/tiny.cellspec', title: 'Tiny', version: 12, dataPending: false, legend: [],
+      charts: [
+        { id: 'tiny', kind: 'comparison', title: 'D_eff by build', x: { title: 'build', unit: '', categories: ['a', 'b'] }, y: { title: 'D_eff', unit: 'cm²/s', zero: true },
+          series: [
+            { name: 'a', mark: 'bar', points: [[0, 3.2e-10]], errors: [[2.5e-10, 3.9e-10]] },
+            { name: 'b', mark: 'bar', points: [[1, 9.5e-10]], errors: [[8.4e-10, 1e-9]] },
+          ], line: 2, derivation: 'bars', place: { group: 'sand-series', label: 'compared: D_eff' } },
+        { id: 'scatter', kind: 'sand', title: 'points', x: { title: 'current density', unit: 'mA/cm²' }, y: { title: 'y', unit: '' },
+          series: [{ name: 'p', mark: 'point', points: [[0.5, 2], [1, 4], [2, 8]] }], line: 3, derivation: 'points', place: { group: 'sand-series', label: 'points' } },
+      ],
+      results: [], figures: [], anchors: [], predictions: [], problems: [],
+    };
+    const p = await openPanel(browser, THEMES[0], [[{ type: 'update', model: tiny }]]);
+    try {
+      await rendered(p.page, 12);
+      const labels = (id: string, axis: 'X' | 'Y') => p.page.$$eval(`[data-chart-id="${id}"] g.role-axis[aria-label^="${axis}-axis"] g.role-axis-label text`, (ts) => ts.map((t) => t.textContent ?? ''));
+      const yLabels = (await labels('tiny', 'Y')).filter((t) => t !== '');
+      assert.ok(yLabels.every((t) => t === '0' || /^\d(\.\d+)?e-\d+$/.test(t)), `exponent labels: ${yLabels}`);
+      // The error bar's top end lies below the top of the y axis's line (which spans the plot).
+      const tops = await p.page.$eval('[data-chart-id="tiny"] .chart', (fig) => ({
+        axis: fig.querySelector('g.role-axis[aria-label^="Y-axis"] g.role-axis-domain line, g.role-axis[aria-label^="Y-axis"] g.role-axis-domain path')!.getBoundingClientRect().top,
+        bars: Math.min(...[...fig.querySelectorAll('g.mark-rule.role-mark line')].map((l) => l.getBoundingClientRect().top)),
+      }));
+      assert.ok(tops.bars > tops.axis + 3, `the largest error bar (to 1e-9) ends below the frame: ${JSON.stringify(tops)}`);
+      // A scatter's points: drawn whole inside the plot (the axes' lines span it), and a non-negative x does not go below 0.
+      const inside = await p.page.$eval('[data-chart-id="scatter"] .chart', (fig) => {
+        const box = (sel: string) => fig.querySelector(sel)!.getBoundingClientRect();
+        const x = box('g.role-axis[aria-label^="X-axis"] g.role-axis-domain line, g.role-axis[aria-label^="X-axis"] g.role-axis-domain path');
+        const y = box('g.role-axis[aria-label^="Y-axis"] g.role-axis-domain line, g.role-axis[aria-label^="Y-axis"] g.role-axis-domain path');
+        const points = [...fig.querySelectorAll('g.mark-symbol.role-mark path')].map((q) => q.getBoundingClientRect());
+        return { n: points.length, whole: points.every((b) => b.left > x.left && b.right < x.right && b.top > y.top && b.bottom < y.bottom) };
+      });
+      assert.deepEqual(inside, { n: 3, whole: true });
+      const xs = (await labels('scatter', 'X')).filter((t) => t !== '').map(Number);
+      assert.ok(Math.min(...xs) >= 0, `x stays non-negative: ${xs}`);
+      assertClean(p, 'tiny');
+    } finally {
+      await p.page.close();
+    }
+  });
+
   it('draws the less common shapes: log axes, vertical rules, a chart without series, an empty model', async () => {
     const edge: PreviewModel = {
       schema: 2, uri: 'file:///tmp/edge.cellspec', title: 'Edge <cases> & "quotes"', version: 7, dataPending: true, legend: [], figures: [], anchors: [],

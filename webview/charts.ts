@@ -56,6 +56,8 @@ const Y_AXIS_ROOM = 78;
 const EDGE = 8;
 /** Lines through at most this many points show their points. */
 const FEW_POINTS = 40;
+/** Room beyond the data of a linear axis, as a fraction of its span, so no point sits on the frame. */
+const HEADROOM = 0.04;
 
 const axisTitle = (a: Axis) => (a.unit ? `${a.title} (${a.unit})` : a.title);
 const isLog = (a: Axis) => a.scale === 'log';
@@ -104,6 +106,44 @@ export function equalDomains(c: ChartModel, width: number, height: number): { x:
   return { x: [xs, xs + perPixel * width], y: [ys, ys + perPixel * height] };
 }
 
+/** A linear axis's data extent on one channel (points, error bars, rules, marks). */
+function extent(c: ChartModel, channel: 'x' | 'y'): [number, number] | undefined {
+  let lo = Infinity, hi = -Infinity;
+  const take = (v: number | undefined) => { if (v !== undefined && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); } };
+  const k = channel === 'x' ? 0 : 1;
+  for (const s of c.series) {
+    for (const p of s.points) take(p[k]);
+    if (k === 1) for (const e of s.errors ?? []) { take(e[0]); take(e[1]); }
+  }
+  for (const r of c.rules ?? []) if (r.axis === channel) take(r.value);
+  for (const m of c.marks ?? []) take(m[channel]);
+  return lo <= hi ? [lo, hi] : undefined;
+}
+
+/**
+ * The domain's ends of a linear axis: HEADROOM of the span beyond the data on each side (then
+ * rounded out to nice ticks by vega), but not across 0, and a zero axis's 0 stays on the edge; null: as the data.
+ */
+export function paddedDomain(c: ChartModel, channel: 'x' | 'y', zero: boolean): [number | null, number | null] {
+  const e = extent(c, channel);
+  if (!e) return [null, null];
+  // A zero axis spans from 0: its headroom is a fraction of that span.
+  const lo = zero ? Math.min(e[0], 0) : e[0], hi = zero ? Math.max(e[1], 0) : e[1];
+  const pad = HEADROOM * (hi - lo || Math.abs(hi) || 1);
+  // Headroom never takes an axis across 0: a quantity that is never negative keeps 0 as its floor.
+  const min = zero && lo >= 0 ? null : lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
+  const max = zero && hi <= 0 ? null : hi <= 0 ? Math.min(0, hi + pad) : hi + pad;
+  return [min, max];
+}
+
+/** Plain tick labels become long strings of zeros for very small or large values: those get exponents (3e-10). */
+function needsExponent(c: ChartModel, channel: 'x' | 'y'): boolean {
+  const e = extent(c, channel);
+  if (!e) return false;
+  const top = Math.max(Math.abs(e[0]), Math.abs(e[1]));
+  return top > 0 && (top < 1e-3 || top >= 1e6);
+}
+
 function sizeOf(c: ChartModel, figureWidth: number) {
   const width = Math.max(220, Math.round(figureWidth - Y_AXIS_ROOM));
   return { width, height: c.kind === 'nyquist' ? NYQUIST_HEIGHT : HEIGHT };
@@ -129,9 +169,12 @@ export function chartSpec(c: ChartModel, look: Look, figureWidth: number): TopLe
   // Data-driven domains hold every point, and nothing is clipped, so points on the plot's edge
   // stay whole; the Nyquist plot's set domain has a margin instead (equalDomains).
   const clip = nyquist;
+  // A linear axis's ends come from signals (xlo … yhi), so new data in a kept view move them too.
+  const padded = (channel: 'x' | 'y') => channel === 'y' || withPoints(c);
   const scale = (a: Axis, channel: 'x' | 'y') => isLog(a)
     ? { type: 'log' as const }
-    : nyquist ? { type: 'linear' as const, zero: false, nice: false, domain: { expr: `${channel}dom` } } : { type: 'linear' as const, zero: !!a.zero };
+    : nyquist ? { type: 'linear' as const, zero: false, nice: false, domain: { expr: `${channel}dom` } }
+      : { type: 'linear' as const, zero: !!a.zero, ...(padded(channel) ? { domainMin: { expr: `${channel}lo` }, domainMax: { expr: `${channel}hi` }, nice: true } : {}) };
   // Counts (cycle, segment) get whole-number ticks only.
   const counted = (k: 0 | 1) => c.series.every((s) => s.points.every((p) => Number.isInteger(p[k])));
   const axis = (k: 0 | 1) => {
@@ -142,7 +185,8 @@ export function chartSpec(c: ChartModel, look: Look, figureWidth: number): TopLe
       labelOverlap: 'greedy' as const, labelSeparation: 6,
       labelExpr: "indexof(['1', '2', '5'], slice(format(datum.value, '.0e'), 0, 1)) >= 0 ? datum.label : ''",
     } : {};
-    return a.ticks?.length ? { values: a.ticks, ...spaced } : counted(k) ? { tickMinStep: 1, ...spaced } : spaced;
+    const exponent = !isLog(a) && !a.categories && needsExponent(c, k ? 'y' : 'x') ? { labelExpr: "datum.value === 0 ? '0' : format(datum.value, '.2~e')" } : {};
+    return a.ticks?.length ? { values: a.ticks, ...spaced, ...exponent } : counted(k) ? { tickMinStep: 1, ...spaced, ...exponent } : { ...spaced, ...exponent };
   };
   // Categories on x are bands (a bar per build); on y, rows (the timeline's cells, first on top).
   const x = c.x.categories
@@ -255,7 +299,7 @@ export function chartSpec(c: ChartModel, look: Look, figureWidth: number): TopLe
     autosize: { type: 'pad' },
     padding: { left: 6, right: 14, top: 10, bottom: 6 },
     datasets: { points: data.points, rules: data.rules, marks: data.marks },
-    ...(nyquist ? { params: [{ name: 'xdom', value: domains.x }, { name: 'ydom', value: domains.y }] } : {}),
+    params: nyquist ? [{ name: 'xdom', value: domains.x }, { name: 'ydom', value: domains.y }] : domainParams(c),
     layer,
     config: {
       background: theme.background,
@@ -271,6 +315,15 @@ export function chartSpec(c: ChartModel, look: Look, figureWidth: number): TopLe
     },
   };
 }
+
+/** The padded ends of the linear axes (paddedDomain) as the signals their scales read. */
+function domainParams(c: ChartModel): { name: string; value: number | null }[] {
+  const [xlo, xhi] = paddedDomain(c, 'x', !!c.x.zero), [ylo, yhi] = paddedDomain(c, 'y', !!c.y.zero);
+  return [{ name: 'xlo', value: xlo }, { name: 'xhi', value: xhi }, { name: 'ylo', value: ylo }, { name: 'yhi', value: yhi }];
+}
+
+/** Only points drawn as marks (markers, lines through a few points; no trace): x gets headroom too. */
+const withPoints = (c: ChartModel) => c.series.every((s) => s.mark === 'point' || (s.mark === 'line' && s.points.length <= FEW_POINTS));
 
 /** The chart cards under one root, kept by chart id. */
 export class Charts {
@@ -346,6 +399,7 @@ export class Charts {
     const shape = JSON.stringify({
       kind: c.kind, x: c.x, y: c.y, series: c.series.map((s) => [s.name, s.mark, !!s.errors, !!s.tooltips, !!s.strong]), styles,
       rules: [...new Set((c.rules ?? []).map((r) => r.axis))], marks: !!c.marks?.length, width, theme: themeKey(look.theme),
+      exponents: [needsExponent(c, 'x'), needsExponent(c, 'y')], padX: withPoints(c),
     });
     const buttons = d.card.querySelectorAll('.chart-actions vscode-button');
     if (!c.series.some((s) => s.points.length)) {
@@ -370,6 +424,8 @@ export class Charts {
       if (c.kind === 'nyquist') {
         const dom = equalDomains(c, width, height);
         view.signal('xdom', dom.x).signal('ydom', dom.y);
+      } else {
+        for (const p of domainParams(c)) view.signal(p.name, p.value);
       }
       await view.runAsync();
       return;

@@ -139,7 +139,7 @@ function compareFigure(list: FigureStats[], reference: string): ComparisonFigure
         : 'no test: neither build varies (every value equal within each)';
     return { build: f.build, against: ref!.build, test, why };
   });
-  for (const f of list) if (f.cells.length < 2) notes.push(`${f.build}: one cell, no spread can be computed`);
+  // (A build of one cell says so in its own statistics: "n = 1: … (one cell: no spread)".)
   return { protocol: first.protocol, figure: first.figure, qualifier: first.qualifier, label: first.label, unit: first.unit, builds: list, reference: ref.build, tests, notes };
 }
 
@@ -157,12 +157,12 @@ export function shownText(si: number, siUnit: string, se?: number, digits = 4): 
   return `${formatNumber(si * d.factor, digits)}${se !== undefined ? ` ± ${formatNumber(se * d.factor, 2)}` : ''}${d.unit ? ' ' + d.unit : ''}`;
 }
 
-/** "n = 3: 9.6e-10 ± 3e-11 cm²/s (SD), SE 2e-11, 95 % interval 8.9e-10 .. 1.03e-9" */
+/** "n = 3: 9.6e-10 ± 3e-11 cm²/s (mean ± SD), SE 1.7e-11, 95 % interval 8.9e-10 .. 1.03e-9 cm²/s": spreads to 2 digits, as every ± is. */
 export function statsText(f: FigureStats): string {
   const s = f.summary, d = displayUnit(f.unit);
   if (s.n < 2) return `n = 1: ${shownText(s.mean, f.unit)} (one cell: no spread)`;
-  const v = (x: number) => formatNumber(x * d.factor, 4);
-  return `n = ${s.n}: ${v(s.mean)} ± ${v(s.sd!)} ${d.unit} (mean ± SD), SE ${v(s.se!)}, 95 % interval ${v(s.ci95![0])} .. ${v(s.ci95![1])} ${d.unit}`.replace(/ {2,}/g, ' ');
+  const v = (x: number, digits = 4) => formatNumber(x * d.factor, digits);
+  return `n = ${s.n}: ${v(s.mean)} ± ${v(s.sd!, 2)} ${d.unit} (mean ± SD), SE ${v(s.se!, 2)}, 95 % interval ${v(s.ci95![0])} .. ${v(s.ci95![1])} ${d.unit}`.replace(/ {2,}/g, ' ');
 }
 
 /** "t = 12.3, ν = 3.4, p = 0.0007" */

@@ -4,7 +4,9 @@
 // then its parts, each in a fresh process: `node -e 0`, Node with the CLI's bundle (`cellspec
 // --help`), a data worker until it answers, the engine's analysis of the spec and the first,
 // unoptimised run of the EIS analyses. Rounds are interleaved (every variant once per round, the
-// order rotated) and medians reported with the load average. Goal: < 300 ms.
+// order rotated) and medians reported with the load average. Goal: < 300 ms. The CLI's code cache
+// (written after the first run of a command) is kept in the bench's folder; the runs without it
+// (CELLSPEC_CODE_CACHE=off) show a first run after a build.
 //   node out/bench/start.js [--rounds N] [--compare DIR]   DIR: another built checkout, interleaved
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -58,10 +60,14 @@ function checkReport(stdout: string, who: string): void {
 
 interface Variant { name: string; args: string[]; env?: NodeJS.ProcessEnv; check?: boolean; parts?: boolean }
 
+/** The CLI's code cache (bin/cellspec, server/cli/codeCache.ts) in the bench's own folder, or none. */
+let codeCache: NodeJS.ProcessEnv = {};
+const NO_CODE_CACHE: NodeJS.ProcessEnv = { CELLSPEC_CODE_CACHE: 'off' };
+
 /** One process: wall time from spawn to exit (ms), and its standard output. */
 function timed(v: Variant): { ms: number; stdout: string } {
   const t = process.hrtime.bigint();
-  const stdout = execFileSync(process.execPath, v.args, { encoding: 'utf8', env: { ...process.env, ...v.env }, maxBuffer: 64 * 1024 * 1024 });
+  const stdout = execFileSync(process.execPath, v.args, { encoding: 'utf8', env: { ...process.env, ...codeCache, ...v.env }, maxBuffer: 64 * 1024 * 1024 });
   return { ms: Number(process.hrtime.bigint() - t) / 1e6, stdout };
 }
 
@@ -70,6 +76,8 @@ function variantsOf(checkout: string, label: string, spec: string): Variant[] {
   return [
     { name: `${label}analyze --json (default: data worker)`, args: [bin, 'analyze', '--json', spec], check: true },
     { name: `${label}analyze --json --jobs 1 (main thread)`, args: [bin, 'analyze', '--json', '--jobs', '1', spec], check: true },
+    { name: `${label}analyze --json, no code cache`, args: [bin, 'analyze', '--json', spec], env: NO_CODE_CACHE, check: true },
+    { name: `${label}analyze --json --jobs 1, no code cache`, args: [bin, 'analyze', '--json', '--jobs', '1', spec], env: NO_CODE_CACHE, check: true },
     { name: `${label}cellspec --help (Node + the CLI bundle)`, args: [bin, '--help'] },
     { name: `${label}data worker until it answers (in a process)`, args: [path.join(__dirname, 'startParts.js'), 'worker', path.join(checkout, 'dist/dataWorker.js')], parts: true },
   ];
@@ -81,6 +89,7 @@ function main(): void {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-bench-start-'));
   try {
     const spec = writeSpec(tmp);
+    codeCache = { CELLSPEC_CODE_CACHE: path.join(tmp, 'code-cache') };
     const variants: Variant[] = [
       { name: 'node -e 0', args: ['-e', '0'] },
       ...variantsOf(ROOT, '', spec),
@@ -88,7 +97,7 @@ function main(): void {
       ...(compare ? variantsOf(path.resolve(compare), 'compare: ', spec) : []),
     ];
     const loadBefore = load();
-    // One warm-up round: the file system's cache, and any cache of compiled code the CLI keeps.
+    // One warm-up round: the file system's cache, and the code cache the CLI writes after a first run.
     for (const v of variants) timed(v);
     const wall = new Map<string, number[]>(variants.map((v) => [v.name, []]));
     const parts = new Map<string, number[]>();

@@ -28,7 +28,11 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/server.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/cli.ts'], outfile: 'dist/cli.js' }),
-  build({ ...common, entryPoints: ['server/results/dataWorker.ts'], outfile: 'dist/dataWorker.js' }),
+  // bin/cellspec loads cli.js through it (V8's code cache); Node's built-ins only.
+  build({ ...common, entryPoints: ['server/cli/codeCache.ts'], outfile: 'dist/codeCache.js' }),
+  // The pool starts dataWorker.js, which loads dataWorkerMain.js with V8's code cache.
+  build({ ...common, entryPoints: ['server/results/dataWorker.ts'], outfile: 'dist/dataWorkerMain.js' }),
+  build({ ...common, entryPoints: ['server/cli/cachedDataWorker.ts'], outfile: 'dist/dataWorker.js' }),
   build({ ...common, entryPoints: ['server/convert/worker.ts'], outfile: 'dist/convertWorker.js' }),
   ...Object.entries(VENDOR).map(([pkg, name]) => vendor(pkg, name)),
   build({ ...page, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', format: 'iife' }),

@@ -3,8 +3,8 @@
 // functions its command runs (the readers, the analyses): tens of milliseconds of a 0.3 s start.
 // With it V8 deserialises their bytecode instead. A bundle's cache is written after its first run
 // of a command, so it holds what that command compiled, not only the top level; one file per bundle
-// and command (`analyze`, `check`, ...), under the user's cache folder. The file's name carries the
-// bundle's path, size and modification time and V8's version; V8 itself checks the source and its
+// and command (`analyze`, `check`, ...), under the user's cache folder. The file's name carries
+// digests of the bundle's path, size and modification time and V8's version; V8 checks the source and its
 // flags and rejects a cache that does not fit, which is then written again. Anything that fails
 // here (a read-only home, a full disk) only costs the time the cache would have saved.
 // Only Node's built-in modules are imported: this file is bundled alone, as dist/codeCache.js.
@@ -55,7 +55,8 @@ export function cacheVariant(args: readonly string[]): string {
  */
 export function requireWithCodeCache(file: string, variant: string, folder: string | undefined): CachedModule {
   const source = fs.readFileSync(file, 'utf8');
-  const cacheFile = folder ? path.join(folder, cacheName(file, variant)) : undefined;
+  const { name, prefix } = cacheName(file, variant);
+  const cacheFile = folder ? path.join(folder, name) : undefined;
   let cachedData: Buffer | undefined;
   if (cacheFile) try { cachedData = fs.readFileSync(cacheFile); } catch { /* none yet */ }
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
@@ -82,19 +83,23 @@ export function requireWithCodeCache(file: string, variant: string, folder: stri
     save() {
       if (saved || !cacheFile) return;
       saved = true;
-      writeCache(cacheFile, script.createCachedData(), `${path.basename(file, '.js')}-${variant}-`);
+      writeCache(cacheFile, script.createCachedData(), prefix);
     },
   };
 }
 
-/** The bundle's name, its variant and a digest of what makes a cache stale before V8 is asked. */
-function cacheName(file: string, variant: string): string {
+/**
+ * `<bundle>-<where>-<variant>-<state>.bin`: `where` a digest of the bundle's path (two installs
+ * keep a cache each), `state` one of what makes a cache stale before V8 is asked (size, mtime, V8).
+ */
+function cacheName(file: string, variant: string): { name: string; prefix: string } {
+  const digest = (...parts: unknown[]) => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 12);
   const st = fs.statSync(file);
-  const digest = createHash('sha256').update([path.resolve(file), st.size, st.mtimeMs, process.versions.v8, process.arch].join('\n')).digest('hex').slice(0, 16);
-  return `${path.basename(file, '.js')}-${variant}-${digest}.bin`;
+  const prefix = `${path.basename(file, '.js')}-${digest(path.resolve(file))}-${variant}-`;
+  return { name: `${prefix}${digest(st.size, st.mtimeMs, process.versions.v8, process.arch)}.bin`, prefix };
 }
 
-/** Written beside and renamed into place (a process reading it sees the old file or the new, whole); older caches of the bundle go. */
+/** Written beside and renamed into place (a process reading it sees the old file or the new, whole); older caches of this bundle and variant go. */
 function writeCache(cacheFile: string, data: Buffer, prefix: string): void {
   const dir = path.dirname(cacheFile);
   const temp = `${cacheFile}.${process.pid}-${threadId}.tmp`;

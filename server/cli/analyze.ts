@@ -31,9 +31,9 @@ export async function analyze(ctx: Context): Promise<number> {
   if (mode === 'ndjson' && ctx.flags.has('--json')) { ctx.out('--json and --ndjson: choose one'); return 2; }
   const progress = Progress.forTerminal(0, 'runs');
   const cacheDir = ctx.values.cache === undefined ? undefined : path.resolve(ctx.values.cache);
-  // One spec with one run gains nothing from workers and would wait for one to start (~0.1 s).
-  // In this thread only when asked for (--jobs 1): a worker has a watchdog, this thread none.
-  // The runner is made first: its first worker starts while the specs are found and analysed.
+  // One spec with one run gains nothing from workers and waits for one to start (~50 ms, part of
+  // it overlapped: the runner is made first, its first worker starting while the specs are found
+  // and analysed). In this thread only when asked for (--jobs 1): a worker has a watchdog, this thread none.
   const runner = progressRunner(threads, ctx, progress, cacheDir, ctx.values.jobs !== undefined);
   try {
     return await analyzeWith(ctx, mode, runner, progress);

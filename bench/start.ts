@@ -94,7 +94,7 @@ function main(): void {
       { name: 'node -e 0', args: ['-e', '0'] },
       ...variantsOf(ROOT, '', spec),
       { name: 'engine + EIS analyses, first run (in a process)', args: [path.join(__dirname, 'startParts.js'), 'analysis', spec], parts: true },
-      ...(compare ? variantsOf(path.resolve(compare), 'compare: ', spec) : []),
+      ...(compare ? variantsOf(path.resolve(compare), 'compare: ', spec).filter((v) => !v.env) : []),
     ];
     const loadBefore = load();
     // One warm-up round: the file system's cache, and the code cache the CLI writes after a first run.

@@ -29,26 +29,31 @@ export async function analyze(ctx: Context): Promise<number> {
   const threads = ctx.values.jobs === undefined ? os.availableParallelism() : Number(ctx.values.jobs);
   if (!Number.isInteger(threads) || threads < 1) { ctx.out(`--jobs ${ctx.values.jobs}: give a whole number of workers (1 or more)`); return 2; }
   if (mode === 'ndjson' && ctx.flags.has('--json')) { ctx.out('--json and --ndjson: choose one'); return 2; }
+  const progress = Progress.forTerminal(0, 'runs');
+  const cacheDir = ctx.values.cache === undefined ? undefined : path.resolve(ctx.values.cache);
+  // One spec with one run gains nothing from workers and waits for one to start (~50 ms, part of
+  // it overlapped: the runner is made first, its first worker starting while the specs are found
+  // and analysed). In this thread only when asked for (--jobs 1): a worker has a watchdog, this thread none.
+  const runner = progressRunner(threads, ctx, progress, cacheDir, ctx.values.jobs !== undefined);
+  try {
+    return await analyzeWith(ctx, mode, runner, progress);
+  } finally {
+    runner.dispose();
+  }
+}
+
+async function analyzeWith(ctx: Context, mode: Mode, runner: DataRunner, progress: Progress): Promise<number> {
   const list = await specFiles(ctx.positionals, ctx.values.roots);
   if (mode === 'json' && list.specs.length > 1) { ctx.out(`--json prints one document for one spec; for ${list.specs.length} specs use --ndjson (one line per run)`); return 2; }
   const say = (file: string, severity: string, message: string) => (mode === 'text' ? ctx.out(`${file}: ${severity}: ${message}`) : ctx.out(JSON.stringify({ record: 'problem', spec: file, severity, message })));
   for (const w of list.warnings) say(w.file, 'warning', w.message);
   for (const p of list.problems) say(p.file, 'error', p.message);
 
-  const progress = Progress.forTerminal(0, 'runs');
-  const cacheDir = ctx.values.cache === undefined ? undefined : path.resolve(ctx.values.cache);
-  // One spec with one run gains nothing from workers and would wait for one to start (~0.1 s).
-  // In this thread only when asked for (--jobs 1): a worker has a watchdog, this thread none.
-  const runner = progressRunner(threads, ctx, progress, cacheDir, ctx.values.jobs !== undefined);
   const tally = { errors: 0, warnings: 0, runs: 0, unreadable: 0 };
-  try {
-    await inOrder(list.specs, (given) => analyseOne(ctx, given, runner, progress), (done) => {
-      progress.clear();
-      print(ctx, mode, done, tally, list.specs.length > 1);
-    });
-  } finally {
-    runner.dispose();
-  }
+  await inOrder(list.specs, (given) => analyseOne(ctx, given, runner, progress), (done) => {
+    progress.clear();
+    print(ctx, mode, done, tally, list.specs.length > 1);
+  });
   if (mode === 'text' && (list.specs.length > 1 || tally.unreadable === 0)) {
     const specs = list.specs.length > 1 ? `${plural(list.specs.length, 'spec')}, ` : '';
     ctx.out(`${specs}${plural(tally.runs, 'run')} with data analysed: ${plural(tally.errors, 'error')}, ${plural(tally.warnings, 'warning')}`);
@@ -123,6 +128,7 @@ function progressRunner(threads: number, ctx: Context, progress: Progress, cache
     };
   }
   const pool = new DataWorkerPool((m) => { progress.clear(); ctx.err(m); }, threads, cacheDir);
+  pool.prestart();
   return { run: (key, jobs) => pool.run(key, jobs, () => progress.step(0)), dispose: () => pool.dispose() };
 }
 

@@ -1,9 +1,14 @@
 // A BdfTable as one Parquet file (hyparquet-writer, Snappy): numbers as DOUBLE, counts as INT32,
 // labels as UTF-8 strings, a missing value (NaN) as null, and the file's own facts (source,
 // format, what each column is) as key-value metadata that DuckDB, Spark and pyarrow show.
-import { ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
+import type { ColumnSource } from 'hyparquet-writer';
 import { BDF_IRI } from '../readers/bdfTerms';
 import { BdfTable, OutColumn } from './bdf';
+
+// hyparquet-writer is loaded when Parquet is written (`convert --parquet`), not at every start of
+// the CLI (scripts/build.mjs keeps it in a file of its own, dist/vendor/).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const writer = (): typeof import('hyparquet-writer') => require('hyparquet-writer');
 
 export function parquetBytes(t: BdfTable, facts: Record<string, string>): Uint8Array {
   const columns = t.columns.map(columnSource);
@@ -11,7 +16,7 @@ export function parquetBytes(t: BdfTable, facts: Record<string, string>): Uint8A
     ...Object.entries(facts).map(([key, value]) => ({ key, value })),
     { key: 'cellspec.columns', value: JSON.stringify(t.columns.map(describeColumn)) },
   ];
-  return new Uint8Array(parquetWriteBuffer({ columnData: columns, kvMetadata, createdBy: 'cellspec convert (hyparquet-writer)' }));
+  return new Uint8Array(writer().parquetWriteBuffer({ columnData: columns, kvMetadata, createdBy: 'cellspec convert (hyparquet-writer)' }));
 }
 
 /** What each column is, for readers of the metadata: the term's IRI, or the instrument's column. */

@@ -12,7 +12,7 @@
 // Rows are not always stored in Data_Point order, so each test's rows are sorted here.
 // mdb-reader throws arbitrary errors on damaged files and can loop on a cycle of table-definition
 // pages: the bytes are checked for that first, and every call into it is translated to a DataError.
-import MDBReader from 'mdb-reader';
+import type MDBReader from 'mdb-reader';
 import { isJetDatabase } from './magic';
 import { checkAborted, readAllBytes } from './text';
 import { Column, ColumnKind, DataError, DataProblem, DataTable, ReadOptions } from './types';
@@ -83,13 +83,21 @@ export function parseArbinRes(bytes: Buffer, file: string, options: ReadOptions 
 // ---------------------------------------------------------------------------------------------
 // The container: a Jet database, checked before mdb-reader sees it.
 
+// mdb-reader (with its XML parser) is loaded when a .res file is opened, not at every start of the
+// CLI or the language server (scripts/build.mjs keeps it in a file of its own, dist/vendor/).
+let mdbReader: typeof MDBReader | undefined;
+function loadMdbReader(): typeof MDBReader {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (mdbReader ??= (require('mdb-reader') as { default: typeof MDBReader }).default);
+}
+
 /** Open the bytes with mdb-reader behind the ResDatabase interface, every failure a DataError. */
 export function openJet(bytes: Buffer, file: string): ResDatabase {
   const pageSize = checkJetContainer(bytes, file);
   const fail = (what: string, e: unknown): DataError => damaged(file, bytes.length, pageSize, what, e);
   let reader: MDBReader;
   try {
-    reader = new MDBReader(bytes);
+    reader = new (loadMdbReader())(bytes);
   } catch (e) {
     throw fail('reading the table catalog (MSysObjects)', e);
   }

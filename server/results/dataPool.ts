@@ -64,6 +64,14 @@ export class DataWorkerPool implements DataRunner {
   /** `threads` workers at most, started when first needed; `cacheDir`: their tables also cached on disk there. */
   constructor(private log: (message: string) => void, private readonly threads = 1, private cacheDir?: string, private readonly limits: PoolLimits = DEFAULT_LIMITS) {}
 
+  /**
+   * Start the first worker now, before any job, so that its start (a thread, its bundle loaded:
+   * tens of ms) overlaps the caller's own work instead of following it. Idle, it holds nothing up.
+   */
+  prestart(): void {
+    if (!this.slots.length && this.threads > 0) this.startWorker();
+  }
+
   /** Cache tables on disk in this folder from now on (the workers running and those to come). */
   setCacheDir(dir: string | undefined): void {
     this.cacheDir = dir;

@@ -1,0 +1,21 @@
+// The data worker as built (dist/dataWorker.js, which the pool starts): it loads the worker's own
+// bundle (dist/dataWorkerMain.js, from server/results/dataWorker.ts) with V8's code cache, so a
+// worker compiles little of the readers and analyses it runs (codeCache.ts). The worker is ended by
+// its pool, never by itself: the cache is written after its first answer with results instead,
+// when it has compiled what a run needs.
+import * as path from 'path';
+import { parentPort } from 'worker_threads';
+import { codeCacheFolder, requireWithCodeCache } from './codeCache';
+
+const loaded = requireWithCodeCache(path.join(__dirname, 'dataWorkerMain.js'), 'worker', codeCacheFolder());
+const port = parentPort;
+if (port && (loaded.cache === 'absent' || loaded.cache === 'rejected')) {
+  const post = port.postMessage.bind(port);
+  port.postMessage = (message: unknown, transfer?: Parameters<typeof post>[1]) => {
+    post(message, transfer);
+    if ((message as { results?: unknown } | null)?.results) {
+      port.postMessage = post;
+      loaded.save();
+    }
+  };
+}

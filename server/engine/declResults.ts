@@ -35,6 +35,8 @@ export interface DeclContext {
   scope: Scope;
   options: SpecOptions;
   budget: SuggestionBudget;
+  /** The scope lookups an edit changed, when the scope followed it (scopeIndex.ts); else the scopes are compared. */
+  changed?: unknown[];
 }
 
 /** The kept results of one file, for one version of it and one set of options. */
@@ -103,7 +105,7 @@ export class FileResults {
       }
     }
     const again = new Set<Decl>(change.added);
-    const changed = changedReads(oldScope, ctx.scope);
+    const changed = (ctx.changed as Reads | undefined) ?? changedReads(oldScope, ctx.scope);
     for (let k = 0; k < changed.length; k += 2) {
       for (const d of this.readers.get(changed[k])?.get(changed[k + 1]) ?? []) again.add(d);
     }

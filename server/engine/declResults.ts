@@ -341,23 +341,29 @@ function declAround(file: ParsedFile, s: { start: number; end: number }): Decl |
  * the declarations holding them. Done when the results are read, so an edit moves nothing itself.
  */
 function settle(d: Decl, r: Results) {
-  const shift = d.syntax.start - r.base;
+  const at = d.syntax.start;
+  const shift = at - r.base;
   if (shift !== 0) {
-    r.base = d.syntax.start;
-    for (const x of r.diagnostics) {
+    r.base = at;
+    const xs = r.diagnostics;
+    for (let k = 0; k < xs.length; k++) {
+      const x = xs[k];
       x.start += shift;
       x.end += shift;
-      for (const f of x.fixes ?? []) { f.start += shift; f.end += shift; }
+      const fixes = x.fixes;
+      if (fixes) for (let j = 0; j < fixes.length; j++) { fixes[j].start += shift; fixes[j].end += shift; }
     }
   }
-  for (const x of r.related) {
-    x.place.start = x.home.syntax.start + x.offset;
-    x.place.end = x.place.start + x.length;
+  const related = r.related;
+  for (let k = 0; k < related.length; k++) {
+    const x = related[k];
+    const start = x.home.syntax.start + x.offset;
+    if (x.place.start !== start) { x.place.start = start; x.place.end = start + x.length; }
   }
   const v = r.derived;
-  if (v && v.base !== d.syntax.start) {
-    const by = d.syntax.start - v.base;
-    v.base = d.syntax.start;
+  if (v && v.base !== at) {
+    const by = at - v.base;
+    v.base = at;
     for (const x of v.values) x.anchor = { start: x.anchor.start + by, end: x.anchor.end + by };
   }
 }

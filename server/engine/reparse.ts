@@ -236,8 +236,16 @@ function shiftDecl(d: Decl, delta: number) {
   s.start += delta;
   s.end += delta;
   if (s.block) shiftBlock(s.block, delta);
-  for (const r of [d.name, d.type, d.importPath, d.protocolRef, d.cellRef]) if (r) { r.start += delta; r.end += delta; }
-  for (const e of d.props.values()) if (e.value) shiftValue(e.value, delta);
+  shiftSpan(d.name, delta);
+  shiftSpan(d.type, delta);
+  shiftSpan(d.importPath, delta);
+  shiftSpan(d.protocolRef, delta);
+  shiftSpan(d.cellRef, delta);
+  if (d.props.size) for (const e of d.props.values()) if (e.value) shiftValue(e.value, delta);
+}
+
+function shiftSpan(r: { start: number; end: number } | undefined, delta: number) {
+  if (r) { r.start += delta; r.end += delta; }
 }
 
 function shiftBlock(b: Block, delta: number) {

@@ -47,6 +47,8 @@ interface Stats { n: number; p50: number; p95: number; mean: number; min: number
 interface Row {
   document: string; lang: Lang; file: string; lines: number; diagnostics: number;
   open?: Stats; edit?: Stats; editDiagnostics?: [number, number]; notes: string[];
+  /** The server's CPU time per timed edit, ms (from /proc): steadier than latency on a loaded machine. */
+  editCpuMs?: number;
   /** The server's resident memory after the edit loop and its peak, MB (from /proc). */
   memory?: { rssMB: number; peakMB: number };
 }
@@ -170,7 +172,9 @@ async function measureEdit(s: LspServer, doc: Doc, row: Row) {
   const { line, character } = doc.edit;
   const t0 = performance.now();
   let inserted = false;
+  let cpu0: number | undefined;
   for (let i = 0; i < WARMUP + EDITS; i++) {
+    if (i === WARMUP) cpu0 = cpuMsOf(s.proc.pid);
     if (performance.now() - t0 > LOOP_BUDGET_MS) { row.notes.push(`edit loop stopped by its time budget after ${times.length} samples`); break; }
     // Type a '5' after the number (0.1 -> 0.15), then delete it again: the document stays valid.
     const change = inserted
@@ -184,10 +188,21 @@ async function measureEdit(s: LspServer, doc: Doc, row: Row) {
     const r = await w;
     if (i >= WARMUP) { times.push(r.at - ts); counts.push(r.params.diagnostics.length); }
   }
+  const cpu1 = cpuMsOf(s.proc.pid);
+  if (cpu0 !== undefined && cpu1 !== undefined && times.length) row.editCpuMs = (cpu1 - cpu0) / times.length;
   row.memory = memoryOf(s.proc.pid);
   await closeAndWait(s, doc);
   row.edit = stats(times);
   row.editDiagnostics = [Math.min(...counts), Math.max(...counts)];
+}
+
+/** A process's user + system CPU time so far (Linux /proc), ms; undefined elsewhere. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch { return undefined; }
 }
 
 /** Resident and peak memory of a process (Linux /proc), MB; undefined elsewhere. */
@@ -312,18 +327,18 @@ async function main() {
   const engine = [engineBench(exampleFile, 'example', 'ccd-ramp'), engineBench(large.cellspec, `generated ${LINES / 1000}k`, large.editProtocol)];
 
   // ---- report
-  const header = ['server', 'document', 'lines', 'diags', 'open→diag p50', 'p95', 'edit→diag p50', 'p95', 'RSS MB', 'peak MB'];
-  const table: string[][] = rows.map((r) => [r.lang === 'cellspec' ? 'cellspec' : 'yaml-ls', r.document, String(r.lines), String(r.diagnostics), f1(r.open?.p50), f1(r.open?.p95), f1(r.edit?.p50), f1(r.edit?.p95), f0(r.memory?.rssMB), f0(r.memory?.peakMB)]);
+  const header = ['server', 'document', 'lines', 'diags', 'open→diag p50', 'p95', 'edit→diag p50', 'p95', 'CPU/edit', 'RSS MB', 'peak MB'];
+  const table: string[][] = rows.map((r) => [r.lang === 'cellspec' ? 'cellspec' : 'yaml-ls', r.document, String(r.lines), String(r.diagnostics), f1(r.open?.p50), f1(r.open?.p95), f1(r.edit?.p50), f1(r.edit?.p95), f1(r.editCpuMs), f0(r.memory?.rssMB), f0(r.memory?.peakMB)]);
   const ratios: string[][] = [];
   for (const d of docs.cellspec) {
     const c = rows.find((r) => r.lang === 'cellspec' && r.document === d.label), y = rows.find((r) => r.lang === 'yaml' && r.document === d.label);
     const ratio = (a?: number, b?: number) => (a !== undefined && b ? (a / b).toFixed(3) : '—');
-    if (c && y) ratios.push(['cellspec/yaml', d.label, '', '', ratio(c.open?.p50, y.open?.p50), ratio(c.open?.p95, y.open?.p95), ratio(c.edit?.p50, y.edit?.p50), ratio(c.edit?.p95, y.edit?.p95), ratio(c.memory?.rssMB, y.memory?.rssMB), ratio(c.memory?.peakMB, y.memory?.peakMB)]);
+    if (c && y) ratios.push(['cellspec/yaml', d.label, '', '', ratio(c.open?.p50, y.open?.p50), ratio(c.open?.p95, y.open?.p95), ratio(c.edit?.p50, y.edit?.p50), ratio(c.edit?.p95, y.edit?.p95), ratio(c.editCpuMs, y.editCpuMs), ratio(c.memory?.rssMB, y.memory?.rssMB), ratio(c.memory?.peakMB, y.memory?.peakMB)]);
   }
   const all = [header, ...table, ...ratios];
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log('\nlatency to publishDiagnostics over stdio, ms (edit: debounce included; yaml-language-server debounces 200 ms, cellspec 10 ms)');
+  console.log('\nlatency to publishDiagnostics over stdio, ms (edit: debounce included; yaml-language-server debounces 200 ms, cellspec 10 ms); CPU/edit: the server\'s CPU ms per timed edit');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   table.forEach((r) => console.log(line(r)));

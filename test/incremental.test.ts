@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MAX_LINE_CHARS } from '../server/engine/lexer';
 import { analyzeSpec, SpecAnalysis } from '../server/engine/specAnalysis';
+import { Decl } from '../server/engine/model';
 import { SpecOptions } from '../server/engine/scope';
 import { Workspace } from '../server/engine/workspace';
 import { complete } from '../server/features/completion';
@@ -120,6 +121,9 @@ function probes(text: string, near: number[]): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
+/** A declaration by what names it in any version: its file, place and name. */
+const declId = (d: Decl) => [d.uri, d.syntax.start, d.name?.name];
+
 function view(a: SpecAnalysis, offsets: number[]) {
   const tree = a.file.tree;
   const range = { start: Math.floor(a.file.text.length / 3), end: Math.floor((2 * a.file.text.length) / 3) };
@@ -129,6 +133,11 @@ function view(a: SpecAnalysis, offsets: number[]) {
     tokens: tree.tokens.map((t) => [t.kind, t.start, t.end, t.text, t.unit?.start, t.unit?.end]),
     declarations: tree.declarations.map((d) => [d.keyword.text, d.start, d.end, d.block?.start, d.block?.end]),
     decls: a.file.decls.map((d) => [d.keyword, d.name?.name, d.name?.start, d.syntax.start, d.syntax.end]),
+    // The scope in iteration order (completion and suggestions list it), what it overrides (only
+    // looked up, never listed: compared as a set), the study.
+    scope: (['layer', 'cell', 'protocol'] as const).map((ns) => [...a.scope[ns]].map(([k, d]) => [k, declId(d)])),
+    overrides: [...a.scope.overrides].map(([mine, lib]) => JSON.stringify([declId(mine), declId(lib)])).sort(),
+    study: a.scope.study && declId(a.scope.study),
     diagnostics: plain(a.diagnostics),
     derived: plain(a.derived),
     references: plain(a.references.map((r) => ({ ...r, target: r.target && [r.target.keyword, r.target.name?.name, r.target.syntax.start] }))),

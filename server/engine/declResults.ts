@@ -18,6 +18,10 @@ import type { ParsedFile } from './workspace';
 type Reads = string[];
 
 interface Results {
+  /** Where the declaration started when its places were made: they move by what it moved since. */
+  base: number;
+  /** Related places of its diagnostics in this file, each kept as an offset into the declaration holding it. */
+  related: { place: { start: number; end: number }; home: Decl; offset: number; length: number }[];
   reads: Reads;
   /** Read something that cannot be followed: computed again on every analysis. */
   volatile: boolean;
@@ -26,7 +30,7 @@ interface Results {
   diagnostics: Diagnostic[];
   /** The names it uses that the scope does not know (the file's reference check reports them). */
   unresolved: NameUse[];
-  derived?: { values: Derived[]; seconds?: number; reads: Reads; volatile: boolean };
+  derived?: { values: Derived[]; seconds?: number; reads: Reads; volatile: boolean; base: number };
 }
 
 /** What one analysis passes: the file, its scope and options, the suggestion budget they share. */
@@ -35,6 +39,8 @@ export interface DeclContext {
   scope: Scope;
   options: SpecOptions;
   budget: SuggestionBudget;
+  /** The scope lookups an edit changed, when the scope followed it (scopeIndex.ts); else the scopes are compared. */
+  changed?: unknown[];
 }
 
 /** The kept results of one file, for one version of it and one set of options. */
@@ -43,6 +49,8 @@ export class FileResults {
   /** Which declarations read a name: what to compute again when its meaning changes. */
   private readers = new Map<string, Map<string, Set<Decl>>>();
   private volatile = new Set<Decl>();
+  /** Which declarations' results point into a declaration (a related place): computed again when it is replaced. */
+  private relatedReaders = new Map<Decl, Set<Decl>>();
   /** The suggestion budget the kept checks spent together: what a whole analysis would spend on them. */
   spent = 0;
   /** Made from the previous version's results (else every declaration was computed afresh). */
@@ -86,30 +94,21 @@ export class FileResults {
     this.begin(ctx);
     this.file = ctx.file;
     this.scope = ctx.scope;
-    for (const d of change.removed) this.drop(d);
-    if (change.delta !== 0) {
-      const move = (p: number) => (p >= change.oldEnd ? p + change.delta : p);
-      const { decls, uri } = ctx.file;
-      const after = change.at + change.added.length;
-      for (let k = 0; k < decls.length; k++) {
-        if (k >= change.at && k < after) continue;
-        const r = this.results.get(decls[k]);
-        if (!r) continue;
-        // Results after the edit move with their declaration; those before it may point at a
-        // declaration after it (a run's protocol).
-        const own = k >= after;
-        for (const x of r.diagnostics) if (own || x.related) moveDiagnostic(x, move, uri, own);
-        if (own && r.derived) for (const v of r.derived.values) v.anchor = { start: v.anchor.start + change.delta, end: v.anchor.end + change.delta };
-      }
-    }
+    // Nothing is moved here: a kept result moves with its declaration when it is read (settle).
     const again = new Set<Decl>(change.added);
-    const changed = changedReads(oldScope, ctx.scope);
+    for (const d of change.removed) {
+      this.drop(d);
+      // Results whose related places lie in a declaration the edit replaced.
+      for (const reader of this.relatedReaders.get(d) ?? []) again.add(reader);
+      this.relatedReaders.delete(d);
+    }
+    const changed = (ctx.changed as Reads | undefined) ?? changedReads(oldScope, ctx.scope);
     for (let k = 0; k < changed.length; k += 2) {
       for (const d of this.readers.get(changed[k])?.get(changed[k + 1]) ?? []) again.add(d);
     }
     for (const d of this.volatile) again.add(d);
     // In file order, as a whole analysis would (they share the suggestion budget).
-    for (const d of ctx.file.decls) if (again.has(d)) this.compute(d);
+    for (const d of [...again].sort((a, b) => a.syntax.start - b.syntax.start)) if (this.holds(d)) this.compute(d);
   }
 
   private drop(d: Decl) {
@@ -118,6 +117,7 @@ export class FileResults {
     for (const reads of [r.reads, r.derived?.reads ?? []]) {
       for (let k = 0; k < reads.length; k += 2) this.readers.get(reads[k])?.get(reads[k + 1])?.delete(d);
     }
+    for (const x of r.related) this.relatedReaders.get(x.home)?.delete(d);
     this.spent -= r.spent;
     this.results.delete(d);
     this.volatile.delete(d);
@@ -130,7 +130,21 @@ export class FileResults {
     const left = this.ctx.budget.left;
     check(rec.file, rec.scope, [] as Reference[], diagnostics, this.ctx.options, { only: [d], budget: this.ctx.budget });
     const unresolved = namesOf(d).filter((u) => !rec.scope[u.ns].has(u.ref.name));
-    const r: Results = { reads: rec.reads, volatile: !rec.followed || !placesFollowed(d, diagnostics, this.ctx), spent: left - this.ctx.budget.left, diagnostics, unresolved };
+    const volatile = !rec.followed || !placesFollowed(d, diagnostics, this.ctx);
+    const related: Results['related'] = [];
+    if (!volatile) {
+      for (const x of diagnostics) {
+        for (const place of x.related ?? []) {
+          if (place.uri !== this.ctx.file.uri) continue;
+          const home = declAround(this.ctx.file, place)!;
+          related.push({ place, home, offset: place.start - home.syntax.start, length: place.end - place.start });
+          let readers = this.relatedReaders.get(home);
+          if (!readers) this.relatedReaders.set(home, (readers = new Set()));
+          readers.add(d);
+        }
+      }
+    }
+    const r: Results = { base: d.syntax.start, related, reads: rec.reads, volatile, spent: left - this.ctx.budget.left, diagnostics, unresolved };
     this.spent += r.spent;
     this.results.set(d, r);
     this.index(d, r.reads, r.volatile);
@@ -151,20 +165,33 @@ export class FileResults {
   resultsOf(d: Decl): { diagnostics: Diagnostic[]; unresolved: NameUse[] } {
     let r = this.results.get(d);
     if (!r) { this.compute(d); r = this.results.get(d)!; }
+    settle(d, r);
     return r;
+  }
+
+  /** Whether d is a declaration of the file these results are for (not one an edit removed). */
+  private holds(d: Decl): boolean {
+    const decls = this.file.decls;
+    let lo = 0, hi = decls.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (decls[mid].syntax.start <= d.syntax.start) lo = mid; else hi = mid - 1;
+    }
+    return decls[lo] === d;
   }
 
   /** The derived values of one declaration and, for a run, its duration in seconds. */
   derivedOf(d: Decl): { values: Derived[]; seconds?: number } {
     let r = this.results.get(d);
     if (!r) { this.compute(d); r = this.results.get(d)!; }
+    settle(d, r);
     if (r.derived && !r.derived.volatile) return r.derived;
     const rec = this.recorder();
     const values: Derived[] = [];
     // Anchors as plain spans of their own: they are moved with the declaration's results.
     const seconds = declarationDerived(d, rec.scope, (x) => values.push({ ...x, anchor: { start: x.anchor.start, end: x.anchor.end } }));
     const volatile = !rec.followed || values.some((v) => !placeIn(d, v.anchor, this.ctx.file));
-    r.derived = { values, seconds, reads: rec.reads, volatile };
+    r.derived = { values, seconds, reads: rec.reads, volatile, base: d.syntax.start };
     this.index(d, rec.reads, false);
     return r.derived;
   }
@@ -293,6 +320,11 @@ function placeIn(d: Decl, s: { start: number; end: number }, file: ParsedFile): 
 }
 
 function insideSomeDecl(file: ParsedFile, s: { start: number; end: number }): boolean {
+  return !!declAround(file, s);
+}
+
+/** The declaration of the file whose span holds s, if one does. */
+function declAround(file: ParsedFile, s: { start: number; end: number }): Decl | undefined {
   const decls = file.decls;
   let lo = 0, hi = decls.length - 1;
   while (lo < hi) {
@@ -300,15 +332,38 @@ function insideSomeDecl(file: ParsedFile, s: { start: number; end: number }): bo
     if (decls[mid].syntax.start <= s.start) lo = mid; else hi = mid - 1;
   }
   const home = decls[lo];
-  return !!home && home.syntax.start <= s.start && s.end <= home.syntax.end;
+  return home && home.syntax.start <= s.start && s.end <= home.syntax.end ? home : undefined;
 }
 
-/** Moves a kept diagnostic's places; `own`: its start, end and fixes too (its declaration moved). */
-function moveDiagnostic(x: Diagnostic, move: (p: number) => number, uri: string, own: boolean) {
-  if (own) {
-    x.start = move(x.start);
-    x.end = move(x.end);
-    for (const f of x.fixes ?? []) { f.start = move(f.start); f.end = move(f.end); }
+/**
+ * Moves kept results with their declaration: its own places by what its start moved since they
+ * were made (an edit elsewhere moves a declaration's lines as a whole), its related places with
+ * the declarations holding them. Done when the results are read, so an edit moves nothing itself.
+ */
+function settle(d: Decl, r: Results) {
+  const at = d.syntax.start;
+  const shift = at - r.base;
+  if (shift !== 0) {
+    r.base = at;
+    const xs = r.diagnostics;
+    for (let k = 0; k < xs.length; k++) {
+      const x = xs[k];
+      x.start += shift;
+      x.end += shift;
+      const fixes = x.fixes;
+      if (fixes) for (let j = 0; j < fixes.length; j++) { fixes[j].start += shift; fixes[j].end += shift; }
+    }
   }
-  for (const r of x.related ?? []) if (r.uri === uri) { r.start = move(r.start); r.end = move(r.end); }
+  const related = r.related;
+  for (let k = 0; k < related.length; k++) {
+    const x = related[k];
+    const start = x.home.syntax.start + x.offset;
+    if (x.place.start !== start) { x.place.start = start; x.place.end = start + x.length; }
+  }
+  const v = r.derived;
+  if (v && v.base !== at) {
+    const by = at - v.base;
+    v.base = at;
+    for (const x of v.values) x.anchor = { start: x.anchor.start + by, end: x.anchor.end + by };
+  }
 }

@@ -80,11 +80,17 @@ export function reparseFile(prev: ParsedFile, version: number | string, text: st
   for (let k = 0; k < first; k++) d0 += segs[k].decls;
   let d1 = d0;
   for (let k = first; k < end; k++) d1 += segs[k].decls;
-  const tailTokens = prev.tree.tokens.slice(t1);
-  const tailDecls = prev.decls.slice(d1);
+  const removed = prev.decls.slice(d0, d1);
+  // The file-wide diagnostic lists hold each segment's in segment order, so the region's are a
+  // stretch of them, found by position (before anything moves).
+  const prevParse = prev.tree.diagnostics;
+  const prevInterpret = prev.diagnostics.slice(prevParse.length);
+  const p0 = firstAtOrAfter(prevParse, from), p1 = firstAtOrAfter(prevParse, oldTo);
+  const i0 = firstAtOrAfter(prevInterpret, from), i1 = firstAtOrAfter(prevInterpret, oldTo);
+  const tokens = prev.tree.tokens;
   if (delta !== 0) {
-    for (const t of tailTokens) shiftToken(t, delta);
-    for (const d of tailDecls) shiftDecl(d, delta);
+    for (let k = t1; k < tokens.length; k++) shiftToken(tokens[k], delta);
+    for (let k = d1; k < prev.decls.length; k++) shiftDecl(prev.decls[k], delta);
     for (const s of tail) {
       s.start += delta;
       for (const d of s.parse) shiftDiagnostic(d, delta, prev.uri);
@@ -92,22 +98,26 @@ export function reparseFile(prev: ParsedFile, version: number | string, text: st
     }
   }
 
+  // The previous version's lists become this one's, spliced in place: a one-character edit
+  // copies nothing of the rest of the file (the previous version is spent once read again).
   const regionTokens = tree.tokens.slice(0, -1); // without the region's end-of-file token
-  const tokens = prev.tree.tokens.slice(0, t0).concat(regionTokens, tailTokens);
-  const comments = prev.tree.comments.slice(0, c0).concat(tree.comments, prev.tree.comments.slice(c1));
-  const declarations = prev.tree.declarations.slice(0, d0).concat(tree.declarations, prev.tree.declarations.slice(d1));
-  const decls = prev.decls.slice(0, d0).concat(newDecls, tailDecls);
-  const segments = segs.slice(0, first).concat(newSegs, tail);
-  const parseDiagnostics = concatOf(segments, (s) => s.parse);
+  spliceInPlace(tokens, t0, t1, regionTokens);
+  const comments = spliceInPlace(prev.tree.comments, c0, c1, tree.comments);
+  const declarations = spliceInPlace(prev.tree.declarations, d0, d1, tree.declarations);
+  const decls = spliceInPlace(prev.decls, d0, d1, newDecls);
+  const segments = spliceInPlace(segs, first, end, newSegs);
+  const wasSorted = prevParse.some((d) => d.code === 'line-too-long');
+  let parseDiagnostics = spliceInPlace(prevParse.slice(), p0, p1, tree.diagnostics);
   // The whole parse orders its diagnostics by position once an overlong line is among them.
   if (parseDiagnostics.some((d) => d.code === 'line-too-long')) parseDiagnostics.sort((a, b) => a.start - b.start);
-  const diagnostics = parseDiagnostics.concat(concatOf(segments, (s) => s.interpret));
+  else if (wasSorted) parseDiagnostics = concatOf(segments, (s) => s.parse);
+  const diagnostics = parseDiagnostics.concat(spliceInPlace(prevInterpret, i0, i1, newInterpret));
   prev.change = undefined; // one step back at most: no chain of old versions is kept alive
   return {
     uri: prev.uri, version, text, lines, segments, decls,
     tree: { text, tokens, comments, declarations, diagnostics: parseDiagnostics },
     diagnostics,
-    change: { previous: prev, start, oldEnd, delta, at: d0, removed: prev.decls.slice(d0, d1), added: newDecls },
+    change: { previous: prev, start, oldEnd, delta, at: d0, removed, added: newDecls },
   };
 }
 
@@ -169,7 +179,22 @@ function segmentAt(segs: Segment[], offset: number): number {
   return lo;
 }
 
-function firstAtOrAfter(tokens: Token[], offset: number): number {
+/** Replaces list[from, to) by items, in place (no copy of the list when the counts are equal); returns list. */
+function spliceInPlace<T>(list: T[], from: number, to: number, items: T[]): T[] {
+  const diff = items.length - (to - from);
+  if (diff > 0) {
+    const n = list.length;
+    list.length = n + diff;
+    list.copyWithin(to + diff, to, n);
+  } else if (diff < 0) {
+    list.copyWithin(to + diff, to);
+    list.length += diff;
+  }
+  for (let k = 0; k < items.length; k++) list[from + k] = items[k];
+  return list;
+}
+
+function firstAtOrAfter(tokens: { start: number }[], offset: number): number {
   let lo = 0, hi = tokens.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
@@ -211,8 +236,16 @@ function shiftDecl(d: Decl, delta: number) {
   s.start += delta;
   s.end += delta;
   if (s.block) shiftBlock(s.block, delta);
-  for (const r of [d.name, d.type, d.importPath, d.protocolRef, d.cellRef]) if (r) { r.start += delta; r.end += delta; }
-  for (const e of d.props.values()) if (e.value) shiftValue(e.value, delta);
+  shiftSpan(d.name, delta);
+  shiftSpan(d.type, delta);
+  shiftSpan(d.importPath, delta);
+  shiftSpan(d.protocolRef, delta);
+  shiftSpan(d.cellRef, delta);
+  if (d.props.size) for (const e of d.props.values()) if (e.value) shiftValue(e.value, delta);
+}
+
+function shiftSpan(r: { start: number; end: number } | undefined, delta: number) {
+  if (r) { r.start += delta; r.end += delta; }
 }
 
 function shiftBlock(b: Block, delta: number) {

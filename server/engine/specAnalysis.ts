@@ -9,6 +9,7 @@ import { DeclContext, FileResults, namesOf } from './declResults';
 import { Span } from './lexer';
 import { Decl, Ref } from './model';
 import { baseName, namespaceOf, Namespace, Reference, Scope, SpecOptions } from './scope';
+import { ScopeIndex } from './scopeIndex';
 import { suggestionBudget } from './suggest';
 import { Diagnostic } from './syntax';
 import { ParsedFile, resolveImport, Workspace } from './workspace';
@@ -28,8 +29,9 @@ export interface SpecAnalysis {
   derivedIn(span: Span): Derived[];
 }
 
-/** The kept results of each file version last analysed (declResults.ts). */
+/** The kept results of each file version last analysed (declResults.ts), and its scope (scopeIndex.ts). */
 const resultsOf = new WeakMap<ParsedFile, FileResults>();
+const scopesOf = new WeakMap<ParsedFile, ScopeIndex>();
 
 export function analyzeSpec(ws: Workspace, uri: string, options: SpecOptions = {}): SpecAnalysis | undefined {
   const file = ws.get(uri);
@@ -38,9 +40,17 @@ export function analyzeSpec(ws: Workspace, uri: string, options: SpecOptions = {
   const files = collectImports(ws, file, diagnostics);
   // The library itself (opened read-only) sees no second copy of itself.
   const library = ws.libraryFiles().filter((l) => !files.some((f) => f.uri === l.uri));
-  const scope = buildScope(files, file, library, diagnostics);
+  // The scope of the version before, its names re-bound along the edit, or one built whole.
+  const previousIndex = scopesOf.get(file.change?.previous ?? file) ?? scopesOf.get(file);
+  let changed = previousIndex?.follow(file, files, library);
+  const index = changed && previousIndex ? previousIndex : ScopeIndex.build(files, file, library);
+  if (index !== previousIndex) changed = undefined;
+  if (file.change?.previous) scopesOf.delete(file.change.previous);
+  scopesOf.set(file, index);
+  const scope = index.scope;
+  for (const d of index.diagnostics()) diagnostics.push(d);
   // One suggestion budget for the whole analysis: each declaration in file order, then the references.
-  const ctx: DeclContext = { file, scope, options, budget: suggestionBudget() };
+  const ctx: DeclContext = { file, scope, options, budget: suggestionBudget(), changed };
   const budget = ctx.budget.left;
   let kept = FileResults.for(resultsOf.get(file.change?.previous ?? file) ?? resultsOf.get(file), ctx);
   // A whole analysis runs out of budget where this one, checking fewer declarations, may not
@@ -160,59 +170,6 @@ function collectImports(ws: Workspace, root: ParsedFile, diagnostics: Diagnostic
   };
   visit(root, [root.uri]);
   return [...seen.values()];
-}
-
-function buildScope(files: ParsedFile[], root: ParsedFile, library: ParsedFile[], diagnostics: Diagnostic[]): Scope {
-  const scope: Scope = { layer: new Map(), cell: new Map(), protocol: new Map(), files, library, overrides: new Map() };
-  // The root file's own declarations come first, so duplicates are reported where the user is.
-  const ordered = [root, ...files.filter((f) => f !== root)];
-  for (const f of ordered) {
-    // A cell's replicates are cells of their own, declared at their names in its `replicates`.
-    for (const d of f.decls.flatMap((x) => (x.replicates ? [x, ...x.replicates] : [x]))) {
-      if (d.keyword === 'study') {
-        if (!scope.study) scope.study = d;
-        else if (f === root) diagnostics.push({ start: d.syntax.keyword.start, end: d.syntax.keyword.end, severity: 'error', code: 'duplicate-name', message: 'only one study block is allowed',
-          related: [{ uri: scope.study.uri, start: scope.study.syntax.start, end: scope.study.syntax.keyword.end, message: 'the first study block' }] });
-        continue;
-      }
-      const ns = namespaceOf(d);
-      if (!ns || !d.name) continue;
-      const prev = scope[ns].get(d.name.name);
-      if (prev) {
-        if (f !== root && prev.uri === root.uri) {
-          // The root file's own declaration shadows one from an import: report it where the user is.
-          diagnostics.push({ start: prev.name!.start, end: prev.name!.end, severity: 'error', code: 'duplicate-name',
-            message: `'${d.name.name}' is already declared in ${baseName(d.uri)}`,
-            related: [{ uri: d.uri, start: d.name.start, end: d.name.end, message: `'${d.name.name}' in ${baseName(d.uri)}` }] });
-        } else if (f === root) {
-          diagnostics.push({ start: d.name.start, end: d.name.end, severity: 'error', code: 'duplicate-name',
-            message: `'${d.name.name}' is already declared${prev.uri === root.uri ? '' : ' in ' + baseName(prev.uri)}`,
-            related: [{ uri: prev.uri, start: prev.name!.start, end: prev.name!.end, message: `the first '${d.name.name}'` }] });
-        }
-        continue;
-      }
-      scope[ns].set(d.name.name, d);
-    }
-  }
-  addLibrary(scope, library);
-  return scope;
-}
-
-/**
- * The library's names go in below everything the spec sees: a declaration of the same name in
- * the spec or an import replaces the library's silently (no duplicate-name: overriding is what
- * a local declaration is for); the hover of that declaration says what it overrides.
- */
-function addLibrary(scope: Scope, library: ParsedFile[]) {
-  for (const f of library) {
-    for (const d of f.decls) {
-      const ns = namespaceOf(d);
-      if (!ns || !d.name) continue;
-      const mine = scope[ns].get(d.name.name);
-      if (!mine) scope[ns].set(d.name.name, d);
-      else if (!scope.library.some((l) => l.uri === mine.uri)) scope.overrides.set(mine, d);
-    }
-  }
 }
 
 // Explicit fields, not a spread of the Ref: a spread was a quarter of the analysis of a large file.

@@ -2,14 +2,22 @@
 
 export interface Position { line: number; character: number }
 
+/** The line starts of text[from, to), each after a line break ("\n", "\r\n" or a lone "\r"). */
+function lineStartsIn(text: string, from: number, to: number, out: number[]): void {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) out.push(i + 1);
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) out.push(i + 1);
+  }
+}
+
 export class LineIndex {
-  private starts: number[] = [0];
+  /** A typed array: an edit copies it with one memory move and adds its delta to the lines after it. */
+  private starts: Int32Array;
   constructor(private text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) this.starts.push(i + 1);
-      else if (c === 13 && text.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
-    }
+    const starts = [0];
+    lineStartsIn(text, 0, text.length, starts);
+    this.starts = Int32Array.from(starts);
   }
   position(offset: number): Position {
     offset = Math.max(0, Math.min(offset, this.text.length));
@@ -52,16 +60,17 @@ export class LineIndex {
       const mid = (a + hi + 1) >> 1;
       if (old[mid] <= Math.max(0, start - 1)) a = mid; else hi = mid - 1;
     }
-    const starts = old.slice(0, a + 1);
-    for (let i = old[a], end = oldEnd + delta; i < end; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
-    }
+    const edited: number[] = [];
+    lineStartsIn(text, old[a], oldEnd + delta, edited);
     // A line start after the edit's end has the same characters around it as before.
     let b = a;
     while (b < old.length && old[b] < oldEnd + 1) b++;
-    for (; b < old.length; b++) starts.push(old[b] + delta);
+    const starts = new Int32Array(a + 1 + edited.length + old.length - b);
+    starts.set(old.subarray(0, a + 1));
+    starts.set(edited, a + 1);
+    const at = a + 1 + edited.length;
+    if (delta === 0) starts.set(old.subarray(b), at);
+    else for (let k = b; k < old.length; k++) starts[at + k - b] = old[k] + delta;
     index.starts = starts;
     return index;
   }

@@ -86,9 +86,14 @@ function sanitize(node: unknown, path: PathStep[], warnings: string[], seen: Set
     // Preview points are data, not estimates; drop non-finite pairs rather than fail.
     for (const s of o.points as PlotSeries[]) dropNonFinitePairs(s);
   }
-  for (const [k, v] of Object.entries(o)) {
-    if (k === 'points') continue;
-    const bad = sanitize(v, [...path, Array.isArray(o) ? Number(k) : k], warnings, seen, root);
+  // One path array, grown and shrunk on the way (a long cycling result has tens of thousands of nodes).
+  const isArray = Array.isArray(o);
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (k === 'points' || v === null || typeof v !== 'object') continue;
+    path.push(isArray ? Number(k) : k);
+    const bad = sanitize(v, path, warnings, seen, root);
+    path.pop();
     if (bad !== undefined) return bad;
   }
   return undefined;

@@ -45,12 +45,14 @@ export class SortedBag {
   quantile(q: number, floor = -Infinity, extra: Float64Array = new Float64Array(0)): number {
     const base = this.sortedBase();
     const b0 = lowerBoundAbove(base, floor);
-    const small = mergeSorted(this.delta, lowerBoundAbove(this.delta, floor), extra, lowerBoundAbove(extra, floor), floor);
-    const n = base.length - b0 + small.length;
+    // The additions and `extra` as one small sorted array (the additions alone when there is no extra).
+    const small = extra.length ? mergeSorted(this.delta, 0, extra, 0, floor) : this.delta;
+    const s0 = extra.length ? 0 : lowerBoundAbove(small, floor);
+    const n = base.length - b0 + small.length - s0;
     if (n === 0) return NaN;
     const pos = q * (n - 1), lo = Math.floor(pos), hi = Math.ceil(pos);
     if (!(lo >= 0 && hi <= n - 1)) return NaN;
-    const low = kthOfTwo(base, b0, small, lo), high = hi === lo ? low : kthOfTwo(base, b0, small, hi);
+    const low = kthOfTwo(base, b0, small, s0, lo), high = hi === lo ? low : kthOfTwo(base, b0, small, s0, hi);
     return low + (high - low) * (pos - lo);
   }
 
@@ -81,16 +83,16 @@ function mergeSorted(a: Float64Array, aFrom: number, b: Float64Array, bFrom: num
   return out;
 }
 
-/** The value of rank k (0-based) in the union of sorted a[aFrom..] and sorted b. */
-export function kthOfTwo(a: Float64Array, aFrom: number, b: Float64Array, k: number): number {
-  const na = a.length - aFrom, nb = b.length;
+/** The value of rank k (0-based) in the union of sorted a[aFrom..] and sorted b[bFrom..]. */
+export function kthOfTwo(a: Float64Array, aFrom: number, b: Float64Array, bFrom: number, k: number): number {
+  const na = a.length - aFrom, nb = b.length - bFrom;
   // Take i values from a and k + 1 − i from b: the least i whose next a-value is not below the b-value taken last.
   let lo = Math.max(0, k + 1 - nb), hi = Math.min(k + 1, na);
   while (lo < hi) {
     const i = (lo + hi) >>> 1;
-    if (a[aFrom + i] < b[k - i]) lo = i + 1; else hi = i;
+    if (a[aFrom + i] < b[bFrom + k - i]) lo = i + 1; else hi = i;
   }
   const i = lo, j = k + 1 - i;
-  const fromA = i > 0 ? a[aFrom + i - 1] : -Infinity, fromB = j > 0 ? b[j - 1] : -Infinity;
+  const fromA = i > 0 ? a[aFrom + i - 1] : -Infinity, fromB = j > 0 ? b[bFrom + j - 1] : -Infinity;
   return fromA > fromB ? fromA : fromB;
 }

@@ -9,7 +9,7 @@ import type { DataTable } from '../readers/types';
 import type { RunJob } from './jobs';
 import { kindsToRead } from './protocols/kinds';
 import type { LiveTable } from '../readers/append';
-import { grownTable, isLive, readLiveTable, settled } from './liveTables';
+import { adoptLiveTable, grownTable, isLive, readLiveTable, settled } from './liveTables';
 
 /** By file and kinds read: two protocols reading one file keep a table each, so neither evicts the other. */
 const cache = new Map<string, { size: number; mtimeMs: number; mapping: string; table: DataTable; live?: LiveTable; growing?: boolean }>();
@@ -50,6 +50,8 @@ export async function readCached(file: string, job: RunJob, signal: AbortSignal)
     table = await readDataFile(file, { ...shape, signal });
     disk?.store(file, st, shape, table);
   }
+  // A table read live may grow: its analyses keep what they need to read on (the one it grew from hands it over).
+  if (live) adoptLiveTable(table, grown ? hit!.table : undefined);
   cache.delete(id);
   cache.set(id, { size: st.size, mtimeMs: st.mtimeMs, mapping: key, table, live, growing });
   let rows = 0;

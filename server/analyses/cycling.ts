@@ -100,6 +100,9 @@ export interface CyclingValues {
 
 export type CyclingResult = Result<CyclingValues>;
 
+/** The version of the cycling analysis's results: results kept on disk by an older one are not used (bump on any change to what it finds). */
+export const CYCLING_ANALYSIS_VERSION = 1;
+
 /**
  * Splits the data into half-cycles and cycles, takes the charge of each half-cycle from the
  * file's capacity counter or the trapezoids of the signed current (halfCycles.ts: never across an

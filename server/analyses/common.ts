@@ -169,10 +169,11 @@ export interface Columns {
 /**
  * Checks that the named columns are arrays of one length, drops the rows where any of them is
  * not finite (with a warning), and requires `minRows` rows to remain. When `timeIndex` is given,
- * that column must not go backwards.
+ * that column must not go backwards. The columns returned are copies, unless `shareWhenClean`
+ * lets typed columns that keep every row be returned as they are (for a caller that only reads).
  */
 export function cleanColumns(
-  named: [string, unknown][], minRows: number, timeIndex?: number,
+  named: [string, unknown][], minRows: number, timeIndex?: number, options: { shareWhenClean?: boolean } = {},
 ): Columns | { error: string } {
   for (const [name, c] of named) {
     if (!isSamples(c)) return { error: `${name} must be an array of numbers` };
@@ -188,7 +189,8 @@ export function cleanColumns(
   // Typed columns without a non-finite value (the usual case) are copied whole.
   if (arrays.every((a) => a instanceof Float64Array && allFinite(a))) {
     if (n < minRows) return { error: `${n} usable row${n === 1 ? '' : 's'} (at least ${minRows} needed)` };
-    const cols = arrays.map((a) => (a as Float64Array).slice());
+    // A caller that only reads the columns may take the typed arrays themselves when every row is kept.
+    const cols = arrays.map((a) => (options.shareWhenClean ? (a as Float64Array) : (a as Float64Array).slice()));
     const bad = timeIndex === undefined ? undefined : backwards(cols[timeIndex], named[timeIndex][0], (i) => i);
     if (bad) return { error: bad };
     const rows = new Uint32Array(n);

@@ -168,7 +168,8 @@ type Rows = { found: RowFindings; warnings: string[]; counter?: CapacityCounter;
 function scanned(input: CyclingInput, settings: Settings, keep: boolean): Rows {
   const named: [string, unknown][] = [['time', input.time], ['voltage', input.voltage], ['current', input.current]];
   if (input.cycle !== undefined) named.push(['cycle', input.cycle]);
-  const c = cleanColumns(named, 2, 0);
+  // The row pass only reads the columns: clean typed ones need no copy.
+  const c = cleanColumns(named, 2, 0, { shareWhenClean: true });
   if ('error' in c) return { error: c.error, warnings: [] };
   const [t, v, i] = c.cols;
   const n = t.length;

@@ -90,6 +90,7 @@ export function scanRows(c: RowColumns, n: number, s: RowSettings, keep: boolean
   if (!(thr > 0)) return { error: 'no current flows in the data (|I| is zero throughout)' };
   const rest = keep ? restInvariance(c.i, 0, n, thr, { below: -Infinity, above: Infinity }) : undefined;
   const pass = passFrom(c, n, s, thr, NOTHING_SETTLED, keep ? { inside: undefined, gap: { below: -Infinity, above: Infinity } } : undefined);
+  if (pass.moved) throw new Error('a first pass has no settled rows to move across'); // cannot happen: no earlier limit
   if (!keep) return { found: pass.found };
   const resume: RowResume = {
     key: resumeKey(c, s), readFrom: 0, rows: n, firstRow: rowAt(c, 0), lastRow: rowAt(c, n - 1), maxAbs, flowing: new SortedBag(flowing!), rest: rest!,
@@ -122,7 +123,7 @@ export function resumeRows(c: RowColumns, n: number, s: RowSettings, prev: RowRe
   if (!(prev.rest.below <= thr && thr < prev.rest.above)) return undefined;
   const rest = restInvariance(c.i, n0, n, thr, prev.rest);
   const pass = passFrom(c, n, s, thr, prev.settled, { inside: prev.inside, gap: prev.gap });
-  if (!pass.settled) return undefined; // the gap limit moved across an interval of the settled rows
+  if (pass.moved || !pass.settled) return undefined;
   return {
     found: pass.found,
     resume: { key: prev.key, readFrom: prev.settled.from, rows: n, firstRow: prev.firstRow, lastRow: rowAt(c, n - 1), maxAbs, flowing: prev.flowing, rest, inside: prev.inside, gap: pass.gap!, settled: pass.settled },
@@ -144,13 +145,14 @@ function restInvariance(i: ArrayLike<number>, from: number, to: number, thr: num
 
 interface Tracking { inside: SortedBag | undefined; gap: Invariance }
 
-interface PassResult {
+type PassResult = { moved: true } | {
+  moved?: undefined;
   found: RowFindings;
   /** With tracking: the new settled state (undefined when the gap limit moved across a settled interval). */
   settled?: Settled;
   settledInside?: Float64Array;
   gap?: Invariance;
-}
+};
 
 /**
  * Rows from settled.from to n − 1 (and the interval into them from the row before): states,
@@ -232,9 +234,8 @@ function passFrom(c: RowColumns, n: number, s: RowSettings, thr: number, settled
     q = total ? track.inside.quantile(0.9, -Infinity, inside.sort()) : Infinity;
   } else q = insideCount ? quantileInPlace(inside, 0.9) : Infinity;
   const gapLimit = GAP_FACTOR * q;
-  if (track?.inside && !(track.gap.below <= gapLimit && gapLimit < track.gap.above)) {
-    return { found: concat(settled, { halves, integral: [], gaps: 0, start, end, current, softShort, labels }) };
-  }
+  // The gap limit moved across an interval of the settled rows: they must be integrated again.
+  if (track?.inside && !(track.gap.below <= gapLimit && gapLimit < track.gap.above)) return { moved: true };
 
   // The trapezoids, into the new half-cycles only; the intervals up to the next settled row narrow the gap invariance.
   const nextFrom = lastStart.row;

@@ -67,21 +67,21 @@ interface VoltageExtremes { rows: number; min: number; max: number }
  * finite, the extremes are kept with the table and only the appended rows are read.
  */
 export function windowCheck(table: DataTable, window: readonly [number, number], voltage: Float64Array): { ok: boolean; withinPlan?: boolean; warnings: string[] } {
-  if (!isLiveTable(table)) return inWords(compareWindow(window, voltage));
+  if (!isLiveTable(table)) return windowVerdict(compareWindow(window, voltage));
   const prev = takeAnalysisState<VoltageExtremes>(table, 'voltage extremes');
   let { rows, min, max } = prev && prev.rows <= voltage.length ? prev : { rows: 0, min: Infinity, max: -Infinity };
   for (; rows < voltage.length; rows++) {
     const v = voltage[rows];
-    if (!Number.isFinite(v)) return inWords(compareWindow(window, voltage)); // its warnings count the rows left out
+    if (!Number.isFinite(v)) return windowVerdict(compareWindow(window, voltage)); // its warnings count the rows left out
     if (v < min) min = v;
     if (v > max) max = v;
   }
   keepAnalysisState(table, 'voltage extremes', { rows, min, max });
-  return inWords(compareWindow(window, rows ? [min, max] : voltage));
+  return windowVerdict(compareWindow(window, rows ? [min, max] : voltage));
 }
 
 /** What the handler uses of a window check. */
-function inWords(w: ReturnType<typeof compareWindow>): { ok: boolean; withinPlan?: boolean; warnings: string[] } {
+function windowVerdict(w: ReturnType<typeof compareWindow>): { ok: boolean; withinPlan?: boolean; warnings: string[] } {
   return { ok: w.ok, withinPlan: w.ok ? w.withinPlan : undefined, warnings: w.warnings };
 }
 

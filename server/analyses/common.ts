@@ -86,9 +86,14 @@ function sanitize(node: unknown, path: PathStep[], warnings: string[], seen: Set
     // Preview points are data, not estimates; drop non-finite pairs rather than fail.
     for (const s of o.points as PlotSeries[]) dropNonFinitePairs(s);
   }
-  for (const [k, v] of Object.entries(o)) {
-    if (k === 'points') continue;
-    const bad = sanitize(v, [...path, Array.isArray(o) ? Number(k) : k], warnings, seen, root);
+  // One path array, grown and shrunk on the way (a long cycling result has tens of thousands of nodes).
+  const isArray = Array.isArray(o);
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (k === 'points' || v === null || typeof v !== 'object') continue;
+    path.push(isArray ? Number(k) : k);
+    const bad = sanitize(v, path, warnings, seen, root);
+    path.pop();
     if (bad !== undefined) return bad;
   }
   return undefined;
@@ -164,10 +169,11 @@ export interface Columns {
 /**
  * Checks that the named columns are arrays of one length, drops the rows where any of them is
  * not finite (with a warning), and requires `minRows` rows to remain. When `timeIndex` is given,
- * that column must not go backwards.
+ * that column must not go backwards. The columns returned are copies, unless `shareWhenClean`
+ * lets typed columns that keep every row be returned as they are (for a caller that only reads).
  */
 export function cleanColumns(
-  named: [string, unknown][], minRows: number, timeIndex?: number,
+  named: [string, unknown][], minRows: number, timeIndex?: number, options: { shareWhenClean?: boolean } = {},
 ): Columns | { error: string } {
   for (const [name, c] of named) {
     if (!isSamples(c)) return { error: `${name} must be an array of numbers` };
@@ -180,6 +186,17 @@ export function cleanColumns(
     }
   }
   if (n === 0) return { error: 'no data: the columns are empty' };
+  // Typed columns without a non-finite value (the usual case) are copied whole.
+  if (arrays.every((a) => a instanceof Float64Array && allFinite(a))) {
+    if (n < minRows) return { error: `${n} usable row${n === 1 ? '' : 's'} (at least ${minRows} needed)` };
+    // A caller that only reads the columns may take the typed arrays themselves when every row is kept.
+    const cols = arrays.map((a) => (options.shareWhenClean ? (a as Float64Array) : (a as Float64Array).slice()));
+    const bad = timeIndex === undefined ? undefined : backwards(cols[timeIndex], named[timeIndex][0], (i) => i);
+    if (bad) return { error: bad };
+    const rows = new Uint32Array(n);
+    for (let i = 0; i < n; i++) rows[i] = i;
+    return { cols, rows, warnings: [] };
+  }
   const keep = new Uint32Array(n);
   let m = 0, firstBad = -1;
   for (let i = 0; i < n; i++) {
@@ -203,15 +220,24 @@ export function cleanColumns(
     for (let i = 0; i < m; i++) out[i] = a[rows[i]];
     return out;
   });
-  if (timeIndex !== undefined) {
-    const t = cols[timeIndex];
-    for (let i = 1; i < m; i++) {
-      if (t[i] < t[i - 1]) {
-        return { error: `${named[timeIndex][0]} goes backwards at data row ${rows[i] + 1} (${formatNumber(t[i - 1])} s then ${formatNumber(t[i])} s): join or sort the data first` };
-      }
+  const bad = timeIndex === undefined ? undefined : backwards(cols[timeIndex], named[timeIndex][0], (i) => rows[i]);
+  if (bad) return { error: bad };
+  return { cols, rows, warnings };
+}
+
+function allFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+/** Where a time column goes backwards, in words (its data row counted from 1); undefined when it never does. */
+function backwards(t: Float64Array, name: string, rowOf: (i: number) => number): string | undefined {
+  for (let i = 1; i < t.length; i++) {
+    if (t[i] < t[i - 1]) {
+      return `${name} goes backwards at data row ${rowOf(i) + 1} (${formatNumber(t[i - 1])} s then ${formatNumber(t[i])} s): join or sort the data first`;
     }
   }
-  return { cols, rows, warnings };
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,12 +247,84 @@ export function sortedCopy(a: ArrayLike<number>): Float64Array {
   return Float64Array.from(a).sort();
 }
 
-/** Linear-interpolated quantile q in [0, 1] of the values (NaN for none). */
+/**
+ * Linear-interpolated quantile q in [0, 1] of the values (NaN for none): what sorting a copy and
+ * interpolating between its ranks gives (NaN ranks after every number, as a typed sort puts
+ * them), found by selection instead of a sort: O(n) (quantileInPlace).
+ */
 export function quantile(a: ArrayLike<number>, q: number): number {
   if (a.length === 0) return NaN;
-  const s = sortedCopy(a);
-  const pos = q * (s.length - 1), lo = Math.floor(pos), hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+  return quantileInPlace(Float64Array.from(a), q);
+}
+
+/**
+ * The quantile of quantile(), found by selection in `a` itself, whose order it changes (for a
+ * scratch copy the caller made anyway). Exactly the sorted answer: the two ranks either side of
+ * q·(n − 1) are the same numbers in any order that sorts, and a zero's sign cannot survive the
+ * interpolation (±0 + (+0) is +0 either way).
+ */
+export function quantileInPlace(a: Float64Array, q: number): number {
+  const n = a.length;
+  if (n === 0) return NaN;
+  const pos = q * (n - 1), lo = Math.floor(pos), hi = Math.ceil(pos);
+  // Out of range (or q NaN): the sorted copy would be read past its ends, which gives NaN.
+  if (!(lo >= 0 && hi <= n - 1)) return NaN;
+  // NaNs go last, as in a sort; a rank among them is NaN.
+  let numbers = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    if (x === x) a[numbers++] = x;
+  }
+  if (hi >= numbers) return NaN;
+  selectRank(a, lo, 0, numbers - 1);
+  const low = a[lo];
+  let high = low;
+  if (hi > lo) {
+    // After the selection every value right of rank lo is ≥ it: rank lo + 1 is their minimum.
+    high = a[hi];
+    for (let i = hi + 1; i < numbers; i++) if (a[i] < high) high = a[i];
+  }
+  return low + (high - low) * (pos - lo);
+}
+
+/**
+ * Floyd–Rivest selection (no NaN in a[left..right]): afterwards a[k] holds the value of rank k,
+ * those left of it are ≤ and those right of it ≥. A range that takes more rounds than a good
+ * selection needs is sorted instead (an adversarial order cannot make it quadratic).
+ */
+function selectRank(a: Float64Array, k: number, left: number, right: number): void {
+  let rounds = 2 * Math.ceil(Math.log2(right - left + 2)) + 8;
+  while (right > left) {
+    if (rounds-- <= 0) {
+      a.subarray(left, right + 1).sort();
+      return;
+    }
+    if (right - left > 600) {
+      // Select from a sample first, so that the pivot lands next to rank k.
+      const n = right - left + 1, m = k - left + 1;
+      const z = Math.log(n), s = 0.5 * Math.exp((2 * z) / 3);
+      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
+      selectRank(a, k, Math.max(left, Math.floor(k - (m * s) / n + sd)), Math.min(right, Math.floor(k + ((n - m) * s) / n + sd)));
+    }
+    const t = a[k];
+    let i = left, j = right;
+    swap(a, left, k);
+    if (a[right] > t) swap(a, left, right);
+    while (i < j) {
+      swap(a, i, j);
+      i++; j--;
+      while (a[i] < t) i++;
+      while (a[j] > t) j--;
+    }
+    if (a[left] === t) swap(a, left, j);
+    else { j++; swap(a, j, right); }
+    if (j <= k) left = j + 1;
+    if (k <= j) right = j - 1;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const x = a[i]; a[i] = a[j]; a[j] = x;
 }
 
 export function median(a: ArrayLike<number>): number {
@@ -308,7 +406,16 @@ export function restThreshold(absValues: Float64Array, fraction: number): number
   let max = 0;
   for (const x of absValues) if (x > max) max = x;
   if (!(max > 0)) return 0;
-  return fraction * median(absValues.filter((x) => x > 0.01 * max));
+  return fraction * quantileInPlace(valuesAbove(absValues, 0.01 * max), 0.5);
+}
+
+/** The values above `floor`, in their order, in a new array of just their number. */
+export function valuesAbove(values: Float64Array, floor: number): Float64Array {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > floor) count++;
+  const out = new Float64Array(count);
+  for (let i = 0, j = 0; i < values.length; i++) if (values[i] > floor) out[j++] = values[i];
+  return out;
 }
 
 export function absolute(a: Float64Array): Float64Array {

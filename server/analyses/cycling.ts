@@ -4,10 +4,10 @@
 // cycle, mean CE and failure (CE leaving its band, or a soft short during charge).
 import { formatNumber, formatQuantity, formatSI } from '../domain/format';
 import {
-  Estimate, PlotSeries, Result, Samples, checkNumber, cleanColumns, est, failure, guarded, median,
-  meanEstimate, restThreshold, series,
+  Estimate, PlotSeries, Result, Samples, checkNumber, cleanColumns, est, failure, guarded, isSamples, meanEstimate, series,
 } from './common';
-import { CapacityCounter, CapacityFrom, HalfCycle, halfCycleCapacities, segmentHalfCycles } from './halfCycles';
+import { RowColumns, RowFindings, RowResume, resumeRows, scanRows } from './cyclingRows';
+import { CapacityCounter, CapacityFrom, halfCycleCapacities } from './halfCycles';
 
 export type { CapacityCounter, CapacityFrom } from './halfCycles';
 
@@ -100,6 +100,9 @@ export interface CyclingValues {
 
 export type CyclingResult = Result<CyclingValues>;
 
+/** The version of the cycling analysis's results: results kept on disk by an older one are not used (bump on any change to what it finds). */
+export const CYCLING_ANALYSIS_VERSION = 1;
+
 /**
  * Splits the data into half-cycles and cycles, takes the charge of each half-cycle from the
  * file's capacity counter or the trapezoids of the signed current (halfCycles.ts: never across an
@@ -109,26 +112,42 @@ export type CyclingResult = Result<CyclingValues>;
  * instrument puts charge and discharge.
  */
 export function cyclingSummary(input: CyclingInput): CyclingResult {
-  return guarded('the cycling analysis', () => runCycling(input));
+  return guarded('the cycling analysis', () => runCycling(input, undefined, false).result);
+}
+
+/** What the analysis of a run still being recorded keeps to read on when rows are added (opaque). */
+export type CyclingResume = RowResume;
+
+/**
+ * The cycling summary of a run whose columns grow (a file still being written): exactly what
+ * cyclingSummary gives for the same columns, with what it takes to analyse them again after rows
+ * are appended. Given the previous call's `resume` (the columns it saw must be the first rows of
+ * these), only the rows from the start of the last cycle on are read again, unless a global
+ * threshold now classifies an earlier row otherwise (cyclingRows.ts). `previous` is used up.
+ */
+export function cyclingSummaryResumable(input: CyclingInput, previous?: CyclingResume): { result: CyclingResult; resume?: CyclingResume } {
+  let resume: CyclingResume | undefined;
+  const result = guarded('the cycling analysis', () => {
+    const r = runCycling(input, previous, true);
+    resume = r.resume;
+    return r.result;
+  });
+  return { result, resume: result.ok ? resume : undefined };
 }
 
 interface Settings { sign: 1 | -1; ceBand: readonly [number, number]; dropLimit: number; restFraction: number }
 
-/** The samples as the stages use them: time, voltage, current signed so that charge is positive (rest zeroed), state, cycle. */
-interface Prepared { t: Float64Array; v: Float64Array; abs: Float64Array; si: Float64Array; state: Int8Array; cyc: Int32Array; labels?: number[]; halfIndex?: Float64Array; counter?: CapacityCounter }
-
-function runCycling(input: CyclingInput): CyclingResult {
-  if (!input || typeof input !== 'object') return failure('no input given');
+function runCycling(input: CyclingInput, previous: CyclingResume | undefined, keep: boolean): { result: CyclingResult; resume?: CyclingResume } {
+  if (!input || typeof input !== 'object') return { result: failure('no input given') };
   const settings = readSettings(input);
-  if (typeof settings === 'string') return failure(settings);
-  const prepared = prepareSamples(input, settings);
-  if ('error' in prepared) return failure(prepared.error, prepared.warnings);
-  const { samples: x, warnings } = prepared;
-  const halves = segmentHalfCycles(x.state, x.cyc, x.halfIndex);
-  const charges = halfCycleCapacities(x.t, x.si, halves, x.counter, warnings);
-  const cycles = buildCycles(x, halves, charges.capacity, input, settings);
+  if (typeof settings === 'string') return { result: failure(settings) };
+  const rows = (previous && resumed(input, settings, previous)) || scanned(input, settings, keep);
+  if ('error' in rows) return { result: failure(rows.error, rows.warnings) };
+  const { found, warnings, counter } = rows;
+  const charges = halfCycleCapacities({ capacity: found.integral, gaps: found.gaps }, found.halves, counter, warnings);
+  const cycles = buildCycles(found, charges.capacity, input);
   const stats = cycleStatistics(cycles, input, settings, warnings);
-  return describe(cycles, stats, charges, input, settings, warnings);
+  return { result: describe(cycles, stats, charges, input, settings, warnings), resume: rows.resume };
 }
 
 function readSettings(input: CyclingInput): Settings | string {
@@ -143,100 +162,72 @@ function readSettings(input: CyclingInput): Settings | string {
   return { sign, ceBand, dropLimit, restFraction: input.restFraction ?? 0.01 };
 }
 
-/** Clean columns, the signed current and its state (+1 charge, -1 discharge, 0 rest), the cycle of each sample. */
-function prepareSamples(input: CyclingInput, settings: Settings): { samples: Prepared; warnings: string[] } | { error: string; warnings: string[] } {
+type Rows = { found: RowFindings; warnings: string[]; counter?: CapacityCounter; resume?: CyclingResume } | { error: string; warnings: string[] };
+
+/** Clean columns (rows with a non-finite value left out) and the row pass over all of them. */
+function scanned(input: CyclingInput, settings: Settings, keep: boolean): Rows {
   const named: [string, unknown][] = [['time', input.time], ['voltage', input.voltage], ['current', input.current]];
   if (input.cycle !== undefined) named.push(['cycle', input.cycle]);
-  const c = cleanColumns(named, 2, 0);
+  // The row pass only reads the columns: clean typed ones need no copy.
+  const c = cleanColumns(named, 2, 0, { shareWhenClean: true });
   if ('error' in c) return { error: c.error, warnings: [] };
-  const [t, v, iRaw] = c.cols;
-  const warnings = c.warnings;
+  const [t, v, i] = c.cols;
   const n = t.length;
-  const si = new Float64Array(n), abs = new Float64Array(n);
-  for (let k = 0; k < n; k++) { si[k] = settings.sign * iRaw[k]; abs[k] = Math.abs(iRaw[k]); }
-  const thr = restThreshold(abs, settings.restFraction);
-  if (!(thr > 0)) return { error: 'no current flows in the data (|I| is zero throughout)', warnings };
-  const state = new Int8Array(n);
-  for (let k = 0; k < n; k++) { state[k] = si[k] > thr ? 1 : si[k] < -thr ? -1 : 0; if (state[k] === 0) si[k] = 0; }
-  const { cyc, labels } = cycleOfSamples(state, c.cols[3]);
+  const allKept = n === input.time.length;
   // Optional columns follow the rows kept by cleanColumns.
-  const kept = (a: Samples | undefined) => (a && a.length === input.time.length ? Float64Array.from(c.rows, (r) => a[r]) : undefined);
-  const counter = input.counter && {
-    name: input.counter.name, both: kept(input.counter.both as Samples | undefined), charge: kept(input.counter.charge as Samples | undefined), discharge: kept(input.counter.discharge as Samples | undefined),
+  const kept = (a: Samples | undefined): Float64Array | undefined => {
+    if (!a || a.length !== input.time.length) return undefined;
+    if (allKept) return a instanceof Float64Array ? a : Float64Array.from(a);
+    const out = new Float64Array(n);
+    for (let k = 0; k < n; k++) out[k] = a[c.rows[k]];
+    return out;
   };
-  return { samples: { t, v, abs, si, state, cyc, labels, halfIndex: kept(input.halfCycle), counter }, warnings };
+  const cols: RowColumns = { t, v, i, cycle: c.cols[3], halfIndex: kept(input.halfCycle) };
+  // Only a run without left-out rows reads on: its rows are the caller's rows.
+  const r = scanRows(cols, n, settings, keep && allKept);
+  if ('error' in r) return { error: r.error, warnings: c.warnings };
+  return { found: r.found, warnings: c.warnings, counter: counterOf(input, kept), resume: r.resume };
 }
 
-/** 0-based cycle of each sample: runs of the cycle column, or a new cycle when charging resumes after a discharge. */
-function cycleOfSamples(state: Int8Array, cycCol: Float64Array | undefined): { cyc: Int32Array; labels?: number[] } {
-  const n = state.length;
-  const cyc = new Int32Array(n);
-  if (cycCol) {
-    const labels: number[] = [];
-    let idx = -1;
-    for (let k = 0; k < n; k++) {
-      if (k === 0 || cycCol[k] !== cycCol[k - 1]) { idx++; labels.push(cycCol[k]); }
-      cyc[k] = idx;
-    }
-    return { cyc, labels };
-  }
-  let idx = -1, last = 0;
-  for (let k = 0; k < n; k++) {
-    if (state[k] !== 0) {
-      if (idx < 0 || (state[k] === 1 && last === -1)) idx++;
-      last = state[k];
-    }
-    cyc[k] = Math.max(idx, 0);
-  }
-  return { cyc };
+/** The row pass read on from `previous`, when the columns are the rows it saw and more (all finite, typed). */
+function resumed(input: CyclingInput, settings: Settings, previous: CyclingResume): Rows | undefined {
+  const n = input.time?.length;
+  const typed = (a: unknown) => a === undefined || (a instanceof Float64Array && a.length === n);
+  if (!(isSamples(input.time) && typed(input.time) && typed(input.voltage) && typed(input.current) && typed(input.cycle))) return undefined;
+  const counter = input.counter;
+  if (counter && !(typed(counter.both) && typed(counter.charge) && typed(counter.discharge))) return undefined;
+  if (input.halfCycle !== undefined && !typed(input.halfCycle)) return undefined;
+  const cols: RowColumns = {
+    t: input.time as Float64Array, v: input.voltage as Float64Array, i: input.current as Float64Array,
+    cycle: input.cycle as Float64Array | undefined, halfIndex: input.halfCycle as Float64Array | undefined,
+  };
+  const r = resumeRows(cols, n, settings, previous);
+  if (!r) return undefined;
+  return { found: r.found, warnings: [], counter: counterOf(input, (a) => a as Float64Array | undefined), resume: r.resume };
+}
+
+function counterOf(input: CyclingInput, kept: (a: Samples | undefined) => Float64Array | undefined): CapacityCounter | undefined {
+  return input.counter && {
+    name: input.counter.name, both: kept(input.counter.both as Samples | undefined), charge: kept(input.counter.charge as Samples | undefined), discharge: kept(input.counter.discharge as Samples | undefined),
+  };
 }
 
 /** The cycles: charge and discharge summed over their half-cycles, times, current, soft shorts. */
-function buildCycles(x: Prepared, halves: HalfCycle[], charge: number[], input: CyclingInput, settings: Settings): CycleResult[] {
-  const n = x.t.length;
-  const m = x.cyc[n - 1] + 1;
+function buildCycles(f: RowFindings, charge: number[], input: CyclingInput): CycleResult[] {
+  const m = f.start.length;
   const qc = new Float64Array(m), qd = new Float64Array(m);
-  halves.forEach((h, j) => { if (h.sign > 0) qc[h.cycle] += charge[j]; else qd[h.cycle] += charge[j]; });
-  const start = new Float64Array(m).fill(NaN), end = new Float64Array(m);
-  const flowing: number[][] = Array.from({ length: m }, () => []);
-  for (let k = 0; k < n; k++) {
-    const j = x.cyc[k];
-    if (Number.isNaN(start[j])) start[j] = x.t[k];
-    end[j] = x.t[k];
-    if (x.state[k] !== 0) flowing[j].push(x.abs[k]);
-  }
-  const softShort = softShorts(x, m, settings.dropLimit);
+  f.halves.forEach((h, j) => { if (h.sign > 0) qc[h.cycle] += charge[j]; else qd[h.cycle] += charge[j]; });
   const mk = (q: number): Capacity => ({ total: est(q, 'C'), perMass: est(q / input.activeMass, 'C/kg'), perArea: est(q / input.area, 'C/m²') });
-  const maxQ = Math.max(...qc, ...qd);
-  return Array.from({ length: m }, (_, j) => ({
-    cycle: j + 1, label: x.labels?.[j], start: start[j], end: end[j],
-    charge: mk(qc[j]), discharge: mk(qd[j]), complete: qc[j] > 1e-3 * maxQ && qd[j] > 1e-3 * maxQ,
-    current: est(flowing[j].length ? median(flowing[j]) : 0, 'A'), softShort: softShort[j],
-  }));
-}
-
-/** Soft shorts: the 5-sample median voltage falls below its running maximum during a charge run. */
-function softShorts(x: Prepared, m: number, dropLimit: number): ({ time: number; drop: number } | undefined)[] {
-  const out: ({ time: number; drop: number } | undefined)[] = new Array(m).fill(undefined);
-  let run: number[] = [];
-  const flush = () => {
-    if (run.length >= 3 && !out[x.cyc[run[0]]]) {
-      const filtered = run.map((_, p) => median(run.slice(Math.max(0, p - 2), p + 3).map((k) => x.v[k])));
-      // Charging voltage only rises (or holds, under CV): a fall below the running maximum is a leak.
-      let hi = -Infinity;
-      for (let p = 0; p < run.length; p++) {
-        hi = Math.max(hi, filtered[p]);
-        if (hi - filtered[p] > dropLimit) { out[x.cyc[run[0]]] = { time: x.t[run[p]], drop: hi - filtered[p] }; break; }
-      }
-    }
-    run = [];
-  };
-  for (let k = 0; k < x.t.length; k++) {
-    if (x.state[k] === 1 && (run.length === 0 || x.cyc[k] === x.cyc[run[0]])) run.push(k);
-    else { flush(); if (x.state[k] === 1) run.push(k); }
-  }
-  flush();
-  return out;
+  let maxQ = -Infinity; // Math.max of all of them (NaN when one is), without spreading a long array
+  for (let j = 0; j < m; j++) maxQ = Math.max(maxQ, qc[j], qd[j]);
+  return Array.from({ length: m }, (_, j) => {
+    const short = f.softShort[j];
+    return {
+      cycle: j + 1, label: f.labels?.[j], start: f.start[j], end: f.end[j],
+      charge: mk(qc[j]), discharge: mk(qd[j]), complete: qc[j] > 1e-3 * maxQ && qd[j] > 1e-3 * maxQ,
+      current: est(f.current[j], 'A'), softShort: short && { time: short.time, drop: short.drop },
+    };
+  });
 }
 
 interface Statistics { precycles: number; ref: number; refCycle?: CycleResult; range?: [number, number]; meanCe?: Estimate; events: CyclingEvent[] }

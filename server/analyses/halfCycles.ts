@@ -6,7 +6,7 @@
 // changes sign, stops or starts, or the half-cycle index changes): what flowed in an unsampled gap
 // is unknown, and a trapezoid across it adds current to both neighbours.
 import { formatNumber } from '../domain/format';
-import { median, quantile, splitTrapezoid } from './common';
+import { median, splitTrapezoid } from './common';
 
 export interface HalfCycle {
   /** Sample indices of its first and last sample. */
@@ -47,40 +47,44 @@ export function segmentHalfCycles(state: Int8Array, cyc: Int32Array, halfIndex?:
 }
 
 /** Longer than this many typical sampling intervals (the 90th percentile within half-cycles), an interval is a gap. */
-const GAP_FACTOR = 1.5;
+export const GAP_FACTOR = 1.5;
 
 /**
  * Trapezoids of the signed current within each half-cycle, and across the interval to its
  * neighbour (a rest sample, or a half-cycle of the other sign split at the zero of the current)
- * when that interval is no longer than the sampling: not across a gap.
+ * when that interval is no longer than the sampling (`gapLimit`): not across a gap. Over the
+ * intervals from row `from` to the last row, added to the charges of halves[firstHalf..]
+ * (capacity[j − firstHalf]) only: those before were settled by the intervals before (the row
+ * pass of cycling.ts reads on from a settled cycle this way). `si` and `owner` (the half-cycle of
+ * each row, −1 at rest) hold rows from..n−1. `boundary` hears each interval between two
+ * half-cycles or a half-cycle and rest (those `gapLimit` decides on). Returns the gaps met.
  */
-export function integrateHalfCycles(t: Float64Array, si: Float64Array, halves: HalfCycle[]): { capacity: number[]; gaps: number } {
-  const n = t.length;
-  const owner = new Int32Array(n).fill(-1);
-  halves.forEach((h, j) => owner.fill(j, h.first, h.last + 1));
-  const inside: number[] = [];
-  for (const h of halves) for (let k = h.first; k < h.last; k++) inside.push(t[k + 1] - t[k]);
-  const gapLimit = GAP_FACTOR * (inside.length ? quantile(Float64Array.from(inside), 0.9) : Infinity);
-  const capacity = new Array<number>(halves.length).fill(0);
+export function integrateHalfCycles(
+  t: ArrayLike<number>, si: Float64Array, owner: Int32Array, from: number, halves: HalfCycle[], firstHalf: number,
+  gapLimit: number, capacity: number[], boundary?: (k: number, dt: number) => void,
+): number {
   let gaps = 0;
-  for (let k = 0; k + 1 < n; k++) {
-    const a = owner[k], b = owner[k + 1], dt = t[k + 1] - t[k];
+  const add = (j: number, q: number) => { if (j >= firstHalf) capacity[j - firstHalf] += q; };
+  for (let r = 0; r + 1 < owner.length; r++) {
+    const k = from + r;
+    const a = owner[r], b = owner[r + 1], dt = t[k + 1] - t[k];
     if (a < 0 && b < 0) continue;
-    if (a === b) { capacity[a] += Math.abs(((si[k] + si[k + 1]) / 2) * dt); continue; }
+    if (a === b) { add(a, Math.abs(((si[r] + si[r + 1]) / 2) * dt)); continue; }
+    boundary?.(k, dt);
     if (dt > gapLimit) { gaps++; continue; }
     if (a >= 0 && b >= 0 && halves[a].sign !== halves[b].sign) {
-      const [p, q] = splitTrapezoid(si[k], si[k + 1], dt); // p ≥ 0 the charge part, q ≤ 0 the discharge part
-      capacity[a] += halves[a].sign > 0 ? p : -q;
-      capacity[b] += halves[b].sign > 0 ? p : -q;
+      const [p, q] = splitTrapezoid(si[r], si[r + 1], dt); // p ≥ 0 the charge part, q ≤ 0 the discharge part
+      add(a, halves[a].sign > 0 ? p : -q);
+      add(b, halves[b].sign > 0 ? p : -q);
     } else if (a >= 0 && b >= 0) {
       // One sign, but a new cycle or half-cycle index: half of the interval to each.
-      const q = Math.abs(((si[k] + si[k + 1]) / 2) * dt) / 2;
-      capacity[a] += q; capacity[b] += q;
+      const q = Math.abs(((si[r] + si[r + 1]) / 2) * dt) / 2;
+      add(a, q); add(b, q);
     } else {
-      capacity[a >= 0 ? a : b] += Math.abs(((si[k] + si[k + 1]) / 2) * dt);
+      add(a >= 0 ? a : b, Math.abs(((si[r] + si[r + 1]) / 2) * dt));
     }
   }
-  return { capacity, gaps };
+  return gaps;
 }
 
 /**
@@ -110,9 +114,8 @@ export function countHalfCycles(counter: CapacityCounter, halves: HalfCycle[]): 
 const COUNTER_TOLERANCE = 0.1;
 
 /** The counter's charges when it agrees with the current (median ratio within 10 %), else the integral's. */
-export function halfCycleCapacities(t: Float64Array, si: Float64Array, halves: HalfCycle[], counter: CapacityCounter | undefined, warnings: string[]):
+export function halfCycleCapacities(integral: { capacity: number[]; gaps: number }, halves: HalfCycle[], counter: CapacityCounter | undefined, warnings: string[]):
   { capacity: number[]; from: CapacityFrom; gaps: number } {
-  const integral = integrateHalfCycles(t, si, halves);
   if (!counter) return { ...integral, from: { method: 'integral' } };
   const counted = countHalfCycles(counter, halves);
   if (!counted) {

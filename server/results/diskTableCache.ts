@@ -6,9 +6,13 @@
 // version and how the spec reads it (format, mapping, channel, kinds). An entry that fails its
 // check or does not load is deleted and the file read again: the cache is never trusted. The
 // folder is bounded in bytes; the least recently used entries go first (a hit touches its entry).
+// Beside a table, the results of an analysis of it can be kept (analysis entries): found by the
+// table's key and the analysis's own (its settings and code version), checked the same way, and
+// never trusted either: one that fails its check is deleted and the analysis runs again.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as v8 from 'v8';
 import type { Table } from 'apache-arrow';
 import type { DataTable, ReadOptions } from '../readers/types';
 import { READER_VERSION } from '../readers/version';
@@ -44,6 +48,13 @@ interface EntryFacts {
   lines?: { firstRows: number[]; offsets: number[] };
 }
 
+/** The entry key of each table this process loaded from or stored to a disk cache. */
+const tableKeys = new WeakMap<DataTable, string>();
+
+/** Analysis entries carry their own magic, so that neither kind is ever taken for the other. */
+const ANALYSIS_MAGIC = 'CSAR';
+const ANALYSIS_VERSION = 1;
+
 export class DiskTableCache {
   readonly maxBytes: number;
   readonly minFileBytes: number;
@@ -62,6 +73,7 @@ export class DiskTableCache {
     try { bytes = alignedRead(entry); } catch { return undefined; }
     const table = decode(bytes, key, file);
     if (!table) { this.remove(entry); return undefined; }
+    tableKeys.set(table, key);
     const now = new Date();
     try { fs.utimesSync(entry, now, now); } catch { /* evicted meanwhile: the table is still good */ }
     return table;
@@ -73,23 +85,59 @@ export class DiskTableCache {
     const key = entryKey(file, st, shape);
     const bytes = encode(table, key);
     if (bytes.length > this.maxBytes) return;
+    if (this.write(this.entryPath(key), bytes)) tableKeys.set(table, key);
+  }
+
+  /**
+   * What an analysis (`what`: its name, settings and code version, as one string) found in this
+   * table when it was kept; undefined when the table is not one of this cache's, nothing was kept,
+   * or the entry fails its check (it is then deleted).
+   */
+  loadAnalysis(table: DataTable, what: string): unknown {
+    const key = tableKeys.get(table);
+    if (key === undefined) return undefined;
+    const entry = this.analysisPath(key, what);
+    let bytes: Buffer;
+    try { bytes = fs.readFileSync(entry); } catch { return undefined; }
+    const found = decodeAnalysis(bytes, key, what);
+    if (!found) { this.remove(entry); return undefined; }
+    const now = new Date();
+    try { fs.utimesSync(entry, now, now); } catch { /* evicted meanwhile */ }
+    return found.value;
+  }
+
+  /** Keep what an analysis found in a table of this cache (any structured-clone value); nothing for other tables. */
+  storeAnalysis(table: DataTable, what: string, value: unknown): void {
+    const key = tableKeys.get(table);
+    if (key === undefined) return;
+    let body: Buffer;
+    try { body = v8.serialize({ key, what, value }); } catch { return; }
+    const trailer = Buffer.alloc(TRAILER);
+    createHash('sha1').update(body).digest().copy(trailer, 0);
+    trailer.write(ANALYSIS_MAGIC, 20, 'latin1');
+    trailer.writeUInt32LE(ANALYSIS_VERSION, 24);
+    this.write(this.analysisPath(key, what), Buffer.concat([body, trailer]));
+  }
+
+  /** An entry written to a temporary file and renamed (readers never see half an entry); then evict down to the bound. */
+  private write(entry: string, bytes: Uint8Array): boolean {
     fs.mkdirSync(this.dir, { recursive: true });
-    const entry = this.entryPath(key);
     const tmp = `${entry}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       fs.writeFileSync(tmp, bytes);
       fs.renameSync(tmp, entry);
     } catch {
       this.remove(tmp);
-      return;
+      return false;
     }
     this.evict(entry);
+    return true;
   }
 
   /** Oldest first (by last use) until the entries fit in maxBytes; `keep` stays. */
   private evict(keep: string): void {
     let names: string[];
-    try { names = fs.readdirSync(this.dir).filter((n) => n.endsWith('.arrow')); } catch { return; }
+    try { names = fs.readdirSync(this.dir).filter((n) => n.endsWith('.arrow') || n.endsWith('.analysis')); } catch { return; }
     const entries = names.flatMap((n) => {
       const p = path.join(this.dir, n);
       try { const s = fs.statSync(p); return [{ p, size: s.size, used: s.mtimeMs }]; } catch { return []; }
@@ -107,9 +155,26 @@ export class DiskTableCache {
     return path.join(this.dir, createHash('sha1').update(key).digest('hex') + '.arrow');
   }
 
+  private analysisPath(key: string, what: string): string {
+    return path.join(this.dir, createHash('sha1').update(JSON.stringify([key, what])).digest('hex') + '.analysis');
+  }
+
   private remove(p: string): void {
     try { fs.unlinkSync(p); } catch { /* gone already */ }
   }
+}
+
+/** The value of an analysis entry, or undefined when anything about it is not as written. */
+function decodeAnalysis(bytes: Buffer, key: string, what: string): { value: unknown } | undefined {
+  if (bytes.length < TRAILER) return undefined;
+  const end = bytes.length - TRAILER;
+  if (bytes.toString('latin1', end + 20, end + 24) !== ANALYSIS_MAGIC || bytes.readUInt32LE(end + 24) !== ANALYSIS_VERSION) return undefined;
+  const body = bytes.subarray(0, end);
+  if (!createHash('sha1').update(body).digest().equals(bytes.subarray(end, end + 20))) return undefined;
+  let found: { key?: unknown; what?: unknown; value?: unknown };
+  try { found = v8.deserialize(body) as typeof found; } catch { return undefined; }
+  if (!found || typeof found !== 'object' || found.key !== key || found.what !== what) return undefined;
+  return { value: found.value };
 }
 
 /** Everything that decides the table a reader returns for this file. */

@@ -31,3 +31,36 @@ export async function grownTable(live: LiveTable | undefined): Promise<LiveTable
 export async function readLiveTable(file: string, options: ReadOptions): Promise<{ table: DataTable; end: number; live?: LiveTable }> {
   return readLive(file, options);
 }
+
+/**
+ * What analyses keep with a table read live, to read on when it grows (the cycling analysis's
+ * settled cycles and thresholds, analyses/cyclingRows.ts): by table, then by the analysis's key.
+ * Only tables read live keep any; a grown table takes over its predecessor's, whose rows it starts
+ * with; a table read again whole starts with none.
+ */
+const analysisStates = new WeakMap<DataTable, Map<string, unknown>>();
+
+/** `table` was read live: its analyses may keep state; `grownFrom`, the table it grew from, hands its state on. */
+export function adoptLiveTable(table: DataTable, grownFrom: DataTable | undefined): void {
+  if (analysisStates.has(table)) return;
+  const previous = grownFrom && analysisStates.get(grownFrom);
+  if (grownFrom) analysisStates.delete(grownFrom);
+  analysisStates.set(table, previous ?? new Map());
+}
+
+/** Whether analyses of this table should keep what they need to read on (it was read live). */
+export function isLiveTable(table: DataTable): boolean {
+  return analysisStates.has(table);
+}
+
+/** The state an analysis kept with this table (or the one it grew from), taken away: the analysis uses it up. */
+export function takeAnalysisState<T>(table: DataTable, key: string): T | undefined {
+  const states = analysisStates.get(table);
+  const state = states?.get(key) as T | undefined;
+  states?.delete(key);
+  return state;
+}
+
+export function keepAnalysisState(table: DataTable, key: string, state: unknown): void {
+  analysisStates.get(table)?.set(key, state);
+}

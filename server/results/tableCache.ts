@@ -2,6 +2,7 @@
 // (and the spec reads it the same way: column mapping, channel, the column kinds its protocol
 // reads), so an edit elsewhere in the spec does not read every file again. Bounded by the rows it
 // holds; least recently used goes first. Behind it, when set, the cache on disk (diskTableCache.ts).
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import { readDataFile } from '../readers';
 import { DiskTableCache } from './diskTableCache';
@@ -9,7 +10,7 @@ import type { DataTable } from '../readers/types';
 import type { RunJob } from './jobs';
 import { kindsToRead } from './protocols/kinds';
 import type { LiveTable } from '../readers/append';
-import { grownTable, isLive, readLiveTable, settled } from './liveTables';
+import { adoptLiveTable, grownTable, isLive, readLiveTable, settled } from './liveTables';
 
 /** By file and kinds read: two protocols reading one file keep a table each, so neither evicts the other. */
 const cache = new Map<string, { size: number; mtimeMs: number; mapping: string; table: DataTable; live?: LiveTable; growing?: boolean }>();
@@ -50,6 +51,8 @@ export async function readCached(file: string, job: RunJob, signal: AbortSignal)
     table = await readDataFile(file, { ...shape, signal });
     disk?.store(file, st, shape, table);
   }
+  // A table read live may grow: its analyses keep what they need to read on (the one it grew from hands it over).
+  if (live) adoptLiveTable(table, grown ? hit!.table : undefined);
   cache.delete(id);
   cache.set(id, { size: st.size, mtimeMs: st.mtimeMs, mapping: key, table, live, growing });
   let rows = 0;
@@ -60,4 +63,30 @@ export async function readCached(file: string, job: RunJob, signal: AbortSignal)
     cache.delete(k);
   }
   return { table, bytes: st.size, mtimeMs: st.mtimeMs, growing };
+}
+
+/**
+ * An analysis of a table, kept on disk beside it when the table is in the disk cache (a study
+ * reopened does not analyse its files again): `what` names the analysis and every setting it
+ * depends on (the table is the rest), `version` its code; the running code's own fingerprint is
+ * added, so entries written by other code are never used. `keep` says whether a result is worth
+ * keeping. A table read live is never in the disk cache, so its analyses always run.
+ */
+export function cachedAnalysis<T>(table: DataTable, what: string, version: number, compute: () => T, keep: (v: T) => boolean = () => true): T {
+  if (!disk) return compute();
+  const key = JSON.stringify([what, version, codeFingerprint()]);
+  const found = disk.loadAnalysis(table, key) as T | undefined;
+  if (found !== undefined) return found;
+  const value = compute();
+  if (keep(value)) disk.storeAnalysis(table, key, value);
+  return value;
+}
+
+let fingerprint: string | undefined;
+/** A hash of the code file this runs from (the bundle, with every analysis in it). */
+function codeFingerprint(): string {
+  if (fingerprint === undefined) {
+    try { fingerprint = createHash('sha1').update(fs.readFileSync(__filename)).digest('hex'); } catch { fingerprint = 'unknown'; }
+  }
+  return fingerprint;
 }

@@ -1,7 +1,11 @@
 // Cycling and rate runs: capacities (from the file's capacity counter when it has one), CE,
 // retention and failure per cycle; the rate table; with `dqdv`, the incremental capacity.
-import { CapacityCounter, compareCycleCount, compareWindow, cyclingSummary, incrementalCapacity, rateTable } from '../../analyses';
+import {
+  CYCLING_ANALYSIS_VERSION, CapacityCounter, CyclingInput, CyclingResult, CyclingResume, compareCycleCount, compareWindow, cyclingSummary, cyclingSummaryResumable, incrementalCapacity, rateTable,
+} from '../../analyses';
 import { column, DataTable } from '../../readers/types';
+import { isLiveTable, keepAnalysisState, takeAnalysisState } from '../liveTables';
+import { cachedAnalysis } from '../tableCache';
 import { need, RunData, wrongKind } from './common';
 
 export function cyclingRun({ job, result, dc, eis, area }: RunData): void {
@@ -14,19 +18,22 @@ export function cyclingRun({ job, result, dc, eis, area }: RunData): void {
     result.issues.push({ at: l.at, message: `the cell ${job.cell.name} has no cathode loading: capacities per gram cannot be computed`, severity: 'error' });
     return;
   }
-  const summary = cyclingSummary({
+  const input: CyclingInput = {
     ...cols, cycle: column(l.table, 'cycle')?.values, halfCycle: column(l.table, 'halfCycle')?.values, counter: capacityCounter(l.table),
     // A cycling protocol without `precycle` leaves it open, so the analysis can point out a formation cycle.
     activeMass: job.cell.activeMass, area, precycles: p.type === 'cycling' ? p.precycles : 0,
-  });
+  };
+  const window = p.window;
+  // The costly part (every row read), kept on disk beside a cached table: by its settings (the table is the rest).
+  const settings = JSON.stringify(['cycling', input.activeMass, input.area, input.precycles ?? null, input.counter?.name ?? null, window ?? null]);
+  const { summary, inWindow } = cachedAnalysis(l.table, settings, CYCLING_ANALYSIS_VERSION, () => ({
+    summary: summarise(l.table, input), inWindow: window ? windowCheck(l.table, window, cols.voltage) : undefined,
+  }));
   result.cycling = { ...summary, file: l.file };
   if (p.dqdv !== undefined) {
     result.incrementalCapacity = { ...incrementalCapacity({ ...cols, cycle: column(l.table, 'cycle')?.values, width: p.dqdv, activeMass: job.cell.activeMass }), file: l.file };
   }
-  if (p.window) {
-    const w = compareWindow(p.window, cols.voltage);
-    if (w.ok && !w.withinPlan) result.plan.push(...w.warnings.map((x) => `${l.file}: ${x}`));
-  }
+  if (inWindow && inWindow.ok && !inWindow.withinPlan) result.plan.push(...inWindow.warnings.map((x) => `${l.file}: ${x}`));
   if (summary.ok) {
     const complete = summary.cycles.filter((c) => c.complete).length;
     const planned = p.type === 'cycling' ? (p.precycles ?? 0) + (p.cycles ?? 0) : (p.rates?.length ?? 0) * (p.cyclesEach ?? 0);
@@ -37,6 +44,45 @@ export function cyclingRun({ job, result, dc, eis, area }: RunData): void {
       result.rate = rateTable(summary, p.rates.map((r, k) => ({ rate: r.rate, firstCycle: k * each + 1, lastCycle: (k + 1) * each })));
     }
   }
+}
+
+/**
+ * The cycling summary; of a file still being written, read on from its last cycle when rows were
+ * appended (the same result as the whole analysis, analyses/cyclingRows.ts).
+ */
+function summarise(table: DataTable, input: CyclingInput): CyclingResult {
+  if (!isLiveTable(table)) return cyclingSummary(input);
+  const { result, resume } = cyclingSummaryResumable(input, takeAnalysisState<CyclingResume>(table, 'cycling'));
+  if (resume) keepAnalysisState(table, 'cycling', resume);
+  return result;
+}
+
+/** The extremes of the voltage of the rows seen so far, kept with a live table. */
+interface VoltageExtremes { rows: number; min: number; max: number }
+
+/**
+ * Whether the data stay in the planned window, and the warnings when not: compareWindow's. Only
+ * the lowest and highest voltage decide both (a sample lies outside exactly when one of them
+ * does, and the warnings name them), so for a file still being written, whose voltages are all
+ * finite, the extremes are kept with the table and only the appended rows are read.
+ */
+export function windowCheck(table: DataTable, window: readonly [number, number], voltage: Float64Array): { ok: boolean; withinPlan?: boolean; warnings: string[] } {
+  if (!isLiveTable(table)) return windowVerdict(compareWindow(window, voltage));
+  const prev = takeAnalysisState<VoltageExtremes>(table, 'voltage extremes');
+  let { rows, min, max } = prev && prev.rows <= voltage.length ? prev : { rows: 0, min: Infinity, max: -Infinity };
+  for (; rows < voltage.length; rows++) {
+    const v = voltage[rows];
+    if (!Number.isFinite(v)) return windowVerdict(compareWindow(window, voltage)); // its warnings count the rows left out
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  keepAnalysisState(table, 'voltage extremes', { rows, min, max });
+  return windowVerdict(compareWindow(window, rows ? [min, max] : voltage));
+}
+
+/** What the handler uses of a window check. */
+function windowVerdict(w: ReturnType<typeof compareWindow>): { ok: boolean; withinPlan?: boolean; warnings: string[] } {
+  return { ok: w.ok, withinPlan: w.ok ? w.withinPlan : undefined, warnings: w.warnings };
 }
 
 /** The file's capacity counter: one per direction (Charge_Capacity, Discharge_Capacity) or one for both ((Q-Qo), Capacity). */

@@ -40,7 +40,7 @@ describe('LSP with data files', function () {
     const build = await c.request<Hover>('textDocument/hover', { textDocument: { uri }, position: positionOf(text, 'cell sym-LNT10F symmetric', 6) });
     const bmd = (build.contents as { value: string }).value;
     assert.match(bmd, /\*\*build sym-LNT10F\*\*: 3 cells with data/);
-    assert.match(bmd, /\*\*CCD\*\* \(ccd-ramp\): n = 3: 1\.5 ± 0\.1 mA\/cm² \(mean ± SD\), SE 0\.05774, 95 % interval 1\.252 \.\. 1\.748 mA\/cm²/);
+    assert.match(bmd, /\*\*CCD\*\* \(ccd-ramp\): n = 3: 1\.5 ± 0\.1 mA\/cm² \(mean ± SD\), SE 0\.058, 95 % interval 1\.252 \.\. 1\.748 mA\/cm²/);
 
     const hints = await c.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } } });
     const labels = hints.map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')));

@@ -21,6 +21,8 @@ import { complete } from '../server/features/completion';
 import { hover } from '../server/features/hover';
 import { inlayHints } from '../server/features/inlayHints';
 import { definition } from '../server/features/navigation';
+import { buildJobs } from '../server/results/jobs';
+import { makeRoots } from '../server/roots';
 import { MATERIALS as LIBRARY } from './helpers/library';
 import { MATERIALS, STUDY } from './helpers/hostileInputs';
 import { LIBRARY as SHIPPED_LIBRARY, MemoryFileSystem, uriOf } from './helpers/memoryWorkspace';
@@ -146,6 +148,8 @@ function view(a: SpecAnalysis, offsets: number[]) {
     hovers: offsets.map((o) => [o, plain(hover(a, o))]),
     definitions: offsets.map((o) => [o, plain(definition(a, o))]),
     completions: offsets.filter((_, k) => k % 4 === 0).map((o) => [o, complete(a, o).map((c) => c.label)]),
+    // The data jobs (cells' areas, protocols' parameters): what the data side reads of the analysis.
+    jobs: plain(buildJobs(a, '/study', makeRoots(['/study'], ''))),
   };
 }
 

@@ -47,7 +47,10 @@ export function analyzeSpec(ws: Workspace, uri: string, options: SpecOptions = {
   if (index !== previousIndex) changed = undefined;
   if (file.change?.previous) scopesOf.delete(file.change.previous);
   scopesOf.set(file, index);
-  const scope = index.scope;
+  // A scope of this analysis's own (its maps shared with the index, which later edits update in
+  // place): caches keyed by the scope (a cell's facts, a build's runs) live one analysis, never
+  // serving an older version's values to a newer one.
+  const scope: Scope = { ...index.scope };
   for (const d of index.diagnostics()) diagnostics.push(d);
   // One suggestion budget for the whole analysis: each declaration in file order, then the references.
   const ctx: DeclContext = { file, scope, options, budget: suggestionBudget(), changed };

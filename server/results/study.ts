@@ -50,6 +50,8 @@ interface DocumentData { version: number; outcomes: RunOutcome[]; builds?: { of:
 
 export class StudySession {
   private data = new Map<string, DocumentData>();
+  /** How many times each document was forgotten (closed): a refresh begun before that keeps nothing. */
+  private forgotten = new Map<string, number>();
   private trusted: boolean;
   private rootsFor: (specPath: string) => Roots;
   private analysis: AnalysisSettings;
@@ -85,8 +87,10 @@ export class StudySession {
     if (!this.trusted) return false;
     const jobs = this.jobsOf(a);
     if (!jobs.length) return this.data.delete(uri);
+    const forgotten = this.forgotten.get(uri) ?? 0;
     const results = await this.runner.run(uri, jobs);
-    if (!results) return false;
+    // A document closed while its data were read keeps nothing (reopened, it may start again at the same version).
+    if (!results || (this.forgotten.get(uri) ?? 0) !== forgotten) return false;
     this.data.set(uri, { version, outcomes: jobs.map((job, k) => ({ job, result: results[k] })).filter((o) => o.result) });
     return true;
   }
@@ -149,7 +153,10 @@ export class StudySession {
   }
 
   /** The document was closed: its results are dropped. */
-  forget(uri: string): void { this.data.delete(uri); }
+  forget(uri: string): void {
+    this.data.delete(uri);
+    this.forgotten.set(uri, (this.forgotten.get(uri) ?? 0) + 1);
+  }
 
   /** Whether any data results are held for the document (a data file change should refresh it). */
   holds(uri: string): boolean { return this.data.has(uri); }

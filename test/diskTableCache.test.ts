@@ -107,6 +107,10 @@ describe('the table cache on disk', function () {
     const good = (await cachedRead(cache, file)).table;
     assert.notEqual(good, again.table);
     sameTable(good, truth);
+    // An entry gone (evicted by another process) before its values are wanted says so the same way.
+    const orphan = (await cachedRead(cache, file)).table;
+    fs.rmSync(path.join(dir, entries(dir)[0]));
+    assert.throws(() => orphan.columns[0].values, CacheEntryCorrupt);
   });
 
   it('an entry of an older layout is deleted on first touch', async () => {

@@ -2,7 +2,8 @@
 // 1,000,000-row GCPL .mpt, each its own run), analysed by `cellspec analyze --json` as a new
 // process without a cache (every file parsed), then with --cache DIR once to fill it, then again
 // (reopening: the tables' facts loaded from the cache, the cycling results from the analysis entries
-// kept beside them, the columns' values never read). Prints the figures; asserts only that the results are the same every way.
+// kept beside them, the columns' values never read). Prints the figures; asserts only that the
+// results are the same every way.
 // BENCH_CACHE_MB sets the size. Cleans up its temp files.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';

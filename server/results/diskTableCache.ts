@@ -262,7 +262,7 @@ function entryKey(file: string, st: FileStat, shape: ReadShape): string {
   return JSON.stringify([real, st.size, st.mtimeMs, READER_VERSION, shape.format ?? null, shape.mapping ?? null, shape.channel ?? null, kinds]);
 }
 
-/** `length` bytes of the file from `position`, exactly (an error when the file is shorter). */
+/** Fills `into` from the file at `position` (an error when the file is shorter). */
 function readExactly(fd: number, into: Uint8Array, position: number): void {
   for (let done = 0; done < into.length;) {
     const n = fs.readSync(fd, into, done, into.length - done, position + done);

@@ -8,12 +8,13 @@ import * as path from 'path';
 import { readDataFile } from '../server/readers';
 import type { DataTable } from '../server/readers/types';
 import { DiskTableCache } from '../server/results/diskTableCache';
-import { emptyResult } from '../server/results/execute';
+import { emptyResult, executeJob } from '../server/results/execute';
 import type { RunJob } from '../server/results/jobs';
 import { cyclingRun } from '../server/results/protocols/cycling';
 import { kindsToRead } from '../server/results/protocols/kinds';
 import type { Loaded, RunResult } from '../server/results/runResult';
 import { useDiskCache } from '../server/results/tableCache';
+import { makeRoots } from '../server/roots';
 import { writeMptGcpl } from './helpers/dataFiles';
 
 const tmpDir = (what: string) => fs.mkdtempSync(path.join(os.tmpdir(), `cellspec-${what}-`));
@@ -80,6 +81,50 @@ describe('analyses kept on disk beside their table', function () {
       assert.equal(analysisEntries(dir).length, 0, 'the corrupt entry is deleted');
     }
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('through executeJob: a reopened run reads no values; values found corrupt when needed give the no-cache result, and the entry goes', async () => {
+    const job = { ...JOB, uri: 'file:///s.cellspec', header: { start: 0, end: 0 }, baseDir: data, roots: makeRoots([data], 'widen'), patterns: [{ pattern: 'a.mpt', start: 0, end: 0 }] } as unknown as RunJob;
+    const signal = new AbortController().signal;
+    // The tables kept in memory are by file and modification time: a new time is a fresh read (from the disk cache when it has that time's entry).
+    const at = (s: number) => fs.utimesSync(file, 1_700_000_000 + s, 1_700_000_000 + s);
+    at(0);
+    const want = await executeJob(job, signal);
+    assert.equal(want.cycling?.ok, true);
+    const dir = tmpDir('analysis-cache');
+    useDiskCache(new DiskTableCache(dir, { minFileBytes: 0 }));
+    const arrows = () => fs.readdirSync(dir).filter((n) => n.endsWith('.arrow'));
+    try {
+      at(1);
+      assert.deepStrictEqual(await executeJob(job, signal), want, 'filling');
+      const [entry] = arrows();
+      const analyses = () => analysisEntries(dir).filter((n) => n.startsWith(entry.replace('.arrow', '-')));
+      assert.equal(analyses().length, 1);
+      at(2);
+      assert.deepStrictEqual(await executeJob(job, signal), want, 'another time, another entry');
+      // Its values damaged: a reopened run whose analysis is kept never reads them, and is right.
+      const p = path.join(dir, entry);
+      const bytes = fs.readFileSync(p);
+      bytes[Math.floor(bytes.length * 0.4)] ^= 0x20;
+      fs.writeFileSync(p, bytes);
+      at(1);
+      assert.deepStrictEqual(await executeJob(job, signal), want, 'reopened, the analysis kept');
+      assert.ok(fs.existsSync(p), 'its values were never read');
+      // Without the analysis entry the values are needed: found corrupt, the entry (and its analyses) deleted, the file read again.
+      for (const n of analyses()) fs.rmSync(path.join(dir, n));
+      at(2);
+      await executeJob(job, signal);
+      at(1);
+      assert.deepStrictEqual(await executeJob(job, signal), want, 'reopened, the values found corrupt');
+      assert.equal(fs.existsSync(p), false, 'the corrupt entry is deleted');
+      assert.deepEqual(analyses(), []);
+      // Now read fresh, it is kept again on the next read from the source.
+      at(3);
+      assert.deepStrictEqual(await executeJob(job, signal), want, 'a new time after it');
+    } finally {
+      useDiskCache(undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a cycling run reopened from the cache gives the results of a fresh read analysed whole, a corrupt entry too', async () => {

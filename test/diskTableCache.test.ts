@@ -1,6 +1,7 @@
 // The table cache on disk: a table comes back as the reader gave it (values, units, labels,
 // problems, line numbers) from Arrow IPC views, without parsing; a changed file, another way of
-// reading it or a corrupt entry is read again from the source; the folder stays within its bound.
+// reading it or a corrupt entry is read again from the source (corrupt facts at load, corrupt values
+// on their first use); the folder stays within its bound.
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -8,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { readDataFile } from '../server/readers';
 import { DataTable, ReadOptions } from '../server/readers/types';
-import { DiskTableCache } from '../server/results/diskTableCache';
+import { CacheEntryCorrupt, DiskTableCache } from '../server/results/diskTableCache';
 import { writeMptGcpl, writeText } from './helpers/dataFiles';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'test', 'fixtures');
@@ -72,7 +73,58 @@ describe('the table cache on disk', function () {
     assert.ok(hit);
     const buffers = new Set(table.columns.map((c) => c.values.buffer));
     assert.equal(buffers.size, 1);
-    assert.equal([...buffers][0].byteLength, fs.statSync(path.join(dir, entries(dir)[0])).size);
+    // The values' part: every value, within the entry (whose facts follow it).
+    const bytes = [...buffers][0].byteLength;
+    assert.ok(bytes >= table.rows * table.columns.length * 8 && bytes < fs.statSync(path.join(dir, entries(dir)[0])).size, String(bytes));
+  });
+
+  it('a load reads only the facts; values that fail their check throw CacheEntryCorrupt on first use, and the entry goes with its analyses', async () => {
+    const dir = tmpDir('cache');
+    const file = path.join(tmpDir('cache-data'), 'gcpl.mpt');
+    writeMptGcpl(file, 3000);
+    const cache = new DiskTableCache(dir, { minFileBytes: 0 });
+    const truth = (await cachedRead(cache, file)).table;
+    cache.storeAnalysis(truth, 'k', { found: 1 });
+    const entry = path.join(dir, entries(dir)[0]);
+    const bytes = fs.readFileSync(entry);
+    // One byte of the values flipped (the values come first; the facts and trailer are a few kB at the end).
+    bytes[Math.floor(bytes.length * 0.4)] ^= 0x08;
+    fs.writeFileSync(entry, bytes);
+    const { table, hit } = await cachedRead(cache, file);
+    assert.ok(hit, 'the facts pass: the values are not read at load');
+    assert.equal(table.rows, truth.rows);
+    assert.deepEqual(table.problems, truth.problems);
+    assert.deepEqual(table.columns.map(({ name, kind, sourceUnit }) => [name, kind, sourceUnit]), truth.columns.map(({ name, kind, sourceUnit }) => [name, kind, sourceUnit]));
+    assert.equal(table.lineOfRow(10), truth.lineOfRow(10));
+    assert.deepEqual(cache.loadAnalysis(table, 'k'), { found: 1 }, 'its analyses still come from their entries');
+    assert.throws(() => table.columns[1].values, (e: unknown) => e instanceof CacheEntryCorrupt && e.file === file);
+    assert.throws(() => table.columns[0].values, CacheEntryCorrupt, 'at every use');
+    assert.deepEqual(fs.readdirSync(dir), [], 'the entry and its analysis entry are deleted');
+    const again = await cachedRead(cache, file);
+    assert.equal(again.hit, false);
+    sameTable(again.table, truth);
+    // Good values are read once for all columns, and are then the table's own.
+    const good = (await cachedRead(cache, file)).table;
+    assert.notEqual(good, again.table);
+    sameTable(good, truth);
+    // An entry gone (evicted by another process) before its values are wanted says so the same way.
+    const orphan = (await cachedRead(cache, file)).table;
+    fs.rmSync(path.join(dir, entries(dir)[0]));
+    assert.throws(() => orphan.columns[0].values, CacheEntryCorrupt);
+  });
+
+  it('an entry of an older layout is deleted on first touch', async () => {
+    const dir = tmpDir('cache');
+    const file = path.join(FIXTURES, 'exampleDataBioLogic.mpt');
+    const cache = new DiskTableCache(dir, { minFileBytes: 0 });
+    await cachedRead(cache, file);
+    const entry = path.join(dir, entries(dir)[0]);
+    const bytes = fs.readFileSync(entry);
+    // Version 1 entries ended in the same magic and their version (1) as the last four bytes.
+    bytes.writeUInt32LE(1, bytes.length - 4);
+    fs.writeFileSync(entry, bytes);
+    assert.equal(cache.load(file, fs.statSync(file), {}), undefined);
+    assert.equal(fs.existsSync(entry), false);
   });
 
   it('a file that changed, or read another way (other kinds, another format), is read again', async () => {
@@ -90,7 +142,7 @@ describe('the table cache on disk', function () {
     assert.equal(changed.table.rows, 501);
   });
 
-  it('a corrupt or cut entry is not trusted: it is deleted and the file read again', async () => {
+  it('an entry with corrupt facts, or cut, is not trusted: it is deleted at load and the file read again', async () => {
     const dir = tmpDir('cache');
     const file = path.join(FIXTURES, 'exampleDataBioLogic.mpt');
     const cache = new DiskTableCache(dir, { minFileBytes: 0 });
@@ -98,7 +150,9 @@ describe('the table cache on disk', function () {
     const entry = path.join(dir, entries(dir)[0]);
     const good = fs.readFileSync(entry);
     const damages: [string, (b: Buffer) => Buffer][] = [
-      ['one value flipped', (b) => { const c = Buffer.from(b); c[Math.floor(c.length / 2)] ^= 0x10; return c; }],
+      ['one byte of the facts flipped', (b) => { const c = Buffer.from(b); c[c.length - 36 - 40] ^= 0x10; return c; }],
+      ['one byte of the trailer flipped', (b) => { const c = Buffer.from(b); c[c.length - 36 + 2] ^= 0x01; return c; }],
+      ['the facts\' length changed', (b) => { const c = Buffer.from(b); c.writeUInt32LE(c.readUInt32LE(c.length - 12) - 8, c.length - 12); return c; }],
       ['cut short', (b) => b.subarray(0, b.length - 100)],
       ['empty', () => Buffer.alloc(0)],
       ['not an entry at all', () => Buffer.from('hello')],

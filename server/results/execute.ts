@@ -9,6 +9,7 @@ import { findDataFiles } from './findFiles';
 import { RunJob } from './jobs';
 import { PROTOCOL_HANDLERS } from './protocols';
 import type { Loaded, RunResult } from './runResult';
+import { CacheEntryCorrupt } from './diskTableCache';
 import { readCached } from './tableCache';
 import { liveStatuses } from './liveStatus';
 
@@ -34,7 +35,25 @@ export function emptyResult(job: RunJob): RunResult {
   };
 }
 
+/**
+ * A run's result. A table from the disk cache whose values fail their check when first used
+ * (CacheEntryCorrupt: the entry is then deleted) makes the run start again with that file read
+ * from its source: the result is the one the run has without a cache.
+ */
 export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunResult> {
+  const fromSource = new Set<string>();
+  for (;;) {
+    try {
+      return await executeOnce(job, signal, fromSource);
+    } catch (e) {
+      // Each file is read again at most once: a table read from its source is never a cached one.
+      if (!(e instanceof CacheEntryCorrupt) || fromSource.has(e.file)) throw e;
+      fromSource.add(e.file);
+    }
+  }
+}
+
+async function executeOnce(job: RunJob, signal: AbortSignal, fromSource: ReadonlySet<string>): Promise<RunResult> {
   const result = emptyResult(job);
   const dc: Loaded[] = [];
   const eis: Loaded[] = [];
@@ -48,7 +67,7 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
       if (signal.aborted) return result;
       const rel = path.relative(job.baseDir, file);
       try {
-        const { table, bytes, mtimeMs, growing } = await readCached(file, job, signal);
+        const { table, bytes, mtimeMs, growing } = await readCached(file, job, signal, fromSource.has(file));
         const isEis = IMPEDANCE.some((k) => column(table, k));
         result.files.push({ path: rel, format: table.format, technique: table.technique, rows: table.rows, bytes, kind: isEis ? 'eis' : 'dc' });
         for (const prob of table.problems.slice(0, 20)) result.issues.push({ at, file: rel, line: prob.line, message: prob.message, severity: prob.severity === 'error' ? 'warning' : prob.severity });
@@ -63,6 +82,7 @@ export async function executeJob(job: RunJob, signal: AbortSignal): Promise<RunR
         (isEis ? eis : dc).push(loaded);
         if (growing) written.push({ l: loaded, mtimeMs });
       } catch (e) {
+        if (e instanceof CacheEntryCorrupt) throw e;
         if (signal.aborted) return result;
         const err = e as Error;
         result.issues.push({ at, file: rel, line: e instanceof DataError ? e.line : undefined, message: e instanceof DataError ? e.message : `cannot read the file: ${err.message}`, severity: 'error' });

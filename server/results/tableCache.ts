@@ -23,9 +23,10 @@ export function useDiskCache(cache: DiskTableCache | undefined): void { disk = c
 /**
  * The table of a file, and whether it was seen growing: a recently written file that grew since
  * the last read (a file merely copied or checked out recently is not taken for one still being
- * written; its first read is a whole one, its last line included).
+ * written; its first read is a whole one, its last line included). `fromSource`: read from the
+ * file itself, neither the table kept in memory nor the disk cache (whose entry failed its check).
  */
-export async function readCached(file: string, job: RunJob, signal: AbortSignal): Promise<{ table: DataTable; bytes: number; mtimeMs: number; growing: boolean }> {
+export async function readCached(file: string, job: RunJob, signal: AbortSignal, fromSource = false): Promise<{ table: DataTable; bytes: number; mtimeMs: number; growing: boolean }> {
   const { format, mapping, channel } = job;
   const kinds = kindsToRead(job.protocol.type);
   const st = fs.statSync(file);
@@ -33,7 +34,7 @@ export async function readCached(file: string, job: RunJob, signal: AbortSignal)
   const key = JSON.stringify([mapping ?? null, channel ?? null]);
   const hit = cache.get(id);
   const same = hit && hit.mapping === key && (!format || hit.table.format === format);
-  if (hit && same && hit.size === st.size && hit.mtimeMs === st.mtimeMs && !settled(hit.live, st)) {
+  if (hit && same && !fromSource && hit.size === st.size && hit.mtimeMs === st.mtimeMs && !settled(hit.live, st)) {
     // Keep recently used tables at the end of the map (insertion order is the eviction order).
     cache.delete(id);
     cache.set(id, hit);
@@ -44,12 +45,12 @@ export async function readCached(file: string, job: RunJob, signal: AbortSignal)
   // it grows, it is read again up to its last complete line, and from then on only what is added.
   const growing = !!(hit && same && isLive(st) && st.size > hit.size);
   const grown = growing ? await grownTable(hit!.live) : undefined;
-  let table = grown?.table ?? (growing ? undefined : disk?.load(file, st, shape));
+  let table = grown?.table ?? (growing || fromSource ? undefined : disk?.load(file, st, shape));
   let live = grown;
   if (!table && growing) ({ table, live } = await readLiveTable(file, { ...shape, signal }));
   if (!table) {
     table = await readDataFile(file, { ...shape, signal });
-    disk?.store(file, st, shape, table);
+    if (!fromSource) disk?.store(file, st, shape, table);
   }
   // A table read live may grow: its analyses keep what they need to read on (the one it grew from hands it over).
   if (live) adoptLiveTable(table, grown ? hit!.table : undefined);

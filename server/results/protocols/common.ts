@@ -1,6 +1,6 @@
 // What the protocol handlers share: the columns a DC analysis needs, and files of the wrong kind.
 import { TYPICAL_NAME } from '../../readers/columns';
-import { column, columnsOfFile } from '../../readers/types';
+import { Column, column, columnsOfFile } from '../../readers/types';
 import type { RunJob } from '../jobs';
 import type { Loaded, RunResult } from '../runResult';
 
@@ -14,13 +14,22 @@ export interface RunData { job: RunJob; result: RunResult; dc: Loaded[]; eis: Lo
 export type ProtocolHandler = (d: RunData) => void;
 
 export function need(l: Loaded, kinds: ('time' | 'voltage' | 'current')[], result: RunResult, purpose: string): { time: Float64Array; voltage: Float64Array; current: Float64Array } | undefined {
+  const cols = needColumns(l, kinds, result, purpose);
+  return cols && { time: cols.time.values, voltage: cols.voltage.values, current: cols.current.values };
+}
+
+/**
+ * need's columns rather than their values: a handler whose result may come from the disk cache
+ * reads the values only when it computes (a cached table's values are read on first use).
+ */
+export function needColumns(l: Loaded, kinds: ('time' | 'voltage' | 'current')[], result: RunResult, purpose: string): { time: Column; voltage: Column; current: Column } | undefined {
   const missing = kinds.filter((k) => !column(l.table, k));
   if (missing.length) {
     result.issues.push({ at: l.at, file: l.file, line: 0, severity: 'error',
       message: `${purpose} needs ${missing.join(', ')} columns; the file has ${columnsOfFile(l.table).map((c) => c.name).join(', ') || 'none'}` });
     return undefined;
   }
-  return { time: column(l.table, 'time')!.values, voltage: column(l.table, 'voltage')!.values, current: column(l.table, 'current')!.values };
+  return { time: column(l.table, 'time')!, voltage: column(l.table, 'voltage')!, current: column(l.table, 'current')! };
 }
 
 export function wrongKind(list: Loaded[], result: RunResult, what: 'EIS' | 'DC') {

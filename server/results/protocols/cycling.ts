@@ -3,35 +3,41 @@
 import {
   CYCLING_ANALYSIS_VERSION, CapacityCounter, CyclingInput, CyclingResult, CyclingResume, compareCycleCount, compareWindow, cyclingSummary, cyclingSummaryResumable, incrementalCapacity, rateTable,
 } from '../../analyses';
-import { column, DataTable } from '../../readers/types';
+import { Column, column, DataTable } from '../../readers/types';
 import { isLiveTable, keepAnalysisState, takeAnalysisState } from '../liveTables';
 import { cachedAnalysis } from '../tableCache';
-import { need, RunData, wrongKind } from './common';
+import { needColumns, RunData, wrongKind } from './common';
 
 export function cyclingRun({ job, result, dc, eis, area }: RunData): void {
   const p = job.protocol;
   if (eis.length) wrongKind(eis, result, 'EIS');
   const l = dc[0];
-  const cols = l && need(l, ['time', 'voltage', 'current'], result, 'the cycling analysis');
+  const cols = l && needColumns(l, ['time', 'voltage', 'current'], result, 'the cycling analysis');
   if (!cols || area === undefined) return;
-  if (job.cell.activeMass === undefined) {
+  const activeMass = job.cell.activeMass;
+  if (activeMass === undefined) {
     result.issues.push({ at: l.at, message: `the cell ${job.cell.name} has no cathode loading: capacities per gram cannot be computed`, severity: 'error' });
     return;
   }
-  const input: CyclingInput = {
-    ...cols, cycle: column(l.table, 'cycle')?.values, halfCycle: column(l.table, 'halfCycle')?.values, counter: capacityCounter(l.table),
-    // A cycling protocol without `precycle` leaves it open, so the analysis can point out a formation cycle.
-    activeMass: job.cell.activeMass, area, precycles: p.type === 'cycling' ? p.precycles : 0,
-  };
+  // A cycling protocol without `precycle` leaves it open, so the analysis can point out a formation cycle.
+  const precycles = p.type === 'cycling' ? p.precycles : 0;
+  const counter = capacityCounter(l.table);
   const window = p.window;
-  // The costly part (every row read), kept on disk beside a cached table: by its settings (the table is the rest).
-  const settings = JSON.stringify(['cycling', input.activeMass, input.area, input.precycles ?? null, input.counter?.name ?? null, window ?? null]);
-  const { summary, inWindow } = cachedAnalysis(l.table, settings, CYCLING_ANALYSIS_VERSION, () => ({
-    summary: summarise(l.table, input), inWindow: window ? windowCheck(l.table, window, cols.voltage) : undefined,
-  }));
+  // The costly part (every row read), kept on disk beside a cached table: by its settings (the
+  // table is the rest). The columns' values are read only here, so a result found kept costs none.
+  const settings = JSON.stringify(['cycling', activeMass, area, precycles ?? null, counter?.name ?? null, window ?? null]);
+  const { summary, inWindow } = cachedAnalysis(l.table, settings, CYCLING_ANALYSIS_VERSION, () => {
+    const input: CyclingInput = {
+      time: cols.time.values, voltage: cols.voltage.values, current: cols.current.values,
+      cycle: column(l.table, 'cycle')?.values, halfCycle: column(l.table, 'halfCycle')?.values, counter: counter && counterValues(counter),
+      activeMass, area, precycles,
+    };
+    return { summary: summarise(l.table, input), inWindow: window ? windowCheck(l.table, window, cols.voltage.values) : undefined };
+  });
   result.cycling = { ...summary, file: l.file };
   if (p.dqdv !== undefined) {
-    result.incrementalCapacity = { ...incrementalCapacity({ ...cols, cycle: column(l.table, 'cycle')?.values, width: p.dqdv, activeMass: job.cell.activeMass }), file: l.file };
+    const dqdv = incrementalCapacity({ time: cols.time.values, voltage: cols.voltage.values, current: cols.current.values, cycle: column(l.table, 'cycle')?.values, width: p.dqdv, activeMass });
+    result.incrementalCapacity = { ...dqdv, file: l.file };
   }
   if (inWindow && inWindow.ok && !inWindow.withinPlan) result.plan.push(...inWindow.warnings.map((x) => `${l.file}: ${x}`));
   if (summary.ok) {
@@ -85,9 +91,13 @@ function windowVerdict(w: ReturnType<typeof compareWindow>): { ok: boolean; with
   return { ok: w.ok, withinPlan: w.ok ? w.withinPlan : undefined, warnings: w.warnings };
 }
 
-/** The file's capacity counter: one per direction (Charge_Capacity, Discharge_Capacity) or one for both ((Q-Qo), Capacity). */
-function capacityCounter(t: DataTable): CapacityCounter | undefined {
+/** The file's capacity counter: one per direction (Charge_Capacity, Discharge_Capacity) or one for both ((Q-Qo), Capacity); its columns, not yet their values. */
+function capacityCounter(t: DataTable): { name: string; charge?: Column; discharge?: Column; both?: Column } | undefined {
   const charge = column(t, 'chargeCapacity'), discharge = column(t, 'dischargeCapacity'), both = column(t, 'charge');
-  if (charge && discharge) return { name: `${charge.name} / ${discharge.name}`, charge: charge.values, discharge: discharge.values };
-  return both ? { name: both.name, both: both.values } : undefined;
+  if (charge && discharge) return { name: `${charge.name} / ${discharge.name}`, charge, discharge };
+  return both ? { name: both.name, both } : undefined;
+}
+
+function counterValues(c: NonNullable<ReturnType<typeof capacityCounter>>): CapacityCounter {
+  return c.both ? { name: c.name, both: c.both.values } : { name: c.name, charge: c.charge!.values, discharge: c.discharge!.values };
 }

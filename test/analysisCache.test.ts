@@ -8,31 +8,21 @@ import * as path from 'path';
 import { readDataFile } from '../server/readers';
 import type { DataTable } from '../server/readers/types';
 import { DiskTableCache } from '../server/results/diskTableCache';
-import { emptyResult, executeJob } from '../server/results/execute';
+import { executeJob } from '../server/results/execute';
 import type { RunJob } from '../server/results/jobs';
-import { cyclingRun } from '../server/results/protocols/cycling';
 import { kindsToRead } from '../server/results/protocols/kinds';
-import type { Loaded, RunResult } from '../server/results/runResult';
+import type { RunResult } from '../server/results/runResult';
 import { useDiskCache } from '../server/results/tableCache';
 import { makeRoots } from '../server/roots';
+import { CYCLING_JOB, cyclingResult } from './helpers/cyclingJob';
 import { writeMptGcpl } from './helpers/dataFiles';
 
 const tmpDir = (what: string) => fs.mkdtempSync(path.join(os.tmpdir(), `cellspec-${what}-`));
 const analysisEntries = (dir: string) => fs.readdirSync(dir).filter((n) => n.endsWith('.analysis'));
 const SHAPE = { kinds: kindsToRead('cycling') };
 
-const JOB = {
-  run: 'cyc', baseDir: '', patterns: [], roots: [],
-  protocol: { name: 'cyc', type: 'cycling', window: [3.3, 4.1], precycles: 1, cycles: 5 },
-  cell: { name: 'full-1', activeMass: 8.375e-6, area: 1.131e-4 },
-} as unknown as RunJob;
-
-function analysed(table: DataTable): RunResult {
-  const result = emptyResult(JOB);
-  const l: Loaded = { file: 'a.mpt', abs: '', stamp: '', at: { start: 0, end: 0 }, table };
-  cyclingRun({ job: JOB, result, dc: [l], eis: [], area: JOB.cell.area });
-  return result;
-}
+const JOB = CYCLING_JOB;
+const analysed = (table: DataTable): RunResult => cyclingResult(table, 'a.mpt');
 
 /** The table of `file` through a cache in `dir`, as a reopened study gets it (read and stored when not there yet). */
 async function throughCache(dir: string, file: string): Promise<DataTable> {

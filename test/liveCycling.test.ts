@@ -9,13 +9,12 @@ import { compareWindow } from '../server/analyses';
 import type { CyclingResume } from '../server/analyses/cycling';
 import { readDataFile } from '../server/readers/index';
 import type { DataTable } from '../server/readers/types';
-import type { RunJob } from '../server/results/jobs';
 import { adoptLiveTable, isLiveTable, keepAnalysisState, takeAnalysisState } from '../server/results/liveTables';
-import { cyclingRun, windowCheck } from '../server/results/protocols/cycling';
-import { emptyResult } from '../server/results/execute';
-import type { Loaded, RunResult } from '../server/results/runResult';
+import { windowCheck } from '../server/results/protocols/cycling';
+import type { RunResult } from '../server/results/runResult';
 import { readCached } from '../server/results/tableCache';
 import { kindsToRead } from '../server/results/protocols/kinds';
+import { CYCLING_JOB, cyclingResult } from './helpers/cyclingJob';
 import { writeMptGcpl } from './helpers/dataFiles';
 import { rng } from './helpers/traces';
 
@@ -23,18 +22,8 @@ let tmp = '';
 before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cellspec-live-cycling-')); });
 after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
 
-const JOB = {
-  run: 'cyc', baseDir: '', patterns: [], roots: [],
-  protocol: { name: 'cyc', type: 'cycling', window: [3.3, 4.1], precycles: 1, cycles: 5 },
-  cell: { name: 'full-1', activeMass: 8.375e-6, area: 1.131e-4 },
-} as unknown as RunJob;
-
-function analysed(table: DataTable): RunResult {
-  const result = emptyResult(JOB);
-  const l: Loaded = { file: 'live.mpt', abs: '', stamp: '', at: { start: 0, end: 0 }, table };
-  cyclingRun({ job: JOB, result, dc: [l], eis: [], area: JOB.cell.area });
-  return result;
-}
+const JOB = CYCLING_JOB;
+const analysed = (table: DataTable): RunResult => cyclingResult(table, 'live.mpt');
 
 describe('live cycling: a run still being written, analysed on from its last cycle', () => {
   it('after each append (cut anywhere, mid-line too) the results equal a fresh read analysed whole', async () => {

@@ -50,6 +50,11 @@ function rank(a: Decl, b: Decl): number {
 const subIndex = (d: Decl) => (d.build ? d.build.replicates!.indexOf(d) + 1 : 0);
 
 const keyOf = (ns: Namespace, name: string) => ns + '\u0000' + name;
+/** The key of a named declaration of a namespace; undefined for the study and unnamed ones. */
+function declKey(d: Decl): string | undefined {
+  const ns = namespaceOf(d);
+  return ns && d.name ? keyOf(ns, d.name.name) : undefined;
+}
 
 export class ScopeIndex {
   readonly scope: Scope;
@@ -78,9 +83,8 @@ export class ScopeIndex {
     for (const f of imports) {
       for (const d of withReplicates(f.decls)) {
         if (d.keyword === 'study') { x.importedStudy ??= d; continue; }
-        const ns = namespaceOf(d);
-        if (!ns || !d.name) continue;
-        const k = keyOf(ns, d.name.name);
+        const k = declKey(d);
+        if (k === undefined) continue;
         let list = x.imported.get(k);
         if (!list) x.imported.set(k, (list = []));
         list.push({ d, index: index++ });
@@ -88,9 +92,8 @@ export class ScopeIndex {
     }
     for (const f of library) {
       for (const d of f.decls) {
-        const ns = namespaceOf(d);
-        if (!ns || !d.name) continue;
-        const k = keyOf(ns, d.name.name);
+        const k = declKey(d);
+        if (k === undefined) continue;
         let list = x.libraryEntries.get(k);
         if (!list) x.libraryEntries.set(k, (list = []));
         list.push(d);
@@ -198,9 +201,8 @@ export class ScopeIndex {
 
   private addOwn(d: Decl) {
     if (d.keyword === 'study') { insertInOrder(this.studies, d); return; }
-    const ns = namespaceOf(d);
-    if (!ns || !d.name) return;
-    const k = keyOf(ns, d.name.name);
+    const k = declKey(d);
+    if (k === undefined) return;
     let list = this.own.get(k);
     if (!list) this.own.set(k, (list = []));
     insertInOrder(list, d);
@@ -209,9 +211,8 @@ export class ScopeIndex {
 
   private removeOwn(d: Decl) {
     if (d.keyword === 'study') { remove(this.studies, d); return; }
-    const ns = namespaceOf(d);
-    if (!ns || !d.name) return;
-    const k = keyOf(ns, d.name.name);
+    const k = declKey(d);
+    if (k === undefined) return;
     const list = this.own.get(k);
     if (!list) return;
     remove(list, d);

@@ -68,7 +68,7 @@ export function datasets(c: ChartModel, styles: ChartStyles, size: { width: numb
   c.series.forEach((s, k) => {
     // A line through a few points at distinct x shows them (a rate test, a predicted Sand line);
     // a trace, a schedule's corners or a timeline's bar does not.
-    const dot = s.mark === 'line' && !s.fit && s.points.length <= FEW_POINTS && c.kind !== 'timeline' && new Set(s.points.map((p) => p[0])).size === s.points.length;
+    const dot = showsPoints(s, c);
     s.points.forEach(([x, y], i) => {
       const row: Datasets['points'][number] = { s: styles.series[k].label, k, m: s.mark, i, x, y, l: s.line ?? c.line, dot };
       if (cats) row.cat = cats[y] ?? String(y);
@@ -106,8 +106,17 @@ export function equalDomains(c: ChartModel, width: number, height: number): { x:
   return { x: [xs, xs + perPixel * width], y: [ys, ys + perPixel * height] };
 }
 
+/** Each chart's data extents, found once per model (the shape, the spec and the domains all ask). */
+const extents = new WeakMap<ChartModel, { x?: [number, number]; y?: [number, number] }>();
+
 /** A linear axis's data extent on one channel (points, error bars, rules, marks). */
 function extent(c: ChartModel, channel: 'x' | 'y'): [number, number] | undefined {
+  let found = extents.get(c);
+  if (!found) extents.set(c, (found = { x: measure(c, 'x'), y: measure(c, 'y') }));
+  return found[channel];
+}
+
+function measure(c: ChartModel, channel: 'x' | 'y'): [number, number] | undefined {
   let lo = Infinity, hi = -Infinity;
   const take = (v: number | undefined) => { if (v !== undefined && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); } };
   const k = channel === 'x' ? 0 : 1;
@@ -124,7 +133,7 @@ function extent(c: ChartModel, channel: 'x' | 'y'): [number, number] | undefined
  * The domain's ends of a linear axis: HEADROOM of the span beyond the data on each side (then
  * rounded out to nice ticks by vega), but not across 0, and a zero axis's 0 stays on the edge; null: as the data.
  */
-export function paddedDomain(c: ChartModel, channel: 'x' | 'y', zero: boolean): [number | null, number | null] {
+function paddedDomain(c: ChartModel, channel: 'x' | 'y', zero: boolean): [number | null, number | null] {
   const e = extent(c, channel);
   if (!e) return [null, null];
   // A zero axis spans from 0: its headroom is a fraction of that span.
@@ -293,13 +302,12 @@ export function chartSpec(c: ChartModel, look: Look, figureWidth: number): TopLe
     layer.push({ data: { name: 'marks' }, mark: { ...label, color: theme.foreground },
       encoding: { x, y, text: { field: 'label' } } });
   }
-  const domains = equalDomains(c, width, height);
   return {
     width, height,
     autosize: { type: 'pad' },
     padding: { left: 6, right: 14, top: 10, bottom: 6 },
     datasets: { points: data.points, rules: data.rules, marks: data.marks },
-    params: nyquist ? [{ name: 'xdom', value: domains.x }, { name: 'ydom', value: domains.y }] : domainParams(c),
+    params: nyquist ? nyquistParams(c, width, height) : domainParams(c),
     layer,
     config: {
       background: theme.background,
@@ -316,14 +324,25 @@ export function chartSpec(c: ChartModel, look: Look, figureWidth: number): TopLe
   };
 }
 
+/** A Nyquist plot's equal domains (equalDomains) as the signals its scales read. */
+function nyquistParams(c: ChartModel, width: number, height: number): { name: string; value: [number, number] }[] {
+  const d = equalDomains(c, width, height);
+  return [{ name: 'xdom', value: d.x }, { name: 'ydom', value: d.y }];
+}
+
 /** The padded ends of the linear axes (paddedDomain) as the signals their scales read. */
 function domainParams(c: ChartModel): { name: string; value: number | null }[] {
   const [xlo, xhi] = paddedDomain(c, 'x', !!c.x.zero), [ylo, yhi] = paddedDomain(c, 'y', !!c.y.zero);
   return [{ name: 'xlo', value: xlo }, { name: 'xhi', value: xhi }, { name: 'ylo', value: ylo }, { name: 'yhi', value: yhi }];
 }
 
-/** Only points drawn as marks (markers, lines through a few points; no trace): x gets headroom too. */
-const withPoints = (c: ChartModel) => c.series.every((s) => s.mark === 'point' || (s.mark === 'line' && s.points.length <= FEW_POINTS));
+/** A line that shows its points: through a few points at distinct x, not a fit or a timeline's bar. */
+function showsPoints(s: ChartModel['series'][number], c: ChartModel): boolean {
+  return s.mark === 'line' && !s.fit && s.points.length <= FEW_POINTS && c.kind !== 'timeline' && new Set(s.points.map((p) => p[0])).size === s.points.length;
+}
+
+/** Only points drawn as marks (markers, lines that show their points; no trace): x gets headroom too. */
+const withPoints = (c: ChartModel) => c.series.every((s) => s.mark === 'point' || showsPoints(s, c));
 
 /** The chart cards under one root, kept by chart id. */
 export class Charts {
@@ -421,12 +440,7 @@ export class Charts {
       view.data('points', rows.points);
       if (rows.rules.length) view.data('rules', rows.rules);
       if (rows.marks.length) view.data('marks', rows.marks);
-      if (c.kind === 'nyquist') {
-        const dom = equalDomains(c, width, height);
-        view.signal('xdom', dom.x).signal('ydom', dom.y);
-      } else {
-        for (const p of domainParams(c)) view.signal(p.name, p.value);
-      }
+      for (const p of c.kind === 'nyquist' ? nyquistParams(c, width, height) : domainParams(c)) view.signal(p.name, p.value);
       await view.runAsync();
       return;
     }

@@ -54,13 +54,15 @@ export function cacheVariant(args: readonly string[]): string {
  * each with its own cache.
  */
 export function requireWithCodeCache(file: string, variant: string, folder: string | undefined): CachedModule {
+  // No folder (CELLSPEC_CODE_CACHE=off, the language server's worker): Node's own loader, no digests.
+  if (!folder) return { exports: require(file), cache: 'none', save() {} };
   const source = fs.readFileSync(file, 'utf8');
   const { name, prefix } = cacheName(file, variant);
-  const cacheFile = folder ? path.join(folder, name) : undefined;
+  const cacheFile = path.join(folder, name);
   let cachedData: Buffer | undefined;
-  if (cacheFile) try { cachedData = fs.readFileSync(cacheFile); } catch { /* none yet */ }
+  try { cachedData = fs.readFileSync(cacheFile); } catch { /* none yet */ }
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-  const cache = !cacheFile ? 'none' : !cachedData ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';
+  const cache = !cachedData ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';
 
   // The module as Node's loader makes it, so the bundle's own require() resolves beside it.
   const m = new Module(file, require.main);
@@ -76,12 +78,12 @@ export function requireWithCodeCache(file: string, variant: string, folder: stri
   }
   m.loaded = true;
 
-  let saved = cache === 'none' || cache === 'accepted';
+  let saved = cache === 'accepted';
   return {
     exports: m.exports,
     cache,
     save() {
-      if (saved || !cacheFile) return;
+      if (saved) return;
       saved = true;
       writeCache(cacheFile, script.createCachedData(), prefix);
     },

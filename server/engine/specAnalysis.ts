@@ -42,9 +42,8 @@ export function analyzeSpec(ws: Workspace, uri: string, options: SpecOptions = {
   const library = ws.libraryFiles().filter((l) => !files.some((f) => f.uri === l.uri));
   // The scope of the version before, its names re-bound along the edit, or one built whole.
   const previousIndex = scopesOf.get(file.change?.previous ?? file) ?? scopesOf.get(file);
-  let changed = previousIndex?.follow(file, files, library);
-  const index = changed && previousIndex ? previousIndex : ScopeIndex.build(files, file, library);
-  if (index !== previousIndex) changed = undefined;
+  const changed = previousIndex?.follow(file, files, library);
+  const index = changed ? previousIndex! : ScopeIndex.build(files, file, library);
   if (file.change?.previous) scopesOf.delete(file.change.previous);
   scopesOf.set(file, index);
   // A scope of this analysis's own (its maps shared with the index, which later edits update in

@@ -162,7 +162,7 @@ export function statsText(f: FigureStats): string {
   const s = f.summary, d = displayUnit(f.unit);
   if (s.n < 2) return `n = 1: ${shownText(s.mean, f.unit)} (one cell: no spread)`;
   const v = (x: number, digits = 4) => formatNumber(x * d.factor, digits);
-  return `n = ${s.n}: ${v(s.mean)} ± ${v(s.sd!, 2)} ${d.unit} (mean ± SD), SE ${v(s.se!, 2)}, 95 % interval ${v(s.ci95![0])} .. ${v(s.ci95![1])} ${d.unit}`.replace(/ {2,}/g, ' ');
+  return `n = ${s.n}: ${shownText(s.mean, f.unit, s.sd!)} (mean ± SD), SE ${v(s.se!, 2)}, 95 % interval ${v(s.ci95![0])} .. ${shownText(s.ci95![1], f.unit)}`;
 }
 
 /** "t = 12.3, ν = 3.4, p = 0.0007" */

@@ -40,4 +40,11 @@ describe('study session', () => {
     const reopened = analysis('\n\n' + STUDY);
     assert.deepEqual(study.diagnostics(reopened, 1).filter((d) => /closed document/.test(d.message)), []);
   });
+
+  it('asks a runner that can stop a request to stop the closed document\'s', () => {
+    const cancelled: string[] = [];
+    const study = new StudySession({ run: async () => [], cancel: (key) => cancelled.push(key), dispose: () => {} });
+    study.forget(STUDY_URI);
+    assert.deepEqual(cancelled, [STUDY_URI]);
+  });
 });

@@ -5,18 +5,7 @@
 // when it has compiled what a run needs. Only in a process that names the folder (bin/cellspec
 // does): the language server's worker lives long, gains nothing, and writes nothing outside its storage.
 import * as path from 'path';
-import { parentPort } from 'worker_threads';
 import { codeCacheFolder, requireWithCodeCache } from './codeCache';
 
 const loaded = requireWithCodeCache(path.join(__dirname, 'dataWorkerMain.js'), 'worker', process.env.CELLSPEC_CODE_CACHE ? codeCacheFolder() : undefined);
-const port = parentPort;
-if (port && (loaded.cache === 'absent' || loaded.cache === 'rejected')) {
-  const post = port.postMessage.bind(port);
-  port.postMessage = (message: unknown, transfer?: Parameters<typeof post>[1]) => {
-    post(message, transfer);
-    if ((message as { results?: unknown } | null)?.results) {
-      port.postMessage = post;
-      loaded.save();
-    }
-  };
-}
+if (loaded.cache === 'absent' || loaded.cache === 'rejected') (loaded.exports as typeof import('../results/dataWorker')).onFirstResults(() => loaded.save());

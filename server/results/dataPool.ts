@@ -96,7 +96,7 @@ export class DataWorkerPool implements DataRunner {
   }
 
   /** The older request of this key resolves to undefined; its queued jobs go, those running are aborted. */
-  private cancel(key: string): void {
+  cancel(key: string): void {
     const old = this.requests.get(key);
     if (!old) return;
     this.requests.delete(key);
@@ -154,12 +154,7 @@ export class DataWorkerPool implements DataRunner {
     this.slots = this.slots.filter((s) => s !== slot);
     slot.worker.removeAllListeners();
     void slot.worker.terminate();
-    for (const other of slot.tasks) {
-      if (other === running) continue;
-      clearTimeout(other.watchdog);
-      if (this.requests.get(other.task.request.key) === other.task.request) other.task.request.queued.unshift(other.task.index);
-    }
-    slot.tasks = [running];
+    this.requeueAllBut(slot, running);
     const result = emptyResult(job);
     const at = job.patterns[0] ? { start: job.patterns[0].start, end: job.patterns[0].end } : job.header;
     const files = job.patterns.map((p) => `"${p.pattern}"`).join(', ');
@@ -192,17 +187,31 @@ export class DataWorkerPool implements DataRunner {
     request.resolve(undefined);
   }
 
-  /** A worker that crashed or ended: the requests it was working for fail, and it is not reused. */
+  /** A worker that crashed or ended: the request it was working for fails, and it is not reused. */
   private lose(slot: Slot, why?: string): void {
     if (!this.slots.includes(slot)) return;
     if (why) this.log(`cellspec: data worker crashed: ${why}`);
     this.slots = this.slots.filter((s) => s !== slot);
-    for (const { task, watchdog } of slot.tasks) {
-      clearTimeout(watchdog);
-      if (this.requests.get(task.request.key) === task.request) this.fail(task.request);
+    // The oldest task's request fails; the one held behind it goes to another worker, as after an overrun.
+    const [oldest] = slot.tasks;
+    if (oldest) {
+      this.requeueAllBut(slot, oldest);
+      clearTimeout(oldest.watchdog);
+      const { request } = oldest.task;
+      if (this.requests.get(request.key) === request) this.fail(request);
     }
     slot.tasks = [];
     this.pump();
+  }
+
+  /** The slot's tasks but `kept` back to the front of their requests' queues (their worker is gone); the slot keeps `kept` only. */
+  private requeueAllBut(slot: Slot, kept: Running): void {
+    for (const other of slot.tasks) {
+      if (other === kept) continue;
+      clearTimeout(other.watchdog);
+      if (this.requests.get(other.task.request.key) === other.task.request) other.task.request.queued.unshift(other.task.index);
+    }
+    slot.tasks = [kept];
   }
 
   private startWorker(): Slot {

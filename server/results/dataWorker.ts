@@ -14,6 +14,10 @@ cacheIn((workerData as { cacheDir?: string | null } | null)?.cacheDir);
 
 const current = new Map<string, AbortController>();
 
+/** Called once, after the first answer with results went out (cli/cachedDataWorker.ts then writes its code cache). */
+let firstResults: (() => void) | undefined;
+export function onFirstResults(f: () => void): void { firstResults = f; }
+
 parentPort?.on('message', (msg: { id: number; key: string; jobs: RunJob[] } | { abort: string } | { cacheDir: string | null }) => {
   if ('abort' in msg) { current.get(msg.abort)?.abort(); return; }
   if ('cacheDir' in msg) { cacheIn(msg.cacheDir); return; }
@@ -22,7 +26,13 @@ parentPort?.on('message', (msg: { id: number; key: string; jobs: RunJob[] } | { 
   current.set(msg.key, controller);
   const done = () => { if (current.get(msg.key) === controller) current.delete(msg.key); };
   executeJobs(msg.jobs, controller.signal)
-    .then((results) => parentPort!.postMessage(controller.signal.aborted ? { id: msg.id } : { id: msg.id, results }))
+    .then((results) => {
+      if (controller.signal.aborted) { parentPort!.postMessage({ id: msg.id }); return; }
+      parentPort!.postMessage({ id: msg.id, results });
+      const f = firstResults;
+      firstResults = undefined;
+      f?.();
+    })
     .catch((e: Error) => parentPort!.postMessage(controller.signal.aborted ? { id: msg.id } : { id: msg.id, error: e.stack ?? String(e) }))
     .finally(done);
 });

@@ -26,6 +26,8 @@ export interface RunOutcome { job: RunJob; result: RunResult }
 /** Reads and analyses jobs; `undefined` when a newer request for the same key replaced this one. */
 export interface DataRunner {
   run(key: string, jobs: RunJob[]): Promise<RunResult[] | undefined>;
+  /** Stop the key's request (its run() resolves to undefined); a runner that cannot stop one lets it finish. */
+  cancel?(key: string): void;
   dispose(): void;
 }
 
@@ -154,6 +156,7 @@ export class StudySession {
 
   /** The document was closed: its results are dropped. */
   forget(uri: string): void {
+    this.runner.cancel?.(uri);
     this.data.delete(uri);
     this.forgotten.set(uri, (this.forgotten.get(uri) ?? 0) + 1);
   }

@@ -243,10 +243,6 @@ function backwards(t: Float64Array, name: string, rowOf: (i: number) => number):
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
-export function sortedCopy(a: ArrayLike<number>): Float64Array {
-  return Float64Array.from(a).sort();
-}
-
 /**
  * Linear-interpolated quantile q in [0, 1] of the values (NaN for none): what sorting a copy and
  * interpolating between its ranks gives (NaN ranks after every number, as a typed sort puts
@@ -403,19 +399,23 @@ export function tTestP(t: number, dof: number): number {
  * median of the values above 1 % of the largest), so long rests do not hide the current.
  */
 export function restThreshold(absValues: Float64Array, fraction: number): number {
-  let max = 0;
-  for (const x of absValues) if (x > max) max = x;
-  if (!(max > 0)) return 0;
-  return fraction * quantileInPlace(valuesAbove(absValues, 0.01 * max), 0.5);
+  return restThresholdOf(absValues, absValues.length, fraction).thr;
 }
 
-/** The values above `floor`, in their order, in a new array of just their number. */
-export function valuesAbove(values: Float64Array, floor: number): Float64Array {
+/**
+ * restThreshold of the first `n` values of x (signed or not), with the largest |x| and the flowing
+ * |x| it took the median of (reordered by the selection: the same values).
+ */
+export function restThresholdOf(x: ArrayLike<number>, n: number, fraction: number): { thr: number; maxAbs: number; flowing: Float64Array } {
+  let maxAbs = 0;
+  for (let k = 0; k < n; k++) { const a = Math.abs(x[k]); if (a > maxAbs) maxAbs = a; }
+  if (!(maxAbs > 0)) return { thr: 0, maxAbs, flowing: new Float64Array(0) };
+  const floor = 0.01 * maxAbs;
   let count = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] > floor) count++;
-  const out = new Float64Array(count);
-  for (let i = 0, j = 0; i < values.length; i++) if (values[i] > floor) out[j++] = values[i];
-  return out;
+  for (let k = 0; k < n; k++) if (Math.abs(x[k]) > floor) count++;
+  const flowing = new Float64Array(count);
+  for (let k = 0, j = 0; k < n; k++) { const a = Math.abs(x[k]); if (a > floor) flowing[j++] = a; }
+  return { thr: fraction * quantileInPlace(flowing, 0.5), maxAbs, flowing };
 }
 
 export function absolute(a: Float64Array): Float64Array {

@@ -8,7 +8,7 @@
 // what it takes to recompute both thresholds without sorting again (orderStatistics.ts), and on
 // each append reads on from the first row of its last cycle; when a threshold moved across a value
 // of the earlier rows, or a new row is not finite or goes back in time, it reads from the start.
-import { quantileInPlace } from './common';
+import { quantileInPlace, restThresholdOf } from './common';
 import { GAP_FACTOR, HalfCycle, integrateHalfCycles } from './halfCycles';
 import { SortedBag } from './orderStatistics';
 
@@ -70,30 +70,16 @@ export function resumeKey(c: RowColumns, s: RowSettings): string {
   return JSON.stringify([s.sign, s.dropLimit, s.restFraction, !!c.cycle, !!c.halfIndex]);
 }
 
-/** The rest threshold: a fraction of the median of the |I| above 1 % of the largest |I|. */
-function restThresholdOf(i: ArrayLike<number>, n: number, fraction: number, keep: boolean): { thr: number; maxAbs: number; flowing?: Float64Array } {
-  let maxAbs = 0;
-  for (let k = 0; k < n; k++) { const a = Math.abs(i[k]); if (a > maxAbs) maxAbs = a; }
-  if (!(maxAbs > 0)) return { thr: 0, maxAbs };
-  const floor = 0.01 * maxAbs;
-  let count = 0;
-  for (let k = 0; k < n; k++) if (Math.abs(i[k]) > floor) count++;
-  const flowing = new Float64Array(count);
-  for (let k = 0, j = 0; k < n; k++) { const a = Math.abs(i[k]); if (a > floor) flowing[j++] = a; }
-  // The selection reorders `flowing`: the same values, which is all the bag needs.
-  return { thr: fraction * quantileInPlace(flowing, 0.5), maxAbs, flowing: keep ? flowing : undefined };
-}
-
 /** The whole pass from the first row; with `keep`, what an append needs to read on. */
 export function scanRows(c: RowColumns, n: number, s: RowSettings, keep: boolean): { found: RowFindings; resume?: RowResume } | { error: string } {
-  const { thr, maxAbs, flowing } = restThresholdOf(c.i, n, s.restFraction, keep);
+  const { thr, maxAbs, flowing } = restThresholdOf(c.i, n, s.restFraction);
   if (!(thr > 0)) return { error: 'no current flows in the data (|I| is zero throughout)' };
   const rest = keep ? restInvariance(c.i, 0, n, thr, { below: -Infinity, above: Infinity }) : undefined;
   const pass = passFrom(c, n, s, thr, NOTHING_SETTLED, keep ? { inside: undefined, gap: { below: -Infinity, above: Infinity } } : undefined);
   if (pass.moved) throw new Error('a first pass has no settled rows to move across'); // cannot happen: no earlier limit
   if (!keep) return { found: pass.found };
   const resume: RowResume = {
-    key: resumeKey(c, s), readFrom: 0, rows: n, firstRow: rowAt(c, 0), lastRow: rowAt(c, n - 1), maxAbs, flowing: new SortedBag(flowing!), rest: rest!,
+    key: resumeKey(c, s), readFrom: 0, rows: n, firstRow: rowAt(c, 0), lastRow: rowAt(c, n - 1), maxAbs, flowing: new SortedBag(flowing), rest: rest!,
     inside: new SortedBag(pass.settledInside!), gap: pass.gap!, settled: pass.settled!,
   };
   return { found: pass.found, resume };

@@ -24,9 +24,9 @@ export class SortedBag {
   add(values: Float64Array): void {
     if (values.length === 0) return;
     const added = Float64Array.from(values).sort();
-    const merged = mergeSorted(this.delta, 0, added, 0, -Infinity);
+    const merged = mergeSorted(this.delta, added, -Infinity);
     if (merged.length > 4096 + this.base.length / 8) {
-      this.base = mergeSorted(this.sortedBase(), lowerBoundAbove(this.sortedBase(), this.dropFloor), merged, lowerBoundAbove(merged, this.dropFloor), this.dropFloor);
+      this.base = mergeSorted(this.sortedBase(), merged, this.dropFloor);
       this.delta = new Float64Array(0);
     } else {
       this.delta = merged;
@@ -46,8 +46,8 @@ export class SortedBag {
     const base = this.sortedBase();
     const b0 = lowerBoundAbove(base, floor);
     // The additions and `extra` as one small sorted array (the additions alone when there is no extra).
-    const small = extra.length ? mergeSorted(this.delta, 0, extra, 0, floor) : this.delta;
-    const s0 = extra.length ? 0 : lowerBoundAbove(small, floor);
+    const small = extra.length ? mergeSorted(this.delta, extra, floor) : this.delta;
+    const s0 = lowerBoundAbove(small, floor);
     const n = base.length - b0 + small.length - s0;
     if (n === 0) return NaN;
     const pos = q * (n - 1), lo = Math.floor(pos), hi = Math.ceil(pos);
@@ -72,9 +72,9 @@ export function lowerBoundAbove(a: Float64Array, floor: number): number {
   return lo;
 }
 
-/** The sorted union of a[aFrom..] and b[bFrom..], values above `floor` only (both are sorted). */
-function mergeSorted(a: Float64Array, aFrom: number, b: Float64Array, bFrom: number, floor: number): Float64Array {
-  const i0 = Math.max(aFrom, lowerBoundAbove(a, floor)), j0 = Math.max(bFrom, lowerBoundAbove(b, floor));
+/** The sorted union of sorted a and b, their values above `floor` only. */
+function mergeSorted(a: Float64Array, b: Float64Array, floor: number): Float64Array {
+  const i0 = lowerBoundAbove(a, floor), j0 = lowerBoundAbove(b, floor);
   const out = new Float64Array(a.length - i0 + b.length - j0);
   let i = i0, j = j0, o = 0;
   while (i < a.length && j < b.length) out[o++] = a[i] <= b[j] ? a[i++] : b[j++];

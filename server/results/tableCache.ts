@@ -70,16 +70,16 @@ export async function readCached(file: string, job: RunJob, signal: AbortSignal,
  * An analysis of a table, kept on disk beside it when the table is in the disk cache (a study
  * reopened does not analyse its files again): `what` names the analysis and every setting it
  * depends on (the table is the rest), `version` its code; the running code's own fingerprint is
- * added, so entries written by other code are never used. `keep` says whether a result is worth
- * keeping. A table read live is never in the disk cache, so its analyses always run.
+ * added, so entries written by other code are never used. A table read live is never in the
+ * disk cache, so its analyses always run.
  */
-export function cachedAnalysis<T>(table: DataTable, what: string, version: number, compute: () => T, keep: (v: T) => boolean = () => true): T {
+export function cachedAnalysis<T>(table: DataTable, what: string, version: number, compute: () => T): T {
   if (!disk) return compute();
   const key = JSON.stringify([what, version, codeFingerprint()]);
   const found = disk.loadAnalysis(table, key) as T | undefined;
   if (found !== undefined) return found;
   const value = compute();
-  if (keep(value)) disk.storeAnalysis(table, key, value);
+  disk.storeAnalysis(table, key, value);
   return value;
 }
 

@@ -1,7 +1,7 @@
 // The scope of one file's analysis, kept from one version to the next: an edit re-binds only the
 // names of the declarations it removed and added (reparse.ts's FileChange), instead of walking
 // every declaration of the file, and says which names changed meaning (what declResults.ts must
-// compute again). What it builds equals buildScope's from-scratch result: the same winners (the
+// compute again). What it builds equals a scope built from scratch (the former buildScope, kept as test/helpers/referenceScope.ts): the same winners (the
 // root file first, then its imports, the library below), the same duplicate-name diagnostics in
 // the same order, and the maps iterate in the same order (completion lists them).
 import { Decl } from './model';

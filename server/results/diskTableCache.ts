@@ -72,6 +72,8 @@ const ANALYSIS_MAGIC = 'CSAR';
 const ANALYSIS_VERSION = 2;
 
 export class DiskTableCache {
+  /** The entries' bytes at the last scan plus those written since (other processes' writes are seen at the next scan); undefined before the first. */
+  private bytesHeld?: number;
   readonly maxBytes: number;
   readonly minFileBytes: number;
 
@@ -167,11 +169,14 @@ export class DiskTableCache {
       this.remove(tmp);
       return false;
     }
-    this.evict(entry);
+    // The folder is scanned on the first write and whenever the bytes written since may have
+    // passed the bound, not on every write (a cold study writes two entries per file).
+    if (this.bytesHeld !== undefined) this.bytesHeld += bytes.length;
+    if (this.bytesHeld === undefined || this.bytesHeld > this.maxBytes) this.evict(entry);
     return true;
   }
 
-  /** Oldest first (by last use) until the entries fit in maxBytes; `keep` stays. */
+  /** Oldest first (by last use) until the entries fit in maxBytes; `keep` stays. Learns what the folder holds. */
   private evict(keep: string): void {
     let names: string[];
     try { names = fs.readdirSync(this.dir).filter((n) => n.endsWith('.arrow') || n.endsWith('.analysis')); } catch { return; }
@@ -186,6 +191,7 @@ export class DiskTableCache {
       this.remove(e.p);
       total -= e.size;
     }
+    this.bytesHeld = total;
   }
 
   private entryPath(key: string): string {

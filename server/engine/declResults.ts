@@ -171,13 +171,7 @@ export class FileResults {
 
   /** Whether d is a declaration of the file these results are for (not one an edit removed). */
   private holds(d: Decl): boolean {
-    const decls = this.file.decls;
-    let lo = 0, hi = decls.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (decls[mid].syntax.start <= d.syntax.start) lo = mid; else hi = mid - 1;
-    }
-    return decls[lo] === d;
+    return declAround(this.file, d.syntax) === d;
   }
 
   /** The derived values of one declaration and, for a run, its duration in seconds. */

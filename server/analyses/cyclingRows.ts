@@ -9,7 +9,7 @@
 // each append reads on from the first row of its last cycle; when a threshold moved across a value
 // of the earlier rows, or a new row is not finite or goes back in time, it reads from the start.
 import { quantileInPlace, restThresholdOf } from './common';
-import { GAP_FACTOR, HalfCycle, integrateHalfCycles } from './halfCycles';
+import { GAP_FACTOR, HalfCycle, integrateHalfCycles, stepHalfCycle } from './halfCycles';
 import { SortedBag } from './orderStatistics';
 
 /** The columns the pass reads, every row finite (cycling.ts cleans them first). */
@@ -190,12 +190,7 @@ function passFrom(c: RowColumns, n: number, s: RowSettings, thr: number, settled
       end.push(c.t[k]);
       lastStart = { row: k, idx: idxBefore, last: lastBefore };
     } else end[j - m0] = c.t[k];
-    const continues = open && st === open.sign && j === open.cycle && open.last === k - 1 && (!c.halfIndex || c.halfIndex[k] === c.halfIndex[k - 1]);
-    if (continues) open!.last = k;
-    else {
-      open = st === 0 ? undefined : { first: k, last: k, sign: st as 1 | -1, cycle: j };
-      if (open) halves.push(open);
-    }
+    open = stepHalfCycle(open, halves, k, st, j, c.halfIndex);
     if (open) owner[r] = h0 + halves.length - 1;
   }
   const cycles = start.length; // cycles m0 .. m0 + cycles − 1

@@ -36,14 +36,23 @@ export interface CapacityFrom {
 export function segmentHalfCycles(state: Int8Array, cyc: Int32Array, halfIndex?: ArrayLike<number>): HalfCycle[] {
   const out: HalfCycle[] = [];
   let open: HalfCycle | undefined;
-  for (let k = 0; k < state.length; k++) {
-    const s = state[k];
-    const continues = open && s === open.sign && cyc[k] === open.cycle && open.last === k - 1 && (!halfIndex || halfIndex[k] === halfIndex[k - 1]);
-    if (continues) { open!.last = k; continue; }
-    open = s === 0 ? undefined : { first: k, last: k, sign: s as 1 | -1, cycle: cyc[k] };
-    if (open) out.push(open);
-  }
+  for (let k = 0; k < state.length; k++) open = stepHalfCycle(open, out, k, state[k], cyc[k], halfIndex);
   return out;
+}
+
+/**
+ * Row k (its state s and cycle) into the half-cycles: it extends the open one when it continues
+ * it (same sign and cycle, the next row, the same half-cycle index), else opens the next (pushed
+ * on `out`; none at rest). Returns the half-cycle open after it. The one rule, for every pass.
+ */
+export function stepHalfCycle(open: HalfCycle | undefined, out: HalfCycle[], k: number, s: number, cycle: number, halfIndex?: ArrayLike<number>): HalfCycle | undefined {
+  if (open && s === open.sign && cycle === open.cycle && open.last === k - 1 && (!halfIndex || halfIndex[k] === halfIndex[k - 1])) {
+    open.last = k;
+    return open;
+  }
+  const next: HalfCycle | undefined = s === 0 ? undefined : { first: k, last: k, sign: s as 1 | -1, cycle };
+  if (next) out.push(next);
+  return next;
 }
 
 /** Longer than this many typical sampling intervals (the 90th percentile within half-cycles), an interval is a gap. */

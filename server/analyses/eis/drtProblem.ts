@@ -38,7 +38,10 @@ export function buildProblem(s: Spectrum, opt: Options): Problem {
   fillRbfColumns(A, nv, n0, basis, yData, omega);
   const { AtA, Atb } = normalEquations(A, b, rows, nv);
   const gram = derivativeGram(basis, opt.derivative);
-  return { ...basis, n, rows, n0, nv, A, b, AtA, Atb, gram, scale, omegaMax };
+  // Every field named (no spread of the basis): a spread gave each Problem its own hidden class,
+  // so the code reading it was deoptimised ("wrong map") on every spectrum and ran unoptimised.
+  const { nb, centres, spacing, eps, ext } = basis;
+  return { nb, centres, spacing, eps, ext, n, rows, n0, nv, A, b, AtA, Atb, gram, scale, omegaMax };
 }
 
 export type Solution = NnlsSolution;

@@ -1,7 +1,27 @@
 // Bundles the extension client, the language server and the CLI with esbuild (CommonJS, Node 20),
 // and the preview page for the webview (browser, one minified IIFE plus its stylesheet).
-import { copyFileSync, mkdirSync, readdirSync } from 'fs';
+import { createHash } from 'crypto';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync } from 'fs';
+import { join } from 'path';
 import { build } from 'esbuild';
+
+// The fingerprint of the engine's code (every source under server/ and the locked dependencies),
+// the same in every bundle: the disk cache keeps an analysis under it, so an analysis written by
+// `--jobs 1` (cli.js) is found by the workers (dataWorkerMain.js) and the reverse, and any change
+// of the code or a dependency makes the entries it wrote unused.
+function engineFingerprint() {
+  const hash = createHash('sha1');
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else { hash.update(p); hash.update(readFileSync(p)); }
+    }
+  };
+  walk('server');
+  hash.update(readFileSync('package-lock.json'));
+  return hash.digest('hex');
+}
 
 // Large dependencies that only some files or commands need (SheetJS for workbooks, mdb-reader for
 // Arbin .res, apache-arrow for --cache, hyparquet-writer for convert --parquet): each is bundled once
@@ -16,7 +36,10 @@ const vendorOutside = {
     b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: `./vendor/${VENDOR[args.path]}.js`, external: true }));
   },
 };
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', plugins: [vendorOutside] };
+const common = {
+  bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', plugins: [vendorOutside],
+  define: { CELLSPEC_ENGINE_FINGERPRINT: JSON.stringify(engineFingerprint()) },
+};
 const vendor = (pkg, name) => build({
   bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning',
   stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', sourcefile: `vendor-${name}.js` },

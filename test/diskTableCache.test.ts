@@ -39,6 +39,11 @@ async function cachedRead(cache: DiskTableCache, file: string, shape: Pick<ReadO
   return { table, hit: false };
 }
 
+/** Every file under dir, its subfolders included. */
+function walkFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walkFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
 describe('the table cache on disk', function () {
   this.timeout(60000);
 
@@ -205,15 +210,29 @@ describe('cellspec analyze --cache DIR', function () {
   this.timeout(240000);
   it('keeps the larger tables of the example study in DIR and gives the same results from them', () => {
     const dir = tmpDir('cli-cache');
-    const run = (args: string[]) => spawnSync(process.execPath, [path.resolve('bin/cellspec'), 'analyze', '--ndjson', '--jobs', '2', ...args, 'examples/study.cellspec'], { encoding: 'utf8', timeout: 120000, maxBuffer: 64 * 1024 * 1024 });
+    const run = (args: string[], jobs = 2) => spawnSync(process.execPath, [path.resolve('bin/cellspec'), 'analyze', '--ndjson', '--jobs', String(jobs), ...args, 'examples/study.cellspec'], { encoding: 'utf8', timeout: 120000, maxBuffer: 64 * 1024 * 1024 });
     const plain = run([]);
     const first = run(['--cache', dir]);
     const big = fs.readdirSync('examples/data').filter((n) => fs.statSync(path.join('examples/data', n)).size >= 256 * 1024);
     assert.ok(big.length >= 2, big.join(', '));
     assert.ok(entries(dir).length >= big.length, `${entries(dir).length} entries for ${big.join(', ')}`);
+    // Every spectrum's analysis is kept too, though its file is too small to be kept itself.
+    const spectra = walkFiles('examples/data').filter((f) => /eis-\d+\.mpt$/.test(f));
+    const analyses = fs.readdirSync(dir).filter((n) => n.endsWith('.analysis'));
+    assert.ok(spectra.length > 10 && analyses.length >= spectra.length, `${analyses.length} analysis entries for ${spectra.length} spectra`);
+    const long = new Date(1_000_000_000_000);
+    for (const n of analyses) fs.utimesSync(path.join(dir, n), long, long);
     const second = run(['--cache', dir]);
     assert.equal(first.status, 0, first.stderr);
     assert.equal(first.stdout, plain.stdout);
     assert.equal(second.stdout, plain.stdout);
+    // ...and used when the study is analysed again (a load touches its entry).
+    const untouched = () => analyses.filter((n) => fs.statSync(path.join(dir, n)).mtimeMs === long.getTime());
+    assert.deepEqual(untouched(), [], 'entries not used on the second run');
+    // The workers' entries serve this thread's analyses (--jobs 1): one fingerprint for the engine in every bundle.
+    for (const n of analyses) fs.utimesSync(path.join(dir, n), long, long);
+    const inThread = run(['--cache', dir], 1);
+    assert.equal(inThread.stdout, plain.stdout);
+    assert.deepEqual(untouched(), [], 'entries not used by --jobs 1');
   });
 });

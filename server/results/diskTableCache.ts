@@ -39,7 +39,7 @@ export class CacheEntryCorrupt extends Error {
 export interface DiskCacheOptions {
   /** Largest total size of the entries, in bytes (default 2 GiB). */
   maxBytes?: number;
-  /** Files smaller than this are not cached: parsing them is as quick as loading (default 256 kB). */
+  /** Files smaller than this are not cached (parsing them is as quick as loading; default 256 kB), their analyses are. */
   minFileBytes?: number;
 }
 
@@ -105,8 +105,10 @@ export class DiskTableCache {
 
   /** Keep the table (written to a temporary file and renamed: readers never see half an entry); then evict down to the bound. */
   store(file: string, st: FileStat, shape: ReadShape, table: DataTable): void {
-    if (st.size < this.minFileBytes) return;
     const key = entryKey(file, st, shape);
+    // A small file parses as quickly as it loads: only its key is kept, so that its analyses (an
+    // EIS file's DRT and fit cost far more than its reading) can still be kept beside it.
+    if (st.size < this.minFileBytes) { tableKeys.set(table, key); return; }
     const bytes = encode(table, key);
     if (bytes.length > this.maxBytes) return;
     if (this.write(this.entryPath(key), bytes)) tableKeys.set(table, key);

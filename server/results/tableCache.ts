@@ -83,11 +83,17 @@ export function cachedAnalysis<T>(table: DataTable, what: string, version: numbe
   return value;
 }
 
+/** Set by the build (scripts/build.mjs) in every bundle: a hash of the engine's sources and locked dependencies. */
+declare const CELLSPEC_ENGINE_FINGERPRINT: string | undefined;
 let fingerprint: string | undefined;
-/** A hash of the code file this runs from (the bundle, with every analysis in it). */
+/**
+ * The engine's fingerprint from the build, the same in the CLI and its workers; unbundled (tests),
+ * a hash of this file.
+ */
 function codeFingerprint(): string {
   if (fingerprint === undefined) {
-    try { fingerprint = createHash('sha1').update(fs.readFileSync(__filename)).digest('hex'); } catch { fingerprint = 'unknown'; }
+    if (typeof CELLSPEC_ENGINE_FINGERPRINT === 'string') fingerprint = CELLSPEC_ENGINE_FINGERPRINT;
+    else try { fingerprint = createHash('sha1').update(fs.readFileSync(__filename)).digest('hex'); } catch { fingerprint = 'unknown'; }
   }
   return fingerprint;
 }

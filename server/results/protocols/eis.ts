@@ -5,6 +5,7 @@
 import { ohmicResistance } from '../../analyses';
 import { computeDrt, fitCircuit, FitResult, impedance, linKK, parseCircuit } from '../../analyses/eis';
 import { column } from '../../readers/types';
+import { cachedAnalysis } from '../tableCache';
 import type { RunJob } from '../jobs';
 import type { Loaded, SpectrumResult } from '../runResult';
 import { RunData, wrongKind } from './common';
@@ -23,12 +24,18 @@ export type SpectrumAnalysis = Omit<SpectrumResult, 'capacity' | 'capacitySource
 // Fits and DRTs cost milliseconds each and a study has dozens of spectra: keep them while the
 // file and the settings are unchanged, so an edit elsewhere in the spec does not refit everything.
 const spectra = new Map<string, SpectrumAnalysis>();
+/** Raise when the DRT, Lin-KK, the fit or the Bode data compute something else: kept entries of other versions are not used. */
+const SPECTRUM_ANALYSIS_VERSION = 1;
 
 export function analyseSpectrum(l: Loaded, p: RunJob['protocol']): SpectrumAnalysis {
   const key = JSON.stringify([l.abs, l.stamp, p.circuit, p.weighting, p.drtLambda, p.fixed, p.bounds]);
   const hit = spectra.get(key);
   if (hit) return hit;
-  const s = analyseSpectrumUncached(l, p);
+  // Kept on disk beside a cached table too (a lab's archive analysed again costs no refits); the
+  // file's name is the spec's business, so it is not part of what is kept.
+  const settings = JSON.stringify(['spectrum', p.circuit ?? null, p.weighting ?? null, p.drtLambda ?? null, p.fixed ?? null, p.bounds ?? null]);
+  const kept = cachedAnalysis(l.table, settings, SPECTRUM_ANALYSIS_VERSION, () => { const { file: _file, ...rest } = analyseSpectrumUncached(l, p); return rest; });
+  const s: SpectrumAnalysis = { file: l.file, ...kept };
   if (spectra.size > 5000) spectra.clear();
   spectra.set(key, s);
   return s;

@@ -6,6 +6,7 @@ import {
   PIVOT_TOLERANCE, cholesky, choleskyJittered, forwardColumns, inverseNormal, leastSquaresQR, nnlsQp,
   normalEquations, solveSpd, symmetricEigen,
 } from '../server/analyses/linalg';
+import { leastSquaresQRReference } from './helpers/qrReference';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -116,6 +117,34 @@ describe('linalg: least squares', () => {
   it('QR refuses a rank-deficient matrix', () => {
     const c = Float64Array.from([1, 2, 3, 4]);
     assert.equal(leastSquaresQR([c, Float64Array.from(c, (v) => 2 * v)], Float64Array.from([1, 1, 1, 1])), undefined);
+  });
+
+  it('QR gives the values of the frozen reference to the last bit, the rank-deficient cases too (Lin-KK-like columns)', () => {
+    // RC columns 1/(1 + jωτ) of 71 log-spaced frequencies, M = 1 … 60 log-spaced τ (the larger M
+    // nearly dependent), with an R column, the data a seeded random vector; and scaled, shifted
+    // and exactly duplicated columns.
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const N = 71, m = 2 * N;
+    const w = Array.from({ length: N }, (_, i) => 2 * Math.PI * 1e6 * 10 ** ((-7 * i) / (N - 1)));
+    let refused = 0, solved = 0;
+    for (let M = 1; M <= 60; M++) {
+      const cols = [Float64Array.from({ length: m }, (_, i) => (i < N ? 1 : 0))];
+      for (let j = 0; j < M; j++) {
+        const tau = (1 / w[0]) * (w[0] / w[N - 1]) ** (M === 1 ? 0.5 : j / (M - 1));
+        const c = new Float64Array(m);
+        for (let k = 0; k < N; k++) { const x = w[k] * tau, d = 1 + x * x; c[k] = (1 / d) * (1 + random()); c[N + k] = -x / d; }
+        cols.push(c);
+      }
+      if (M % 7 === 0) cols.push(Float64Array.from(cols[1]));
+      const b = Float64Array.from({ length: m }, () => random() - 0.5);
+      const expected = leastSquaresQRReference(cols, b), actual = leastSquaresQR(cols, b);
+      if (expected === undefined) { refused++; assert.equal(actual, undefined, `M = ${M}`); continue; }
+      solved++;
+      assert.ok(actual && actual.length === expected.length, `M = ${M}`);
+      for (let j = 0; j < expected.length; j++) assert.ok(Object.is(actual[j], expected[j]), `M = ${M}, x[${j}]: ${actual[j]} vs ${expected[j]}`);
+    }
+    assert.ok(refused > 5 && solved > 20, `${refused} refused, ${solved} solved: both kinds covered`);
   });
 
   it('normalEquations forms AᵀA and Aᵀb (hand-computed)', () => {

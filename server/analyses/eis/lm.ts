@@ -15,6 +15,12 @@ export interface LMProblem {
   m: number;
   /** Writes the residual vector at x into out (non-finite values mark x as infeasible). */
   residuals(x: Float64Array, out: Float64Array): void;
+  /**
+   * Optional: writes ∂r/∂x_j at x into J[j] (each of length m), returning false where it cannot
+   * (non-finite values, a form that does not apply), where forward differences are used instead.
+   * Without it the Jacobian is always by forward differences.
+   */
+  jacobian?(x: Float64Array, J: Float64Array[]): boolean;
   lower: Float64Array;
   upper: Float64Array;
 }
@@ -47,8 +53,13 @@ function sumSq(r: Float64Array): number {
   return Number.isFinite(s) ? s : Infinity;
 }
 
-/** Forward-difference Jacobian (column j = ∂r/∂x_j), stepping away from a bound it would cross. */
+/**
+ * The Jacobian (column j = ∂r/∂x_j): the problem's own when it gives one (counted as one
+ * evaluation), else forward differences, stepping away from a bound they would cross. Returns the
+ * evaluations spent.
+ */
 function jacobian(p: LMProblem, x: Float64Array, r: Float64Array, J: Float64Array[], tmp: Float64Array, xt: Float64Array): number {
+  if (p.jacobian && p.jacobian(x, J)) return 1;
   const n = x.length;
   xt.set(x);
   let evals = 0;

@@ -24,10 +24,11 @@
 //
 // The stages, one file each: fitChecks.ts (the specification checked, fixed and free parameters,
 // bounds), fitStarts.ts (starting values), fitSolve.ts (multi-start Levenberg–Marquardt, lm.ts, on
-// the weighted residuals of fitModel.ts), fitOptimum.ts (bounds reached, arcs in order, status),
-// fitUncertainty.ts (covariance, correlations, standard errors), fitVerdict.ts (warnings,
-// statistics, whether the data determine each parameter, preview, derivation; the summary
-// resistances in fitResistances.ts, the remedies in fitAdvice.ts).
+// the weighted residuals of fitModel.ts, their Jacobian in closed form from circuitModel.ts),
+// fitOptimum.ts (bounds reached, arcs in order, status), fitUncertainty.ts (covariance,
+// correlations, standard errors), fitVerdict.ts (divergence, warnings, statistics, whether the
+// data determine each parameter, preview, derivation; the summary resistances in
+// fitResistances.ts, the remedies in fitAdvice.ts).
 import { Estimate, Result, Samples, failure, guarded } from '../common';
 import { checkFit } from './fitChecks';
 import { thetaTransform, weightedModel } from './fitModel';

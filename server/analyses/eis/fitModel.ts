@@ -70,8 +70,11 @@ export function weightedModel(s: FitSetup): FitModel {
     let check = 0;
     for (let j = 0; j < idx.length; j++) {
       const cr = dRe[idx[j]], ci = dIm[idx[j]], col = J[j], c = scale[j];
-      for (let k = 0; k < N; k++) { col[k] = cr[k] * wr[k] * c; col[N + k] = ci[k] * wi[k] * c; }
-      for (let k = 0; k < 2 * N; k++) check += col[k] * 0; // NaN unless every entry is finite
+      for (let k = 0; k < N; k++) {
+        const u = cr[k] * wr[k] * c, v = ci[k] * wi[k] * c;
+        col[k] = u; col[N + k] = v;
+        check += u * 0 + v * 0; // NaN once an entry is not finite
+      }
     }
     return check === 0;
   };

@@ -305,3 +305,40 @@ describe('EIS fit: analytic against forward-difference Jacobian (differential)',
     check('72 synthetic spectra');
   });
 });
+
+describe('EIS fit: a parameter that ran off towards an infinite bound (fitVerdict.ts divergence)', () => {
+  // The divergence test's spectrum (eisFit.test.ts): one arc, no blocking tail, fitted with a series C3.
+  const c3 = (): FitSetup => {
+    const frequency: number[] = [], zReal: number[] = [], zImag: number[] = [];
+    const ev = compileCircuit(circuitOf('R0-p(R1,C1)')), re = new Float64Array(1), im = new Float64Array(1);
+    for (let k = 0; k < 61; k++) {
+      const f = 1e6 * 10 ** (-k / 8.5);
+      ev([20, 100, 1e-6], [2 * Math.PI * f], re, im);
+      frequency.push(f); zReal.push(re[0]); zImag.push(im[0]);
+    }
+    const s = checkFit({ circuit: 'R0-p(R1,C1)-p(R2,C2)-C3', frequency, zReal, zImag });
+    assert.ok(!('error' in s));
+    return s as FitSetup;
+  };
+  const start = [20, 100, 1e-6, 1, 1e-3, 10];
+
+  it('diverged whether C3 overflowed or stopped at a value the data cannot feel; not while they feel it', () => {
+    const s = c3(), model = weightedModel(s);
+    const at = (v: number) => divergence(s, model, Float64Array.of(20, 100, 1e-6, 1, 1e-3, v), start);
+    assert.match(at(Infinity)!, /^the fit of R0-p\(R1,C1\)-p\(R2,C2\)-C3 diverged: C3 grew without bound \(from 10 F at the start\)/);
+    // 1e163 F (where the optimizer stopped on one such spectrum before): |Z_C3| is 1e-163 of |Z|.
+    assert.equal(at(1e163), at(Infinity));
+    assert.equal(at(1e12), at(Infinity));
+    // 300 F: Z_C3 is 5e-5 of |Z| at the lowest frequency, felt; the bound's warning covers it.
+    assert.equal(at(300), undefined);
+    assert.equal(at(10), undefined);
+  });
+
+  it('not a parameter whose element vanished by another\'s doing, nor one that moved away from the infinite bound', () => {
+    const s = c3(), model = weightedModel(s);
+    // R2 collapsed to 1e-15 Ω: C2 = 1e9 F is not felt, but it is not felt at its start either.
+    assert.equal(divergence(s, model, Float64Array.of(20, 100, 1e-6, 1e-15, 1e9, 10), [20, 100, 1e-6, 1e-15, 1e-3, 10]), undefined);
+    // C1 fell from 1e-6 to 1e-40 F: the lower bound of θ holds that (fitOptimum.ts), not this rule.
+    assert.equal(divergence(s, model, Float64Array.of(20, 100, 1e-40, 1, 1e-3, 10), start), undefined);
+  });
+});

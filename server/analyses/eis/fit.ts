@@ -19,14 +19,16 @@
 // data do not determine (R0 and an arc above the highest frequency trade off): each free parameter
 // says whether they do (`determined`, from its correlations and relative standard error), the
 // correlation matrix is reported, and a warning names them with what to try (fitAdvice.ts). A
-// parameter that diverges (exp(θ) overflows) fails the fit with its name.
+// parameter that diverges (exp(θ) overflows, or it ran towards ∞ until the data no longer feel it)
+// fails the fit with its name.
 //
 // The stages, one file each: fitChecks.ts (the specification checked, fixed and free parameters,
 // bounds), fitStarts.ts (starting values), fitSolve.ts (multi-start Levenberg–Marquardt, lm.ts, on
-// the weighted residuals of fitModel.ts), fitOptimum.ts (bounds reached, arcs in order, status),
-// fitUncertainty.ts (covariance, correlations, standard errors), fitVerdict.ts (warnings,
-// statistics, whether the data determine each parameter, preview, derivation; the summary
-// resistances in fitResistances.ts, the remedies in fitAdvice.ts).
+// the weighted residuals of fitModel.ts, their Jacobian in closed form from circuitModel.ts),
+// fitOptimum.ts (bounds reached, arcs in order, status), fitUncertainty.ts (covariance,
+// correlations, standard errors), fitVerdict.ts (divergence, warnings, statistics, whether the
+// data determine each parameter, preview, derivation; the summary resistances in
+// fitResistances.ts, the remedies in fitAdvice.ts).
 import { Estimate, Result, Samples, failure, guarded } from '../common';
 import { checkFit } from './fitChecks';
 import { thetaTransform, weightedModel } from './fitModel';
@@ -164,7 +166,7 @@ function runFit(spec: FitSpec): FitResult {
     return failure(`the model ${circuit.source} could not be evaluated at any starting point (the impedance was not finite)`, warnings);
   }
 
-  const diverged = best ? divergence(setup, theta.toP(best.lm.x), best.start) : undefined;
+  const diverged = best ? divergence(setup, model, theta.toP(best.lm.x), best.start) : undefined;
   if (diverged) return failure(diverged, warnings);
   const opt = optimumOf(setup, model, theta, best);
   const u = uncertaintyOf(setup, model, opt);

@@ -103,11 +103,16 @@ function undeterminedWarning(s: FitSetup, u: Uncertainty, parameters: FittedPara
 }
 
 /**
- * A failed fit: a free parameter that left the numbers (it grew without bound: the data do not
- * contain its element), named with what to try; undefined when every value is finite.
+ * A failed fit: a free parameter that left the numbers, or ran off towards an infinite bound until
+ * the data no longer feel it (it grew without bound: the data do not contain its element), named
+ * with what to try; undefined when none did. The two are one outcome: along such a path the sum
+ * of squares keeps falling as the element vanishes from Z (a series C → ∞, a parallel R → ∞), and
+ * whether the optimizer's last step landed past exp's overflow (θ > 709.8) or short of it is
+ * rounding, not a property of the data.
  */
-export function divergence(s: FitSetup, free: Float64Array, start: number[]): string | undefined {
-  const bad = s.free.filter((_, j) => !Number.isFinite(free[j]));
+export function divergence(s: FitSetup, model: FitModel, free: Float64Array, start: number[]): string | undefined {
+  const off = ranOff(s, model, free, start);
+  const bad = s.free.filter((i, j) => !Number.isFinite(free[j]) || off.has(i));
   if (!bad.length) return undefined;
   const how = (i: number): string => {
     const v = free[s.free.indexOf(i)];
@@ -115,6 +120,45 @@ export function divergence(s: FitSetup, free: Float64Array, start: number[]): st
     return `${parameterName(s, i)} ${Number.isNaN(v) ? 'became undefined' : v > 0 ? 'grew without bound' : 'fell without bound'} (from ${from} at the start)`;
   };
   return `the fit of ${s.circuit.source} diverged: ${bad.map(how).join('; ')}, so the data do not support ${bad.length > 1 ? 'these elements' : 'this element'}; ${whatToTry(s, bad)}`;
+}
+
+/**
+ * Below this share of the weighted data (RMS over the points), a relative change of a parameter
+ * is not felt: √ε, what a difference quotient of the residuals resolves in double precision.
+ */
+const UNFELT = Math.sqrt(2.220446049250313e-16);
+
+/**
+ * The free parameters (finite) that moved from their start towards an infinite bound and so left
+ * the data: at the end the data no longer feel them, ‖p ∂r/∂p‖ ≤ √ε ‖z‖ in the weights (the change
+ * of the weighted residuals per relative change of p), while back at its start value (the others
+ * as they ended) the parameter is felt. The second condition keeps out a parameter whose element
+ * vanished by another's doing (the R of an R‖C collapsed to its lower bound takes the C with it):
+ * that is the bound's warning (fitOptimum.ts), as is a parameter merely indistinguishable from its
+ * bound (10⁻⁴ of |Z|), which the data still feel.
+ */
+function ranOff(s: FitSetup, model: FitModel, free: Float64Array, start: number[]): Set<number> {
+  const p = model.full(free);
+  const towards = s.free.filter((i, j) => Number.isFinite(free[j]) && ((free[j] > start[j] && s.hi[i] === Infinity) || (free[j] < start[j] && s.lo[i] === -Infinity)));
+  const felt = (q: Float64Array, i: number): boolean => influence(model, q, i) > UNFELT * model.dataNorm;
+  return new Set(towards.filter((i) => {
+    if (felt(p, i)) return false;
+    const back = Float64Array.from(p);
+    back[i] = start[s.free.indexOf(i)];
+    return felt(back, i);
+  }));
+}
+
+/** ‖p_i ∂r/∂p_i‖ at p: closed form, or central differences where it does not apply. */
+function influence(model: FitModel, p: Float64Array, i: number): number {
+  const m = 2 * model.N, J = [new Float64Array(m)];
+  if (!model.jacobianAt(p, [i], [Math.abs(p[i])], J)) {
+    const a = new Float64Array(m), b = new Float64Array(m), q = Float64Array.from(p), h = 1e-4;
+    q[i] = p[i] * (1 + h); model.residualsAt(q, a);
+    q[i] = p[i] * (1 - h); model.residualsAt(q, b);
+    for (let k = 0; k < m; k++) J[0][k] = (a[k] - b[k]) / (2 * h);
+  }
+  return Math.sqrt(J[0].reduce((acc, x) => acc + x * x, 0));
 }
 
 interface ResidualSummary {

@@ -8,6 +8,8 @@
 // running maximum of the Jacobian's column norms (as MINPACK's lmder), so the method does not
 // depend on the parameters' units; μ is updated by Nielsen's rule. A damped matrix that is not
 // positive definite to working precision (../linalg/cholesky.ts) raises μ like a rejected step.
+// The Jacobian is the problem's own when it has one (LMProblem.jacobian: the circuit fit's closed
+// forms), else forward differences.
 import { solveSpd } from '../linalg';
 
 export interface LMProblem {
@@ -15,6 +17,12 @@ export interface LMProblem {
   m: number;
   /** Writes the residual vector at x into out (non-finite values mark x as infeasible). */
   residuals(x: Float64Array, out: Float64Array): void;
+  /**
+   * Optional: writes ∂r/∂x_j at x into J[j] (each of length m), returning false where it cannot
+   * (non-finite values, a form that does not apply), where forward differences are used instead.
+   * Without it the Jacobian is always by forward differences.
+   */
+  jacobian?(x: Float64Array, J: Float64Array[]): boolean;
   lower: Float64Array;
   upper: Float64Array;
 }
@@ -34,6 +42,7 @@ export interface LMResult {
   /** Sum of squared residuals at x. */
   ssr: number;
   iterations: number;
+  /** Residual evaluations, an analytic Jacobian counting as one. */
   evaluations: number;
   converged: boolean;
   reason: 'ftol' | 'xtol' | 'gtol' | 'exact' | 'no-progress' | 'max-iterations' | 'infeasible-start';
@@ -47,8 +56,13 @@ function sumSq(r: Float64Array): number {
   return Number.isFinite(s) ? s : Infinity;
 }
 
-/** Forward-difference Jacobian (column j = ∂r/∂x_j), stepping away from a bound it would cross. */
+/**
+ * The Jacobian (column j = ∂r/∂x_j): the problem's own when it gives one (counted as one
+ * evaluation), else forward differences, stepping away from a bound they would cross. Returns the
+ * evaluations spent.
+ */
 function jacobian(p: LMProblem, x: Float64Array, r: Float64Array, J: Float64Array[], tmp: Float64Array, xt: Float64Array): number {
+  if (p.jacobian && p.jacobian(x, J)) return 1;
   const n = x.length;
   xt.set(x);
   let evals = 0;
@@ -125,19 +139,27 @@ export function levenbergMarquardt(p: LMProblem, x0: ArrayLike<number>, options:
   return done(maxIter, false, 'max-iterations');
 }
 
-/** A ← JᵀJ, g ← Jᵀr; d ← the running maximum of the column norms (the damping scale). */
+/**
+ * A ← JᵀJ, g ← Jᵀr; d ← the running maximum of the column norms (the damping scale). Four dot
+ * products share each pass over column a: r (for g_a), then the columns b ≥ a; each is summed in
+ * the order of i as alone, so the entries are those of one product at a time to the bit.
+ */
 function normalMatrix(J: Float64Array[], r: Float64Array, A: Float64Array, g: Float64Array, d: Float64Array): void {
   const n = J.length, m = r.length;
   for (let a = 0; a < n; a++) {
     const ca = J[a];
-    let ga = 0;
-    for (let i = 0; i < m; i++) ga += ca[i] * r[i];
-    g[a] = ga;
-    for (let b = a; b < n; b++) {
-      const cb = J[b];
-      let s = 0;
-      for (let i = 0; i < m; i++) s += ca[i] * cb[i];
-      A[a * n + b] = s; A[b * n + a] = s;
+    // Column b of a pass: r for b = a − 1, J[b] below n, ca past the end (those sums unused).
+    for (let b = a - 1; b < n; b += 4) {
+      const c0 = b < a ? r : J[b], c1 = b + 1 < n ? J[b + 1] : ca, c2 = b + 2 < n ? J[b + 2] : ca, c3 = b + 3 < n ? J[b + 3] : ca;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let i = 0; i < m; i++) {
+        const x = ca[i];
+        s0 += x * c0[i]; s1 += x * c1[i]; s2 += x * c2[i]; s3 += x * c3[i];
+      }
+      if (b < a) g[a] = s0; else { A[a * n + b] = s0; A[b * n + a] = s0; }
+      if (b + 1 < n) { A[a * n + b + 1] = s1; A[(b + 1) * n + a] = s1; }
+      if (b + 2 < n) { A[a * n + b + 2] = s2; A[(b + 2) * n + a] = s2; }
+      if (b + 3 < n) { A[a * n + b + 3] = s3; A[(b + 3) * n + a] = s3; }
     }
     d[a] = Math.max(d[a], Math.sqrt(A[a * n + a]));
   }

@@ -2,7 +2,7 @@
 // (see drt.ts): the unpenalised columns are projected out, the penalised part whitened by the
 // Cholesky factor of M and diagonalised once, so each λ costs O(nb).
 import { formatNumber } from '../../domain/format';
-import { choleskyJittered, forwardColumns, forwardSolve, symmetricEigen, symmetrise, transposeInPlace } from '../linalg';
+import { choleskyJittered, forwardColumns, forwardSolve, symmetricEigenProjected, symmetrise, transposeInPlace } from '../linalg';
 import { Problem } from './drtProblem';
 
 const GCV_LOG_MIN = -6, GCV_LOG_MAX = 0, GCV_PER_DECADE = 4;
@@ -61,8 +61,7 @@ function gcvSetup(p: Problem): Gcv {
   forwardSolve(L, nb, h);
   // With B = V D Vᵀ and q = Vᵀh, the ridge solution is y = V (D + λ)⁻¹ q, trace K = n0 + Σ d/(d+λ),
   // and ‖Pb − Ã y‖² = ‖Pb‖² − Σ q² (d + 2λ)/(d + λ)² (no division by a small d).
-  const { values: d, projected } = symmetricEigen(C, nb, h);
-  const q = projected!;
+  const { values: d, projected: q } = symmetricEigenProjected(C, nb, h);
   for (let k = 0; k < nb; k++) if (d[k] < 0) d[k] = 0;
   let bb = 0;
   for (let r = 0; r < rows; r++) bb += Pb[r] * Pb[r];

@@ -17,6 +17,6 @@ export {
 export { inverseNormal, normalEquations } from './normal';
 export { leastSquaresQR } from './qr';
 export type { SymmetricEigen } from './eigen';
-export { symmetricEigen } from './eigen';
+export { symmetricEigen, symmetricEigenProjected } from './eigen';
 export type { NnlsSolution } from './nnls';
 export { nnlsQp } from './nnls';

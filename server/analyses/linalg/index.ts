@@ -11,7 +11,7 @@
 export type { Matrix } from './dense';
 export { dot, principalSubmatrix, symmetrise, transposeInPlace } from './dense';
 export {
-  PIVOT_TOLERANCE, backSolveT, cholesky, choleskyJittered, choleskySolveInPlace, forwardColumns,
+  PIVOT_TOLERANCE, backSolveT, cholesky, choleskyJittered, choleskySolveInPlace, forwardColumns, forwardColumnsUpper,
   forwardSolve, solveSpd,
 } from './cholesky';
 export { inverseNormal, normalEquations } from './normal';

@@ -92,9 +92,19 @@ function stepToFeasible(factor: PassiveFactor, g: ArrayLike<number>, n: number, 
 
 /** w ← g − Hx (the negative gradient), skipping the zero entries of x. */
 function negativeGradient(H: Matrix, g: ArrayLike<number>, n: number, x: Float64Array, w: Float64Array): void {
-  for (let i = 0; i < n; i++) {
+  const nz: number[] = [];
+  for (let k = 0; k < n; k++) if (x[k] !== 0) nz.push(k);
+  const m = nz.length;
+  let i = 0;
+  for (; i + 1 < n; i += 2) { // two rows together (two sums in flight, each over k in order)
+    const o1 = i * n, o2 = o1 + n;
+    let v1 = g[i], v2 = g[i + 1];
+    for (let a = 0; a < m; a++) { const k = nz[a], xk = x[k]; v1 -= H[o1 + k] * xk; v2 -= H[o2 + k] * xk; }
+    w[i] = v1; w[i + 1] = v2;
+  }
+  for (; i < n; i++) {
     let v = g[i];
-    for (let k = 0; k < n; k++) if (x[k] !== 0) v -= H[i * n + k] * x[k];
+    for (let a = 0; a < m; a++) v -= H[i * n + nz[a]] * x[nz[a]];
     w[i] = v;
   }
 }
@@ -155,10 +165,10 @@ class PassiveFactor {
       for (let c = 0; c < a; c++) s -= L[o + c] * r[c];
       r[a] = s / L[o + a];
     }
-    for (let a = k - 1; a >= 0; a--) {
-      let s = r[a];
-      for (let c = a + 1; c < k; c++) s -= L[c * stride + a] * r[c];
-      r[a] = s / L[a * stride + a];
+    for (let a = k - 1; a >= 0; a--) { // Lᵀ by rows of L: r[a] final, then taken from the r[c < a]
+      const o = a * stride, ra = r[a] / L[o + a];
+      r[a] = ra;
+      for (let c = 0; c < a; c++) r[c] -= L[o + c] * ra;
     }
     const out = new Float64Array(n);
     for (let a = 0; a < k; a++) out[order[a]] = r[a];

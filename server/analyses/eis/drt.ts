@@ -43,7 +43,7 @@
 // linear algebra (Cholesky, eigen-decomposition, NNLS) is ../linalg.
 import { formatNumber } from '../../domain/format';
 import { Estimate, PlotSeries, Result, Samples, est, failure, guarded, series } from '../common';
-import { dot, nnlsQp, symmetricEigen } from '../linalg';
+import { dot, nnlsQp, symmetricEigen, symmetricEigenProjected } from '../linalg';
 import { erf } from '../special';
 import { areaWeights } from './drtBasis';
 import { Options, Spectrum, readOptions, readSpectrum } from './drtInput';
@@ -139,7 +139,7 @@ export function computeDrt(input: DrtInput): DrtResult {
 }
 
 /** Internals exposed for the tests only. */
-export const drtInternals = { nnlsQp, symmetricEigen, erf };
+export const drtInternals = { nnlsQp, symmetricEigen, symmetricEigenProjected, erf };
 
 function runDrt(input: DrtInput): DrtResult {
   if (!input || typeof input !== 'object') return failure('no spectrum given: expected { frequency, zReal, zImag }');
@@ -183,9 +183,10 @@ function runDrt(input: DrtInput): DrtResult {
   const residuals = drtResiduals(p, spec, fit, rmse, warnings);
 
   const derivation = describe(p, opt, n, lambdaNote, { rInf, inductance, polarisation, peaks, rmse, hGrid: grid.step, bounds: { rInfAtBound, ...bounds } });
+  const tau = Array.from(grid.y, Math.exp);
   return {
     ok: true,
-    tau: Array.from(grid.y, Math.exp),
+    tau,
     gamma: Array.from(grid.gamma),
     rInf,
     rInfAtBound,
@@ -199,7 +200,7 @@ function runDrt(input: DrtInput): DrtResult {
     rmse: est(rmse, 'Ω'),
     derivation,
     warnings,
-    points: plots(p, spec, fit, grid, peaks),
+    points: plots(p, spec, fit, grid, tau, peaks),
   };
 }
 
@@ -298,10 +299,10 @@ function drtResiduals(p: Problem, spec: Spectrum, fit: Float64Array, rmse: numbe
   return residuals;
 }
 
-function plots(p: Problem, spec: Spectrum, fit: Float64Array, grid: GammaGrid, peaks: DrtPeak[]): PlotSeries[] {
+function plots(p: Problem, spec: Spectrum, fit: Float64Array, grid: GammaGrid, tau: number[], peaks: DrtPeak[]): PlotSeries[] {
   const { n, scale } = p;
   const points: PlotSeries[] = [
-    series('DRT γ(τ)', 'line', 's', 'Ω', { x: Array.from(grid.y, Math.exp), y: Array.from(grid.gamma) }),
+    series('DRT γ(τ)', 'line', 's', 'Ω', { x: [...tau], y: Array.from(grid.gamma) }),
     series('spectrum (−Im Z against Re Z)', 'markers', 'Ω', 'Ω', { x: [...spec.re], y: spec.im.map((v) => -v) }),
     series('DRT model (−Im Z against Re Z)', 'line', 'Ω', 'Ω', { x: Array.from(fit.subarray(0, n), (v) => v * scale), y: Array.from(fit.subarray(n), (v) => -v * scale) }),
   ];

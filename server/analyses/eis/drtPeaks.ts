@@ -1,7 +1,7 @@
 // The DRT's peaks (see drt.ts): maxima of γ on the output grid, their areas between the minima that
 // separate them, and their uncertainties.
 import { Estimate, est } from '../common';
-import { areaWeights, gammaAt } from './drtBasis';
+import { areaWeights, gammaAt, gammaAtEach } from './drtBasis';
 import { Problem } from './drtProblem';
 import type { DrtPeak } from './drt';
 
@@ -23,11 +23,9 @@ export function gammaGrid(p: Problem, f: number[], K: number, x: Float64Array, x
   const yLo = -Math.log(2 * Math.PI * f[0]) - 0.5 * LN10, yHi = -Math.log(2 * Math.PI * f[n - 1]) + 0.5 * LN10;
   const y = new Float64Array(K), gamma = new Float64Array(K), gamma10 = new Float64Array(K);
   const step = (yHi - yLo) / (K - 1);
-  for (let k = 0; k < K; k++) {
-    y[k] = yLo + k * step;
-    gamma[k] = Math.max(0, gammaAt(p, x, y[k]));
-    gamma10[k] = Math.max(0, gammaAt(p, x10, y[k]));
-  }
+  for (let k = 0; k < K; k++) y[k] = yLo + k * step;
+  gammaAtEach(p, x, x10, y, gamma, gamma10);
+  for (let k = 0; k < K; k++) { gamma[k] = Math.max(0, gamma[k]); gamma10[k] = Math.max(0, gamma10[k]); }
   return { y, gamma, gamma10, step, yLo, yHi };
 }
 

@@ -12,20 +12,35 @@ import { Matrix } from './dense';
 /** A pivot below this fraction of its diagonal entry counts as zero. */
 export const PIVOT_TOLERANCE = 1e-15;
 
-/** The lower Cholesky factor L (upper triangle zero) of a (n × n), or undefined if a is not positive definite (see above). */
+/**
+ * The lower Cholesky factor L (upper triangle zero) of a (n × n), or undefined if a is not positive
+ * definite (see above). Column by column; the entries of a column below the diagonal four rows at
+ * a time (four independent sums in flight, each over k in order as one row alone).
+ */
 export function cholesky(a: Matrix, n: number): Matrix | undefined {
   const L = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
-    const ajj = a[j * n + j];
+    const oj = j * n, ajj = a[oj + j];
     let s = ajj;
-    for (let k = 0; k < j; k++) s -= L[j * n + k] * L[j * n + k];
+    for (let k = 0; k < j; k++) s -= L[oj + k] * L[oj + k];
     if (!(s > PIVOT_TOLERANCE * Math.abs(ajj)) || !Number.isFinite(s)) return undefined;
     const d = Math.sqrt(s);
-    L[j * n + j] = d;
-    for (let i = j + 1; i < n; i++) {
-      let t = a[i * n + j];
-      for (let k = 0; k < j; k++) t -= L[i * n + k] * L[j * n + k];
-      L[i * n + j] = t / d;
+    L[oj + j] = d;
+    let i = j + 1;
+    for (; i + 3 < n; i += 4) {
+      const o1 = i * n, o2 = o1 + n, o3 = o2 + n, o4 = o3 + n;
+      let t1 = a[o1 + j], t2 = a[o2 + j], t3 = a[o3 + j], t4 = a[o4 + j];
+      for (let k = 0; k < j; k++) {
+        const l = L[oj + k];
+        t1 -= L[o1 + k] * l; t2 -= L[o2 + k] * l; t3 -= L[o3 + k] * l; t4 -= L[o4 + k] * l;
+      }
+      L[o1 + j] = t1 / d; L[o2 + j] = t2 / d; L[o3 + j] = t3 / d; L[o4 + j] = t4 / d;
+    }
+    for (; i < n; i++) {
+      const oi = i * n;
+      let t = a[oi + j];
+      for (let k = 0; k < j; k++) t -= L[oi + k] * L[oj + k];
+      L[oi + j] = t / d;
     }
   }
   return L;
@@ -88,15 +103,46 @@ export function solveSpd(M: Matrix, b: ArrayLike<number>, n: number): Float64Arr
   return x;
 }
 
-/** C ← L⁻¹ C for a square C (n × n). */
+/**
+ * C ← L⁻¹ C for a square C (n × n), row by row: row i minus l_ik · row k for k < i in order, then
+ * divided by l_ii. Four rows k are subtracted in one pass over row i (the same operations in the
+ * same order, for finite entries the same values; a zero l_ik subtracts a zero).
+ */
 export function forwardColumns(L: Matrix, C: Matrix, n: number): void {
   for (let i = 0; i < n; i++) {
-    const li = L[i * n + i];
-    for (let k = 0; k < i; k++) {
-      const l = L[i * n + k];
-      if (l === 0) continue;
-      for (let j = 0; j < n; j++) C[i * n + j] -= l * C[k * n + j];
+    const oi = i * n, li = L[oi + i];
+    let k = 0;
+    for (; k + 3 < i; k += 4) {
+      const l1 = L[oi + k], l2 = L[oi + k + 1], l3 = L[oi + k + 2], l4 = L[oi + k + 3];
+      const o1 = k * n, o2 = o1 + n, o3 = o2 + n, o4 = o3 + n;
+      for (let j = 0; j < n; j++) C[oi + j] = C[oi + j] - l1 * C[o1 + j] - l2 * C[o2 + j] - l3 * C[o3 + j] - l4 * C[o4 + j];
     }
-    for (let j = 0; j < n; j++) C[i * n + j] /= li;
+    for (; k < i; k++) {
+      const l = L[oi + k], ok = k * n;
+      for (let j = 0; j < n; j++) C[oi + j] -= l * C[ok + j];
+    }
+    for (let j = 0; j < n; j++) C[oi + j] /= li;
+  }
+}
+
+/**
+ * The upper triangle (j ≥ i) of L⁻¹ C into C, for a C whose L⁻¹ C is known to be symmetric (the
+ * lower triangle is left as it was): column j of L⁻¹ C needs only column j of C, and the rows k < i
+ * of it, which row k has for j ≥ i > k. A third of forwardColumns' work.
+ */
+export function forwardColumnsUpper(L: Matrix, C: Matrix, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const oi = i * n, li = L[oi + i];
+    let k = 0;
+    for (; k + 3 < i; k += 4) {
+      const l1 = L[oi + k], l2 = L[oi + k + 1], l3 = L[oi + k + 2], l4 = L[oi + k + 3];
+      const o1 = k * n, o2 = o1 + n, o3 = o2 + n, o4 = o3 + n;
+      for (let j = i; j < n; j++) C[oi + j] = C[oi + j] - l1 * C[o1 + j] - l2 * C[o2 + j] - l3 * C[o3 + j] - l4 * C[o4 + j];
+    }
+    for (; k < i; k++) {
+      const l = L[oi + k], ok = k * n;
+      for (let j = i; j < n; j++) C[oi + j] -= l * C[ok + j];
+    }
+    for (let j = i; j < n; j++) C[oi + j] /= li;
   }
 }

@@ -1,43 +1,71 @@
 // Eigen-decomposition of a symmetric matrix: Householder tridiagonalisation and the implicit QL
 // algorithm (EISPACK tred2/tql2 as in JAMA).
-import { Matrix } from './dense';
+import { Matrix, transposeInPlace } from './dense';
 
 export interface SymmetricEigen {
   /** Eigenvalues, unsorted. */
   values: Float64Array;
-  /** Eigenvectors as the columns (row-major n × n); only the tridiagonalising Q with `project`. */
+  /** Eigenvectors as the columns (row-major n × n). */
   vectors: Matrix;
-  /** Vᵀ·project, when a vector to project was given. */
-  projected?: Float64Array;
+}
+
+/** A = V D Vᵀ for a symmetric A (n × n). */
+export function symmetricEigen(a: Matrix, n: number): SymmetricEigen {
+  const V = transposed(a, n), d = new Float64Array(n), e = new Float64Array(n);
+  householderTridiagonalise(V, d, e, n);
+  transposeInPlace(V, n); // tred2's own layout, for the accumulation
+  accumulateTransformations(V, d, e, n);
+  implicitQL(V, d, e, n, undefined);
+  return { values: d, vectors: V };
 }
 
 /**
- * A = V D Vᵀ for a symmetric A (n × n). With `project`, the QL rotations are applied to the vector
- * Qᵀ·project instead of to the matrix of eigenvectors (three times cheaper): `projected` is then
- * Vᵀ·project and `vectors` is only the tridiagonalising Q.
+ * The eigenvalues of a symmetric A = V D Vᵀ (n × n) and Vᵀh, without V: the Householder
+ * reflections of the tridiagonalisation and then the QL rotations are applied to h alone (what
+ * the DRT's GCV needs; a third of the work of forming V).
  */
-export function symmetricEigen(a: Matrix, n: number, project?: ArrayLike<number>): SymmetricEigen {
-  const V = Float64Array.from(a), d = new Float64Array(n), e = new Float64Array(n);
+export function symmetricEigenProjected(a: Matrix, n: number, h: ArrayLike<number>): { values: Float64Array; projected: Float64Array } {
+  const V = transposed(a, n), d = new Float64Array(n), e = new Float64Array(n);
   householderTridiagonalise(V, d, e, n);
-  accumulateTransformations(V, d, e, n);
-  let z: Float64Array | undefined;
-  if (project) {
-    z = new Float64Array(n);
-    for (let j = 0; j < n; j++) { let t = 0; for (let k = 0; k < n; k++) t += V[k * n + j] * project[k]; z[j] = t; }
+  const z = Float64Array.from(h);
+  // Q = P_{n−1} ⋯ P_1 (P_i = I − u uᵀ/d_i on the first i coordinates, u in row i), so Qᵀh = P_1 ⋯ P_{n−1} h.
+  for (let i = n - 1; i > 0; i--) {
+    const hi = d[i];
+    if (hi === 0) continue;
+    const o = i * n;
+    let g = 0;
+    for (let k = 0; k < i; k++) g += V[o + k] * z[k];
+    g /= hi;
+    for (let k = 0; k < i; k++) z[k] -= g * V[o + k];
   }
+  for (let j = 0; j < n; j++) d[j] = V[j * n + j];
+  e[0] = 0;
   implicitQL(V, d, e, n, z);
-  return z ? { values: d, vectors: V, projected: z } : { values: d, vectors: V };
+  return { values: d, projected: z };
 }
 
-/** tred2, first part: reduces V (a copy of A) to tridiagonal form by Householder reflections; d, e ← the reflections' data. */
+/** Aᵀ as a new matrix. */
+function transposed(a: Matrix, n: number): Float64Array {
+  const t = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = a[i * n + j];
+  return t;
+}
+
+/**
+ * tred2, first part, on the transpose of its usual layout (V holds Aᵀ and every V[a][b] of tred2
+ * is V[b][a] here, so its inner loops run along rows): reduces V to tridiagonal form by
+ * Householder reflections, the reflection of step i stored in row i (columns < i) with d[i] its
+ * uᵀu/2; e ← the subdiagonal (from e[1]), the diagonal left on V's. The same operations in the
+ * same order as tred2: transposing V back gives its result bit for bit.
+ */
 function householderTridiagonalise(V: Matrix, d: Float64Array, e: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) d[j] = V[(n - 1) * n + j];
+  for (let j = 0; j < n; j++) d[j] = V[j * n + n - 1];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0, h = 0;
     for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
     if (scale === 0) {
       e[i] = d[i - 1];
-      for (let j = 0; j < i; j++) { d[j] = V[(i - 1) * n + j]; V[i * n + j] = 0; V[j * n + i] = 0; }
+      for (let j = 0; j < i; j++) { d[j] = V[j * n + i - 1]; V[j * n + i] = 0; V[i * n + j] = 0; }
     } else {
       for (let k = 0; k < i; k++) { d[k] /= scale; h += d[k] * d[k]; }
       let f = d[i - 1];
@@ -47,11 +75,29 @@ function householderTridiagonalise(V: Matrix, d: Float64Array, e: Float64Array, 
       h -= f * g;
       d[i - 1] = f - g;
       for (let j = 0; j < i; j++) e[j] = 0;
-      for (let j = 0; j < i; j++) {
+      // e ← (the lower triangle of V) · d, rows j and j + 1 together (two sums in flight; e[k]
+      // still gets row j's term before row j + 1's).
+      let j = 0;
+      for (; j + 1 < i; j += 2) {
+        const f0 = d[j], f1 = d[j + 1], o0 = j * n, o1 = o0 + n;
+        V[i * n + j] = f0;
+        let g0 = e[j] + V[o0 + j] * f0;
+        g0 += V[o0 + j + 1] * d[j + 1]; e[j + 1] += V[o0 + j + 1] * f0;
+        V[i * n + j + 1] = f1;
+        let g1 = e[j + 1] + V[o1 + j + 1] * f1;
+        for (let k = j + 2; k <= i - 1; k++) {
+          const v0 = V[o0 + k], v1 = V[o1 + k], dk = d[k];
+          g0 += v0 * dk; g1 += v1 * dk;
+          e[k] = e[k] + v0 * f0 + v1 * f1;
+        }
+        e[j] = g0; e[j + 1] = g1;
+      }
+      for (; j < i; j++) {
         f = d[j];
-        V[j * n + i] = f;
-        g = e[j] + V[j * n + j] * f;
-        for (let k = j + 1; k <= i - 1; k++) { g += V[k * n + j] * d[k]; e[k] += V[k * n + j] * f; }
+        V[i * n + j] = f;
+        const o = j * n;
+        g = e[j] + V[o + j] * f;
+        for (let k = j + 1; k <= i - 1; k++) { g += V[o + k] * d[k]; e[k] += V[o + k] * f; }
         e[j] = g;
       }
       f = 0;
@@ -60,9 +106,10 @@ function householderTridiagonalise(V: Matrix, d: Float64Array, e: Float64Array, 
       for (let j = 0; j < i; j++) e[j] -= hh * d[j];
       for (let j = 0; j < i; j++) {
         f = d[j]; g = e[j];
-        for (let k = j; k <= i - 1; k++) V[k * n + j] -= f * e[k] + g * d[k];
-        d[j] = V[(i - 1) * n + j];
-        V[i * n + j] = 0;
+        const o = j * n;
+        for (let k = j; k <= i - 1; k++) V[o + k] -= f * e[k] + g * d[k];
+        d[j] = V[o + i - 1];
+        V[o + i] = 0;
       }
     }
     d[i] = h;

@@ -11,12 +11,12 @@
 export type { Matrix } from './dense';
 export { dot, principalSubmatrix, symmetrise, transposeInPlace } from './dense';
 export {
-  PIVOT_TOLERANCE, backSolveT, cholesky, choleskyJittered, choleskySolveInPlace, forwardColumns,
+  PIVOT_TOLERANCE, backSolveT, cholesky, choleskyJittered, choleskySolveInPlace, forwardColumns, forwardColumnsUpper,
   forwardSolve, solveSpd,
 } from './cholesky';
 export { inverseNormal, normalEquations } from './normal';
 export { leastSquaresQR } from './qr';
 export type { SymmetricEigen } from './eigen';
-export { symmetricEigen } from './eigen';
+export { symmetricEigen, symmetricEigenProjected } from './eigen';
 export type { NnlsSolution } from './nnls';
 export { nnlsQp } from './nnls';

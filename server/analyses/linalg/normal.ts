@@ -3,19 +3,42 @@
 import { cholesky, choleskySolveInPlace } from './cholesky';
 import { Matrix } from './dense';
 
-/** AᵀA (cols × cols, symmetric) and Aᵀb for a row-major A (rows × cols); skips zero entries of A. */
+/**
+ * AᵀA (cols × cols, symmetric) and Aᵀb for a row-major A (rows × cols). Each entry is a dot product
+ * of two columns, summed over the rows in order: for finite entries the same sums, bit for bit, as
+ * accumulating the rows one by one. A is transposed first, so the loops run over contiguous memory,
+ * and four entries of a row of AᵀA are summed together (four independent additions in flight).
+ */
 export function normalEquations(A: Matrix, b: ArrayLike<number>, rows: number, cols: number): { AtA: Matrix; Atb: Float64Array } {
   const AtA = new Float64Array(cols * cols), Atb = new Float64Array(cols);
+  const At = new Float64Array(cols * rows);
   for (let r = 0; r < rows; r++) {
-    const o = r * cols, br = b[r];
-    for (let p = 0; p < cols; p++) {
-      const ap = A[o + p];
-      if (ap === 0) continue;
-      Atb[p] += ap * br;
-      for (let q = p; q < cols; q++) AtA[p * cols + q] += ap * A[o + q];
+    const o = r * cols;
+    for (let p = 0; p < cols; p++) At[p * rows + r] = A[o + p];
+  }
+  for (let p = 0; p < cols; p++) {
+    const op = p * rows;
+    let sb = 0;
+    for (let r = 0; r < rows; r++) sb += At[op + r] * b[r];
+    Atb[p] = sb;
+    let q = p;
+    for (; q + 3 < cols; q += 4) {
+      const o1 = q * rows, o2 = o1 + rows, o3 = o2 + rows, o4 = o3 + rows;
+      let s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+      for (let r = 0; r < rows; r++) {
+        const a = At[op + r];
+        s1 += a * At[o1 + r]; s2 += a * At[o2 + r]; s3 += a * At[o3 + r]; s4 += a * At[o4 + r];
+      }
+      AtA[p * cols + q] = s1; AtA[p * cols + q + 1] = s2; AtA[p * cols + q + 2] = s3; AtA[p * cols + q + 3] = s4;
+      AtA[q * cols + p] = s1; AtA[(q + 1) * cols + p] = s2; AtA[(q + 2) * cols + p] = s3; AtA[(q + 3) * cols + p] = s4;
+    }
+    for (; q < cols; q++) {
+      const oq = q * rows;
+      let s = 0;
+      for (let r = 0; r < rows; r++) s += At[op + r] * At[oq + r];
+      AtA[p * cols + q] = s; AtA[q * cols + p] = s;
     }
   }
-  for (let p = 0; p < cols; p++) for (let q = 0; q < p; q++) AtA[p * cols + q] = AtA[q * cols + p];
   return { AtA, Atb };
 }
 

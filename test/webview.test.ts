@@ -391,7 +391,7 @@ describe('preview page in Chromium', function () {
       const box = (await point.boundingBox())!;
       await p.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       const tip = p.page.locator('#vg-tooltip-element.visible');
-      await tip.waitFor({ timeout: 5000 });
+      await tip.waitFor({ timeout: 30000 });
       const text = (await tip.textContent()) ?? '';
       assert.match(text, new RegExp(`${sand.x.title}.*${sand.x.unit}`), text);
       assert.match(text, /t0\^-1\/2.*s\^-1\/2/, text);
@@ -592,7 +592,7 @@ describe('preview page in Chromium', function () {
       const box = (await bar.boundingBox())!;
       await p.page.mouse.move(box.x + box.width / 2, box.y + box.height - 3);
       const tip = p.page.locator('#vg-tooltip-element.visible');
-      await tip.waitFor({ timeout: 5000 });
+      await tip.waitFor({ timeout: 30000 });
       assert.match((await tip.textContent()) ?? '', /LNT10F: n = 3: 9\.6 ± 0\.3; Welch's t = 30/);
       // The mean is drawn thicker than the cells it averages.
       const widths = await p.page.$$eval('[data-chart-id="mean"] g.mark-line.role-mark path', (ps) => ps.map((x) => Number(x.getAttribute('stroke-width'))));
@@ -695,7 +695,7 @@ describe('preview page in Chromium', function () {
       await rendered(p.page, model.version);
       await assertDrawn(p.page, model);
       assert.deepEqual(await sentBy(p.page), [{ type: 'ready' }]);
-      await p.page.waitForFunction(() => window.scrollY > 500, undefined, { timeout: 5000 });
+      await p.page.waitForFunction(() => window.scrollY > 500, undefined, { timeout: 30000 });
       assertClean(p, 'restore');
     } finally {
       await p.page.close();
@@ -884,7 +884,7 @@ describe('preview page in Chromium: a preview that guides', function () {
       assert.equal(all, 41);
       // An entry scrolls its chart to the top of the page.
       await p.page.locator('.toc-group[data-group="strip-0p5"] .toc-row', { hasText: 'half-LNT5F5-1' }).locator('.toc-link', { hasText: 'DRT' }).click();
-      await p.page.waitForFunction(() => Math.abs(document.querySelector('[data-chart-id="drt-L224"]').getBoundingClientRect().top) < 30, undefined, { timeout: 5000 });
+      await p.page.waitForFunction(() => Math.abs(document.querySelector('[data-chart-id="drt-L224"]').getBoundingClientRect().top) < 30, undefined, { timeout: 30000 });
 
       // Words of the title, protocol, cell or series: all must match.
       const count = (n: number) => p.page.waitForFunction((t: string) => document.querySelector('.filter-count').textContent === t, `${n} of ${all} charts`);
@@ -941,7 +941,7 @@ describe('preview page in Chromium: a preview that guides', function () {
       const far = await p.page.$eval('[data-chart-id="capacity"]', (c) => Math.round(c.getBoundingClientRect().top) - 100);
       assert.ok(far > 3000, `the cycling charts ${far} px further down`);
       await p.page.mouse.wheel(0, far);
-      await p.page.waitForFunction((y: number) => window.scrollY > y + 3000, y0, { timeout: 5000 }).catch(async () => {
+      await p.page.waitForFunction((y: number) => window.scrollY > y + 3000, y0, { timeout: 30000 }).catch(async () => {
         assert.fail(`the wheel did not scroll the page: ${y0} → ${await p.page.evaluate(() => window.scrollY)}`);
       });
       const m = await waitForSent(p.page, (x) => x.type === 'scrolled', 'a scrolled message');

@@ -14,11 +14,6 @@ export function transposeInPlace(C: Matrix, n: number): void {
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) { const t = C[i * n + j]; C[i * n + j] = C[j * n + i]; C[j * n + i] = t; }
 }
 
-/** Makes a square matrix exactly symmetric by averaging it with its transpose (removes rounding asymmetry). */
-export function symmetrise(C: Matrix, n: number): void {
-  for (let a = 0; a < n; a++) for (let c = 0; c < a; c++) { const v = (C[a * n + c] + C[c * n + a]) / 2; C[a * n + c] = v; C[c * n + a] = v; }
-}
-
 /** The rows and columns `idx` of a square n × n matrix, as a k × k matrix (k = idx.length). */
 export function principalSubmatrix(H: Matrix, n: number, idx: readonly number[]): Matrix {
   const k = idx.length;

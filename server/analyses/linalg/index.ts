@@ -9,7 +9,7 @@
 // callers' and are named where they are made: `leastSquaresQR` refuses a column whose unreduced
 // part is below 1e-13 (on unit columns), `inverseNormal` a reciprocal condition below 1e-14.
 export type { Matrix } from './dense';
-export { dot, principalSubmatrix, symmetrise, transposeInPlace } from './dense';
+export { dot, principalSubmatrix, transposeInPlace } from './dense';
 export {
   PIVOT_TOLERANCE, backSolveT, cholesky, choleskyJittered, choleskySolveInPlace, forwardColumns, forwardColumnsUpper,
   forwardSolve, solveSpd,

@@ -5,7 +5,7 @@
 import { CellParse, ColumnSpec } from './columns';
 import { shownName } from './messages';
 import { LineMap } from './lineMap';
-import { afterBreak, blankEnd, cellEnd, findLineEnd, LF, lineBytes, lineEndsAt, onlySeparators, skipBlanks } from './rowBytes';
+import { afterBreak, blankEnd, cellEnd, CR, findLineEnd, LF, lineBytes, lineEndsAt, onlySeparators, skipBlanks } from './rowBytes';
 import { CellScanner, parseNumberBytes } from './numbers';
 import type { TextOfBytes } from './byteLines';
 import { infinityLiteral, isBlank, isNanLiteral, parseDateTime, parseDuration, parseNumber } from './text';
@@ -115,6 +115,10 @@ export class TableBuilder {
   private readonly mul: Float64Array;
   private readonly div: Float64Array;
   private readonly offset: Float64Array;
+  /** 1 where mul and div are 1: the value is the number plus the offset. */
+  private readonly unscaled: Uint8Array;
+  /** For a column not kept, how many columns from it on are not kept either (to the last). */
+  private readonly unread: Int32Array;
   private readonly units: string[];
   private readonly parse: Uint8Array;
   private readonly typed: Uint8Array;
@@ -143,6 +147,9 @@ export class TableBuilder {
     this.mul = Float64Array.from(specs, (s) => scale(s.factor).mul);
     this.div = Float64Array.from(specs, (s) => scale(s.factor).div);
     this.offset = Float64Array.from(specs, (s) => s.offset);
+    this.unscaled = Uint8Array.from(specs, (_, c) => (this.mul[c] === 1 && this.div[c] === 1 ? 1 : 0));
+    this.unread = new Int32Array(this.n);
+    for (let c = this.n - 1; c >= 0; c--) if (!this.keep[c]) this.unread[c] = c + 1 < this.n ? this.unread[c + 1] + 1 : 1;
     this.units = specs.map((s) => s.sourceUnit);
     this.parse = Uint8Array.from(specs, (s) => PARSE_CODE[s.parse]);
     this.typed = Uint8Array.from(specs, (s) => (s.kind === 'other' ? 0 : 1));
@@ -234,7 +241,8 @@ export class TableBuilder {
    */
   private cutSeparated(b: Buffer, pos: number, row: number, brk: number, text: TextOfBytes): void {
     const n = this.n, keep = this.keep, parse = this.parse, bufs = this.bufs, scanner = this.scanner;
-    const comma = this.opts.decimalComma, sep = this.opts.sep;
+    const comma = this.opts.decimalComma, sep = this.opts.sep, mul = this.mul, div = this.div, offset = this.offset;
+    const unscaled = this.unscaled, unread = this.unread;
     let c = 0;
     let nan = 0;
     let lineEnd = -1;
@@ -246,18 +254,31 @@ export class TableBuilder {
     while (lineEnd < 0) {
       let stop: number;
       if (keep[c] === 0) {
-        stop = cellEnd(b, pos, sep, brk);
+        // This cell and the others not kept that follow it: only their separators are looked for
+        // (cellEnd's loop, counting the cells as it passes them).
+        let k = unread[c];
+        stop = pos;
+        for (;; stop++) {
+          let x = b[stop];
+          if (sep <= CR) while (x > CR) x = b[++stop];
+          else while (x > CR && x !== sep) x = b[++stop];
+          if (x === sep) {
+            if (--k === 0) break;
+            c++;
+          } else if (x === brk || !(x >= 0) || (x === CR && brk === LF && b[stop + 1] === LF)) break;
+        }
       } else {
         let v: number;
         if (parse[c] === P_NUMBER) {
           let raw: number;
-          stop = scanner.scan(b, pos, sep, brk, comma);
-          if (stop >= 0) raw = scanner.value;
+          stop = scanner.scan(b, pos, comma);
+          const x = stop >= 0 ? b[stop] : -1;
+          if (x === sep || x === brk || (x === CR && brk === LF && b[stop + 1] === LF)) raw = scanner.value; // the number is the cell
           else {
             stop = cellEnd(b, pos, sep, brk);
             raw = parseNumberBytes(b, pos, stop, comma);
           }
-          v = raw * this.mul[c] / this.div[c] + this.offset[c];
+          v = unscaled[c] === 1 ? raw + offset[c] : raw * mul[c] / div[c] + offset[c]; // x * 1 / 1 is x
         } else {
           stop = cellEnd(b, pos, sep, brk);
           v = this.special(c, parse[c], text(b, pos, stop));

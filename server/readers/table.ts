@@ -253,13 +253,14 @@ export class TableBuilder {
     }
     while (lineEnd < 0) {
       let stop: number;
+      let x: number; // the byte the cell ends at
       if (keep[c] === 0) {
         // This cell and the others not kept that follow it: only their separators are looked for
         // (cellEnd's loop, counting the cells as it passes them).
         let k = unread[c];
         stop = pos;
         for (;; stop++) {
-          let x = b[stop];
+          x = b[stop];
           if (sep <= CR) while (x > CR) x = b[++stop];
           else while (x > CR && x !== sep) x = b[++stop];
           if (x === sep) {
@@ -272,15 +273,17 @@ export class TableBuilder {
         if (parse[c] === P_NUMBER) {
           let raw: number;
           stop = scanner.scan(b, pos, comma);
-          const x = stop >= 0 ? b[stop] : -1;
+          x = stop >= 0 ? b[stop] : -1;
           if (x === sep || x === brk || (x === CR && brk === LF && b[stop + 1] === LF)) raw = scanner.value; // the number is the cell
           else {
             stop = cellEnd(b, pos, sep, brk);
+            x = b[stop];
             raw = parseNumberBytes(b, pos, stop, comma);
           }
           v = unscaled[c] === 1 ? raw + offset[c] : raw * mul[c] / div[c] + offset[c]; // x * 1 / 1 is x
         } else {
           stop = cellEnd(b, pos, sep, brk);
+          x = b[stop];
           v = this.special(c, parse[c], text(b, pos, stop));
         }
         if (v !== v) nan++;
@@ -288,7 +291,7 @@ export class TableBuilder {
       }
       c++;
       pos = stop + 1;
-      if (b[stop] !== sep) lineEnd = stop;
+      if (x !== sep) lineEnd = stop;
       else if (c === n) break; // more fields than columns
     }
     this.setCut(c, nan, pos, lineEnd);

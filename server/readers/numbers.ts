@@ -133,7 +133,7 @@ export class CellScanner {
    * Where the number at b[start] ends (the first byte that cannot continue it), with its value in
    * `value`; -1 when no number starts there (no digits, an exponent without any), for
    * parseNumberBytes to judge. Kept small enough for V8 to inline it into the row loop
-   * (TableBuilder.cutSeparated): under 460 bytes of bytecode (node --print-bytecode
+   * (TableBuilder.separatedRows): under 460 bytes of bytecode (node --print-bytecode
    * --print-bytecode-filter=scan shows 426); a call per cell cost that loop about 8%.
    */
   scan(b: Buffer, start: number, decimalComma: boolean): number {

@@ -77,6 +77,12 @@ function exponent(b: Buffer, i: number, end: number): number {
  */
 function scaled(m: number, exp: number, neg: boolean, b: Buffer, from: number, end: number): number {
   if (m === 0) return neg ? -0 : 0;
+  if (m >= EXACT_BELOW) {
+    // Often only trailing zeros took m past 2^53 (EC-Lab's 16 digits, "9.237500000000000E+001"):
+    // the same number with them moved into the exponent.
+    m = withoutTrailingZeros(b, from, end);
+    exp += trailingZeros;
+  }
   if (m < EXACT_BELOW) {
     if (exp >= 0) {
       if (exp <= 22) return neg ? -(m * POW10[exp]) : m * POW10[exp];
@@ -89,23 +95,48 @@ function scaled(m: number, exp: number, neg: boolean, b: Buffer, from: number, e
   return slowNumber(b, from, end);
 }
 
+/** The zeros withoutTrailingZeros dropped. */
+let trailingZeros = 0;
+
 /**
- * The fast path of a row's cells: the number that starts at b[start] and ends at the cell's end,
- * with nothing else in the cell (no blanks). One pass, the cell's end found on the way: the
- * separator, the line break `brk`, or the CR of a CRLF (when `brk` is LF). The value is left in
- * `value` (a returned double would be boxed on the heap, one allocation per cell, where a field
- * is overwritten in place).
+ * The mantissa's digits in b[from, end) (a sign, digits with one point, an exponent) as an
+ * integer without its trailing zeros, their count left in `trailingZeros`. Exact while below 2^53,
+ * as the first sum was.
+ */
+function withoutTrailingZeros(b: Buffer, from: number, end: number): number {
+  let m = 0;
+  let zeros = 0;
+  for (let i = from; i < end; i++) {
+    const d = b[i] - 48;
+    if (d === 0) zeros++;
+    else if (d > 0 && d <= 9) {
+      for (; zeros > 0; zeros--) m *= 10;
+      m = m * 10 + d;
+    } else if (d === 101 - 48 || d === 69 - 48) break; // e, E; a sign or point is stepped over
+  }
+  trailingZeros = zeros;
+  return m;
+}
+
+/**
+ * The fast path of a row's cells: the number that starts at b[start], in one pass. Where it ends
+ * is the caller's to judge: a number alone in its cell ends at the cell's end (the separator, the
+ * line break, or the CR of a CRLF); any other byte there means the cell holds more than a number.
+ * The value is left in `value` (a returned double would be boxed on the heap, one allocation per
+ * cell, where a field is overwritten in place).
  */
 export class CellScanner {
-  /** The number of the cell just scanned. */
+  /** The number just scanned. */
   value = 0.5;
 
   /**
-   * Where the cell ends, with the number in `value`; -1 when the cell is anything else, for
-   * parseNumberBytes to judge (it gives NaN for a cell that is truly not a number). Reads no
-   * further than the first byte that cannot be part of a number (and the one after a CR).
+   * Where the number at b[start] ends (the first byte that cannot continue it), with its value in
+   * `value`; -1 when no number starts there (no digits, an exponent without any), for
+   * parseNumberBytes to judge. Kept small enough for V8 to inline it into the row loop
+   * (TableBuilder.separatedRows): under 460 bytes of bytecode (node --print-bytecode
+   * --print-bytecode-filter=scan shows 426); a call per cell cost that loop about 8%.
    */
-  scan(b: Buffer, start: number, sep: number, brk: number, decimalComma: boolean): number {
+  scan(b: Buffer, start: number, decimalComma: boolean): number {
     let i = start;
     let c = b[i];
     const neg = c === 45;
@@ -130,7 +161,7 @@ export class CellScanner {
       digits -= exp;
     }
     if (digits === 0) return -1;
-    if ((c = b[i]) === 101 || c === 69) {
+    if ((b[i] | 32) === 101) { // e, E
       c = b[++i];
       const eneg = c === 45;
       if (eneg || c === 43) i++;
@@ -139,16 +170,17 @@ export class CellScanner {
       for (;; i++) {
         const d = b[i] - 48;
         if (!(d >= 0 && d <= 9)) break;
-        if (e < 100000) e = e * 10 + d;
+        e = e * 10 + d; // uncapped: a long exponent only grows (to Infinity) and takes scaled()'s slow path
       }
       if (i === eStart) return -1;
       exp += eneg ? -e : e;
     }
-    c = b[i];
-    if (c !== sep && c !== brk && !(c === 13 && brk === 10 && b[i + 1] === 10)) return -1;
-    if (m < EXACT_BELOW && exp >= -22 && exp <= 22) {
-      // scaled()'s first case, written out: a double returned from a call not inlined is boxed.
-      const v = exp < 0 ? m / POW10[-exp] : m * POW10[exp];
+    // EXACT_BELOW written as a literal: a module constant's every load is checked, in bytes this
+    // method has few to spare. Then scaled()'s first case, written out (a double returned from a
+    // call not inlined is boxed).
+    if (m < 9007199254740992 && exp >= -22 && exp <= 22) {
+      const p = POW10;
+      const v = exp < 0 ? m / p[-exp] : m * p[exp];
       this.value = neg ? -v : v;
     } else this.value = scaled(m, exp, neg, b, start, i);
     return i;

@@ -3,7 +3,7 @@
 // breaks are control bytes (tab 9, LF 10, CR 13), save ',' and ';'.
 
 export const LF = 10;
-const CR = 13;
+export const CR = 13;
 
 /**
  * Where the cell that starts at `pos` ends: its separator, or the line's end (`brk`, or the CR of

@@ -5,7 +5,7 @@
 import { CellParse, ColumnSpec } from './columns';
 import { shownName } from './messages';
 import { LineMap } from './lineMap';
-import { afterBreak, blankEnd, cellEnd, findLineEnd, LF, lineBytes, lineEndsAt, onlySeparators, skipBlanks } from './rowBytes';
+import { afterBreak, blankEnd, cellEnd, CR, findLineEnd, LF, lineBytes, lineEndsAt, onlySeparators, skipBlanks } from './rowBytes';
 import { CellScanner, parseNumberBytes } from './numbers';
 import type { TextOfBytes } from './byteLines';
 import { infinityLiteral, isBlank, isNanLiteral, parseDateTime, parseDuration, parseNumber } from './text';
@@ -108,13 +108,17 @@ export class TableBuilder {
   private readonly noneKept: boolean;
   private readonly lines = new LineMap();
   private readonly scanner = new CellScanner();
-  /** How the row just cut came out (cutSeparated, cutBlankSeparated). */
+  /** How the row just cut came out (cutBlankSeparated). */
   private readonly cut: RowCut = { fields: 0, nan: 0, pos: 0, lineEnd: -1 };
   // SI = raw · mul / div + offset: decimal prefixes divide by an integer power of ten, so 3655 mV
   // gives exactly 3.655 V (one rounding), as the number would read written in volts.
   private readonly mul: Float64Array;
   private readonly div: Float64Array;
   private readonly offset: Float64Array;
+  /** 1 where mul and div are 1: the value is the number plus the offset. */
+  private readonly unscaled: Uint8Array;
+  /** For a column not kept, how many columns from it on are not kept either (to the last). */
+  private readonly unread: Int32Array;
   private readonly units: string[];
   private readonly parse: Uint8Array;
   private readonly typed: Uint8Array;
@@ -143,6 +147,9 @@ export class TableBuilder {
     this.mul = Float64Array.from(specs, (s) => scale(s.factor).mul);
     this.div = Float64Array.from(specs, (s) => scale(s.factor).div);
     this.offset = Float64Array.from(specs, (s) => s.offset);
+    this.unscaled = Uint8Array.from(specs, (_, c) => (this.mul[c] === 1 && this.div[c] === 1 ? 1 : 0));
+    this.unread = new Int32Array(this.n);
+    for (let c = this.n - 1; c >= 0; c--) if (!this.keep[c]) this.unread[c] = c + 1 < this.n ? this.unread[c + 1] + 1 : 1;
     this.units = specs.map((s) => s.sourceUnit);
     this.parse = Uint8Array.from(specs, (s) => PARSE_CODE[s.parse]);
     this.typed = Uint8Array.from(specs, (s) => (s.kind === 'other' ? 0 : 1));
@@ -207,73 +214,109 @@ export class TableBuilder {
    * message needs it.
    */
   addRows(b: Buffer, start: number, end: number, lineNo: number, brk: number, text: TextOfBytes): number {
+    this.brk = brk;
+    this.textOf = text;
+    const count = this.opts.sep >= 0 ? this.separatedRows(b, start, end, lineNo, brk, text) : this.blankSeparatedRows(b, start, end, lineNo, brk, text);
+    if (count) this.lastLine = lineNo + count - 1;
+    return count;
+  }
+
+  /**
+   * addRows for separated columns, the rows cut in the loop itself (what the loop needs is read
+   * once per block, not per row): each row's cells up to the line's end or the last column, the
+   * cells of the columns kept parsed and stored, the others stepped over. Returns the lines seen.
+   */
+  private separatedRows(b: Buffer, start: number, end: number, lineNo: number, brk: number, text: TextOfBytes): number {
+    const n = this.n, keep = this.keep, parse = this.parse, scanner = this.scanner;
+    const comma = this.opts.decimalComma, sep = this.opts.sep, mul = this.mul, div = this.div, offset = this.offset;
+    const unscaled = this.unscaled, unread = this.unread, skipFields = this.opts.skipFields ?? 0;
+    let bufs = this.bufs;
+    let pos = start;
+    let count = 0;
+    while (pos < end) {
+      const first = pos;
+      const no = lineNo + count++;
+      if (lineEndsAt(b, pos, brk)) { pos = afterBreak(b, pos, brk); continue; } // an empty line
+      if (this.rows === this.cap) { this.grow(); bufs = this.bufs; }
+      const row = this.rows;
+      let c = 0;
+      let nan = 0;
+      let lineEnd = -1;
+      for (let k = skipFields; k > 0 && lineEnd < 0; k--) {
+        const stop = cellEnd(b, pos, sep, brk);
+        if (b[stop] !== sep) lineEnd = stop;
+        pos = stop + 1;
+      }
+      while (lineEnd < 0) {
+        let stop: number;
+        let x: number; // the byte the cell ends at
+        if (keep[c] === 0) {
+          // This cell and the others not kept that follow it: only their separators are looked for
+          // (cellEnd's loop, counting the cells as it passes them).
+          let k = unread[c];
+          stop = pos;
+          for (;; stop++) {
+            x = b[stop];
+            if (sep <= CR) while (x > CR) x = b[++stop];
+            else while (x > CR && x !== sep) x = b[++stop];
+            if (x === sep) {
+              if (--k === 0) break;
+              c++;
+            } else if (x === brk || !(x >= 0) || (x === CR && brk === LF && b[stop + 1] === LF)) break;
+          }
+        } else {
+          let v: number;
+          if (parse[c] === P_NUMBER) {
+            let raw: number;
+            stop = scanner.scan(b, pos, comma);
+            x = stop >= 0 ? b[stop] : -1;
+            if (x === sep || x === brk || (x === CR && brk === LF && b[stop + 1] === LF)) raw = scanner.value; // the number is the cell
+            else {
+              stop = cellEnd(b, pos, sep, brk);
+              x = b[stop];
+              raw = parseNumberBytes(b, pos, stop, comma);
+            }
+            v = unscaled[c] === 1 ? raw + offset[c] : raw * mul[c] / div[c] + offset[c]; // x * 1 / 1 is x
+          } else {
+            stop = cellEnd(b, pos, sep, brk);
+            x = b[stop];
+            v = this.special(c, parse[c], text(b, pos, stop));
+          }
+          if (v !== v) nan++;
+          bufs[c][row] = v;
+        }
+        c++;
+        pos = stop + 1;
+        if (x !== sep) lineEnd = stop;
+        else if (c === n) break; // more fields than columns
+      }
+      if (lineEnd < 0) lineEnd = findLineEnd(b, pos, first, brk);
+      this.finishRow(b, first, lineEnd, pos, no, row, c, nan, text);
+      pos = afterBreak(b, lineEnd, brk);
+    }
+    return count;
+  }
+
+  /** addRows for columns separated by runs of blanks. */
+  private blankSeparatedRows(b: Buffer, start: number, end: number, lineNo: number, brk: number, text: TextOfBytes): number {
     const cut = this.cut;
     let pos = start;
     let count = 0;
-    this.brk = brk;
-    this.textOf = text;
     while (pos < end) {
       const first = pos;
       const no = lineNo + count++;
       if (lineEndsAt(b, pos, brk)) { pos = afterBreak(b, pos, brk); continue; } // an empty line
       if (this.rows === this.cap) this.grow();
       const row = this.rows;
-      if (this.opts.sep >= 0) this.cutSeparated(b, pos, row, brk, text);
-      else this.cutBlankSeparated(b, pos, row, brk, text);
+      this.cutBlankSeparated(b, pos, row, brk, text);
       const lineEnd = cut.lineEnd >= 0 ? cut.lineEnd : findLineEnd(b, cut.pos, first, brk);
       this.finishRow(b, first, lineEnd, cut.pos, no, row, cut.fields, cut.nan, text);
       pos = afterBreak(b, lineEnd, brk);
     }
-    if (count) this.lastLine = lineNo + count - 1;
     return count;
   }
 
-  /**
-   * Cut the row at b[pos] into its separated cells, up to the line's end or the last column;
-   * parse and store the cells of the columns kept, step over the others. The outcome is in `cut`.
-   */
-  private cutSeparated(b: Buffer, pos: number, row: number, brk: number, text: TextOfBytes): void {
-    const n = this.n, keep = this.keep, parse = this.parse, bufs = this.bufs, scanner = this.scanner;
-    const comma = this.opts.decimalComma, sep = this.opts.sep;
-    let c = 0;
-    let nan = 0;
-    let lineEnd = -1;
-    for (let k = this.opts.skipFields ?? 0; k > 0 && lineEnd < 0; k--) {
-      const stop = cellEnd(b, pos, sep, brk);
-      if (b[stop] !== sep) lineEnd = stop;
-      pos = stop + 1;
-    }
-    while (lineEnd < 0) {
-      let stop: number;
-      if (keep[c] === 0) {
-        stop = cellEnd(b, pos, sep, brk);
-      } else {
-        let v: number;
-        if (parse[c] === P_NUMBER) {
-          let raw: number;
-          stop = scanner.scan(b, pos, sep, brk, comma);
-          if (stop >= 0) raw = scanner.value;
-          else {
-            stop = cellEnd(b, pos, sep, brk);
-            raw = parseNumberBytes(b, pos, stop, comma);
-          }
-          v = raw * this.mul[c] / this.div[c] + this.offset[c];
-        } else {
-          stop = cellEnd(b, pos, sep, brk);
-          v = this.special(c, parse[c], text(b, pos, stop));
-        }
-        if (v !== v) nan++;
-        bufs[c][row] = v;
-      }
-      c++;
-      pos = stop + 1;
-      if (b[stop] !== sep) lineEnd = stop;
-      else if (c === n) break; // more fields than columns
-    }
-    this.setCut(c, nan, pos, lineEnd);
-  }
-
-  /** cutSeparated for columns separated by runs of blanks. */
+  /** Cut the row at b[pos] into its blank-separated cells (separatedRows' cutting); the outcome is in `cut`. */
   private cutBlankSeparated(b: Buffer, pos: number, row: number, brk: number, text: TextOfBytes): void {
     const n = this.n, keep = this.keep, parse = this.parse, bufs = this.bufs, comma = this.opts.decimalComma;
     let c = 0;

@@ -28,25 +28,23 @@ const spectra = new Map<string, SpectrumAnalysis>();
 const SPECTRUM_ANALYSIS_VERSION = 1;
 
 export function analyseSpectrum(l: Loaded, p: RunJob['protocol']): SpectrumAnalysis {
-  const key = JSON.stringify([l.abs, l.stamp, p.circuit, p.weighting, p.drtLambda, p.fixed, p.bounds]);
+  const settings = JSON.stringify(['spectrum', p.circuit ?? null, p.weighting ?? null, p.drtLambda ?? null, p.fixed ?? null, p.bounds ?? null]);
+  const key = JSON.stringify([l.abs, l.stamp, settings]);
   const hit = spectra.get(key);
   if (hit) return hit;
   // Kept on disk beside a cached table too (a lab's archive analysed again costs no refits); the
   // file's name is the spec's business, so it is not part of what is kept.
-  const settings = JSON.stringify(['spectrum', p.circuit ?? null, p.weighting ?? null, p.drtLambda ?? null, p.fixed ?? null, p.bounds ?? null]);
-  const kept = cachedAnalysis(l.table, settings, SPECTRUM_ANALYSIS_VERSION, () => { const { file: _file, ...rest } = analyseSpectrumUncached(l, p); return rest; });
-  const s: SpectrumAnalysis = { file: l.file, ...kept };
+  const s: SpectrumAnalysis = { file: l.file, ...cachedAnalysis(l.table, settings, SPECTRUM_ANALYSIS_VERSION, () => analyseSpectrumUncached(l, p)) };
   if (spectra.size > 5000) spectra.clear();
   spectra.set(key, s);
   return s;
 }
 
-function analyseSpectrumUncached(l: Loaded, p: RunJob['protocol']): SpectrumAnalysis {
+function analyseSpectrumUncached(l: Loaded, p: RunJob['protocol']): Omit<SpectrumAnalysis, 'file'> {
   // The run's files were checked for all three columns (execute.ts): none is ever filled in.
   const spectrum = { frequency: column(l.table, 'frequency')!.values, zReal: column(l.table, 'zReal')!.values, zImag: column(l.table, 'zImag')!.values };
   const drt = computeDrt({ ...spectrum, lambda: p.drtLambda });
-  const s: SpectrumAnalysis = {
-    file: l.file,
+  const s: Omit<SpectrumAnalysis, 'file'> = {
     result: ohmicResistance({ ...spectrum, rInf: drt.ok ? drt.rInf : undefined, rInfAtBound: drt.ok && drt.rInfAtBound }),
     linkk: linKK(spectrum),
     drt,

@@ -204,6 +204,18 @@ describe('the table cache on disk', function () {
     await cachedRead(cache, path.join(FIXTURES, 'exampleDataBioLogic.mpt'));
     assert.deepEqual(entries(dir), []);
   });
+
+  it('keeps the analyses of a small file all the same: another cache on the folder finds them for a fresh read of the file', async () => {
+    const dir = tmpDir('cache');
+    const file = path.join(FIXTURES, 'exampleDataBioLogic.mpt');
+    const first = await cachedRead(new DiskTableCache(dir), file);
+    new DiskTableCache(dir).storeAnalysis(first.table, 'k', { r: 1.5 });
+    assert.deepEqual(entries(dir), [], 'the table itself is not written');
+    const again = await cachedRead(new DiskTableCache(dir), file);
+    assert.equal(again.hit, false, 'parsed again');
+    assert.deepEqual(new DiskTableCache(dir).loadAnalysis(again.table, 'k'), { r: 1.5 });
+    assert.equal(new DiskTableCache(dir).loadAnalysis(await readDataFile(file), 'k'), undefined, 'a table read past the cache has no key');
+  });
 });
 
 describe('cellspec analyze --cache DIR', function () {

@@ -37,7 +37,11 @@ export class CacheEntryCorrupt extends Error {
 }
 
 export interface DiskCacheOptions {
-  /** Largest total size of the entries, in bytes (default 2 GiB). */
+  /**
+   * Largest total size of the entries, in bytes (default 2 GiB). Each process or worker counts its
+   * own writes between scans of the folder, so N writers sharing a folder can pass it by up to
+   * N − 1 times what is left below it before their next scans bring it back.
+   */
   maxBytes?: number;
   /** Files smaller than this are not cached (parsing them is as quick as loading; default 256 kB), their analyses are. */
   minFileBytes?: number;
@@ -103,11 +107,14 @@ export class DiskTableCache {
     return table;
   }
 
-  /** Keep the table (written to a temporary file and renamed: readers never see half an entry); then evict down to the bound. */
+  /**
+   * Keep the table (written to a temporary file and renamed: readers never see half an entry);
+   * then evict down to the bound. A file below minFileBytes is not written (`load` skips it by the
+   * same rule, so it is parsed again each time): the table is only adopted under the file's key,
+   * so that its analyses (an EIS file's DRT and fit cost far more than its reading) are still kept.
+   */
   store(file: string, st: FileStat, shape: ReadShape, table: DataTable): void {
     const key = entryKey(file, st, shape);
-    // A small file parses as quickly as it loads: only its key is kept, so that its analyses (an
-    // EIS file's DRT and fit cost far more than its reading) can still be kept beside it.
     if (st.size < this.minFileBytes) { tableKeys.set(table, key); return; }
     const bytes = encode(table, key);
     if (bytes.length > this.maxBytes) return;

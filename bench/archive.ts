@@ -1,4 +1,4 @@
-// A lab's archive: the example study eleven times over (396 runs, 1,650 file readings, 957 spectra
+// A lab's archive: the example study BENCH_COPIES (default 11) times over (396 runs at 11, 1,650 file readings, 957 spectra
 // since the toolkit's runs joined it), its data written by scripts/synthesize-example-data.mjs,
 // analysed by `cellspec analyze --ndjson` as a new process on one core (taskset), with one job
 // and with a worker per core (interleaved, medians), against the machine's ceiling (two one-core

@@ -2,20 +2,22 @@
 // and the preview page for the webview (browser, one minified IIFE plus its stylesheet).
 import { createHash } from 'crypto';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync } from 'fs';
-import { join } from 'path';
+import { join, sep } from 'path';
 import { build } from 'esbuild';
 
 // The fingerprint of the engine's code (every source under server/ and the locked dependencies),
 // the same in every bundle: the disk cache keeps an analysis under it, so an analysis written by
 // `--jobs 1` (cli.js) is found by the workers (dataWorkerMain.js) and the reverse, and any change
-// of the code or a dependency makes the entries it wrote unused.
+// of the code or a dependency makes the entries it wrote unused. All of server/, not only the
+// analyses: what an analysis imports is hard to bound by hand, and a needless recompute is cheap
+// next to a result kept from other code. Paths with '/', so every OS gives the same hash.
 function engineFingerprint() {
   const hash = createHash('sha1');
   const walk = (dir) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else { hash.update(p); hash.update(readFileSync(p)); }
+      else { hash.update(p.split(sep).join('/')); hash.update(readFileSync(p)); }
     }
   };
   walk('server');

@@ -90,7 +90,7 @@ export function datasets(c: ChartModel, styles: ChartStyles, size: { width: numb
  * Nyquist plots: the same Ω per pixel on both axes, zero included where the axis asks for it, and
  * EDGE pixels free on every side so the extreme points are drawn whole.
  */
-export function equalDomains(c: ChartModel, width: number, height: number): { x: [number, number]; y: [number, number] } {
+function equalDomains(c: ChartModel, width: number, height: number): { x: [number, number]; y: [number, number] } {
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (const s of c.series) for (const [x, y] of s.points) {
     x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);

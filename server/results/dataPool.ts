@@ -192,7 +192,9 @@ export class DataWorkerPool implements DataRunner {
     if (!this.slots.includes(slot)) return;
     if (why) this.log(`cellspec: data worker crashed: ${why}`);
     this.slots = this.slots.filter((s) => s !== slot);
-    // The oldest task's request fails; the one held behind it goes to another worker, as after an overrun.
+    // The oldest task's request fails; the one held behind it goes to another worker, as after an
+    // overrun. A worker runs its tasks one after another, but their reads interleave, so the crash
+    // may have been the held task's: then it crashes its next worker too and fails there (bounded).
     const [oldest] = slot.tasks;
     if (oldest) {
       this.requeueAllBut(slot, oldest);

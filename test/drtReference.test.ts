@@ -15,7 +15,7 @@ import { fillRbfColumns as referenceFill, rbfBasis as referenceBasis } from './h
 import { TAYLOR_TOLERANCE, derivativeGram, drtBasisInternals, fillRbfColumns, gammaAt, gammaAtEach, rbfBasis } from '../server/analyses/eis/drtBasis';
 import { buildProblem } from '../server/analyses/eis/drtProblem';
 import { readOptions, readSpectrum } from '../server/analyses/eis/drtInput';
-import { cholesky, forwardColumns, forwardColumnsUpper, nnlsQp, normalEquations, symmetricEigen, symmetricEigenProjected } from '../server/analyses/linalg';
+import { cholesky, forwardColumns, nnlsQp, normalEquations, symmetricEigen, symmetricEigenProjected } from '../server/analyses/linalg';
 import * as ref from './helpers/drtReference/linalg';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -197,7 +197,7 @@ describe('drt: tabulated RBF columns', () => {
         const y = f.map((v) => -Math.log(2 * Math.PI * v)), omega = f.map((v) => 2 * Math.PI * v);
         const basis = rbfBasis(y, coeff), nv = basis.nb + 2, rows = 2 * n;
         const A = new Float64Array(rows * nv), D = new Float64Array(rows * nv);
-        fillRbfColumns(A, nv, 2, basis, y, omega);
+        fillRbfColumns(A, nv, 2, basis, omega);
         // Three digits put the frequencies up to 5e-3 (relative) off the uniform sweep: beyond the Taylor step.
         assert.equal(drtBasisInternals.fillTabulated(new Float64Array(rows * nv), nv, 2, basis, omega), digits >= 5, `tabulated at ${digits} digits`);
         // The reference's direct path (it takes it whenever ext is 0).
@@ -257,7 +257,7 @@ function spdMatrices(): { name: string; n: number; H: Float64Array; g: Float64Ar
 }
 
 describe('drt: linear algebra against the frozen reference', () => {
-  it('normalEquations, cholesky and forwardColumns (and forwardColumnsUpper its upper triangle) give the reference\'s values bit for bit', () => {
+  it('normalEquations, cholesky and forwardColumns (and its upperOnly form the upper triangle) give the reference\'s values bit for bit', () => {
     const rnd = normal(17);
     for (const [rows, cols] of [[1, 1], [5, 3], [142, 83], [40, 33], [9, 7]]) {
       const A = Float64Array.from({ length: rows * cols }, () => (rnd() > 1 ? 0 : rnd()));
@@ -274,8 +274,8 @@ describe('drt: linear algebra against the frozen reference', () => {
       const U = Float64Array.from(C);
       forwardColumns(L, C, n); ref.forwardColumns(R, D, n);
       assert.equal(diff(C, D).differing, 0, `forwardColumns of ${name}`);
-      forwardColumnsUpper(L, U, n);
-      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) assert.ok(Object.is(U[i * n + j], D[i * n + j]), `forwardColumnsUpper of ${name} at (${i}, ${j})`);
+      forwardColumns(L, U, n, true);
+      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) assert.ok(Object.is(U[i * n + j], D[i * n + j]), `forwardColumns upperOnly of ${name} at (${i}, ${j})`);
     }
   });
 

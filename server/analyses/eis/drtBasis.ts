@@ -129,8 +129,8 @@ const KERNEL_D4_MAX = 2.5;
  * from uniform, or a basis widened to MAX_BASIS (centres off the data), takes the direct n · nb
  * evaluations.
  */
-export function fillRbfColumns(A: Float64Array, nv: number, n0: number, basis: RbfBasis, yData: number[], omega: number[]): void {
-  const n = yData.length, { nb, centres } = basis;
+export function fillRbfColumns(A: Float64Array, nv: number, n0: number, basis: RbfBasis, omega: number[]): void {
+  const n = omega.length, { nb, centres } = basis;
   if (basis.ext > 0 && fillTabulated(A, nv, n0, basis, omega)) return;
   const kernel = debyeKernel(basis.eps);
   for (let i = 0; i < n; i++) {
@@ -143,7 +143,7 @@ export function fillRbfColumns(A: Float64Array, nv: number, n0: number, basis: R
   }
 }
 
-/** The tabulated path of fillRbfColumns; false (A partly written) where some |δ| is too large for it. */
+/** The tabulated path of fillRbfColumns; false (A untouched, no table built) where some |δ| is too large for it. */
 function fillTabulated(A: Float64Array, nv: number, n0: number, basis: RbfBasis, omega: number[]): boolean {
   const n = omega.length, { nb, ext, spacing, centres, eps } = basis;
   const { wq, es } = kernelNodes(eps);
@@ -151,15 +151,16 @@ function fillTabulated(A: Float64Array, nv: number, n0: number, basis: RbfBasis,
   for (let k = 0; k < wq.length; k++) wSum += wq[k];
   const maxDelta = ((24 * TAYLOR_TOLERANCE) / (wSum * KERNEL_D4_MAX)) ** 0.25;
   const off = n - 1 + ext; // offset o = m − ext − i runs from −off (m = 0, i = n − 1) to nb − 1 − ext
+  // The direct path evaluates the sum at lw + centres[m]; δ is its distance from the table's point.
+  // Every δ is checked before the table is built: a rough sweep pays for neither.
+  const lw = omega.map(Math.log);
+  for (let i = 0; i < n; i++) for (let m = 0; m < nb; m++) if (!(Math.abs(lw[i] + centres[m] - (m - ext - i) * spacing) <= maxDelta)) return false;
   const table = kernelTable(wq, es, spacing, -off, n + nb - 1);
   for (let i = 0; i < n; i++) {
-    const lw = Math.log(omega[i]);
     const rowRe = i * nv + n0, rowIm = (n + i) * nv + n0;
     for (let m = 0; m < nb; m++) {
       const o = m - ext - i;
-      // The direct path evaluates the sum at lw + centres[m]; δ is its distance from the table's point.
-      const delta = lw + centres[m] - o * spacing;
-      if (!(Math.abs(delta) <= maxDelta)) return false;
+      const delta = lw[i] + centres[m] - o * spacing;
       const t = 8 * (o + off), h = delta / 2, q = delta / 3;
       A[rowRe + m] = table[t] + delta * (table[t + 1] + h * (table[t + 2] + q * table[t + 3]));
       A[rowIm + m] = table[t + 4] + delta * (table[t + 5] + h * (table[t + 6] + q * table[t + 7]));

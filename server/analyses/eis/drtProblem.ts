@@ -35,7 +35,7 @@ export function buildProblem(s: Spectrum, opt: Options): Problem {
     A[i * nv] = 1;
     if (opt.inductance) A[(n + i) * nv + 1] = omega[i] / omegaMax;
   }
-  fillRbfColumns(A, nv, n0, basis, yData, omega);
+  fillRbfColumns(A, nv, n0, basis, omega);
   const { AtA, Atb } = normalEquations(A, b, rows, nv);
   const gram = derivativeGram(basis, opt.derivative);
   // Every field named (no spread of the basis): a spread gave each Problem its own hidden class,

@@ -2,7 +2,7 @@
 // (see drt.ts): the unpenalised columns are projected out, the penalised part whitened by the
 // Cholesky factor of M and diagonalised once, so each λ costs O(nb).
 import { formatNumber } from '../../domain/format';
-import { choleskyJittered, forwardColumns, forwardColumnsUpper, forwardSolve, symmetricEigenProjected, transposeInPlace } from '../linalg';
+import { choleskyJittered, forwardColumns, forwardSolve, mirrorUpper, symmetricEigenProjected, transposeInPlace } from '../linalg';
 import { Problem } from './drtProblem';
 
 const GCV_LOG_MIN = -6, GCV_LOG_MAX = 0, GCV_PER_DECADE = 4;
@@ -49,11 +49,6 @@ function projectUnpenalised(p: Problem): Projected {
   return { C, h, Pb };
 }
 
-/** The lower triangle of a square C ← its upper. */
-function mirrorUpper(C: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) C[i * n + j] = C[j * n + i];
-}
-
 function gcvSetup(p: Problem): Gcv {
   const { rows, nb, n0 } = p;
   const { C, h, Pb } = projectUnpenalised(p);
@@ -61,7 +56,7 @@ function gcvSetup(p: Problem): Gcv {
   // B = L⁻¹ C L⁻ᵀ (the whitened normal matrix), h ← L⁻¹ h0.
   forwardColumns(L, C, nb);           // C ← L⁻¹ C
   transposeInPlace(C, nb);            // C ← (L⁻¹ C)ᵀ = C L⁻ᵀ
-  forwardColumnsUpper(L, C, nb);      // C ← L⁻¹ C L⁻ᵀ, its upper triangle
+  forwardColumns(L, C, nb, true);     // C ← L⁻¹ C L⁻ᵀ, its upper triangle
   mirrorUpper(C, nb);                 // exactly symmetric
   forwardSolve(L, nb, h);
   // With B = V D Vᵀ and q = Vᵀh, the ridge solution is y = V (D + λ)⁻¹ q, trace K = n0 + Σ d/(d+λ),

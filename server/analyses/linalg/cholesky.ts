@@ -106,43 +106,25 @@ export function solveSpd(M: Matrix, b: ArrayLike<number>, n: number): Float64Arr
 /**
  * C ← L⁻¹ C for a square C (n × n), row by row: row i minus l_ik · row k for k < i in order, then
  * divided by l_ii. Four rows k are subtracted in one pass over row i (the same operations in the
- * same order, for finite entries the same values; a zero l_ik subtracts a zero).
+ * same order, for finite entries the same values; a zero l_ik subtracts a zero). `upperOnly`: only
+ * the upper triangle (j ≥ i), for a C whose L⁻¹ C is known to be symmetric (the lower triangle is
+ * left as it was): column j of L⁻¹ C needs only column j of C and its rows k < i, which row k has
+ * for j ≥ i > k. A third of the work.
  */
-export function forwardColumns(L: Matrix, C: Matrix, n: number): void {
+export function forwardColumns(L: Matrix, C: Matrix, n: number, upperOnly = false): void {
   for (let i = 0; i < n; i++) {
-    const oi = i * n, li = L[oi + i];
+    const oi = i * n, li = L[oi + i], j0 = upperOnly ? i : 0;
     let k = 0;
     for (; k + 3 < i; k += 4) {
       const l1 = L[oi + k], l2 = L[oi + k + 1], l3 = L[oi + k + 2], l4 = L[oi + k + 3];
       const o1 = k * n, o2 = o1 + n, o3 = o2 + n, o4 = o3 + n;
-      for (let j = 0; j < n; j++) C[oi + j] = C[oi + j] - l1 * C[o1 + j] - l2 * C[o2 + j] - l3 * C[o3 + j] - l4 * C[o4 + j];
+      for (let j = j0; j < n; j++) C[oi + j] = C[oi + j] - l1 * C[o1 + j] - l2 * C[o2 + j] - l3 * C[o3 + j] - l4 * C[o4 + j];
     }
     for (; k < i; k++) {
       const l = L[oi + k], ok = k * n;
-      for (let j = 0; j < n; j++) C[oi + j] -= l * C[ok + j];
+      for (let j = j0; j < n; j++) C[oi + j] -= l * C[ok + j];
     }
-    for (let j = 0; j < n; j++) C[oi + j] /= li;
+    for (let j = j0; j < n; j++) C[oi + j] /= li;
   }
 }
 
-/**
- * The upper triangle (j ≥ i) of L⁻¹ C into C, for a C whose L⁻¹ C is known to be symmetric (the
- * lower triangle is left as it was): column j of L⁻¹ C needs only column j of C, and the rows k < i
- * of it, which row k has for j ≥ i > k. A third of forwardColumns' work.
- */
-export function forwardColumnsUpper(L: Matrix, C: Matrix, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const oi = i * n, li = L[oi + i];
-    let k = 0;
-    for (; k + 3 < i; k += 4) {
-      const l1 = L[oi + k], l2 = L[oi + k + 1], l3 = L[oi + k + 2], l4 = L[oi + k + 3];
-      const o1 = k * n, o2 = o1 + n, o3 = o2 + n, o4 = o3 + n;
-      for (let j = i; j < n; j++) C[oi + j] = C[oi + j] - l1 * C[o1 + j] - l2 * C[o2 + j] - l3 * C[o3 + j] - l4 * C[o4 + j];
-    }
-    for (; k < i; k++) {
-      const l = L[oi + k], ok = k * n;
-      for (let j = i; j < n; j++) C[oi + j] -= l * C[ok + j];
-    }
-    for (let j = i; j < n; j++) C[oi + j] /= li;
-  }
-}

@@ -14,6 +14,11 @@ export function transposeInPlace(C: Matrix, n: number): void {
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) { const t = C[i * n + j]; C[i * n + j] = C[j * n + i]; C[j * n + i] = t; }
 }
 
+/** The lower triangle of a square C ← its upper. */
+export function mirrorUpper(C: Matrix, n: number): void {
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) C[i * n + j] = C[j * n + i];
+}
+
 /** The rows and columns `idx` of a square n × n matrix, as a k × k matrix (k = idx.length). */
 export function principalSubmatrix(H: Matrix, n: number, idx: readonly number[]): Matrix {
   const k = idx.length;

@@ -9,9 +9,9 @@
 // callers' and are named where they are made: `leastSquaresQR` refuses a column whose unreduced
 // part is below 1e-13 (on unit columns), `inverseNormal` a reciprocal condition below 1e-14.
 export type { Matrix } from './dense';
-export { dot, principalSubmatrix, transposeInPlace } from './dense';
+export { dot, mirrorUpper, principalSubmatrix, transposeInPlace } from './dense';
 export {
-  PIVOT_TOLERANCE, backSolveT, cholesky, choleskyJittered, choleskySolveInPlace, forwardColumns, forwardColumnsUpper,
+  PIVOT_TOLERANCE, backSolveT, cholesky, choleskyJittered, choleskySolveInPlace, forwardColumns,
   forwardSolve, solveSpd,
 } from './cholesky';
 export { inverseNormal, normalEquations } from './normal';

@@ -271,17 +271,16 @@ function elementDerivatives(e: ElementNode): CircuitDerivatives {
  * the open form F = coth(s)/s. Below x = 1e-4, x times the derivative of finiteWarburg's series.
  */
 export function finiteWarburgDerivative(x: number, open: boolean): { f: Complex; g: Complex } {
+  // F is the evaluator's own value (the same branches and rounding), G is derived from it.
+  const f = finiteWarburg(x, open);
   if (x < 1e-4) {
     const x2 = x * x, x3 = x2 * x;
-    return open
-      ? { f: { re: 1 / 3 - (2 * x2) / 945, im: -1 / x - x / 45 }, g: { re: -(4 * x2) / 945, im: 1 / x - x / 45 } }
-      : { f: { re: 1 - (2 * x2) / 15, im: -x / 3 + (17 * x3) / 315 }, g: { re: -(4 * x2) / 15, im: -x / 3 + (51 * x3) / 315 } };
+    return { f, g: open ? { re: -(4 * x2) / 945, im: 1 / x - x / 45 } : { re: -(4 * x2) / 15, im: -x / 3 + (51 * x3) / 315 } };
   }
   const a = Math.sqrt(x / 2);
-  const s: Complex = { re: a, im: a };
-  const t = ctanh(s);
+  const t = ctanh({ re: a, im: a });
   const u = open ? cdiv({ re: 1, im: 0 }, t) : t; // coth s or tanh s
-  const f = cdiv(u, s), u2 = cmul(u, u);
+  const u2 = cmul(u, u);
   return { f, g: { re: (1 - u2.re - f.re) / 2, im: (-u2.im - f.im) / 2 } };
 }
 

@@ -129,8 +129,8 @@ export function divergence(s: FitSetup, model: FitModel, free: Float64Array, sta
 const UNFELT = Math.sqrt(2.220446049250313e-16);
 
 /**
- * The free parameters (finite) that moved from their start towards an infinite bound and so left
- * the data: at the end the data no longer feel them, ‖p ∂r/∂p‖ ≤ √ε ‖z‖ in the weights (the change
+ * The free positive parameters (those fitted as θ = ln p, where a run-off happens: θ → ∞) that
+ * moved up from their start towards an infinite upper bound and so left the data: at the end the data no longer feel them, ‖p ∂r/∂p‖ ≤ √ε ‖z‖ in the weights (the change
  * of the weighted residuals per relative change of p), while back at its start value (the others
  * as they ended) the parameter is felt. The second condition keeps out a parameter whose element
  * vanished by another's doing (the R of an R‖C collapsed to its lower bound takes the C with it):
@@ -139,7 +139,9 @@ const UNFELT = Math.sqrt(2.220446049250313e-16);
  */
 function ranOff(s: FitSetup, model: FitModel, free: Float64Array, start: number[]): Set<number> {
   const p = model.full(free);
-  const towards = s.free.filter((i, j) => Number.isFinite(free[j]) && ((free[j] > start[j] && s.hi[i] === Infinity) || (free[j] < start[j] && s.lo[i] === -Infinity)));
+  // Only positive parameters: ‖p ∂r/∂p‖ is a relative sensitivity, which says nothing of a plain
+  // parameter that merely ended near 0.
+  const towards = s.free.filter((i, j) => Number.isFinite(free[j]) && s.lo[i] >= 0 && free[j] > start[j] && s.hi[i] === Infinity);
   const felt = (q: Float64Array, i: number): boolean => influence(model, q, i) > UNFELT * model.dataNorm;
   return new Set(towards.filter((i) => {
     if (felt(p, i)) return false;

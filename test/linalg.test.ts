@@ -4,8 +4,9 @@
 import { strict as assert } from 'assert';
 import {
   PIVOT_TOLERANCE, cholesky, choleskyJittered, forwardColumns, inverseNormal, leastSquaresQR, nnlsQp,
-  normalEquations, solveSpd, symmetricEigen,
+  normalEquations, principalSubmatrix, solveSpd, symmetricEigen,
 } from '../server/analyses/linalg';
+import { nnlsInternals } from '../server/analyses/linalg/nnls';
 import { leastSquaresQRReference } from './helpers/qrReference';
 
 // ---------------------------------------------------------------------------------------------
@@ -145,6 +146,35 @@ describe('linalg: least squares', () => {
       for (let j = 0; j < expected.length; j++) assert.ok(Object.is(actual[j], expected[j]), `M = ${M}, x[${j}]: ${actual[j]} vs ${expected[j]}`);
     }
     assert.ok(refused > 5 && solved > 20, `${refused} refused, ${solved} solved: both kinds covered`);
+  });
+
+  it('the NNLS passive factor, updated as variables enter and leave, solves each subproblem as a fresh Cholesky solve does', () => {
+    // A random SPD H (BᵀB + I/10, n = 14) and a walk of passive sets changing one to three
+    // variables a step: each solve through the kept factor against solveSpd of the principal
+    // submatrix, formed anew. A wrong append or removal (a row left, a rotation off) fails it.
+    let seed = 11;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const n = 14;
+    const B = Float64Array.from({ length: n * n }, () => random() - 0.5);
+    const H = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { let s = i === j ? 0.1 : 0; for (let k = 0; k < n; k++) s += B[k * n + i] * B[k * n + j]; H[i * n + j] = s; }
+    const g = Float64Array.from({ length: n }, () => random() - 0.5);
+    const factor = new nnlsInternals.PassiveFactor(H, n);
+    const passive = new Uint8Array(n);
+    for (let i = 0; i < n; i += 2) passive[i] = 1;
+    let removed = 0, added = 0;
+    for (let step = 0; step < 60; step++) {
+      const x = factor.solve(g, passive);
+      const idx = [...passive.keys()].filter((i) => passive[i]);
+      const expected = solveSpd(principalSubmatrix(H, n, idx), idx.map((i) => g[i]), idx.length)!;
+      idx.forEach((i, a) => assert.ok(Math.abs(x[i] - expected[a]) <= 1e-9 * (1 + Math.abs(expected[a])), `step ${step}, x[${i}] ${x[i]} vs ${expected[a]}`));
+      for (let i = 0; i < n; i++) if (!passive[i]) assert.equal(x[i], 0);
+      for (let c = 1 + Math.floor(random() * 3); c > 0; c--) {
+        const i = Math.floor(random() * n);
+        if (passive[i] && idx.length > 1) { passive[i] = 0; removed++; } else if (!passive[i]) { passive[i] = 1; added++; }
+      }
+    }
+    assert.ok(removed > 20 && added > 20, `${removed} removals, ${added} appends`);
   });
 
   it('normalEquations forms AᵀA and Aᵀb (hand-computed)', () => {

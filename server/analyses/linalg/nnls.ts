@@ -222,3 +222,6 @@ class PassiveFactor {
     order.splice(p, 1);
   }
 }
+
+/** Internals exposed for the tests only. */
+export const nnlsInternals = { PassiveFactor };

@@ -135,7 +135,9 @@ const UNFELT = Math.sqrt(2.220446049250313e-16);
  * as they ended) the parameter is felt. The second condition keeps out a parameter whose element
  * vanished by another's doing (the R of an R‖C collapsed to its lower bound takes the C with it):
  * that is the bound's warning (fitOptimum.ts), as is a parameter merely indistinguishable from its
- * bound (10⁻⁴ of |Z|), which the data still feel.
+ * bound (10⁻⁴ of |Z|), which the data still feel. A parameter both tests take (unfelt here, and
+ * "can move to its bound" by fitOptimum's probe at 1000 p) is a divergence: fit.ts asks this first
+ * and a failed fit gets no bound warnings.
  */
 function ranOff(s: FitSetup, model: FitModel, free: Float64Array, start: number[]): Set<number> {
   const p = model.full(free);

@@ -2,13 +2,18 @@
 // preview: the editor's cursor entering a run scrolls that run's charts into view ('scrollTo'),
 // and a scroll by the user tells the editor the run of the chart now at the top ('scrolled').
 // The guard against feedback loops is the Markdown preview's: a scroll the page makes itself is
-// not reported back (the scroll events within a short window after it are ignored).
+// not reported back (the scroll events within a short window after it are ignored). And only a
+// scroll the user made is: one that follows their wheel, touch, key or pointer. A page restored
+// at its saved position, or moved by its own layout (charts drawn, scroll anchoring), may scroll
+// after any window of time on a loaded machine, and must not tell the editor anything.
 import type { Anchor, ChartModel } from '../protocol/preview';
 
 /** How long after a scroll of its own the page stays quiet. */
 const QUIET_MS = 600;
 /** A user's scroll is reported once it pauses. */
 const SETTLE_MS = 150;
+/** How long after the user's last input a scroll counts as theirs (a smooth scroll by a key runs on). */
+const USER_SCROLL_MS = 1000;
 
 export interface FollowHost {
   cards(): { card: HTMLElement; chart: ChartModel }[];
@@ -20,9 +25,16 @@ export class Follow {
   private quietUntil = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastReported = 0;
+  /** When the user last touched the wheel, a key or the pointer; and whether a pointer is down (a scrollbar dragged). */
+  private userAt = -Infinity;
+  private pointerDown = false;
 
   constructor(private host: FollowHost) {
     window.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    const input = () => { this.userAt = performance.now(); };
+    for (const type of ['wheel', 'touchmove', 'keydown']) window.addEventListener(type, input, { passive: true, capture: true });
+    window.addEventListener('pointerdown', () => { this.pointerDown = true; input(); }, { capture: true });
+    window.addEventListener('pointerup', () => { this.pointerDown = false; input(); }, { capture: true });
   }
 
   /** The page scrolls itself (a restored position): not the user's scroll, not reported. */
@@ -61,7 +73,9 @@ export class Follow {
   }
 
   private onScroll() {
-    if (performance.now() < this.quietUntil) return;
+    const now = performance.now();
+    if (now < this.quietUntil) return;
+    if (!this.pointerDown && now - this.userAt > USER_SCROLL_MS) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.report(), SETTLE_MS);
   }

@@ -57,6 +57,22 @@ describe('data worker', function () {
     } finally { two.dispose(); }
   });
 
+  it("order 'arrival' (the CLI's): the older request's runs all go first; 'turns' (the editor's): requests take turns", async () => {
+    const orderOf = async (order: 'arrival' | 'turns') => {
+      const one = new DataWorkerPool((m) => { throw new Error(m); }, 1, undefined, { order });
+      try {
+        const seen: string[] = [];
+        await Promise.all([one.run('file:///a', jobs.slice(0, 5), (i) => seen.push(`a${i}`)), one.run('file:///b', jobs.slice(5, 8), (i) => seen.push(`b${i}`))]);
+        return seen;
+      } finally { one.dispose(); }
+    };
+    // (A worker's two runs interleave while either waits on a file: within a request, any order.)
+    const arrival = await orderOf('arrival');
+    assert.deepEqual(arrival.map((x) => x[0]).join(''), 'aaaaabbb', arrival.join(' '));
+    const turns = await orderOf('turns');
+    assert.notEqual(turns.map((x) => x[0]).join(''), 'aaaaabbb', turns.join(' '));
+  });
+
   describe('the watchdog: a reader caught in a loop on a damaged file', () => {
     // The campaign's open finding: SheetJS's .xls record parser loops on these bytes.
     const finding = JSON.parse(fs.readFileSync(path.resolve('test/fuzz-regressions/xlsx/17d73e5a6834.json'), 'utf8'));
@@ -68,7 +84,7 @@ describe('data worker', function () {
 
     it('stops the run past its limit with an error on its data reference, and the next run is analysed by a new worker', async () => {
       const logged: string[] = [];
-      const guarded = new DataWorkerPool((m) => logged.push(m), 1, undefined, { jobMs: 3000, abortGraceMs: 1000 });
+      const guarded = new DataWorkerPool((m) => logged.push(m), 1, undefined, { limits: { jobMs: 3000, abortGraceMs: 1000 } });
       try {
         const [stopped] = (await guarded.run('file:///a', [stuckJob]))!;
         assert.equal(stopped.run, jobs[0].run);
@@ -82,7 +98,7 @@ describe('data worker', function () {
 
     it('a run queued in the same worker behind a stuck one is analysed by the next worker', async () => {
       const logged: string[] = [];
-      const guarded = new DataWorkerPool((m) => logged.push(m), 1, undefined, { jobMs: 3000, abortGraceMs: 1000 });
+      const guarded = new DataWorkerPool((m) => logged.push(m), 1, undefined, { limits: { jobMs: 3000, abortGraceMs: 1000 } });
       try {
         const [stopped, behind, later] = (await guarded.run('file:///a', [stuckJob, jobs[0], jobs[1]]))!;
         assert.match(stopped.issues[0]?.message ?? '', /took longer than 3 s and was stopped/);
@@ -92,7 +108,7 @@ describe('data worker', function () {
     });
 
     it('terminates a worker that does not stop when its run is replaced, so the newer request is answered', async () => {
-      const guarded = new DataWorkerPool(() => undefined, 1, undefined, { jobMs: 600_000, abortGraceMs: 1000 });
+      const guarded = new DataWorkerPool(() => undefined, 1, undefined, { limits: { jobMs: 600_000, abortGraceMs: 1000 } });
       try {
         const first = guarded.run('file:///a', [stuckJob]);
         await new Promise((r) => setTimeout(r, 500));

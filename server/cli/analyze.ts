@@ -50,9 +50,9 @@ async function analyzeWith(ctx: Context, mode: Mode, runner: DataRunner, progres
   for (const p of list.problems) say(p.file, 'error', p.message);
 
   const tally = { errors: 0, warnings: 0, runs: 0, unreadable: 0 };
-  await inOrder(list.specs, (given) => analyseOne(ctx, given, runner, progress), (done) => {
+  await inOrder(list.specs, (given) => analyseOne(ctx, given, runner, progress), async (done) => {
     progress.clear();
-    print(ctx, mode, done, tally, list.specs.length > 1);
+    await print(ctx, mode, done, tally, list.specs.length > 1);
   });
   if (mode === 'text' && (list.specs.length > 1 || tally.unreadable === 0)) {
     const specs = list.specs.length > 1 ? `${plural(list.specs.length, 'spec')}, ` : '';
@@ -73,7 +73,12 @@ async function analyseOne(ctx: Context, given: string, runner: DataRunner, progr
   return { given, a, study };
 }
 
-function print(ctx: Context, mode: Mode, { given, a, study }: Analysed, tally: { errors: number; warnings: number; runs: number; unreadable: number }, several: boolean): void {
+/**
+ * Prints one spec's results. It gives way to the event loop after each run (`between`): a spec's
+ * report takes tens to hundreds of ms to build and write, and meanwhile the pool's workers, whose
+ * answers wait in this thread's queue, would run out of runs.
+ */
+async function print(ctx: Context, mode: Mode, { given, a, study }: Analysed, tally: { errors: number; warnings: number; runs: number; unreadable: number }, several: boolean): Promise<void> {
   if (!a) {
     tally.unreadable++;
     if (mode === 'text') ctx.out(`${given}: error: cannot read the file`);
@@ -91,7 +96,7 @@ function print(ctx: Context, mode: Mode, { given, a, study }: Analysed, tally: {
     if (mode === 'json') { ctx.out(JSON.stringify(report, null, 2)); return; }
     // NDJSON: a line per run, then the spec's own line (its diagnostics and derived values).
     const { runs, ...spec } = report;
-    for (const run of runs) ctx.out(JSON.stringify({ record: 'run', spec: report.spec, ...run }));
+    for (const run of runs) { ctx.out(JSON.stringify({ record: 'run', spec: report.spec, ...run })); await between(); }
     ctx.out(JSON.stringify({ record: 'spec', ...spec, runs: runs.length }));
     return;
   }
@@ -103,6 +108,7 @@ function print(ctx: Context, mode: Mode, { given, a, study }: Analysed, tally: {
     ctx.out(`run ${r.run}  (${plural(r.files.length, 'file')})`);
     for (const line of summarize(r)) ctx.out(`  ${line.label}: ${line.text}`);
     for (const m of r.plan) ctx.out(`  plan: ${m}`);
+    await between();
   }
   for (const { owner, lines } of summarizeBuilds(buildResults(a, outcomes))) {
     ctx.out(owner);
@@ -127,22 +133,25 @@ function progressRunner(threads: number, ctx: Context, progress: Progress, cache
       dispose: () => useDiskCache(undefined),
     };
   }
-  const pool = new DataWorkerPool((m) => { progress.clear(); ctx.err(m); }, threads, cacheDir);
+  const pool = new DataWorkerPool((m) => { progress.clear(); ctx.err(m); }, threads, cacheDir, { order: 'arrival' });
   pool.prestart();
   return { run: (key, jobs) => pool.run(key, jobs, () => progress.step(0)), dispose: () => pool.dispose() };
 }
+
+/** A turn of the event loop (messages from the workers are handled). */
+const between = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Work on up to SPECS_IN_FLIGHT items at once, and hand each result on in the order of `items`
  * as soon as it and those before it are done (output is deterministic and still streams).
  */
-async function inOrder<T, R>(items: T[], work: (item: T) => Promise<R>, done: (r: R) => void): Promise<void> {
+async function inOrder<T, R>(items: T[], work: (item: T) => Promise<R>, done: (r: R) => Promise<void>): Promise<void> {
   const pending = new Map<number, Promise<R>>();
   let next = 0;
   for (let i = 0; i < items.length; i++) {
     pending.set(i, work(items[i]));
     while (pending.size >= SPECS_IN_FLIGHT || (i === items.length - 1 && pending.size)) {
-      done(await pending.get(next)!);
+      await done(await pending.get(next)!);
       pending.delete(next++);
     }
   }

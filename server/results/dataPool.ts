@@ -54,15 +54,31 @@ export interface PoolLimits {
  */
 export const DEFAULT_LIMITS: PoolLimits = { jobMs: 5 * 60_000, abortGraceMs: 10_000 };
 
+export interface PoolOptions {
+  limits?: PoolLimits;
+  /**
+   * Which request's jobs go first: 'turns' (the default, the editor's: requests take turns, so a
+   * large study does not hold a small one back) or 'arrival' (the CLI's: the oldest request's jobs
+   * first, so its report is printed while the next spec's runs are analysed, instead of every spec
+   * finishing together at the end while the workers wait for the printing to hand them more).
+   */
+  order?: 'turns' | 'arrival';
+}
+
 export class DataWorkerPool implements DataRunner {
   private slots: Slot[] = [];
   private requests = new Map<string, Request>();
   private nextId = 1;
-  /** Whose turn it is: requests take turns, so a large study does not hold a small one back. */
+  /** Whose turn it is (order 'turns'). */
   private turn = 0;
+  private readonly limits: PoolLimits;
+  private readonly order: 'turns' | 'arrival';
 
   /** `threads` workers at most, started when first needed; `cacheDir`: their tables also cached on disk there. */
-  constructor(private log: (message: string) => void, private readonly threads = 1, private cacheDir?: string, private readonly limits: PoolLimits = DEFAULT_LIMITS) {}
+  constructor(private log: (message: string) => void, private readonly threads = 1, private cacheDir?: string, options: PoolOptions = {}) {
+    this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.order = options.order ?? 'turns';
+  }
 
   /**
    * Start the first worker now, before any job, so that its start (a thread, its bundle loaded:
@@ -120,7 +136,8 @@ export class DataWorkerPool implements DataRunner {
       if (!waiting.length) return;
       const slot = this.slots.find((s) => !s.tasks.length) ?? (this.slots.length < this.threads ? this.startWorker() : undefined) ?? this.slots.find((s) => s.tasks.length < TASKS_PER_WORKER);
       if (!slot) return;
-      const request = waiting[this.turn++ % waiting.length];
+      // (A Map keeps insertion order: waiting[0] is the oldest request.)
+      const request = this.order === 'turns' ? waiting[this.turn++ % waiting.length] : waiting[0];
       const index = request.queued.shift()!;
       this.dispatch(slot, { request, index, job: request.jobs[index] });
     }

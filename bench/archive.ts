@@ -4,7 +4,7 @@
 // and with a worker per core (interleaved, medians), against two controls (two one-core processes
 // at once, each on its own core: each the whole archive, the machine's ceiling; each half of it, a
 // split's best), the first studies that hold the issue's 200 runs, analysed again from its
-// --cache, and Lin-KK over its spectra in process: every M fitted against stopping at the first
+// --cache, converted to Parquet (one core, --jobs 1, a worker per core), and Lin-KK over its spectra in process: every M fitted against stopping at the first
 // that qualifies. Prints the figures; asserts only that every way gives the same results. Cleans
 // up its temp files.
 import { execFileSync } from 'child_process';
@@ -69,6 +69,17 @@ function twoAtOnce(a: string[], b: string[], outFile: string): { wall: number; c
   return { wall: Math.max(...times.map((t) => t[0])), cpu: times.reduce((s, t) => s + t[1] + t[2], 0) };
 }
 
+/** Wall and CPU seconds of `cellspec convert --parquet --jobs N -o <out> <lab>` as a new process (the output folder removed first). */
+function convertTimed(lab: string, jobs: number, out: string, oneCore = false): { wall: number; cpu: number } {
+  fs.rmSync(out, { recursive: true, force: true });
+  const cli = path.join(ROOT, 'bin/cellspec');
+  const pin = oneCore ? 'taskset -c 0 ' : '';
+  const script = `TIMEFORMAT='%R %U %S'; { time ${pin}"$0" "$1" convert --parquet --jobs "$2" -o "$3" "$4" > /dev/null ; } 2>&1`;
+  const line = execFileSync('bash', ['-c', script, process.execPath, cli, String(jobs), out, lab], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  const [wall, user, sys] = line.split(' ').map(Number);
+  return { wall, cpu: user + sys };
+}
+
 async function spectraOf(lab: string): Promise<{ frequency: Float64Array; zReal: Float64Array; zImag: Float64Array }[]> {
   const files: string[] = [];
   const walk = (d: string) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : /eis-\d+\.mpt$/.test(e.name) && files.push(path.join(d, e.name)); };
@@ -89,6 +100,7 @@ async function main() {
     const studies = fs.readdirSync(lab).sort().map((d) => path.join(lab, d));
     type Timed = { wall: number; cpu: number };
     const pinned: Timed[] = [], one: Timed[] = [], two: Timed[] = [], both: Timed[] = [], halves: Timed[] = [], goal: Timed[] = [];
+    const convertPinned: Timed[] = [], convertOne: Timed[] = [], convertTwo: Timed[] = [];
     const cores = os.availableParallelism();
     // Analysed again with the cache (a lab's CI after one more study: nothing else changed).
     const cacheDir = path.join(tmp, 'cache');
@@ -108,6 +120,10 @@ async function main() {
         halves.push(twoAtOnce(studies.slice(0, half), studies.slice(half), path.join(tmp, 'halves.ndjson')));
       }
       if (goalStudies.length < studies.length) goal.push(analyzeTimed(goalStudies, cores, path.join(tmp, 'goal.ndjson')));
+      const parquet = path.join(tmp, 'parquet');
+      convertPinned.push(convertTimed(lab, 1, parquet, true));
+      convertOne.push(convertTimed(lab, 1, parquet));
+      convertTwo.push(convertTimed(lab, cores, parquet));
     }
     const oneOut = fs.readFileSync(path.join(tmp, 'one.ndjson'), 'utf8'), twoOut = fs.readFileSync(path.join(tmp, 'two.ndjson'), 'utf8');
     if (oneOut !== twoOut || fs.readFileSync(path.join(tmp, 'pinned.ndjson'), 'utf8') !== oneOut) throw new Error('one worker and two gave different results');
@@ -142,9 +158,11 @@ async function main() {
       const goalRuns = perStudy * goalStudies.length, goalSpectra = (spectra.length / COPIES) * goalStudies.length;
       console.log(`    the issue's 200-run study (set at 319 spectra): the first ${goalStudies.length} studies (${goalRuns} runs, ${goalSpectra} spectra), --jobs ${cores}: median ${wg.toFixed(2)} s (${list(goal.length ? goal : two)}) (goal < 5 s: ${wg < 5 ? 'MET' : 'NOT MET'}); the whole ${runs.length}-run archive ${w2.toFixed(2)} s`);
     }
+    const c0 = median(convertPinned.map((x) => x.wall)), c2 = median(convertTwo.map((x) => x.wall));
+    console.log(`  cellspec convert --parquet -o <folder> <archive> (${files} files), a new process: one core (pinned) median ${c0.toFixed(2)} s (${list(convertPinned)}); --jobs 1 ${median(convertOne.map((x) => x.wall)).toFixed(2)} s (${list(convertOne)}); --jobs ${cores} ${c2.toFixed(2)} s (${list(convertTwo)}), CPU/wall ${cpuWall(convertTwo)}: ${(c0 / c2).toFixed(2)}x over one core (goal >= 1.8x: ${c0 / c2 >= 1.8 ? 'MET' : 'NOT MET'})`);
     console.log(`    with --cache DIR (--jobs ${cores}): filling it ${filled.wall.toFixed(2)} s; analysed again, nothing changed: median ${median(again.map((x) => x.wall)).toFixed(2)} s (${list(again)}), ${perRun(again)} ms CPU per run`);
     console.log(`  Lin-KK over the ${spectra.length} spectra, in process: every M fitted median ${median(every).toFixed(0)} ms, stopping at the first M that qualifies ${median(first).toFixed(0)} ms (${(median(every) / median(first)).toFixed(1)}x less)`);
-    fs.writeFileSync(path.join(ROOT, 'out/bench-archive.json'), JSON.stringify({ runs: runs.length, files, spectra: spectra.length, pinned, one, two, both, halves, goal, filled, again, linKKEveryMs: every, linKKFirstMs: first }, null, 2) + '\n');
+    fs.writeFileSync(path.join(ROOT, 'out/bench-archive.json'), JSON.stringify({ runs: runs.length, files, spectra: spectra.length, pinned, one, two, both, halves, goal, convertPinned, convertOne, convertTwo, filled, again, linKKEveryMs: every, linKKFirstMs: first }, null, 2) + '\n');
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,4 +1,5 @@
-// A worker thread of `cellspec convert`: converts the files it is sent, one at a time.
+// A worker thread of `cellspec convert`: converts the files it is sent (the pool sends up to two
+// at once; their reads and writes interleave), answering each by its id.
 import { parentPort } from 'worker_threads';
 import { convertFile, ConvertOptions } from './convertFile';
 import type { Job } from './plan';

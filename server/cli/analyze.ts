@@ -3,6 +3,7 @@
 // read and analysed over a worker pool, one worker per core.
 import * as os from 'os';
 import * as path from 'path';
+import { setImmediate as between } from 'timers/promises';
 import { analyzeSpec, SpecAnalysis } from '../engine/specAnalysis';
 import { fileUri } from '../nodeFileSystem';
 import { DataWorkerPool } from '../results/dataPool';
@@ -74,8 +75,9 @@ async function analyseOne(ctx: Context, given: string, runner: DataRunner, progr
 }
 
 /**
- * Prints one spec's results. It gives way to the event loop after each run (`between`): a spec's
- * report takes tens to hundreds of ms to build and write, and meanwhile the pool's workers, whose
+ * Prints one spec's results. It gives way to the event loop after each run (`between`, a
+ * turn of it: the workers' messages are handled): a spec's report takes tens to hundreds of ms
+ * to write, and meanwhile the pool's workers, whose
  * answers wait in this thread's queue, would run out of runs.
  */
 async function print(ctx: Context, mode: Mode, { given, a, study }: Analysed, tally: { errors: number; warnings: number; runs: number; unreadable: number }, several: boolean): Promise<void> {
@@ -137,9 +139,6 @@ function progressRunner(threads: number, ctx: Context, progress: Progress, cache
   pool.prestart();
   return { run: (key, jobs) => pool.run(key, jobs, () => progress.step(0)), dispose: () => pool.dispose() };
 }
-
-/** A turn of the event loop (messages from the workers are handled). */
-const between = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Work on up to SPECS_IN_FLIGHT items at once, and hand each result on in the order of `items`

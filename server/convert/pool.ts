@@ -39,9 +39,11 @@ export async function convertAll(jobs: Job[], opts: ConvertOptions, threads: num
     let worker: Worker;
     let ids = 0;
     const held = new Map<number, number>(); // message id → job index, oldest first
+    // A suspect goes only into an empty worker, and nothing joins it there (so it is held alone).
+    const holdsSuspect = () => held.size === 1 && suspects.has(held.values().next().value!);
+    const canTake = (i: number) => !held.size || (held.size < IN_FLIGHT && !suspects.has(i) && !holdsSuspect());
     const feed = () => {
-      while (queue.length && held.size < IN_FLIGHT && ![...held.values()].some((i) => suspects.has(i))) {
-        if (suspects.has(queue[0]) && held.size) break;
+      while (queue.length && canTake(queue[0])) {
         const i = queue.shift()!, id = ids++;
         held.set(id, i);
         worker.postMessage({ id, job: jobs[i], opts });

@@ -35,49 +35,54 @@ function writeArchive(dir: string): string {
   return lab;
 }
 
+type Timed = { wall: number; cpu: number };
+const CLI = path.join(ROOT, 'bin/cellspec');
+/** A word for bash, quoted. */
+const sh = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+
 /**
- * Wall, user and system seconds of `cellspec analyze --ndjson --jobs N <folders>` as a new process
- * (bash's time); `oneCore`: pinned to the first core (taskset), V8's own threads included.
+ * Wall and CPU (user + system) seconds of `cellspec ARGS > out`, each command a new process, all
+ * started at once (bash's time); `core`: pinned to that core (taskset), V8's own threads included.
  */
-function analyzeTimed(folders: string[], jobs: number, outFile: string, oneCore = false, cacheDir = ''): { wall: number; cpu: number } {
-  const cli = path.join(ROOT, 'bin/cellspec');
-  const pin = oneCore ? 'taskset -c 0 ' : '';
-  const cache = cacheDir ? `--cache "$4" ` : '';
-  const script = `TIMEFORMAT='%R %U %S'; out="$3"; { time ${pin}"$0" "$1" analyze --ndjson ${cache}--jobs "$2" "\${@:5}" > "$out" ; } 2>&1`;
-  const out = execFileSync('bash', ['-c', script, process.execPath, cli, String(jobs), outFile, cacheDir, ...folders], { encoding: 'utf8' }).trim().split('\n').pop()!;
-  const [wall, user, sys] = out.split(' ').map(Number);
-  return { wall, cpu: user + sys };
+function timedAtOnce(commands: { args: string[]; out: string; core?: number }[]): Timed[] {
+  const times = commands.map((_, k) => path.join(os.tmpdir(), `cellspec-bench-time-${process.pid}-${k}`));
+  const run = (c: (typeof commands)[number], k: number) =>
+    `{ time ${c.core === undefined ? '' : `taskset -c ${c.core} `}${[process.execPath, CLI, ...c.args].map(sh).join(' ')} > ${sh(c.out)} ; } 2> ${sh(times[k])} &`;
+  execFileSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; ${commands.map(run).join(' ')} wait`]);
+  return times.map((t) => {
+    // The last line is time's; a command's own standard error comes before it.
+    const [wall, user, sys] = fs.readFileSync(t, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    fs.rmSync(t);
+    return { wall, cpu: user + sys };
+  });
 }
+
+const analyzeArgs = (folders: string[], jobs: number, cacheDir?: string) => ['analyze', '--ndjson', ...(cacheDir ? ['--cache', cacheDir] : []), '--jobs', String(jobs), ...folders];
+
+/** `cellspec analyze --ndjson --jobs N <folders>` alone; `oneCore`: pinned to the first core. */
+const analyzeTimed = (folders: string[], jobs: number, outFile: string, oneCore = false, cacheDir?: string): Timed =>
+  timedAtOnce([{ args: analyzeArgs(folders, jobs, cacheDir), out: outFile, core: oneCore ? 0 : undefined }])[0];
 
 /**
  * Two `--jobs 1` processes at once, each pinned to its own core, the first analysing `a`, the
  * second `b` (two isolates, each warming up its own JIT, as a pool's two workers do, but sharing
- * nothing). Returns the wall of the slower one.
+ * nothing). Returns the wall of the slower one and the CPU of both.
  * - The whole archive each (the machine's ceiling): 2 × (one alone) / this is the most any pool of
  *   2 workers could gain here, a shared host's clocks and caches included, with each isolate's
  *   warm-up spread over the whole archive.
  * - Half the archive each: the best a split of this archive in two can do, each half paying its
  *   own warm-up, as each worker of a pool does.
  */
-function twoAtOnce(a: string[], b: string[], outFile: string): { wall: number; cpu: number } {
-  const cli = path.join(ROOT, 'bin/cellspec');
-  const one = (core: number, from: number, count: number) => `{ time taskset -c ${core} "$0" "$1" analyze --ndjson --jobs 1 "\${@:${from}:${count}}" > "$2.${core}" ; } 2> "$2.${core}.time"`;
-  const script = `TIMEFORMAT='%R %U %S'; ${one(0, 3, a.length)} & ${one(1, 3 + a.length, b.length)} & wait; tail -n1 "$2.0.time"; tail -n1 "$2.1.time"`;
-  const lines = execFileSync('bash', ['-c', script, process.execPath, cli, outFile, ...a, ...b], { encoding: 'utf8' }).trim().split('\n');
-  const times = lines.map((l) => l.split(' ').map(Number));
-  for (const core of [0, 1]) { fs.rmSync(`${outFile}.${core}`); fs.rmSync(`${outFile}.${core}.time`); }
-  return { wall: Math.max(...times.map((t) => t[0])), cpu: times.reduce((s, t) => s + t[1] + t[2], 0) };
+function twoAtOnce(a: string[], b: string[], outFile: string): Timed {
+  const times = timedAtOnce([a, b].map((folders, core) => ({ args: analyzeArgs(folders, 1), out: `${outFile}.${core}`, core })));
+  for (const core of [0, 1]) fs.rmSync(`${outFile}.${core}`);
+  return { wall: Math.max(...times.map((t) => t.wall)), cpu: times.reduce((s, t) => s + t.cpu, 0) };
 }
 
-/** Wall and CPU seconds of `cellspec convert --parquet --jobs N -o <out> <lab>` as a new process (the output folder removed first). */
-function convertTimed(lab: string, jobs: number, out: string, oneCore = false): { wall: number; cpu: number } {
+/** `cellspec convert --parquet --jobs N -o <out> <lab>` alone (the output folder removed first). */
+function convertTimed(lab: string, jobs: number, out: string, oneCore = false): Timed {
   fs.rmSync(out, { recursive: true, force: true });
-  const cli = path.join(ROOT, 'bin/cellspec');
-  const pin = oneCore ? 'taskset -c 0 ' : '';
-  const script = `TIMEFORMAT='%R %U %S'; { time ${pin}"$0" "$1" convert --parquet --jobs "$2" -o "$3" "$4" > /dev/null ; } 2>&1`;
-  const line = execFileSync('bash', ['-c', script, process.execPath, cli, String(jobs), out, lab], { encoding: 'utf8' }).trim().split('\n').pop()!;
-  const [wall, user, sys] = line.split(' ').map(Number);
-  return { wall, cpu: user + sys };
+  return timedAtOnce([{ args: ['convert', '--parquet', '--jobs', String(jobs), '-o', out, lab], out: '/dev/null', core: oneCore ? 0 : undefined }])[0];
 }
 
 async function spectraOf(lab: string): Promise<{ frequency: Float64Array; zReal: Float64Array; zImag: Float64Array }[]> {
@@ -98,15 +103,18 @@ async function main() {
   try {
     const lab = writeArchive(tmp);
     const studies = fs.readdirSync(lab).sort().map((d) => path.join(lab, d));
-    type Timed = { wall: number; cpu: number };
     const pinned: Timed[] = [], one: Timed[] = [], two: Timed[] = [], both: Timed[] = [], halves: Timed[] = [], goal: Timed[] = [];
     const convertPinned: Timed[] = [], convertOne: Timed[] = [], convertTwo: Timed[] = [];
     const cores = os.availableParallelism();
     // Analysed again with the cache (a lab's CI after one more study: nothing else changed).
     const cacheDir = path.join(tmp, 'cache');
     const filled = analyzeTimed([lab], cores, path.join(tmp, 'filled.ndjson'), false, cacheDir);
+    const filledOut = fs.readFileSync(path.join(tmp, 'filled.ndjson'), 'utf8');
+    const records = filledOut.trim().split('\n').map((l) => JSON.parse(l) as { record: string; files?: unknown[] });
+    const runs = records.filter((r) => r.record === 'run');
+    const files = runs.reduce((s, r) => s + (r.files?.length ?? 0), 0);
     // The issue's goal was set on a study of 200 runs: the fewest copies that hold as many.
-    const perStudy = fs.readFileSync(path.join(tmp, 'filled.ndjson'), 'utf8').split('\n').filter((l) => l.startsWith('{"record":"run"')).length / COPIES;
+    const perStudy = runs.length / COPIES;
     const goalStudies = studies.slice(0, Math.ceil(GOAL_RUNS / perStudy));
     const half = Math.ceil(studies.length / 2);
     const again: Timed[] = [];
@@ -128,10 +136,7 @@ async function main() {
     const oneOut = fs.readFileSync(path.join(tmp, 'one.ndjson'), 'utf8'), twoOut = fs.readFileSync(path.join(tmp, 'two.ndjson'), 'utf8');
     if (oneOut !== twoOut || fs.readFileSync(path.join(tmp, 'pinned.ndjson'), 'utf8') !== oneOut) throw new Error('one worker and two gave different results');
     if (goal.length && !oneOut.startsWith(fs.readFileSync(path.join(tmp, 'goal.ndjson'), 'utf8'))) throw new Error("the first studies alone gave other results than in the whole archive");
-    for (const f of ['filled.ndjson', 'again.ndjson']) if (fs.readFileSync(path.join(tmp, f), 'utf8') !== oneOut) throw new Error(`the cache changed the results (${f})`);
-    const records = oneOut.trim().split('\n').map((l) => JSON.parse(l) as { record: string; files?: unknown[] });
-    const runs = records.filter((r) => r.record === 'run');
-    const files = runs.reduce((s, r) => s + (r.files?.length ?? 0), 0);
+    if (filledOut !== oneOut || fs.readFileSync(path.join(tmp, 'again.ndjson'), 'utf8') !== oneOut) throw new Error('the cache changed the results');
 
     const spectra = await spectraOf(lab);
     const time = (everyM: boolean) => { const t = process.hrtime.bigint(); for (const s of spectra) linKK({ ...s, everyM }); return Number(process.hrtime.bigint() - t) / 1e6; };
@@ -139,7 +144,7 @@ async function main() {
     for (let r = 0; r < ROUNDS; r++) { every.push(time(true)); first.push(time(false)); }
 
     const w0 = median(pinned.map((x) => x.wall)), w1 = median(one.map((x) => x.wall)), w2 = median(two.map((x) => x.wall));
-    const cpuWall = (xs: { wall: number; cpu: number }[]) => median(xs.map((x) => x.cpu / x.wall)).toFixed(2);
+    const cpuWall = (xs: Timed[]) => median(xs.map((x) => x.cpu / x.wall)).toFixed(2);
     const list = (xs: { wall: number }[]) => xs.map((x) => x.wall.toFixed(2)).join(', ');
     const perRun = (xs: { cpu: number }[]) => ((median(xs.map((x) => x.cpu)) / runs.length) * 1000).toFixed(1);
     console.log(`\na lab's archive: the example study ${COPIES} times (${runs.length} runs, ${files} file readings, ${spectra.length} spectra), ${cores} cores`);

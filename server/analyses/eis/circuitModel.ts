@@ -22,9 +22,21 @@ export function impedance(circuit: Circuit, params: ArrayLike<number>, omega: Ar
   return out;
 }
 
+/**
+ * f of each item, in an array built by push: always of one elements kind. `map` makes its result
+ * packed or holey depending on the tier it runs in, and the evaluators' loops over the branches,
+ * inlined into the fit's optimised code, were deoptimised ("wrong map") each time the other kind
+ * came by: about 60 recompilations of the fit's code per worker over a lab's archive.
+ */
+function packed<T, U>(items: readonly T[], f: (item: T) => U): U[] {
+  const out: U[] = [];
+  for (const item of items) out.push(f(item));
+  return out;
+}
+
 function compileNode(node: CircuitNode): CircuitEvaluator {
   if (node.kind === 'element') return elementEvaluator(node);
-  const kids = node.children.map(compileNode);
+  const kids = packed(node.children, compileNode);
   let tRe = new Float64Array(0), tIm = new Float64Array(0), shorted = new Uint8Array(0);
   const scratch = (n: number): void => {
     if (tRe.length !== n) { tRe = new Float64Array(n); tIm = new Float64Array(n); shorted = new Uint8Array(n); }
@@ -34,8 +46,8 @@ function compileNode(node: CircuitNode): CircuitEvaluator {
       const n = w.length;
       scratch(n);
       re.fill(0, 0, n); im.fill(0, 0, n);
-      for (const kid of kids) {
-        kid(p, w, tRe, tIm);
+      for (let c = 0; c < kids.length; c++) {
+        kids[c](p, w, tRe, tIm);
         for (let k = 0; k < n; k++) { re[k] += tRe[k]; im[k] += tIm[k]; }
       }
     };
@@ -46,8 +58,8 @@ function compileNode(node: CircuitNode): CircuitEvaluator {
     scratch(n);
     re.fill(0, 0, n); im.fill(0, 0, n); // admittance accumulators
     shorted.fill(0);
-    for (const kid of kids) {
-      kid(p, w, tRe, tIm);
+    for (let c = 0; c < kids.length; c++) {
+      kids[c](p, w, tRe, tIm);
       for (let k = 0; k < n; k++) {
         const a = tRe[k], b = tIm[k], d = a * a + b * b;
         if (d === 0) { shorted[k] = 1; continue; }
@@ -134,7 +146,7 @@ function derivativeNode(node: CircuitNode): CompiledDerivatives {
   if (node.kind === 'element') {
     return { fn: elementDerivatives(node), params: ELEMENT_PARAMETERS[node.type].map((_, q) => node.firstParam + q) };
   }
-  const kids = node.children.map(derivativeNode);
+  const kids = packed(node.children, derivativeNode);
   const params = kids.flatMap((k) => k.params);
   let tRe = new Float64Array(0), tIm = new Float64Array(0);
   // Parallel: each branch's admittance, then the factor (Z Y_k)² of its derivatives.
@@ -151,8 +163,8 @@ function derivativeNode(node: CircuitNode): CompiledDerivatives {
         const n = w.length;
         scratch(n);
         re.fill(0, 0, n); im.fill(0, 0, n);
-        for (const kid of kids) {
-          if (!kid.fn(p, w, tRe, tIm, dRe, dIm)) return false;
+        for (let c = 0; c < kids.length; c++) {
+          if (!kids[c].fn(p, w, tRe, tIm, dRe, dIm)) return false;
           for (let k = 0; k < n; k++) { re[k] += tRe[k]; im[k] += tIm[k]; }
         }
         return true;

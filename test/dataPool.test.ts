@@ -73,6 +73,38 @@ describe('data worker', function () {
     assert.notEqual(turns.map((x) => x[0]).join(''), 'aaaaabbb', turns.join(' '));
   });
 
+  describe('a worker that crashes (a stand-in that exits on a run named "crash")', () => {
+    const crashing = path.resolve(__dirname, 'helpers/crashingDataWorker.js');
+    const crashJob = { ...jobs[0], run: 'crash-me' };
+
+    it('blames the run that crashed its worker alone, and answers the run held beside it and the rest of the request', async () => {
+      const logged: string[] = [];
+      const pool = new DataWorkerPool((m) => logged.push(m), 1, undefined, { workerFile: crashing });
+      try {
+        // One worker holds two runs at once: the crashing one and jobs[1] beside it.
+        const results = await pool.run('file:///a', [crashJob, jobs[1], jobs[2]]);
+        assert.ok(results, 'the request is answered (before: it failed whole)');
+        const [crashed, ...rest] = results;
+        assert.equal(crashed.run, 'crash-me');
+        const pattern = jobs[0].patterns[0];
+        assert.deepEqual(crashed.issues.map((i) => [i.severity, i.at]), [['error', { start: pattern.start, end: pattern.end }]]);
+        assert.match(crashed.issues[0].message, /^reading and analysing this run's data \(".*"\) stopped the worker that ran it \(exit code 3\), tried alone after it had crashed a worker beside another run: a file too large for memory/);
+        assert.deepEqual(rest, await executeJobs(jobs.slice(1, 3)));
+        assert.equal(logged.filter((m) => /data worker crashed: exit code 3/.test(m)).length, 2, logged.join('\n'));
+      } finally { pool.dispose(); }
+    });
+
+    it('two workers: a crash costs one run, and every other run of the study comes back as in process', async () => {
+      const pool = new DataWorkerPool(() => undefined, 2, undefined, { workerFile: crashing, order: 'arrival' });
+      try {
+        const mixed = [...jobs.slice(0, 3), crashJob, ...jobs.slice(3, 6)];
+        const results = (await pool.run('file:///a', mixed))!;
+        assert.match(results[3].issues[0]?.message ?? '', /stopped the worker that ran it \(exit code 3\)/);
+        assert.deepEqual([...results.slice(0, 3), ...results.slice(4)], await executeJobs([...jobs.slice(0, 3), ...jobs.slice(3, 6)]));
+      } finally { pool.dispose(); }
+    });
+  });
+
   describe('the watchdog: a reader caught in a loop on a damaged file', () => {
     // The campaign's open finding: SheetJS's .xls record parser loops on these bytes.
     const finding = JSON.parse(fs.readFileSync(path.resolve('test/fuzz-regressions/xlsx/17d73e5a6834.json'), 'utf8'));

@@ -7,7 +7,9 @@
 // no abort reaches) would otherwise hold its worker, and with it every later analysis, for ever.
 // A job past its limit, or one that does not stop within a grace after its abort, has its worker
 // terminated (a new one starts) and comes back as an error on the run; the other job that worker
-// held is queued again.
+// held is queued again. A worker that crashes (out of memory on a huge file, say) blames no run by
+// guess: each run it held is tried again alone, and one that crashes its worker alone comes back as
+// an error on its data reference; the request's other runs are answered as ever.
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -22,6 +24,8 @@ interface Request {
   queued: number[];
   results: RunResult[];
   left: number;
+  /** Indices of the jobs that were in a worker when it crashed: each goes into a worker alone. */
+  suspects: Set<number>;
   resolve: (r: RunResult[] | undefined) => void;
   /** Called as each job's result arrives (the CLI's progress bar). */
   onResult?: (index: number) => void;
@@ -63,6 +67,8 @@ export interface PoolOptions {
    * finishing together at the end while the workers wait for the printing to hand them more).
    */
   order?: 'turns' | 'arrival';
+  /** The worker's file (tests: one that crashes on purpose); by default dataWorker.js beside this bundle. */
+  workerFile?: string;
 }
 
 export class DataWorkerPool implements DataRunner {
@@ -73,11 +79,13 @@ export class DataWorkerPool implements DataRunner {
   private turn = 0;
   private readonly limits: PoolLimits;
   private readonly order: 'turns' | 'arrival';
+  private readonly workerFile?: string;
 
   /** `threads` workers at most, started when first needed; `cacheDir`: their tables also cached on disk there. */
   constructor(private log: (message: string) => void, private readonly threads = 1, private cacheDir?: string, options: PoolOptions = {}) {
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.order = options.order ?? 'turns';
+    this.workerFile = options.workerFile;
   }
 
   /**
@@ -100,7 +108,7 @@ export class DataWorkerPool implements DataRunner {
     if (!jobs.length) return Promise.resolve([]);
     return new Promise((resolve) => {
       const queued = jobs.map((_, index) => index);
-      this.requests.set(key, { key, jobs, queued, results: new Array(jobs.length), left: jobs.length, resolve, onResult });
+      this.requests.set(key, { key, jobs, queued, results: new Array(jobs.length), left: jobs.length, suspects: new Set(), resolve, onResult });
       this.pump();
     });
   }
@@ -128,19 +136,29 @@ export class DataWorkerPool implements DataRunner {
 
   /**
    * Give the next queued jobs to the workers: an idle worker first (starting workers up to
-   * `threads`), then a second to each busy one.
+   * `threads`), then a second to each busy one. A suspect waits for an idle worker, and nothing
+   * joins it there.
    */
   private pump(): void {
     for (;;) {
       const waiting = [...this.requests.values()].filter((r) => r.queued.length);
       if (!waiting.length) return;
-      const slot = this.slots.find((s) => !s.tasks.length) ?? (this.slots.length < this.threads ? this.startWorker() : undefined) ?? this.slots.find((s) => s.tasks.length < TASKS_PER_WORKER);
-      if (!slot) return;
       // (A Map keeps insertion order: waiting[0] is the oldest request.)
-      const request = this.order === 'turns' ? waiting[this.turn++ % waiting.length] : waiting[0];
-      const index = request.queued.shift()!;
+      const request = this.order === 'turns' ? waiting[this.turn % waiting.length] : waiting[0];
+      const index = request.queued[0];
+      const slot = this.slotFor(request.suspects.has(index));
+      if (!slot) return;
+      this.turn++;
+      request.queued.shift();
       this.dispatch(slot, { request, index, job: request.jobs[index] });
     }
+  }
+
+  /** A worker to take a task: an idle one (started if there is room), else for a task not suspect a busy one with room that holds no suspect. */
+  private slotFor(suspect: boolean): Slot | undefined {
+    const idle = this.slots.find((s) => !s.tasks.length) ?? (this.slots.length < this.threads ? this.startWorker() : undefined);
+    if (idle || suspect) return idle;
+    return this.slots.find((s) => s.tasks.length < TASKS_PER_WORKER && !s.tasks.some((r) => r.task.request.suspects.has(r.task.index)));
   }
 
   private dispatch(slot: Slot, task: Task): void {
@@ -172,31 +190,29 @@ export class DataWorkerPool implements DataRunner {
     slot.worker.removeAllListeners();
     void slot.worker.terminate();
     this.requeueAllBut(slot, running);
-    const result = emptyResult(job);
-    const at = job.patterns[0] ? { start: job.patterns[0].start, end: job.patterns[0].end } : job.header;
-    const files = job.patterns.map((p) => `"${p.pattern}"`).join(', ');
     // (An aborted run's answer is not waited for: only an overrun reaches the editor.)
-    result.issues.push({ at, severity: 'error', message: `reading and analysing this run's data (${files}) ${why} and was stopped: a damaged file can keep a reader in a loop; check the files, or export them again` });
-    this.finish(slot, { id, results: [result] });
+    this.finish(slot, { id, results: [failedRun(job, (files) => `reading and analysing this run's data (${files}) ${why} and was stopped: a damaged file can keep a reader in a loop; check the files, or export them again`)] });
   }
 
   private finish(slot: Slot, m: { id: number; results?: RunResult[]; error?: string }): void {
     const running = slot.tasks.find((r) => r.id === m.id);
     if (!running) return;
-    const { request, index } = running.task;
     clearTimeout(running.watchdog);
     slot.tasks = slot.tasks.filter((r) => r !== running);
     if (!slot.tasks.length) slot.worker.unref();
     if (m.error) this.log(`cellspec: data analysis failed: ${m.error}`);
-    if (this.requests.get(request.key) === request) {
-      if (!m.results) this.fail(request);
-      else {
-        request.results[index] = m.results[0];
-        request.onResult?.(index);
-        if (--request.left === 0) { this.requests.delete(request.key); request.resolve(request.results); }
-      }
-    }
+    this.deliver(running.task, m.results?.[0]);
     this.pump();
+  }
+
+  /** A task's answer to its request (if that is still current); no result fails the request. */
+  private deliver({ request, index }: Task, result: RunResult | undefined): void {
+    if (this.requests.get(request.key) !== request) return;
+    request.suspects.delete(index);
+    if (!result) { this.fail(request); return; }
+    request.results[index] = result;
+    request.onResult?.(index);
+    if (--request.left === 0) { this.requests.delete(request.key); request.resolve(request.results); }
   }
 
   private fail(request: Request): void {
@@ -204,22 +220,29 @@ export class DataWorkerPool implements DataRunner {
     request.resolve(undefined);
   }
 
-  /** A worker that crashed or ended: the request it was working for fails, and it is not reused. */
-  private lose(slot: Slot, why?: string): void {
+  /**
+   * A worker that crashed or ended: it is not reused. A task it held alone crashed it, and is
+   * answered with an error on its data reference; tasks it held together are each tried again
+   * alone (their reads interleave, so any of them may have been the cause), first in their queues.
+   */
+  private lose(slot: Slot, why: string): void {
     if (!this.slots.includes(slot)) return;
-    if (why) this.log(`cellspec: data worker crashed: ${why}`);
+    this.log(`cellspec: data worker crashed: ${why}`);
     this.slots = this.slots.filter((s) => s !== slot);
-    // The oldest task's request fails; the one held behind it goes to another worker, as after an
-    // overrun. A worker runs its tasks one after another, but their reads interleave, so the crash
-    // may have been the held task's: then it crashes its next worker too and fails there (bounded).
-    const [oldest] = slot.tasks;
-    if (oldest) {
-      this.requeueAllBut(slot, oldest);
-      clearTimeout(oldest.watchdog);
-      const { request } = oldest.task;
-      if (this.requests.get(request.key) === request) this.fail(request);
-    }
+    const lost = slot.tasks;
     slot.tasks = [];
+    for (const r of lost) clearTimeout(r.watchdog);
+    if (lost.length === 1) {
+      const { task } = lost[0];
+      const retried = task.request.suspects.has(task.index) ? ', tried alone after it had crashed a worker beside another run' : '';
+      this.deliver(task, failedRun(task.job, (files) => `reading and analysing this run's data (${files}) stopped the worker that ran it (${why})${retried}: a file too large for memory, or a damaged one, can do that; check the files, or export them again`));
+    } else {
+      for (const { task } of [...lost].reverse()) {
+        if (this.requests.get(task.request.key) !== task.request) continue;
+        task.request.suspects.add(task.index);
+        task.request.queued.unshift(task.index);
+      }
+    }
     this.pump();
   }
 
@@ -235,7 +258,7 @@ export class DataWorkerPool implements DataRunner {
 
   private startWorker(): Slot {
     // Bundled next to server.js and cli.js as dataWorker.js; compiled by tsc next to this file.
-    const file = [path.join(__dirname, 'dataWorker.js'), path.join(__dirname, 'results', 'dataWorker.js')].find((f) => fs.existsSync(f));
+    const file = this.workerFile ?? [path.join(__dirname, 'dataWorker.js'), path.join(__dirname, 'results', 'dataWorker.js')].find((f) => fs.existsSync(f));
     if (!file) throw new Error('dataWorker.js not found next to ' + __dirname);
     const worker = new Worker(file, { workerData: { cacheDir: this.cacheDir ?? null } });
     worker.unref();
@@ -243,10 +266,18 @@ export class DataWorkerPool implements DataRunner {
     worker.on('message', (m: { id: number; results?: RunResult[]; error?: string }) => this.finish(slot, m));
     worker.on('error', (e) => this.lose(slot, String(e.stack ?? e)));
     // A worker that ends without an error event must not keep requests waiting, nor be reused.
-    worker.on('exit', () => this.lose(slot));
+    worker.on('exit', (code) => this.lose(slot, `exit code ${code}`));
     this.slots.push(slot);
     return slot;
   }
+}
+
+/** A run answered with one error on its first data reference (or its header), the message given its files. */
+function failedRun(job: RunJob, message: (files: string) => string): RunResult {
+  const result = emptyResult(job);
+  const at = job.patterns[0] ? { start: job.patterns[0].start, end: job.patterns[0].end } : job.header;
+  result.issues.push({ at, severity: 'error', message: message(job.patterns.map((p) => `"${p.pattern}"`).join(', ')) });
+  return result;
 }
 
 const describeMs = (ms: number): string => (ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`);

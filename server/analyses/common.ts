@@ -172,13 +172,25 @@ export interface Columns {
  * that column must not go backwards. The columns returned are copies, unless `shareWhenClean`
  * lets typed columns that keep every row be returned as they are (for a caller that only reads).
  */
+/**
+ * f of each item, in an array built by push: always of one elements kind. `map` makes its result
+ * packed or holey depending on the tier it runs in, and optimised code that reads such arrays
+ * (the circuit evaluators' branches, the cleaned columns) was deoptimised ("wrong map") each time
+ * the other kind came by, and compiled again: dozens of recompilations per worker over an archive.
+ */
+export function mapPacked<T, U>(items: readonly T[], f: (item: T) => U): U[] {
+  const out: U[] = [];
+  for (const item of items) out.push(f(item));
+  return out;
+}
+
 export function cleanColumns(
   named: [string, unknown][], minRows: number, timeIndex?: number, options: { shareWhenClean?: boolean } = {},
 ): Columns | { error: string } {
   for (const [name, c] of named) {
     if (!isSamples(c)) return { error: `${name} must be an array of numbers` };
   }
-  const arrays = named.map(([, c]) => c as Samples);
+  const arrays = mapPacked(named, ([, c]) => c as Samples);
   const n = arrays[0].length;
   for (let j = 1; j < arrays.length; j++) {
     if (arrays[j].length !== n) {
@@ -190,7 +202,7 @@ export function cleanColumns(
   if (arrays.every((a) => a instanceof Float64Array && allFinite(a))) {
     if (n < minRows) return { error: `${n} usable row${n === 1 ? '' : 's'} (at least ${minRows} needed)` };
     // A caller that only reads the columns may take the typed arrays themselves when every row is kept.
-    const cols = arrays.map((a) => (options.shareWhenClean ? (a as Float64Array) : (a as Float64Array).slice()));
+    const cols = mapPacked(arrays, (a) => (options.shareWhenClean ? (a as Float64Array) : (a as Float64Array).slice()));
     const bad = timeIndex === undefined ? undefined : backwards(cols[timeIndex], named[timeIndex][0], (i) => i);
     if (bad) return { error: bad };
     const rows = new Uint32Array(n);
@@ -215,7 +227,7 @@ export function cleanColumns(
     return { error: `${m} usable row${m === 1 ? '' : 's'} (at least ${minRows} needed)${m < n ? `; ${n - m} rows had missing or non-finite values` : ''}` };
   }
   const rows = keep.slice(0, m);
-  const cols = arrays.map((a) => {
+  const cols = mapPacked(arrays, (a) => {
     const out = new Float64Array(m);
     for (let i = 0; i < m; i++) out[i] = a[rows[i]];
     return out;

@@ -2,6 +2,7 @@
 // pairs, Z(ω) for a parameter vector in impedance.py order; and, for the fit's Jacobian, Z with
 // its derivative by every parameter in the same pass (compileCircuitDerivatives).
 import { Circuit, CircuitNode, ELEMENT_PARAMETERS, ElementNode } from '../../domain/circuit';
+import { mapPacked } from '../common';
 import { Complex, ctanh, cdiv, cmul } from './complex';
 
 /** Writes Z(ω) of the circuit for the parameter vector `p` into `re`, `im` (length of `omega`). */
@@ -22,21 +23,9 @@ export function impedance(circuit: Circuit, params: ArrayLike<number>, omega: Ar
   return out;
 }
 
-/**
- * f of each item, in an array built by push: always of one elements kind. `map` makes its result
- * packed or holey depending on the tier it runs in, and the evaluators' loops over the branches,
- * inlined into the fit's optimised code, were deoptimised ("wrong map") each time the other kind
- * came by: about 60 recompilations of the fit's code per worker over a lab's archive.
- */
-function packed<T, U>(items: readonly T[], f: (item: T) => U): U[] {
-  const out: U[] = [];
-  for (const item of items) out.push(f(item));
-  return out;
-}
-
 function compileNode(node: CircuitNode): CircuitEvaluator {
   if (node.kind === 'element') return elementEvaluator(node);
-  const kids = packed(node.children, compileNode);
+  const kids = mapPacked(node.children, compileNode);
   let tRe = new Float64Array(0), tIm = new Float64Array(0), shorted = new Uint8Array(0);
   const scratch = (n: number): void => {
     if (tRe.length !== n) { tRe = new Float64Array(n); tIm = new Float64Array(n); shorted = new Uint8Array(n); }
@@ -146,7 +135,7 @@ function derivativeNode(node: CircuitNode): CompiledDerivatives {
   if (node.kind === 'element') {
     return { fn: elementDerivatives(node), params: ELEMENT_PARAMETERS[node.type].map((_, q) => node.firstParam + q) };
   }
-  const kids = packed(node.children, derivativeNode);
+  const kids = mapPacked(node.children, derivativeNode);
   const params = kids.flatMap((k) => k.params);
   let tRe = new Float64Array(0), tIm = new Float64Array(0);
   // Parallel: each branch's admittance, then the factor (Z Y_k)² of its derivatives.

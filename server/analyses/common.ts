@@ -167,12 +167,6 @@ export interface Columns {
 }
 
 /**
- * Checks that the named columns are arrays of one length, drops the rows where any of them is
- * not finite (with a warning), and requires `minRows` rows to remain. When `timeIndex` is given,
- * that column must not go backwards. The columns returned are copies, unless `shareWhenClean`
- * lets typed columns that keep every row be returned as they are (for a caller that only reads).
- */
-/**
  * f of each item, in an array built by push: always of one elements kind. `map` makes its result
  * packed or holey depending on the tier it runs in, and optimised code that reads such arrays
  * (the circuit evaluators' branches, the cleaned columns) was deoptimised ("wrong map") each time
@@ -184,6 +178,12 @@ export function mapPacked<T, U>(items: readonly T[], f: (item: T) => U): U[] {
   return out;
 }
 
+/**
+ * Checks that the named columns are arrays of one length, drops the rows where any of them is
+ * not finite (with a warning), and requires `minRows` rows to remain. When `timeIndex` is given,
+ * that column must not go backwards. The columns returned are copies, unless `shareWhenClean`
+ * lets typed columns that keep every row be returned as they are (for a caller that only reads).
+ */
 export function cleanColumns(
   named: [string, unknown][], minRows: number, timeIndex?: number, options: { shareWhenClean?: boolean } = {},
 ): Columns | { error: string } {
